@@ -1,0 +1,143 @@
+/*
+ * icmp_dgram.c - unprivileged ICMP datagram ("ping") socket probes.
+ *
+ * Allowed when the caller's group is inside net.ipv4.ping_group_range (which also gates IPv6;
+ * "1 0" - nobody - in every new network namespace). The kernel owns the echo id (the socket's
+ * port) and routes Echo Replies to this socket only; we own seq and the payload, and keep the
+ * checksum constant with a payload word. Time Exceeded and Unreachable arrive on the error
+ * queue (IP_RECVERR / IPV6_RECVERR): the offender from SO_EE_OFFENDER, the payload the echo
+ * header we sent, so the seq survives even an 8-byte quote.
+ */
+#include "parse.h"
+#include "sockutil.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool is_v6(const struct probe_sock *ps)
+{
+    return ps->cfg.target.family == AF_INET6;
+}
+
+static int dgram_open(struct probe_sock *ps)
+{
+    bool v6 = is_v6(ps);
+    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                    v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+    int r;
+
+    if (fd < 0)
+        return -errno;
+    if ((r = sockutil_setup(fd, v6 ? AF_INET6 : AF_INET, true)) < 0) {
+        close(fd);
+        return r;
+    }
+    ps->fd = fd;
+    return 0;
+}
+
+static int dgram_decode_err(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
+                            size_t len, struct probe_reply *r)
+{
+    struct probe_parsed pp;
+    struct probe_addr dst;
+
+    memset(&pp, 0, sizeof(pp));
+    sockutil_from_sockaddr(&rx->name, &dst);
+    if (parse_echo(p, len, is_v6(ps), &pp) < 0 || pp.is_echo_reply) {
+        ps->counters.malformed++;
+        return -1;
+    }
+    if (pp.echo_seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&dst, &ps->cfg.target) ||
+        sockutil_ee_reply(ps, rx, r) < 0) {
+        ps->counters.foreign++;
+        return -1;
+    }
+    r->seq = pp.echo_seq;
+    return 0;
+}
+
+static size_t echo_len(const struct probe_sock *ps)
+{
+    size_t ip = is_v6(ps) ? 40 : 20;
+    return ps->cfg.packet_bytes > ip + 10 ? ps->cfg.packet_bytes - ip : 10;
+}
+
+static int dgram_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
+{
+    uint8_t buf[65536];
+    struct sockaddr_storage dst;
+    socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
+    size_t len = echo_len(ps);
+    int r;
+
+    if (len > sizeof(buf))
+        len = sizeof(buf);
+    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
+        return r;
+    sockutil_build_echo(buf, len, is_v6(ps), 0, seq);
+    return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, dgram_decode_err, sent_us);
+}
+
+static int dgram_drain(struct probe_sock *ps, struct probe_reply *out, int max)
+{
+    uint8_t buf[4096];
+    struct probe_rx rx;
+    ssize_t n;
+    int got;
+
+    sockutil_drain_errqueue(ps, ps->fd, dgram_decode_err);
+    got = sockutil_take_pending(ps, out, max);
+    while (got < max && (n = sockutil_recv(ps->fd, 0, buf, sizeof(buf), &rx)) >= 0) {
+        struct probe_parsed pp;
+        struct probe_reply *r = &out[got];
+
+        memset(&pp, 0, sizeof(pp));
+        if (parse_echo(buf, (size_t)n, is_v6(ps), &pp) < 0 || !pp.is_echo_reply) {
+            ps->counters.malformed++;
+            continue;
+        }
+        memset(r, 0, sizeof(*r));
+        sockutil_from_sockaddr(&rx.name, &r->from);
+        if (pp.echo_seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&r->from, &ps->cfg.target)) {
+            ps->counters.foreign++;
+            continue;
+        }
+        r->kind = PROBE_REPLY_DEST;
+        r->icmp_type = pp.type;
+        r->seq = pp.echo_seq;
+        r->reply_ttl = (int16_t)rx.ttl;
+        r->rx_us = rx.rx_us;
+        got++;
+    }
+    return got;
+}
+
+static int dgram_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
+{
+    if (max < 1)
+        return 0;
+    fds[0].fd = ps->fd;
+    fds[0].events = POLLIN | POLLERR;
+    return 1;
+}
+
+static void dgram_close(struct probe_sock *ps)
+{
+    if (ps->fd >= 0)
+        close(ps->fd);
+    ps->fd = -1;
+}
+
+const struct probe_ops probe_icmp_dgram_ops = {
+    .mode = PROBE_ICMP_DGRAM,
+    .name = "icmp-dgram",
+    .open = dgram_open,
+    .send = dgram_send,
+    .drain = dgram_drain,
+    .pollfds = dgram_pollfds,
+    .forget = NULL,
+    .close = dgram_close,
+};

@@ -1,0 +1,192 @@
+/*
+ * icmp_raw.c - SOCK_RAW ICMP / ICMPv6 echo probes (needs root or CAP_NET_RAW).
+ *
+ * The echo id is ours (random per process) and the seq is the prober's sequence number; a
+ * payload word keeps the checksum constant so every TTL follows one flow (Paris). Time Exceeded
+ * and Destination Unreachable are matched through the quoted echo header (id, seq) and the
+ * quoted destination; Echo Reply directly. An ICMP filter wakes us only for those types.
+ */
+#include "parse.h"
+#include "sockutil.h"
+
+#include <errno.h>
+#include <netinet/icmp6.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* <linux/icmp.h> clashes with glibc's headers; these are its stable ABI values. */
+#define ICMP_FILTER_OPT 1
+#define ICMP4_ECHOREPLY 0
+#define ICMP4_DEST_UNREACH 3
+#define ICMP4_TIME_EXCEEDED 11
+#define ICMP4_PARAMETERPROB 12
+
+static bool is_v6(const struct probe_sock *ps)
+{
+    return ps->cfg.target.family == AF_INET6;
+}
+
+static int set_filter(int fd, bool v6)
+{
+    if (!v6) {
+        uint32_t blocked = ~((1u << ICMP4_ECHOREPLY) | (1u << ICMP4_DEST_UNREACH) |
+                             (1u << ICMP4_TIME_EXCEEDED) | (1u << ICMP4_PARAMETERPROB));
+        return setsockopt(fd, SOL_RAW, ICMP_FILTER_OPT, &blocked, sizeof(blocked)) < 0 ? -errno
+                                                                                        : 0;
+    } else {
+        struct icmp6_filter f;
+        ICMP6_FILTER_SETBLOCKALL(&f);
+        ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+        ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
+        ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);
+        ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &f);
+        ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &f);
+        return setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) < 0 ? -errno : 0;
+    }
+}
+
+static int raw_open(struct probe_sock *ps)
+{
+    bool v6 = is_v6(ps);
+    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                    v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+    int r;
+
+    if (fd < 0)
+        return -errno;
+    if ((r = set_filter(fd, v6)) < 0 || (r = sockutil_setup(fd, v6 ? AF_INET6 : AF_INET, false))) {
+        close(fd);
+        return r;
+    }
+    ps->fd = fd;
+    ps->echo_ident = (uint16_t)(getpid() ^ (unsigned)time(NULL) ^ (unsigned)(uintptr_t)ps);
+    return 0;
+}
+
+/* A raw socket has no error queue; a failed send clears sk_err itself, so just retry. */
+static int raw_decode_none(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
+                           size_t len, struct probe_reply *r)
+{
+    (void)ps, (void)rx, (void)p, (void)len, (void)r;
+    return -1;
+}
+
+static size_t echo_len(const struct probe_sock *ps)
+{
+    size_t ip = is_v6(ps) ? 40 : 20;
+    return ps->cfg.packet_bytes > ip + 10 ? ps->cfg.packet_bytes - ip : 10;
+}
+
+static int raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
+{
+    uint8_t buf[65536];
+    struct sockaddr_storage dst;
+    socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
+    size_t len = echo_len(ps);
+    int r;
+
+    if (len > sizeof(buf))
+        len = sizeof(buf);
+    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
+        return r;
+    sockutil_build_echo(buf, len, is_v6(ps), ps->echo_ident, seq);
+    return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, raw_decode_none, sent_us);
+}
+
+/* Decides whether a parsed packet answers one of our probes; fills r. */
+static int raw_match(struct probe_sock *ps, const struct probe_parsed *pp, int ttl, uint64_t rx_us,
+                     struct probe_reply *r)
+{
+    bool v6 = is_v6(ps);
+
+    memset(r, 0, sizeof(*r));
+    r->from = pp->from;
+    r->icmp_type = pp->type;
+    r->icmp_code = pp->code;
+    r->reply_ttl = (int16_t)ttl;
+    r->rx_us = rx_us;
+    if (pp->is_echo_reply) {
+        if (pp->echo_id != ps->echo_ident || pp->echo_seq >= PROBE_SEQ_SPACE ||
+            !probe_addr_equal(&pp->from, &ps->cfg.target))
+            return -1;
+        r->seq = pp->echo_seq;
+        r->kind = PROBE_REPLY_DEST;
+        return 0;
+    }
+    if (!pp->is_error || !pp->has_quoted_l4 ||
+        pp->quoted_proto != (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) ||
+        pp->echo_id != ps->echo_ident || pp->echo_seq >= PROBE_SEQ_SPACE ||
+        !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target))
+        return -1;
+    r->seq = pp->echo_seq;
+    if ((!v6 && pp->type == ICMP4_TIME_EXCEEDED) || (v6 && pp->type == ICMP6_TIME_EXCEEDED))
+        r->kind = PROBE_REPLY_TTL_EXCEEDED;
+    else if (probe_addr_equal(&pp->from, &ps->cfg.target))
+        r->kind = PROBE_REPLY_DEST;
+    else
+        r->kind = PROBE_REPLY_UNREACH;
+    return 0;
+}
+
+static int raw_drain(struct probe_sock *ps, struct probe_reply *out, int max)
+{
+    uint8_t buf[4096];
+    struct probe_rx rx;
+    ssize_t n;
+    int got = sockutil_take_pending(ps, out, max);
+
+    while (got < max && (n = sockutil_recv(ps->fd, 0, buf, sizeof(buf), &rx)) >= 0) {
+        struct probe_parsed pp;
+        int r, ttl;
+
+        memset(&pp, 0, sizeof(pp));
+        if (is_v6(ps)) {
+            sockutil_from_sockaddr(&rx.name, &pp.from);
+            r = parse_icmp6(buf, (size_t)n, &pp);
+            ttl = rx.ttl;
+        } else {
+            r = parse_ip4_icmp(buf, (size_t)n, &pp);
+            ttl = pp.ttl;
+        }
+        if (r < 0) {
+            ps->counters.malformed++;
+            continue;
+        }
+        if (raw_match(ps, &pp, ttl, rx.rx_us, &out[got]) < 0) {
+            ps->counters.foreign++;
+            continue;
+        }
+        got++;
+    }
+    return got;
+}
+
+static int raw_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
+{
+    if (max < 1)
+        return 0;
+    fds[0].fd = ps->fd;
+    fds[0].events = POLLIN;
+    return 1;
+}
+
+static void raw_close(struct probe_sock *ps)
+{
+    if (ps->fd >= 0)
+        close(ps->fd);
+    ps->fd = -1;
+}
+
+const struct probe_ops probe_icmp_raw_ops = {
+    .mode = PROBE_ICMP_RAW,
+    .name = "icmp-raw",
+    .open = raw_open,
+    .send = raw_send,
+    .drain = raw_drain,
+    .pollfds = raw_pollfds,
+    .forget = NULL,
+    .close = raw_close,
+};

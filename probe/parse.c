@@ -1,0 +1,228 @@
+/*
+ * parse.c - pure packet parsers (see parse.h). No sockets, no state, no allocation.
+ *
+ * RFC 792 guarantees only the quoted IP header plus 8 bytes of L4 header in an ICMPv4 error,
+ * RFC 4443 as much as fits in 1280 bytes for ICMPv6: every probe identity we use sits in those
+ * first 8 L4 bytes (ICMP id/seq, UDP ports, TCP ports and sequence number).
+ */
+#include "parse.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define ICMP4_ECHO_REPLY 0
+#define ICMP4_DEST_UNREACH 3
+#define ICMP4_ECHO 8
+#define ICMP4_TIME_EXCEEDED 11
+#define ICMP4_PARAM_PROB 12
+#define ICMP6_DEST_UNREACH_T 1
+#define ICMP6_PACKET_TOO_BIG_T 2
+#define ICMP6_TIME_EXCEEDED_T 3
+#define ICMP6_PARAM_PROB_T 4
+#define ICMP6_ECHO_T 128
+#define ICMP6_ECHO_REPLY_T 129
+
+static uint16_t rd16(const uint8_t *p)
+{
+    return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+uint16_t parse_inet_checksum(const uint8_t *p, size_t len)
+{
+    uint32_t sum = 0;
+    size_t i;
+
+    for (i = 0; i + 1 < len; i += 2)
+        sum += rd16(p + i);
+    if (len & 1)
+        sum += (uint32_t)p[len - 1] << 8;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+static void set_addr(struct probe_addr *a, int family, const uint8_t *bytes)
+{
+    memset(a, 0, sizeof(*a));
+    a->family = (uint8_t)family;
+    memcpy(a->bytes, bytes, family == AF_INET ? 4 : 16);
+}
+
+/* The first 8 bytes of the quoted L4 header, by protocol. */
+static void parse_quoted_l4(const uint8_t *p, size_t len, struct probe_parsed *out)
+{
+    if (len < 8)
+        return;
+    out->has_quoted_l4 = true;
+    switch (out->quoted_proto) {
+    case IPPROTO_ICMP:
+    case IPPROTO_ICMPV6:
+        out->echo_id = rd16(p + 4);
+        out->echo_seq = rd16(p + 6);
+        break;
+    case IPPROTO_UDP:
+    case IPPROTO_TCP:
+        out->quoted_sport = rd16(p);
+        out->quoted_dport = rd16(p + 2);
+        out->quoted_tcp_seq = rd32(p + 4);
+        break;
+    default:
+        out->has_quoted_l4 = false;
+        break;
+    }
+}
+
+/* Walks IPv6 extension headers (RFC 8200 4.1) to the upper-layer header. */
+static int skip_ip6_ext(const uint8_t *p, size_t len, size_t *off, uint8_t *next)
+{
+    for (int guard = 0; guard < 8; guard++) {
+        switch (*next) {
+        case IPPROTO_HOPOPTS:
+        case IPPROTO_ROUTING:
+        case IPPROTO_DSTOPTS:
+            if (*off + 2 > len)
+                return -EINVAL;
+            {
+                size_t ext = ((size_t)p[*off + 1] + 1) * 8;
+                *next = p[*off];
+                *off += ext;
+            }
+            break;
+        case IPPROTO_FRAGMENT:
+            if (*off + 8 > len)
+                return -EINVAL;
+            *next = p[*off];
+            *off += 8;
+            break;
+        default:
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+int parse_quoted_ip(const uint8_t *p, size_t len, struct probe_parsed *out)
+{
+    if (len < 1)
+        return -EINVAL;
+    if ((p[0] >> 4) == 4) {
+        size_t ihl = (size_t)(p[0] & 0x0f) * 4;
+        if (ihl < 20 || len < ihl)
+            return -EINVAL;
+        out->has_quoted_ip = true;
+        out->quoted_proto = p[9];
+        set_addr(&out->quoted_dst, AF_INET, p + 16);
+        parse_quoted_l4(p + ihl, len - ihl, out);
+        return 0;
+    }
+    if ((p[0] >> 4) == 6) {
+        size_t off = 40;
+        uint8_t next;
+        if (len < 40)
+            return -EINVAL;
+        next = p[6];
+        out->has_quoted_ip = true;
+        set_addr(&out->quoted_dst, AF_INET6, p + 24);
+        if (skip_ip6_ext(p, len, &off, &next) < 0 || off > len) {
+            out->quoted_proto = 0;
+            return 0; /* the address is still good evidence; no L4 identity */
+        }
+        out->quoted_proto = next;
+        parse_quoted_l4(p + off, len - off, out);
+        return 0;
+    }
+    return -EINVAL;
+}
+
+static void init_parsed(struct probe_parsed *out)
+{
+    struct probe_addr from = out->from;
+    memset(out, 0, sizeof(*out));
+    out->from = from;
+    out->ttl = -1;
+}
+
+int parse_ip4_icmp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
+{
+    size_t ihl;
+    const uint8_t *icmp;
+    size_t icmp_len;
+
+    memset(out, 0, sizeof(*out));
+    out->ttl = -1;
+    if (len < 20 || (pkt[0] >> 4) != 4)
+        return -EINVAL;
+    ihl = (size_t)(pkt[0] & 0x0f) * 4;
+    if (ihl < 20 || len < ihl + 8 || pkt[9] != IPPROTO_ICMP)
+        return -EINVAL;
+    set_addr(&out->from, AF_INET, pkt + 12);
+    out->ttl = pkt[8];
+    icmp = pkt + ihl;
+    icmp_len = len - ihl;
+    out->type = icmp[0];
+    out->code = icmp[1];
+    switch (out->type) {
+    case ICMP4_ECHO_REPLY:
+        out->is_echo_reply = true;
+        out->echo_id = rd16(icmp + 4);
+        out->echo_seq = rd16(icmp + 6);
+        return 0;
+    case ICMP4_DEST_UNREACH:
+    case ICMP4_TIME_EXCEEDED:
+    case ICMP4_PARAM_PROB:
+        out->is_error = true;
+        return parse_quoted_ip(icmp + 8, icmp_len - 8, out);
+    default:
+        return -EINVAL;
+    }
+}
+
+int parse_icmp6(const uint8_t *msg, size_t len, struct probe_parsed *out)
+{
+    init_parsed(out);
+    if (len < 8)
+        return -EINVAL;
+    out->type = msg[0];
+    out->code = msg[1];
+    switch (out->type) {
+    case ICMP6_ECHO_REPLY_T:
+        out->is_echo_reply = true;
+        out->echo_id = rd16(msg + 4);
+        out->echo_seq = rd16(msg + 6);
+        return 0;
+    case ICMP6_DEST_UNREACH_T:
+    case ICMP6_PACKET_TOO_BIG_T:
+    case ICMP6_TIME_EXCEEDED_T:
+    case ICMP6_PARAM_PROB_T:
+        out->is_error = true;
+        if (parse_quoted_ip(msg + 8, len - 8, out) < 0 || !out->has_quoted_ip ||
+            out->quoted_dst.family != AF_INET6)
+            return -EINVAL;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+int parse_echo(const uint8_t *msg, size_t len, bool v6, struct probe_parsed *out)
+{
+    init_parsed(out);
+    if (len < 8)
+        return -EINVAL;
+    out->type = msg[0];
+    out->code = msg[1];
+    if (out->type != (v6 ? ICMP6_ECHO_REPLY_T : ICMP4_ECHO_REPLY) &&
+        out->type != (v6 ? ICMP6_ECHO_T : ICMP4_ECHO))
+        return -EINVAL;
+    out->is_echo_reply = out->type == (v6 ? ICMP6_ECHO_REPLY_T : ICMP4_ECHO_REPLY);
+    out->echo_id = rd16(msg + 4);
+    out->echo_seq = rd16(msg + 6);
+    return 0;
+}

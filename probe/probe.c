@@ -1,0 +1,138 @@
+/*
+ * probe.c - the mode table, opening a mode with a reason when it fails, address helpers.
+ */
+#include "probe.h"
+#include "sockutil.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct probe_ops *const mode_ops[PROBE_MODE_COUNT] = {
+    [PROBE_ICMP_RAW] = &probe_icmp_raw_ops,
+    [PROBE_ICMP_DGRAM] = &probe_icmp_dgram_ops,
+    [PROBE_UDP] = &probe_udp_ops,
+    [PROBE_TCP] = &probe_tcp_ops,
+};
+
+static const struct {
+    const char *name;
+    enum probe_mode mode;
+} mode_names[] = {
+    {"auto", PROBE_AUTO},         {"icmp", PROBE_ICMP_ANY}, {"icmp-raw", PROBE_ICMP_RAW},
+    {"icmp-dgram", PROBE_ICMP_DGRAM}, {"udp", PROBE_UDP},   {"tcp", PROBE_TCP},
+};
+
+const struct probe_ops *probe_ops_for(enum probe_mode mode)
+{
+    return mode >= 0 && mode < PROBE_MODE_COUNT ? mode_ops[mode] : NULL;
+}
+
+const char *probe_mode_name(enum probe_mode mode)
+{
+    for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
+        if (mode_names[i].mode == mode)
+            return mode_names[i].name;
+    return "?";
+}
+
+int probe_mode_parse(const char *s, enum probe_mode *mode)
+{
+    for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++) {
+        if (strcmp(s, mode_names[i].name) == 0) {
+            *mode = mode_names[i].mode;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+/* Explains a failure to open a mode in terms of what the user can change. */
+static void explain(enum probe_mode mode, int err, char *why, size_t len)
+{
+    char range[64] = "";
+    FILE *f;
+
+    if (mode == PROBE_ICMP_RAW && (err == -EPERM || err == -EACCES)) {
+        snprintf(why, len, "raw ICMP needs root or CAP_NET_RAW");
+        return;
+    }
+    if (mode == PROBE_ICMP_DGRAM && (err == -EPERM || err == -EACCES)) {
+        f = fopen("/proc/sys/net/ipv4/ping_group_range", "r");
+        if (f) {
+            if (fgets(range, sizeof(range), f))
+                range[strcspn(range, "\n")] = '\0';
+            for (char *p = range; *p; p++)
+                if (*p == '\t')
+                    *p = ' ';
+            fclose(f);
+        }
+        snprintf(why, len, "group %u not in net.ipv4.ping_group_range (%s)", (unsigned)getegid(),
+                 range[0] ? range : "unreadable");
+        return;
+    }
+    snprintf(why, len, "%s", strerror(-err));
+}
+
+int probe_open(struct probe_sock *ps, enum probe_mode mode, const struct probe_config *cfg,
+               char *why, size_t why_len)
+{
+    const struct probe_ops *ops = probe_ops_for(mode);
+    int r;
+
+    memset(ps, 0, sizeof(*ps));
+    ps->fd = -1;
+    ps->cfg = *cfg;
+    if (!ops) {
+        snprintf(why, why_len, "no such mode");
+        return -EINVAL;
+    }
+    ps->ops = ops;
+    r = ops->open(ps);
+    if (r < 0) {
+        explain(mode, r, why, why_len);
+        ops->close(ps);
+        ps->ops = NULL;
+        return r;
+    }
+    if (why_len)
+        why[0] = '\0';
+    return 0;
+}
+
+void probe_close(struct probe_sock *ps)
+{
+    if (ps->ops)
+        ps->ops->close(ps);
+    ps->ops = NULL;
+}
+
+bool probe_addr_equal(const struct probe_addr *a, const struct probe_addr *b)
+{
+    if (a->family != b->family || !a->family)
+        return false;
+    return memcmp(a->bytes, b->bytes, a->family == AF_INET ? 4 : 16) == 0;
+}
+
+const char *probe_addr_str(const struct probe_addr *a, char *buf, size_t len)
+{
+    if (!a->family || !inet_ntop(a->family, a->bytes, buf, (socklen_t)len))
+        snprintf(buf, len, "???");
+    return buf;
+}
+
+int probe_addr_parse(const char *s, struct probe_addr *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (inet_pton(AF_INET, s, a->bytes) == 1) {
+        a->family = AF_INET;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, s, a->bytes) == 1) {
+        a->family = AF_INET6;
+        return 0;
+    }
+    return -EINVAL;
+}

@@ -1,0 +1,133 @@
+/*
+ * probe.h - the probe layer: one vtable over four socket modes, and the normalized reply record.
+ *
+ * probe/ builds, sends and parses packets. It never prints, never exits and never includes
+ * curses. Every reply, whatever socket it came from (raw ICMP, ping socket, UDP or TCP error
+ * queue, connect() result), becomes one struct probe_reply whose `seq` is the prober's own
+ * sequence number: each mode maps its wire identity (ICMP seq, UDP port, TCP socket) back to it.
+ *
+ * Thread: all functions on a struct probe_sock are called by the prober thread only.
+ */
+#ifndef HOPWATCH_PROBE_H
+#define HOPWATCH_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct pollfd;
+
+/* Sequence numbers live in [0, PROBE_SEQ_SPACE): UDP maps them onto destination ports. */
+#define PROBE_SEQ_SPACE 4096
+#define PROBE_PENDING_MAX 64
+#define PROBE_UDP_BASE_PORT 33434
+
+enum probe_mode {
+    PROBE_ICMP_RAW,
+    PROBE_ICMP_DGRAM,
+    PROBE_UDP,
+    PROBE_TCP,
+    PROBE_MODE_COUNT,
+    PROBE_AUTO = -1, /* only as a request: icmp-raw -> icmp-dgram -> udp */
+    PROBE_ICMP_ANY = -2, /* only as a request: icmp-raw -> icmp-dgram */
+};
+
+/* An IPv4 or IPv6 address without socket headers, so core and UI code can hold one. */
+struct probe_addr {
+    uint8_t family; /* AF_INET or AF_INET6; 0 = none */
+    uint8_t bytes[16];
+};
+
+enum probe_kind {
+    PROBE_REPLY_TTL_EXCEEDED, /* an intermediate hop answered */
+    PROBE_REPLY_DEST,         /* the target answered: echo reply, port unreachable, SYN-ACK/RST */
+    PROBE_REPLY_UNREACH,      /* some hop said the target is unreachable (net/host/admin/...) */
+};
+
+/* One reply, normalized. */
+struct probe_reply {
+    struct probe_addr from;
+    enum probe_kind kind;
+    uint8_t icmp_type; /* as received; 0 for TCP connect results */
+    uint8_t icmp_code;
+    uint16_t seq;      /* the prober's sequence number */
+    int16_t reply_ttl; /* TTL / hop limit of the reply as received, -1 unknown */
+    uint64_t rx_us;    /* CLOCK_MONOTONIC microseconds, from the kernel receive timestamp */
+};
+
+/* Counters of packets the mode read but did not turn into replies. */
+struct probe_counters {
+    uint64_t malformed; /* too short, bad header, not parseable */
+    uint64_t foreign;   /* well formed but not ours (other id, other target, unknown seq) */
+    uint64_t send_errors;
+    uint64_t send_retries; /* sendto() failed on a pending ICMP error and was retried */
+};
+
+struct probe_config {
+    struct probe_addr target;
+    uint16_t port;       /* TCP destination port; UDP base port */
+    size_t packet_bytes; /* whole IP packet size the user asked for (-s) */
+};
+
+struct probe_sock;
+
+struct probe_ops {
+    enum probe_mode mode;
+    const char *name;
+    /* 0 or -errno. Opening may need privilege: done before privileges are dropped. */
+    int (*open)(struct probe_sock *ps);
+    /* Send one probe with this TTL; *sent_us gets its CLOCK_MONOTONIC send time. 0 or -errno. */
+    int (*send)(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us);
+    /* Read what is ready without blocking; up to max replies. Returns how many. */
+    int (*drain)(struct probe_sock *ps, struct probe_reply *out, int max);
+    /* Fill pollfds to wait on; returns how many. */
+    int (*pollfds)(struct probe_sock *ps, struct pollfd *fds, int max);
+    /* The prober gave up on this probe (timeout): release what it holds. May be NULL. */
+    void (*forget)(struct probe_sock *ps, uint16_t seq);
+    void (*close)(struct probe_sock *ps);
+};
+
+struct tcp_slot {
+    int fd; /* -1 when free */
+    uint16_t seq;
+};
+
+struct probe_sock {
+    const struct probe_ops *ops;
+    struct probe_config cfg;
+    int fd;             /* main socket, -1 if none */
+    uint16_t echo_ident;   /* raw ICMP echo identifier */
+    struct tcp_slot *tcp; /* PROBE_SEQ_SPACE slots, TCP mode only */
+    /* Replies read from the error queue while clearing a pending error before a send. */
+    struct probe_reply pending[PROBE_PENDING_MAX];
+    int npending;
+    struct probe_counters counters;
+};
+
+/* The vtables. */
+extern const struct probe_ops probe_icmp_raw_ops;
+extern const struct probe_ops probe_icmp_dgram_ops;
+extern const struct probe_ops probe_udp_ops;
+extern const struct probe_ops probe_tcp_ops;
+
+const struct probe_ops *probe_ops_for(enum probe_mode mode);
+const char *probe_mode_name(enum probe_mode mode);
+/* Parses "auto", "icmp", "icmp-raw", "icmp-dgram", "udp", "tcp". 0 or -EINVAL. */
+int probe_mode_parse(const char *s, enum probe_mode *mode);
+
+/* Opens `mode` for cfg; 0 or -errno. On failure ps is closed and *why says why in words. */
+int probe_open(struct probe_sock *ps, enum probe_mode mode, const struct probe_config *cfg,
+               char *why, size_t why_len);
+void probe_close(struct probe_sock *ps);
+
+/* Address helpers. */
+bool probe_addr_equal(const struct probe_addr *a, const struct probe_addr *b);
+/* Writes the numeric form into buf (at least 46 bytes); returns buf. */
+const char *probe_addr_str(const struct probe_addr *a, char *buf, size_t len);
+/* Parses a numeric IPv4 or IPv6 address. 0 or -EINVAL. */
+int probe_addr_parse(const char *s, struct probe_addr *a);
+
+/* Clock helpers: CLOCK_MONOTONIC in microseconds. */
+uint64_t probe_now_us(void);
+
+#endif

@@ -1,0 +1,264 @@
+/*
+ * sockutil.c - recvmsg/cmsg decoding, drain-and-retry sends, error-queue replies.
+ *
+ * Kernel facts relied on (see ../shared/reference/probing-and-loss.md section 2):
+ *  - SO_TIMESTAMPNS stamps normal and error-queue reads with CLOCK_REALTIME; we convert it to
+ *    CLOCK_MONOTONIC by the offset between the two clocks read right after recvmsg(), so an
+ *    RTT is monotonic send time to (kernel receive time mapped onto the monotonic clock).
+ *  - With IP_RECVERR every queued ICMP error also sets sk_err, and the next sendto() fails
+ *    with it without sending: drain MSG_ERRQUEUE and retry.
+ */
+#include "sockutil.h"
+#include "parse.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+static uint64_t ts_us(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+uint64_t probe_now_us(void)
+{
+    return ts_us(CLOCK_MONOTONIC);
+}
+
+static void decode_cmsgs(struct msghdr *msg, struct probe_rx *rx)
+{
+    struct cmsghdr *c;
+    bool have_ts = false;
+    struct timespec kts = {0};
+
+    for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS &&
+            c->cmsg_len >= CMSG_LEN(sizeof(kts))) {
+            memcpy(&kts, CMSG_DATA(c), sizeof(kts));
+            have_ts = true;
+        } else if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_TTL) ||
+                   (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)) {
+            int v;
+            if (c->cmsg_len >= CMSG_LEN(sizeof(v))) {
+                memcpy(&v, CMSG_DATA(c), sizeof(v));
+                rx->ttl = v;
+            }
+        } else if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+                   (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
+            size_t have = c->cmsg_len - CMSG_LEN(0);
+            if (have >= sizeof(rx->ee)) {
+                size_t off_len = have - sizeof(rx->ee);
+                memcpy(&rx->ee, CMSG_DATA(c), sizeof(rx->ee));
+                if (off_len > sizeof(rx->offender))
+                    off_len = sizeof(rx->offender);
+                memcpy(&rx->offender, CMSG_DATA(c) + sizeof(rx->ee), off_len);
+                rx->has_ee = true;
+            }
+        }
+    }
+    if (have_ts) {
+        uint64_t mono = ts_us(CLOCK_MONOTONIC);
+        uint64_t real = ts_us(CLOCK_REALTIME);
+        uint64_t k = (uint64_t)kts.tv_sec * 1000000u + (uint64_t)kts.tv_nsec / 1000u;
+        uint64_t age = real > k ? real - k : 0;
+        rx->rx_us = mono > age ? mono - age : mono;
+    }
+}
+
+ssize_t sockutil_recv(int fd, int flags, uint8_t *buf, size_t cap, struct probe_rx *rx)
+{
+    union {
+        char buf[512];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = {.iov_base = buf, .iov_len = cap};
+    struct msghdr msg = {0};
+    ssize_t n;
+
+    memset(rx, 0, sizeof(*rx));
+    rx->ttl = -1;
+    msg.msg_name = &rx->name;
+    msg.msg_namelen = sizeof(rx->name);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof(control.buf);
+    n = recvmsg(fd, &msg, flags | MSG_DONTWAIT);
+    if (n < 0)
+        return -errno;
+    rx->rx_us = probe_now_us();
+    decode_cmsgs(&msg, rx);
+    return n;
+}
+
+int sockutil_setup(int fd, int family, bool recverr)
+{
+    int on = 1;
+
+    if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) < 0)
+        return -errno;
+    if (family == AF_INET) {
+        if (setsockopt(fd, SOL_IP, IP_RECVTTL, &on, sizeof(on)) < 0)
+            return -errno;
+        if (recverr && setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof(on)) < 0)
+            return -errno;
+    } else {
+        int off = 0;
+        if (setsockopt(fd, SOL_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)) < 0)
+            return -errno;
+        if (recverr && setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof(on)) < 0)
+            return -errno;
+        /* Kernel UDP sockets hash a flow label per 5-tuple; keep the flow constant. */
+        (void)setsockopt(fd, SOL_IPV6, IPV6_AUTOFLOWLABEL, &off, sizeof(off));
+    }
+    return 0;
+}
+
+int sockutil_set_ttl(int fd, int family, int ttl)
+{
+    int r = family == AF_INET ? setsockopt(fd, SOL_IP, IP_TTL, &ttl, sizeof(ttl))
+                              : setsockopt(fd, SOL_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl));
+    return r < 0 ? -errno : 0;
+}
+
+socklen_t sockutil_sockaddr(const struct probe_addr *addr, uint16_t port,
+                            struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (addr->family == AF_INET) {
+        struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
+        memcpy(&sin.sin_addr, addr->bytes, 4);
+        memcpy(ss, &sin, sizeof(sin));
+        return sizeof(sin);
+    } else {
+        struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+        memcpy(&sin6.sin6_addr, addr->bytes, 16);
+        memcpy(ss, &sin6, sizeof(sin6));
+        return sizeof(sin6);
+    }
+}
+
+uint16_t sockutil_from_sockaddr(const struct sockaddr_storage *ss, struct probe_addr *addr)
+{
+    memset(addr, 0, sizeof(*addr));
+    if (ss->ss_family == AF_INET) {
+        struct sockaddr_in sin;
+        memcpy(&sin, ss, sizeof(sin));
+        addr->family = AF_INET;
+        memcpy(addr->bytes, &sin.sin_addr, 4);
+        return ntohs(sin.sin_port);
+    }
+    if (ss->ss_family == AF_INET6) {
+        struct sockaddr_in6 sin6;
+        memcpy(&sin6, ss, sizeof(sin6));
+        addr->family = AF_INET6;
+        memcpy(addr->bytes, &sin6.sin6_addr, 16);
+        return ntohs(sin6.sin6_port);
+    }
+    return 0;
+}
+
+int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx,
+                      struct probe_reply *r)
+{
+    const struct sock_extended_err *ee = &rx->ee;
+    bool v6;
+
+    if (!rx->has_ee)
+        return -1;
+    if (ee->ee_origin != SO_EE_ORIGIN_ICMP && ee->ee_origin != SO_EE_ORIGIN_ICMP6)
+        return -1;
+    v6 = ee->ee_origin == SO_EE_ORIGIN_ICMP6;
+    memset(r, 0, sizeof(*r));
+    sockutil_from_sockaddr(&rx->offender, &r->from);
+    if (!r->from.family)
+        return -1;
+    r->icmp_type = ee->ee_type;
+    r->icmp_code = ee->ee_code;
+    r->reply_ttl = (int16_t)rx->ttl;
+    r->rx_us = rx->rx_us;
+    if ((!v6 && ee->ee_type == 11) || (v6 && ee->ee_type == 3))
+        r->kind = PROBE_REPLY_TTL_EXCEEDED;
+    else if (probe_addr_equal(&r->from, &ps->cfg.target))
+        r->kind = PROBE_REPLY_DEST;
+    else
+        r->kind = PROBE_REPLY_UNREACH;
+    return 0;
+}
+
+void sockutil_drain_errqueue(struct probe_sock *ps, int fd, sockutil_decode_err decode)
+{
+    uint8_t buf[2048];
+    struct probe_rx rx;
+    ssize_t n;
+
+    while ((n = sockutil_recv(fd, MSG_ERRQUEUE, buf, sizeof(buf), &rx)) >= 0) {
+        struct probe_reply r;
+        if (ps->npending >= PROBE_PENDING_MAX) {
+            ps->counters.foreign++; /* overflow: the prober fell behind; counted, not kept */
+            continue;
+        }
+        if (decode(ps, &rx, buf, (size_t)n, &r) == 0)
+            ps->pending[ps->npending++] = r;
+    }
+}
+
+static bool is_pending_icmp_errno(int e)
+{
+    return e == EHOSTUNREACH || e == ENETUNREACH || e == ECONNREFUSED || e == EPROTO ||
+           e == EACCES || e == EMSGSIZE || e == EHOSTDOWN || e == ENONET || e == ENOPROTOOPT;
+}
+
+int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len,
+                  const struct sockaddr_storage *dst, socklen_t dst_len,
+                  sockutil_decode_err decode, uint64_t *sent_us)
+{
+    for (int attempt = 0; attempt < 4; attempt++) {
+        if (decode)
+            sockutil_drain_errqueue(ps, fd, decode);
+        *sent_us = probe_now_us();
+        if (sendto(fd, buf, len, 0, (const struct sockaddr *)dst, dst_len) >= 0)
+            return 0;
+        if (!decode || !is_pending_icmp_errno(errno))
+            break;
+        ps->counters.send_retries++;
+    }
+    ps->counters.send_errors++;
+    return -errno;
+}
+
+int sockutil_take_pending(struct probe_sock *ps, struct probe_reply *out, int max)
+{
+    int n = ps->npending < max ? ps->npending : max;
+
+    memcpy(out, ps->pending, (size_t)n * sizeof(*out));
+    memmove(ps->pending, ps->pending + n, (size_t)(ps->npending - n) * sizeof(*out));
+    ps->npending -= n;
+    return n;
+}
+
+void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_t seq)
+{
+    uint16_t comp = (uint16_t)(0x7fff - seq); /* seq < 4096: no wrap, seq + comp constant */
+    uint16_t sum;
+
+    memset(buf, 0, len);
+    buf[0] = v6 ? 128 : 8;
+    buf[4] = (uint8_t)(id >> 8);
+    buf[5] = (uint8_t)id;
+    buf[6] = (uint8_t)(seq >> 8);
+    buf[7] = (uint8_t)seq;
+    if (len >= 10) {
+        buf[8] = (uint8_t)(comp >> 8);
+        buf[9] = (uint8_t)comp;
+    }
+    for (size_t i = 10; i < len; i++)
+        buf[i] = (uint8_t)('h' + (i % 8)); /* recognizable in captures */
+    if (!v6) {
+        sum = parse_inet_checksum(buf, len);
+        buf[2] = (uint8_t)(sum >> 8);
+        buf[3] = (uint8_t)sum;
+    }
+}

@@ -1,0 +1,65 @@
+/*
+ * sockutil.h - socket plumbing shared by the probe modes (internal to probe/).
+ *
+ * recvmsg() with its control messages decoded (kernel timestamp, reply TTL, extended error and
+ * offender), the drain-and-retry send that defuses the IP_RECVERR sk_err trap, and turning an
+ * error-queue entry into a normalized reply.
+ */
+#ifndef HOPWATCH_SOCKUTIL_H
+#define HOPWATCH_SOCKUTIL_H
+
+#include "probe.h"
+
+#include <time.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+struct probe_rx {
+    struct sockaddr_storage name; /* msg_name: the sender, or the original destination */
+    bool has_ee;
+    struct sock_extended_err ee;
+    struct sockaddr_storage offender;
+    int ttl;        /* from IP_TTL / IPV6_HOPLIMIT, -1 if absent */
+    uint64_t rx_us; /* CLOCK_MONOTONIC us, from SO_TIMESTAMPNS, or now if absent */
+};
+
+/* recvmsg(fd, flags | MSG_DONTWAIT). Returns the payload length or -errno (-EAGAIN: empty). */
+ssize_t sockutil_recv(int fd, int flags, uint8_t *buf, size_t cap, struct probe_rx *rx);
+
+/* Sets the options every probe socket wants: timestamps, reply TTL, RECVERR. 0 or -errno. */
+int sockutil_setup(int fd, int family, bool recverr);
+
+/* Sets the TTL / hop limit of the next packets. 0 or -errno. */
+int sockutil_set_ttl(int fd, int family, int ttl);
+
+/* Fills a sockaddr for addr:port; returns its length. */
+socklen_t sockutil_sockaddr(const struct probe_addr *addr, uint16_t port,
+                            struct sockaddr_storage *ss);
+/* The reverse; returns the port. */
+uint16_t sockutil_from_sockaddr(const struct sockaddr_storage *ss, struct probe_addr *addr);
+
+/* Reads every queued error on fd through ps->ops-specific decode(), appending to ps->pending.
+ * decode() returns 0 when it produced a reply in *r. */
+typedef int (*sockutil_decode_err)(struct probe_sock *ps, const struct probe_rx *rx,
+                                   const uint8_t *payload, size_t len, struct probe_reply *r);
+void sockutil_drain_errqueue(struct probe_sock *ps, int fd, sockutil_decode_err decode);
+
+/* sendto() that first drains the error queue and retries when a queued ICMP error makes the
+ * send fail (the sk_err trap): the probe is really sent or an error is returned. 0 or -errno. */
+int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len,
+                  const struct sockaddr_storage *dst, socklen_t dst_len,
+                  sockutil_decode_err decode, uint64_t *sent_us);
+
+/* Fills r from an ICMP extended error: responder, type/code, kind. -1 if not an ICMP error. */
+int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx,
+                      struct probe_reply *r);
+
+/* Pops pending replies into out; returns how many. */
+int sockutil_take_pending(struct probe_sock *ps, struct probe_reply *out, int max);
+
+/* Builds an echo request for seq into buf (len >= 8), keeping the checksum constant across
+ * sequence numbers (Paris): a payload word compensates seq. */
+void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_t seq);
+
+#endif

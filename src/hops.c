@@ -1,0 +1,283 @@
+/*
+ * hops.c - the hop statistics table (see hops.h). Written by the prober thread, read through
+ * snapshots by everyone else. One mutex; all memory is allocated up front.
+ */
+#include "hops.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mode_table {
+    int dest_ttl;
+    uint32_t rounds;
+    struct hop_stats *hops; /* max_ttl entries */
+};
+
+struct hops {
+    pthread_mutex_t lock;
+    int first_ttl, max_ttl;
+    struct mode_table modes[PROBE_MODE_COUNT];
+};
+
+static void hop_init(struct hop_stats *s, int ttl)
+{
+    memset(s, 0, sizeof(*s));
+    s->ttl = ttl;
+}
+
+struct hops *hops_new(int first_ttl, int max_ttl)
+{
+    struct hops *h;
+
+    if (max_ttl < 1 || max_ttl > HOPS_MAX_TTL || first_ttl < 1 || first_ttl > max_ttl)
+        return NULL;
+    h = calloc(1, sizeof(*h));
+    if (!h)
+        return NULL;
+    pthread_mutex_init(&h->lock, NULL);
+    h->first_ttl = first_ttl;
+    h->max_ttl = max_ttl;
+    for (int m = 0; m < PROBE_MODE_COUNT; m++) {
+        h->modes[m].hops = calloc((size_t)max_ttl, sizeof(struct hop_stats));
+        if (!h->modes[m].hops) {
+            hops_free(h);
+            return NULL;
+        }
+        for (int t = 0; t < max_ttl; t++)
+            hop_init(&h->modes[m].hops[t], t + 1);
+    }
+    return h;
+}
+
+void hops_free(struct hops *h)
+{
+    if (!h)
+        return;
+    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+        free(h->modes[m].hops);
+    pthread_mutex_destroy(&h->lock);
+    free(h);
+}
+
+/* The hop for (mode, ttl) or NULL; call with the lock held. */
+static struct hop_stats *hop_at(struct hops *h, int mode, int ttl)
+{
+    if (mode < 0 || mode >= PROBE_MODE_COUNT || ttl < 1 || ttl > h->max_ttl)
+        return NULL;
+    return &h->modes[mode].hops[ttl - 1];
+}
+
+static void rtt_add(struct rtt_stats *r, uint32_t rtt_us)
+{
+    double delta;
+
+    r->n++;
+    r->last_us = rtt_us;
+    if (r->n == 1 || rtt_us < r->best_us)
+        r->best_us = rtt_us;
+    if (rtt_us > r->worst_us)
+        r->worst_us = rtt_us;
+    delta = rtt_us - r->mean_us;
+    r->mean_us += delta / (double)r->n;
+    r->m2_us += delta * (rtt_us - r->mean_us);
+}
+
+static void jitter_add(struct hop_stats *s, uint32_t rtt_us)
+{
+    if (s->have_prev) {
+        uint32_t d = rtt_us > s->prev_rtt_us ? rtt_us - s->prev_rtt_us : s->prev_rtt_us - rtt_us;
+        s->jitter_us += ((double)d - s->jitter_us) / 16.0;
+        s->jttr_us = d;
+        if (d > s->jmax_us)
+            s->jmax_us = d;
+        s->njitter++;
+        s->javg_us += ((double)d - s->javg_us) / (double)s->njitter;
+    }
+    s->have_prev = true;
+    s->prev_rtt_us = rtt_us;
+}
+
+static void ring_add(struct hop_stats *s, uint64_t sent_us, uint32_t round, int32_t rtt_us)
+{
+    s->ring[s->ring_head] = (struct hop_sample){.t_us = sent_us, .round = round, .rtt_us = rtt_us};
+    s->ring_head = (s->ring_head + 1) % HOPS_RING;
+    if (s->nsamples < HOPS_RING)
+        s->nsamples++;
+}
+
+static struct hop_responder *responder_for(struct hop_stats *s, const struct probe_addr *from)
+{
+    for (int i = 0; i < s->nresponders; i++)
+        if (probe_addr_equal(&s->responders[i].addr, from))
+            return &s->responders[i];
+    if (s->nresponders == HOPS_MAX_RESPONDERS)
+        return NULL;
+    s->responders[s->nresponders].addr = *from;
+    s->responders[s->nresponders].reply_ttl = -1;
+    return &s->responders[s->nresponders++];
+}
+
+void hops_record_sent(struct hops *h, int mode, int ttl)
+{
+    struct hop_stats *s;
+
+    pthread_mutex_lock(&h->lock);
+    if ((s = hop_at(h, mode, ttl))) {
+        s->sent++;
+        s->inflight++;
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+void hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_addr *from,
+                       uint32_t rtt_us, uint64_t sent_us, uint32_t round, int reply_ttl,
+                       bool is_dest, bool unreach)
+{
+    struct hop_stats *s;
+    struct hop_responder *r;
+
+    pthread_mutex_lock(&h->lock);
+    if ((s = hop_at(h, mode, ttl)) && s->inflight > 0) {
+        s->inflight--;
+        s->received++;
+        if (unreach)
+            s->unreach++;
+        rtt_add(&s->rtt, rtt_us);
+        jitter_add(s, rtt_us);
+        ring_add(s, sent_us, round, (int32_t)(rtt_us > INT32_MAX ? INT32_MAX : rtt_us));
+        if ((r = responder_for(s, from))) {
+            r->received++;
+            rtt_add(&r->rtt, rtt_us);
+            r->reply_ttl = reply_ttl;
+            r->is_dest = is_dest;
+        } else {
+            s->other_responders++;
+        }
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+void hops_record_loss(struct hops *h, int mode, int ttl, uint64_t sent_us, uint32_t round)
+{
+    struct hop_stats *s;
+
+    pthread_mutex_lock(&h->lock);
+    if ((s = hop_at(h, mode, ttl)) && s->inflight > 0) {
+        s->inflight--;
+        s->lost++;
+        ring_add(s, sent_us, round, -1);
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+void hops_record_cancel(struct hops *h, int mode, int ttl)
+{
+    struct hop_stats *s;
+
+    pthread_mutex_lock(&h->lock);
+    if ((s = hop_at(h, mode, ttl)) && s->inflight > 0) {
+        s->inflight--;
+        s->sent--;
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+void hops_set_dest_ttl(struct hops *h, int mode, int ttl)
+{
+    pthread_mutex_lock(&h->lock);
+    if (mode >= 0 && mode < PROBE_MODE_COUNT && ttl >= 0 && ttl <= h->max_ttl)
+        h->modes[mode].dest_ttl = ttl;
+    pthread_mutex_unlock(&h->lock);
+}
+
+void hops_set_rounds(struct hops *h, int mode, uint32_t rounds)
+{
+    pthread_mutex_lock(&h->lock);
+    if (mode >= 0 && mode < PROBE_MODE_COUNT)
+        h->modes[mode].rounds = rounds;
+    pthread_mutex_unlock(&h->lock);
+}
+
+void hops_reset(struct hops *h)
+{
+    pthread_mutex_lock(&h->lock);
+    for (int m = 0; m < PROBE_MODE_COUNT; m++) {
+        for (int t = 0; t < h->max_ttl; t++) {
+            struct hop_stats *s = &h->modes[m].hops[t];
+            uint64_t inflight = s->inflight;
+            hop_init(s, t + 1);
+            s->sent = s->inflight = inflight;
+        }
+        h->modes[m].rounds = 0;
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* The highest TTL worth showing: the destination's, else the last hop that answered. */
+static int shown_hops(const struct hops *h, const struct mode_table *mt)
+{
+    if (mt->dest_ttl)
+        return mt->dest_ttl;
+    for (int t = h->max_ttl; t >= h->first_ttl; t--)
+        if (mt->hops[t - 1].received)
+            return t;
+    for (int t = h->max_ttl; t >= h->first_ttl; t--)
+        if (mt->hops[t - 1].sent)
+            return t;
+    return h->first_ttl;
+}
+
+int hops_snapshot(struct hops *h, int mode, struct hops_snapshot *snap)
+{
+    const struct mode_table *mt;
+
+    if (mode < 0 || mode >= PROBE_MODE_COUNT)
+        return -EINVAL;
+    if (snap->cap < h->max_ttl) {
+        struct hop_stats *p = realloc(snap->hops, (size_t)h->max_ttl * sizeof(*p));
+        if (!p)
+            return -ENOMEM;
+        snap->hops = p;
+        snap->cap = h->max_ttl;
+    }
+    pthread_mutex_lock(&h->lock);
+    mt = &h->modes[mode];
+    snap->mode = mode;
+    snap->first_ttl = h->first_ttl;
+    snap->dest_ttl = mt->dest_ttl;
+    snap->rounds = mt->rounds;
+    snap->nhops = shown_hops(h, mt);
+    memcpy(snap->hops, mt->hops, (size_t)snap->nhops * sizeof(*snap->hops));
+    pthread_mutex_unlock(&h->lock);
+    return 0;
+}
+
+void hops_snapshot_free(struct hops_snapshot *snap)
+{
+    free(snap->hops);
+    snap->hops = NULL;
+    snap->cap = 0;
+}
+
+double hop_loss_pct(const struct hop_stats *s)
+{
+    uint64_t done = s->received + s->lost;
+    return done ? 100.0 * (double)s->lost / (double)done : 0.0;
+}
+
+double rtt_stddev_us(const struct rtt_stats *r)
+{
+    return r->n > 1 ? sqrt(r->m2_us / (double)(r->n - 1)) : 0.0;
+}
+
+const struct hop_responder *hop_main_responder(const struct hop_stats *s)
+{
+    const struct hop_responder *best = NULL;
+    for (int i = 0; i < s->nresponders; i++)
+        if (!best || s->responders[i].received > best->received)
+            best = &s->responders[i];
+    return best;
+}

@@ -1,0 +1,106 @@
+/*
+ * hops.h - the hop statistics table: the only shared mutable state in hopwatch.
+ *
+ * Keyed by (probe mode, TTL). The prober thread records sends, replies, losses; the UI and the
+ * report writers read copies through hops_snapshot(). The table is opaque; every function takes
+ * its one mutex itself, and nothing allocates or does I/O while holding it.
+ *
+ * Invariant per hop: sent == received + lost + inflight. Loss % counts completed probes only
+ * (received + lost), so probes still in flight never show as loss.
+ */
+#ifndef HOPWATCH_HOPS_H
+#define HOPWATCH_HOPS_H
+
+#include "probe.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HOPS_MAX_TTL 255
+#define HOPS_RING 256
+#define HOPS_MAX_RESPONDERS 8
+
+/* One completed probe, for timelines, windows and per-round analysis. */
+struct hop_sample {
+    uint64_t t_us;  /* CLOCK_MONOTONIC send time */
+    uint32_t round; /* prober round number */
+    int32_t rtt_us; /* -1: lost */
+};
+
+/* Running RTT statistics (Welford, doubles, microseconds). */
+struct rtt_stats {
+    uint64_t n;
+    uint32_t last_us, best_us, worst_us;
+    double mean_us, m2_us;
+};
+
+struct hop_responder {
+    struct probe_addr addr;
+    uint64_t received;
+    struct rtt_stats rtt;
+    int reply_ttl; /* TTL of its last reply as received, -1 unknown */
+    bool is_dest;
+};
+
+struct hop_stats {
+    int ttl;
+    uint64_t sent, received, lost, inflight;
+    uint64_t unreach; /* replies that were Destination Unreachable from a hop */
+    struct rtt_stats rtt;
+    /* Jitter over consecutive answered probes in arrival order: RFC 3550 interarrival jitter
+     * (J += (|D| - J) / 16, true scale) and mtr's |RTTn - RTTn-1| last / mean / max. */
+    double jitter_us;
+    uint32_t jttr_us, jmax_us;
+    double javg_us;
+    uint64_t njitter;
+    bool have_prev;
+    uint32_t prev_rtt_us;
+    int nresponders;
+    struct hop_responder responders[HOPS_MAX_RESPONDERS];
+    uint64_t other_responders; /* replies from responders beyond HOPS_MAX_RESPONDERS */
+    int nsamples; /* valid entries in ring, newest at (ring_head - 1) */
+    int ring_head;
+    struct hop_sample ring[HOPS_RING];
+};
+
+struct hops_snapshot {
+    int mode;
+    int first_ttl;
+    int nhops;    /* hops first_ttl..nhops are shown: the destination's TTL, or the last answer */
+    int dest_ttl; /* 0 until the target answered */
+    uint32_t rounds;
+    int cap;
+    struct hop_stats *hops; /* hops[ttl - 1] */
+};
+
+struct hops;
+
+/* A table for TTLs 1..max_ttl. NULL on allocation failure. */
+struct hops *hops_new(int first_ttl, int max_ttl);
+void hops_free(struct hops *h);
+
+void hops_record_sent(struct hops *h, int mode, int ttl);
+void hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_addr *from,
+                       uint32_t rtt_us, uint64_t sent_us, uint32_t round, int reply_ttl,
+                       bool is_dest, bool unreach);
+void hops_record_loss(struct hops *h, int mode, int ttl, uint64_t sent_us, uint32_t round);
+/* A probe that will not be judged (sent past the destination): undoes hops_record_sent. */
+void hops_record_cancel(struct hops *h, int mode, int ttl);
+/* The target answered at this TTL (0: forget it). Hops beyond it are no longer shown. */
+void hops_set_dest_ttl(struct hops *h, int mode, int ttl);
+void hops_set_rounds(struct hops *h, int mode, uint32_t rounds);
+/* Zeroes every statistic of every mode; probes in flight stay in flight. */
+void hops_reset(struct hops *h);
+
+/* Copies mode's hops into snap (allocating snap->hops as needed, outside the lock).
+ * 0 or -ENOMEM. Free with hops_snapshot_free. */
+int hops_snapshot(struct hops *h, int mode, struct hops_snapshot *snap);
+void hops_snapshot_free(struct hops_snapshot *snap);
+
+/* Derived figures (pure, on a copy). */
+double hop_loss_pct(const struct hop_stats *s); /* 0 when nothing completed */
+double rtt_stddev_us(const struct rtt_stats *r); /* sample std-dev (n - 1) */
+/* The responder with the most replies, or NULL. */
+const struct hop_responder *hop_main_responder(const struct hop_stats *s);
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * main.c - wires the modules: options -> target -> sockets (privileged) -> drop privileges ->
+ * prober thread -> TUI or report. It decides the exit status:
+ *   0 done, 1 usage error, 2 target not resolvable, 3 no probe mode could open (privileges),
+ *   4 runtime failure, 130 / 143 interrupted by SIGINT / SIGTERM (a report is still printed).
+ */
+#include "privs.h"
+#include "resolve.h"
+#include "session.h"
+#include "ui.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct prober *g_prober;
+static volatile sig_atomic_t g_signal;
+
+static void on_signal(int sig)
+{
+    g_signal = sig;
+    if (g_prober)
+        prober_stop(g_prober);
+}
+
+int session_print_report(struct session *s, enum output_format fmt, FILE *out)
+{
+    struct hops_snapshot snap = {0};
+    int mode = atomic_load(&s->prober.mode);
+
+    if (hops_snapshot(s->hops, mode, &snap) < 0)
+        return -ENOMEM;
+    s->run.mode_name = probe_mode_name(mode);
+    s->run.counters = prober_counters(&s->prober);
+    s->run.unmatched = s->prober.unmatched;
+    if (fmt == OUTPUT_JSON)
+        report_json(out, &s->run, &snap);
+    else if (fmt == OUTPUT_CSV)
+        report_csv(out, &s->run, &snap);
+    else
+        report_text(out, &s->run, &snap);
+    fflush(out);
+    hops_snapshot_free(&snap);
+    return 0;
+}
+
+static void print_remedies(const char *what, const char *why)
+{
+    fprintf(stderr,
+            "hopwatch: cannot open %s probes: %s.\n"
+            "Ways to allow ICMP probing without running everything as root:\n"
+            "  1. run it with sudo:                sudo hopwatch ...\n"
+            "  2. give the binary the capability:  sudo setcap cap_net_raw+ep \"$(command -v "
+            "hopwatch)\"\n"
+            "  3. allow ping sockets for your group:\n"
+            "     sudo sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"\n"
+            "Or probe with --mode udp or --mode tcp, which need no privilege.\n",
+            what, why);
+}
+
+/* Says why the better modes of an automatic choice were passed over. */
+static void explain_choice(struct session *s, enum probe_mode request, int chosen)
+{
+    char *buf = s->run.mode_reason;
+    size_t len = sizeof(s->run.mode_reason), used = 0;
+
+    buf[0] = '\0';
+    if (request != PROBE_AUTO && request != PROBE_ICMP_ANY)
+        return;
+    for (int m = PROBE_ICMP_RAW; m < chosen; m++) {
+        int n = snprintf(buf + used, len - used, "%s%s: %s", used ? "; " : "",
+                         probe_mode_name((enum probe_mode)m), s->prober.why_not[m]);
+        if (n < 0 || (size_t)n >= len - used)
+            break;
+        used += (size_t)n;
+    }
+    if (!used)
+        snprintf(buf, len, "best mode available");
+}
+
+static int open_probes(struct session *s)
+{
+    struct options *o = &s->opt;
+    struct prober_config cfg = {
+        .probe = {.target = {0}, .packet_bytes = o->packet_bytes},
+        .first_ttl = o->first_ttl,
+        .max_ttl = o->max_ttl,
+        .interval_us = (uint64_t)(o->interval_s * 1e6),
+        .timeout_us = (uint64_t)(o->timeout_s * 1e6),
+        .rounds = o->output == OUTPUT_TUI ? 0 : o->cycles,
+    };
+    char err[256];
+    int mode;
+
+    if (resolve_target(o->target, o->family, 6000, &cfg.probe.target, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hopwatch: %s\n", err);
+        return 2;
+    }
+    probe_addr_str(&cfg.probe.target, s->run.target_addr, sizeof(s->run.target_addr));
+    cfg.probe.port = o->port >= 0 ? (uint16_t)o->port : (o->mode == PROBE_TCP ? 80 : 0);
+    s->hops = hops_new(o->first_ttl, o->max_ttl);
+    if (!s->hops || prober_init(&s->prober, &cfg, s->hops) < 0) {
+        fprintf(stderr, "hopwatch: out of memory\n");
+        return 4;
+    }
+    mode = prober_open_request(&s->prober, o->mode);
+    if (mode < 0) {
+        int shown = o->mode >= 0 ? o->mode : PROBE_ICMP_DGRAM;
+        print_remedies(probe_mode_name(o->mode), s->prober.why_not[shown]);
+        return 3;
+    }
+    explain_choice(s, o->mode, mode);
+    if (o->output == OUTPUT_TUI)
+        prober_open_others(&s->prober);
+    if (privs_drop(err, sizeof(err)) < 0) {
+        fprintf(stderr, "hopwatch: %s\n", err);
+        return 3;
+    }
+    return 0;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static int run(struct session *s)
+{
+    int status = 0;
+
+    clock_gettime(CLOCK_REALTIME, &s->run.started);
+    g_prober = &s->prober;
+    install_signals();
+    if (prober_start(&s->prober) < 0) {
+        fprintf(stderr, "hopwatch: cannot start the prober thread\n");
+        return 4;
+    }
+    if (s->opt.output == OUTPUT_TUI) {
+        status = ui_run(s, &g_signal);
+        prober_stop(&s->prober);
+    }
+    prober_join(&s->prober);
+    clock_gettime(CLOCK_REALTIME, &s->run.ended);
+    s->run.end_reason = g_signal == SIGINT    ? "interrupted"
+                        : g_signal == SIGTERM ? "terminated"
+                        : g_signal            ? "hangup"
+                                              : "completed";
+    if (status != 0)
+        return status;
+    if (s->opt.output != OUTPUT_TUI)
+        session_print_report(s, s->opt.output, stdout);
+    else if (s->opt.report_on_exit)
+        session_print_report(s, OUTPUT_REPORT, stdout);
+    return g_signal == SIGINT ? 130 : g_signal == SIGTERM ? 143 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    static struct session s; /* large (in-flight table): not on the stack */
+    char err[256];
+    int r;
+
+    setlocale(LC_ALL, "");
+    r = options_parse(argc, argv, &s.opt, err, sizeof(err));
+    if (r != 0) {
+        if (r < 0)
+            fprintf(stderr, "hopwatch: %s\n", err);
+        return r < 0 ? 1 : 0;
+    }
+    if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+        s.opt.no_color = true;
+    s.run.target_name = s.opt.target;
+    if (gethostname(s.run.local_host, sizeof(s.run.local_host)) < 0)
+        snprintf(s.run.local_host, sizeof(s.run.local_host), "localhost");
+    r = open_probes(&s);
+    if (r == 0)
+        r = run(&s);
+    g_prober = NULL;
+    if (s.hops) {
+        prober_close(&s.prober);
+        hops_free(s.hops);
+    }
+    return r;
+}

@@ -1,0 +1,304 @@
+/*
+ * options.c - the option table and its parser (see options.h). mtr's letters where mtr has one.
+ */
+#include "options.h"
+#include "version.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+typedef int (*opt_setter)(struct options *o, const char *arg, char *err, size_t len);
+
+struct opt_def {
+    const char *name;
+    int letter; /* 0: long only */
+    int has_arg;
+    const char *arg_name;
+    const char *help;
+    opt_setter set;
+};
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_double(const char *s, double min, double max, double *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+#define RANGE_ERR(what, lo, hi)                                                                    \
+    (snprintf(err, len, "%s must be a number from %s to %s, not '%s'", what, lo, hi, arg), -1)
+
+static int set_v4(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)arg, (void)err, (void)len;
+    o->family = AF_INET;
+    return 0;
+}
+
+static int set_v6(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)arg, (void)err, (void)len;
+    o->family = AF_INET6;
+    return 0;
+}
+
+static int set_mode(struct options *o, const char *arg, char *err, size_t len)
+{
+    if (probe_mode_parse(arg, &o->mode) < 0)
+        return snprintf(err, len,
+                        "unknown mode '%s' (auto, icmp, icmp-raw, icmp-dgram, udp, tcp)", arg),
+               -1;
+    return 0;
+}
+
+static int set_udp(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)arg, (void)err, (void)len;
+    o->mode = PROBE_UDP;
+    return 0;
+}
+
+static int set_tcp(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)arg, (void)err, (void)len;
+    o->mode = PROBE_TCP;
+    return 0;
+}
+
+static int set_first_ttl(struct options *o, const char *arg, char *err, size_t len)
+{
+    long v;
+    if (parse_long(arg, 1, 255, &v) < 0)
+        return RANGE_ERR("--first-ttl", "1", "255");
+    o->first_ttl = (int)v;
+    return 0;
+}
+
+static int set_max_ttl(struct options *o, const char *arg, char *err, size_t len)
+{
+    long v;
+    if (parse_long(arg, 1, 255, &v) < 0)
+        return RANGE_ERR("--max-ttl", "1", "255");
+    o->max_ttl = (int)v;
+    return 0;
+}
+
+static int set_interval(struct options *o, const char *arg, char *err, size_t len)
+{
+    if (parse_double(arg, 0.01, 3600, &o->interval_s) < 0)
+        return RANGE_ERR("--interval", "0.01", "3600 seconds");
+    return 0;
+}
+
+static int set_timeout(struct options *o, const char *arg, char *err, size_t len)
+{
+    if (parse_double(arg, 0.01, 60, &o->timeout_s) < 0)
+        return RANGE_ERR("--timeout", "0.01", "60 seconds");
+    return 0;
+}
+
+static int set_psize(struct options *o, const char *arg, char *err, size_t len)
+{
+    long v;
+    if (parse_long(arg, 28, 65000, &v) < 0)
+        return RANGE_ERR("--psize", "28", "65000 bytes");
+    o->packet_bytes = (size_t)v;
+    return 0;
+}
+
+static int set_port(struct options *o, const char *arg, char *err, size_t len)
+{
+    long v;
+    if (parse_long(arg, 1, 65535, &v) < 0)
+        return RANGE_ERR("--port", "1", "65535");
+    o->port = (int)v;
+    return 0;
+}
+
+static int set_report(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)arg, (void)err, (void)len;
+    if (o->output == OUTPUT_TUI)
+        o->output = OUTPUT_REPORT;
+    return 0;
+}
+
+static int set_json(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)arg, (void)err, (void)len;
+    o->output = OUTPUT_JSON;
+    return 0;
+}
+
+static int set_csv(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)arg, (void)err, (void)len;
+    o->output = OUTPUT_CSV;
+    return 0;
+}
+
+static int set_cycles(struct options *o, const char *arg, char *err, size_t len)
+{
+    long v;
+    if (parse_long(arg, 1, 1000000, &v) < 0)
+        return RANGE_ERR("--report-cycles", "1", "1000000");
+    o->cycles = (uint32_t)v;
+    return 0;
+}
+
+static int set_no_dns(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)arg, (void)err, (void)len;
+    o->no_dns = true;
+    return 0;
+}
+
+static int set_report_on_exit(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)arg, (void)err, (void)len;
+    o->report_on_exit = true;
+    return 0;
+}
+
+static int set_no_color(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)arg, (void)err, (void)len;
+    o->no_color = true;
+    return 0;
+}
+
+#define OPT_HELP 1000
+#define OPT_VERSION 1001
+
+static const struct opt_def opt_table[] = {
+    {"inet", '4', no_argument, NULL, "use IPv4 only", set_v4},
+    {"inet6", '6', no_argument, NULL, "use IPv6 only", set_v6},
+    {"mode", 'M', required_argument, "MODE",
+     "auto (default: icmp-raw, then icmp-dgram, then udp), icmp, icmp-raw, icmp-dgram, udp, tcp",
+     set_mode},
+    {"udp", 'u', no_argument, NULL, "same as --mode udp", set_udp},
+    {"tcp", 'T', no_argument, NULL, "same as --mode tcp", set_tcp},
+    {"first-ttl", 'f', required_argument, "N", "first TTL to probe (default 1)", set_first_ttl},
+    {"max-ttl", 'm', required_argument, "N", "largest TTL to probe (default 30)", set_max_ttl},
+    {"interval", 'i', required_argument, "SECONDS",
+     "time between rounds; fractions allowed, at least 0.01 (default 1)", set_interval},
+    {"timeout", 0, required_argument, "SECONDS",
+     "a probe unanswered this long is lost (default 2)", set_timeout},
+    {"psize", 's', required_argument, "BYTES", "IP packet size of each probe (default 64)",
+     set_psize},
+    {"port", 'P', required_argument, "PORT",
+     "tcp: destination port (default 80); udp: first destination port (default 33434)",
+     set_port},
+    {"report", 'r', no_argument, NULL, "run --report-cycles rounds, print a text report",
+     set_report},
+    {"report-cycles", 'c', required_argument, "N", "rounds in a report (default 10)", set_cycles},
+    {"json", 'j', no_argument, NULL, "like --report, print JSON (schema 1)", set_json},
+    {"csv", 'C', no_argument, NULL, "like --report, print CSV", set_csv},
+    {"no-dns", 'n', no_argument, NULL, "show addresses, look up no names", set_no_dns},
+    {"report-on-exit", 0, no_argument, NULL, "print the text report when the TUI closes",
+     set_report_on_exit},
+    {"no-color", 0, no_argument, NULL, "no colors in the TUI (also: NO_COLOR set)", set_no_color},
+    {"help", 'h', no_argument, NULL, "show this help", NULL},
+    {"version", 'v', no_argument, NULL, "show the version", NULL},
+};
+#define NOPTS (sizeof(opt_table) / sizeof(opt_table[0]))
+
+void options_usage(FILE *out)
+{
+    fprintf(out, "usage: hopwatch [OPTIONS] HOST\n"
+                 "Watch every hop between this host and HOST: loss, latency, jitter, live.\n\n");
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt_def *d = &opt_table[i];
+        char lhs[64];
+        if (d->letter)
+            snprintf(lhs, sizeof(lhs), "-%c, --%s%s%s", d->letter, d->name, d->arg_name ? " " : "",
+                     d->arg_name ? d->arg_name : "");
+        else
+            snprintf(lhs, sizeof(lhs), "    --%s%s%s", d->name, d->arg_name ? " " : "",
+                     d->arg_name ? d->arg_name : "");
+        fprintf(out, "  %-28s %s\n", lhs, d->help);
+    }
+    fprintf(out, "\nWithout root: icmp-dgram needs your group in net.ipv4.ping_group_range;\n"
+                 "udp and tcp always work. See hopwatch(1).\n");
+}
+
+int options_parse(int argc, char **argv, struct options *o, char *err, size_t err_len)
+{
+    struct option longs[NOPTS + 1];
+    char shorts[3 * NOPTS + 2];
+    size_t ns = 0;
+    int c, idx;
+
+    *o = (struct options){.mode = PROBE_AUTO, .first_ttl = 1, .max_ttl = 30, .interval_s = 1.0,
+                          .timeout_s = 2.0, .packet_bytes = 64, .port = -1, .cycles = 10};
+    shorts[ns++] = ':';
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt_def *d = &opt_table[i];
+        int val = d->letter ? d->letter : (int)(OPT_HELP + 10 + i);
+        longs[i] = (struct option){d->name, d->has_arg, NULL, val};
+        if (d->letter) {
+            shorts[ns++] = (char)d->letter;
+            if (d->has_arg == required_argument)
+                shorts[ns++] = ':';
+        }
+    }
+    longs[NOPTS] = (struct option){0};
+    shorts[ns] = '\0';
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
+        const struct opt_def *d = NULL;
+        if (c == '?')
+            return snprintf(err, err_len, "unknown option '%s' (try --help)", argv[optind - 1]),
+                   -1;
+        if (c == ':')
+            return snprintf(err, err_len, "option '%s' needs a value", argv[optind - 1]), -1;
+        if (c == 'h') {
+            options_usage(stdout);
+            return 1;
+        }
+        if (c == 'v') {
+            printf("hopwatch %s\n", HOPWATCH_VERSION);
+            return 1;
+        }
+        for (size_t i = 0; i < NOPTS && !d; i++)
+            if ((opt_table[i].letter && opt_table[i].letter == c) ||
+                (!opt_table[i].letter && (int)(OPT_HELP + 10 + i) == c))
+                d = &opt_table[i];
+        if (d && d->set && d->set(o, optarg, err, err_len) < 0)
+            return -1;
+    }
+    if (optind != argc - 1)
+        return snprintf(err, err_len, optind >= argc ? "no target host given (try --help)"
+                                                     : "only one target host, please"),
+               -1;
+    o->target = argv[optind];
+    if (o->first_ttl > o->max_ttl)
+        return snprintf(err, err_len, "--first-ttl %d is above --max-ttl %d", o->first_ttl,
+                        o->max_ttl),
+               -1;
+    return 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * options.h - command-line options: one table describes every flag (name, letter, argument,
+ * help, setter); --help is generated from it. Numbers are range-checked.
+ */
+#ifndef HOPWATCH_OPTIONS_H
+#define HOPWATCH_OPTIONS_H
+
+#include "probe.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum output_format { OUTPUT_TUI, OUTPUT_REPORT, OUTPUT_JSON, OUTPUT_CSV };
+
+struct options {
+    const char *target;
+    int family; /* 0: first answer; AF_INET / AF_INET6 with -4 / -6 */
+    enum probe_mode mode;
+    int first_ttl, max_ttl;
+    double interval_s, timeout_s;
+    size_t packet_bytes;
+    int port; /* -1: the mode's default */
+    enum output_format output;
+    uint32_t cycles;
+    bool no_dns;
+    bool report_on_exit;
+    bool no_color;
+};
+
+/* Returns 0 to run, 1 when it printed help or version (exit 0), -1 on a usage error
+ * (message in err). */
+int options_parse(int argc, char **argv, struct options *o, char *err, size_t err_len);
+void options_usage(FILE *out);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * prober.h - the prober thread: sends every TTL of a round back to back, matches replies,
+ * times out probes, and records everything in the hop table.
+ *
+ * Lifecycle (main thread): prober_init -> prober_open_* (while still privileged) -> drop
+ * privileges -> prober_start -> ... -> prober_stop / prober_join -> prober_close.
+ * Control calls (request_mode, pause, stop) may come from any thread; they take effect at the
+ * next round edge (mode) or at once (pause, stop).
+ */
+#ifndef HOPWATCH_PROBER_H
+#define HOPWATCH_PROBER_H
+
+#include "hops.h"
+#include "probe.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+struct prober_config {
+    struct probe_config probe;
+    int first_ttl, max_ttl;
+    uint64_t interval_us; /* between round starts */
+    uint64_t timeout_us;  /* per probe */
+    uint32_t rounds;      /* 0: until stopped */
+};
+
+struct inflight {
+    bool active;
+    int8_t mode;
+    uint8_t ttl;
+    uint32_t round;
+    uint64_t sent_us;
+};
+
+struct prober {
+    struct prober_config cfg;
+    struct hops *hops;
+    struct probe_sock socks[PROBE_MODE_COUNT];
+    bool opened[PROBE_MODE_COUNT];
+    char why_not[PROBE_MODE_COUNT][128]; /* why a mode could not be opened */
+    atomic_int mode;           /* the mode probing now */
+    atomic_int requested_mode; /* applied at the next round edge */
+    atomic_bool stop, paused, finished;
+    int wake[2]; /* self-pipe: stop and control requests interrupt poll() */
+    pthread_t thread;
+    bool started;
+    /* Prober-thread private state. */
+    struct inflight slots[PROBE_SEQ_SPACE];
+    uint16_t fifo[PROBE_SEQ_SPACE]; /* seqs in send order: deadlines are monotonic */
+    int fifo_head, fifo_len;
+    int ninflight;
+    uint16_t next_seq;
+    uint32_t rounds[PROBE_MODE_COUNT];
+    int dest_ttl[PROBE_MODE_COUNT];
+    uint64_t unmatched; /* replies for no probe in flight (late, duplicate) */
+    int last_send_errno;
+};
+
+/* 0 or -errno (pipe). */
+int prober_init(struct prober *p, const struct prober_config *cfg, struct hops *hops);
+/* Opens one mode; on failure p->why_not[mode] says why. 0 or -errno. */
+int prober_open_mode(struct prober *p, enum probe_mode mode);
+/* Opens what `request` asks for (a mode, PROBE_AUTO or PROBE_ICMP_ANY), trying in order, and
+ * makes the first that opens current. Returns the mode or -errno of the last failure. */
+int prober_open_request(struct prober *p, enum probe_mode request);
+/* Also opens the modes a user may switch to later (best effort, before dropping privilege). */
+void prober_open_others(struct prober *p);
+int prober_start(struct prober *p);
+/* Switch modes at the next round edge. -ENOTSUP (with p->why_not) if that mode is not open. */
+int prober_request_mode(struct prober *p, enum probe_mode mode);
+void prober_pause(struct prober *p, bool paused);
+void prober_stop(struct prober *p); /* async-signal-safe */
+void prober_join(struct prober *p);
+void prober_close(struct prober *p);
+/* Sum of the probe counters of every open mode (call after prober_join). */
+struct probe_counters prober_counters(const struct prober *p);
+
+#endif

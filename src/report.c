@@ -1,0 +1,197 @@
+/*
+ * report.c - text, JSON and CSV reports (see report.h).
+ *
+ * RTTs are kept in microseconds and printed in milliseconds. A hop that never answered prints
+ * "???" (text), null (JSON) or an empty field (CSV). Extra responders of a hop (ECMP, route
+ * changes) are listed under it, as mtr does.
+ */
+#include "report.h"
+#include "version.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static double ms(double us)
+{
+    return us / 1000.0;
+}
+
+static void iso_time(const struct timespec *ts, char *buf, size_t len)
+{
+    struct tm tm;
+    char base[32];
+
+    gmtime_r(&ts->tv_sec, &tm);
+    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf, len, "%.20s.%03dZ", base, (int)(ts->tv_nsec / 1000000 % 1000));
+}
+
+static const char *addr_of(const struct hop_responder *r, char *buf, size_t len)
+{
+    return r ? probe_addr_str(&r->addr, buf, len) : "???";
+}
+
+void report_text(FILE *out, const struct run_info *run, const struct hops_snapshot *snap)
+{
+    char when[64], addr[64];
+
+    iso_time(&run->started, when, sizeof(when));
+    fprintf(out, "Start: %s\n", when);
+    fprintf(out, "Target: %s (%s)  Mode: %s%s%s%s\n", run->target_name, run->target_addr,
+            run->mode_name, run->mode_reason[0] ? " (" : "", run->mode_reason,
+            run->mode_reason[0] ? ")" : "");
+    fprintf(out, "HOST: %-32.32s %6s %5s %7s %7s %7s %7s %6s %6s\n", run->local_host, "Loss%",
+            "Snt", "Last", "Avg", "Best", "Wrst", "StDev", "Jttr");
+    for (int t = snap->first_ttl; t <= snap->nhops; t++) {
+        const struct hop_stats *s = &snap->hops[t - 1];
+        const struct hop_responder *main = hop_main_responder(s);
+        const struct rtt_stats *r = &s->rtt;
+
+        fprintf(out, "%3d.|-- %-32.32s %5.1f%% %5" PRIu64, t, addr_of(main, addr, sizeof(addr)),
+                hop_loss_pct(s), s->sent);
+        if (r->n)
+            fprintf(out, " %7.1f %7.1f %7.1f %7.1f %6.1f %6.1f\n", ms(r->last_us),
+                    ms(r->mean_us), ms(r->best_us), ms(r->worst_us), ms(rtt_stddev_us(r)),
+                    ms(s->jitter_us));
+        else
+            fprintf(out, " %7s %7s %7s %7s %6s %6s\n", "-", "-", "-", "-", "-", "-");
+        for (int i = 0; i < s->nresponders; i++) {
+            if (&s->responders[i] == main)
+                continue;
+            fprintf(out, "    |  `-- %-32.32s %" PRIu64 " replies\n",
+                    probe_addr_str(&s->responders[i].addr, addr, sizeof(addr)),
+                    s->responders[i].received);
+        }
+    }
+}
+
+void report_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void json_ms(FILE *out, const char *key, double us, bool valid)
+{
+    if (valid)
+        fprintf(out, ",\"%s\":%.3f", key, ms(us));
+    else
+        fprintf(out, ",\"%s\":null", key);
+}
+
+static void json_hop(FILE *out, const struct hop_stats *s)
+{
+    const struct hop_responder *main = hop_main_responder(s);
+    const struct rtt_stats *r = &s->rtt;
+    char addr[64];
+
+    fprintf(out, "{\"ttl\":%d,\"addr\":", s->ttl);
+    if (main)
+        report_json_string(out, probe_addr_str(&main->addr, addr, sizeof(addr)));
+    else
+        fputs("null", out);
+    fprintf(out,
+            ",\"host\":null,\"asn\":null,\"sent\":%" PRIu64 ",\"received\":%" PRIu64
+            ",\"lost\":%" PRIu64 ",\"in_flight\":%" PRIu64 ",\"loss_pct\":%.2f",
+            s->sent, s->received, s->lost, s->inflight, hop_loss_pct(s));
+    json_ms(out, "last_ms", r->last_us, r->n > 0);
+    json_ms(out, "avg_ms", r->mean_us, r->n > 0);
+    json_ms(out, "best_ms", r->best_us, r->n > 0);
+    json_ms(out, "worst_ms", r->worst_us, r->n > 0);
+    json_ms(out, "stddev_ms", rtt_stddev_us(r), r->n > 1);
+    json_ms(out, "jitter_ms", s->jitter_us, s->njitter > 0);
+    json_ms(out, "jitter_mean_ms", s->javg_us, s->njitter > 0);
+    json_ms(out, "jitter_max_ms", s->jmax_us, s->njitter > 0);
+    fputs(",\"responders\":[", out);
+    for (int i = 0; i < s->nresponders; i++) {
+        const struct hop_responder *p = &s->responders[i];
+        fprintf(out, "%s{\"addr\":", i ? "," : "");
+        report_json_string(out, probe_addr_str(&p->addr, addr, sizeof(addr)));
+        fprintf(out, ",\"host\":null,\"asn\":null,\"received\":%" PRIu64, p->received);
+        json_ms(out, "avg_ms", p->rtt.mean_us, p->rtt.n > 0);
+        if (p->reply_ttl >= 0)
+            fprintf(out, ",\"reply_ttl\":%d", p->reply_ttl);
+        else
+            fputs(",\"reply_ttl\":null", out);
+        fprintf(out, ",\"is_target\":%s}", p->is_dest ? "true" : "false");
+    }
+    fputs("]}", out);
+}
+
+void report_json(FILE *out, const struct run_info *run, const struct hops_snapshot *snap)
+{
+    char t0[64], t1[64];
+
+    iso_time(&run->started, t0, sizeof(t0));
+    iso_time(&run->ended, t1, sizeof(t1));
+    fprintf(out, "{\"schema\":1,\"version\":\"%s\",\"target\":{\"name\":", HOPWATCH_VERSION);
+    report_json_string(out, run->target_name);
+    fputs(",\"addr\":", out);
+    report_json_string(out, run->target_addr);
+    fputs("},\"mode\":", out);
+    report_json_string(out, run->mode_name);
+    fputs(",\"mode_reason\":", out);
+    report_json_string(out, run->mode_reason);
+    fprintf(out,
+            ",\"started_at\":\"%s\",\"ended_at\":\"%s\",\"end_reason\":\"%s\",\"rounds\":%u,"
+            "\"dest_ttl\":",
+            t0, t1, run->end_reason, snap->rounds);
+    if (snap->dest_ttl)
+        fprintf(out, "%d", snap->dest_ttl);
+    else
+        fputs("null", out);
+    fprintf(out,
+            ",\"packets\":{\"malformed\":%" PRIu64 ",\"foreign\":%" PRIu64 ",\"unmatched\":%" PRIu64
+            ",\"send_errors\":%" PRIu64 ",\"send_retries\":%" PRIu64 "},\"hops\":[",
+            run->counters.malformed, run->counters.foreign, run->unmatched,
+            run->counters.send_errors, run->counters.send_retries);
+    for (int t = snap->first_ttl; t <= snap->nhops; t++) {
+        if (t > snap->first_ttl)
+            fputc(',', out);
+        json_hop(out, &snap->hops[t - 1]);
+    }
+    fputs("]}\n", out);
+}
+
+static void csv_ms(FILE *out, double us, bool valid)
+{
+    if (valid)
+        fprintf(out, ",%.3f", ms(us));
+    else
+        fputs(",", out);
+}
+
+void report_csv(FILE *out, const struct run_info *run, const struct hops_snapshot *snap)
+{
+    char t0[64], addr[64];
+
+    iso_time(&run->started, t0, sizeof(t0));
+    fputs("version,started_at,mode,target,target_addr,hop,addr,host,asn,loss_pct,sent,received,"
+          "last_ms,avg_ms,best_ms,worst_ms,stddev_ms,jitter_ms\n",
+          out);
+    for (int t = snap->first_ttl; t <= snap->nhops; t++) {
+        const struct hop_stats *s = &snap->hops[t - 1];
+        const struct hop_responder *main = hop_main_responder(s);
+        const struct rtt_stats *r = &s->rtt;
+        /* The target name is the user's own argument; quote it in case it holds a comma. */
+        fprintf(out, "%s,%s,%s,\"%s\",%s,%d,%s,,,%.2f,%" PRIu64 ",%" PRIu64, HOPWATCH_VERSION, t0,
+                run->mode_name, run->target_name, run->target_addr, t,
+                main ? probe_addr_str(&main->addr, addr, sizeof(addr)) : "", hop_loss_pct(s),
+                s->sent, s->received);
+        csv_ms(out, r->last_us, r->n > 0);
+        csv_ms(out, r->mean_us, r->n > 0);
+        csv_ms(out, r->best_us, r->n > 0);
+        csv_ms(out, r->worst_us, r->n > 0);
+        csv_ms(out, rtt_stddev_us(r), r->n > 1);
+        csv_ms(out, s->jitter_us, s->njitter > 0);
+        fputc('\n', out);
+    }
+}

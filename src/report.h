@@ -1,0 +1,32 @@
+/*
+ * report.h - the end-of-run outputs: mtr-like text (--report), JSON schema 1 (--json), CSV.
+ * Pure formatting over a hop-table snapshot; the caller owns the FILE.
+ */
+#ifndef HOPWATCH_REPORT_H
+#define HOPWATCH_REPORT_H
+
+#include "hops.h"
+
+#include <stdio.h>
+#include <time.h>
+
+struct run_info {
+    const char *target_name;
+    char target_addr[64];
+    const char *mode_name;
+    char mode_reason[384]; /* why this mode; empty when it was asked for and opened */
+    struct timespec started, ended; /* CLOCK_REALTIME */
+    const char *end_reason;         /* "completed", "interrupted", "terminated" */
+    char local_host[256];
+    struct probe_counters counters;
+    uint64_t unmatched;
+};
+
+void report_text(FILE *out, const struct run_info *run, const struct hops_snapshot *snap);
+void report_json(FILE *out, const struct run_info *run, const struct hops_snapshot *snap);
+void report_csv(FILE *out, const struct run_info *run, const struct hops_snapshot *snap);
+
+/* Writes s as a JSON string literal: quotes, backslashes and control bytes escaped. */
+void report_json_string(FILE *out, const char *s);
+
+#endif
