@@ -1,0 +1,246 @@
+#!/usr/bin/python3
+"""The hopwatch test lab: a chain of Linux network namespaces with real forwarding.
+
+    client -- r1 -- r2 -- ... -- rN -- dst
+
+Link k (k = 0..N) joins node k and node k+1 (node 0 is the client, node N+1 the destination):
+its left end is e{k}a with 198.18.k.1 / 2001:db8:k::1, its right end e{k}b with 198.18.k.2 /
+2001:db8:k::2. A Linux router answers from the address of the interface its ICMP leaves by, so
+hop k (router k, or the destination for k = N+1) shows as 198.18.(k-1).2.
+
+Impairments (all inside the lab's own namespaces; nothing is routed anywhere else):
+  loss(k, pct)           random drop of everything entering router/dst k from the left (nft)
+  outage(k, on)          drop everything entering node k from the left while on
+  ratelimit(k, ms)       node k's own ICMP rate limit (net.ipv4.icmp_ratelimit, icmpv6 too)
+  delay(k, ms, jitter)   hold packets entering node k from the left (NFQUEUE + nfqdelay)
+  ping_group(lo, hi)     the client's net.ipv4.ping_group_range
+
+Used as a module by the tests and as a command by `make run`:
+  lab.py up PREFIX N [--demo]   build (and with --demo impair) a lab; prints the target
+  lab.py down PREFIX            remove every namespace and helper of PREFIX
+"""
+import ipaddress
+import os
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def sh(*args, check=True, **kw):
+    return subprocess.run(list(args), check=check, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, **kw)
+
+
+def existing_namespaces():
+    out = sh("ip", "netns", "list", check=False).stdout
+    return [line.split()[0] for line in out.splitlines() if line.strip()]
+
+
+class Lab:
+    def __init__(self, prefix, routers=3, nfqdelay=None):
+        self.prefix = prefix
+        self.n = routers
+        self.nfqdelay = nfqdelay or os.environ.get("HOPWATCH_NFQDELAY", "")
+        self.helpers = []  # Popen of background helpers, killed by pid at teardown
+        self.pidfile = f"/run/hopwatch-lab-{prefix}.pids"
+        self.queue = 0
+
+    # ---- names and addresses ------------------------------------------------------------
+    def node(self, k):
+        if k == 0:
+            return f"{self.prefix}-c"
+        if k == self.n + 1:
+            return f"{self.prefix}-d"
+        return f"{self.prefix}-r{k}"
+
+    @property
+    def client(self):
+        return self.node(0)
+
+    def hop_addr(self, k, v6=False):
+        """The address hop k (1..N+1) answers from."""
+        addr = f"2001:db8:{k - 1}::2" if v6 else f"198.18.{k - 1}.2"
+        return str(ipaddress.ip_address(addr))  # canonical, as inet_ntop prints it
+
+    def target(self, v6=False):
+        return self.hop_addr(self.n + 1, v6)
+
+    def hops(self, v6=False):
+        return [self.hop_addr(k, v6) for k in range(1, self.n + 2)]
+
+    # ---- building ----------------------------------------------------------------------------
+    def ns(self, k, *cmd, check=True):
+        return sh("ip", "netns", "exec", self.node(k), *cmd, check=check)
+
+    def sysctl(self, k, *settings):
+        self.ns(k, "sysctl", "-qw", *settings)
+
+    def up(self):
+        self.down()  # leftovers of an earlier run with this prefix
+        nodes = range(self.n + 2)
+        for k in nodes:
+            sh("ip", "netns", "add", self.node(k))
+            sh("ip", "-n", self.node(k), "link", "set", "lo", "up")
+            self.sysctl(k, "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
+                        "net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0",
+                        "net.ipv4.icmp_msgs_per_sec=100000", "net.ipv4.icmp_msgs_burst=100000",
+                        "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0")
+        for k in range(self.n + 1):
+            left, right = self.node(k), self.node(k + 1)
+            sh("ip", "link", "add", f"e{k}a", "netns", left, "type", "veth", "peer", "name",
+               f"e{k}b", "netns", right)
+            for node, dev, host in ((left, f"e{k}a", 1), (right, f"e{k}b", 2)):
+                sh("ip", "-n", node, "addr", "add", f"198.18.{k}.{host}/24", "dev", dev)
+                sh("ip", "-n", node, "addr", "add", f"2001:db8:{k}::{host}/64", "dev", dev,
+                   "nodad")
+                sh("ip", "-n", node, "link", "set", dev, "up")
+        for k in nodes:
+            for j in range(self.n + 1):
+                if j in (k - 1, k):
+                    continue  # directly connected
+                if j < k - 1:  # to the left
+                    via4, via6 = f"198.18.{k - 1}.1", f"2001:db8:{k - 1}::1"
+                else:  # to the right
+                    via4, via6 = f"198.18.{k}.2", f"2001:db8:{k}::2"
+                sh("ip", "-n", self.node(k), "route", "add", f"198.18.{j}.0/24", "via", via4)
+                sh("ip", "-n", self.node(k), "-6", "route", "add", f"2001:db8:{j}::/64", "via",
+                   via6)
+        self.warm()
+        return self
+
+    def warm(self):
+        """Neighbour discovery before measuring: the first IPv6 probe otherwise waits ~1 s."""
+        for v6 in (False, True):
+            for k in range(1, self.n + 2):
+                self.ns(0, "ping", "-6" if v6 else "-4", "-c1", "-W1", "-n",
+                        self.hop_addr(k, v6), check=False)
+
+    def down(self):
+        self.stop_helpers()
+        for name in existing_namespaces():
+            if name == f"{self.prefix}-c" or name == f"{self.prefix}-d" or \
+                    name.startswith(f"{self.prefix}-r"):
+                sh("ip", "netns", "del", name, check=False)
+
+    def __enter__(self):
+        return self.up()
+
+    def __exit__(self, *exc):
+        self.down()
+        return False
+
+    # ---- impairments ---------------------------------------------------------------------------
+    def _nft(self, k, rules):
+        subprocess.run(["ip", "netns", "exec", self.node(k), "nft", "-f", "-"], input=rules,
+                       text=True, check=True)
+
+    def _pre_chain(self, k):
+        self._nft(k, "table inet lab {\n chain pre {\n"
+                     "  type filter hook prerouting priority -300; policy accept;\n }\n}\n")
+
+    def loss(self, k, pct, proto=None):
+        """Random loss of pct % on the link into node k (hop k and every later hop)."""
+        self._pre_chain(k)
+        match = f"meta l4proto {proto} " if proto else ""
+        self._nft(k, f'add rule inet lab pre iifname "e{k - 1}b" {match}'
+                     f'numgen random mod 10000 < {int(pct * 100)} counter drop\n')
+
+    def outage(self, k, on):
+        """A total outage on the link into node k while on."""
+        self._pre_chain(k)
+        if on:
+            self._nft(k, f'add rule inet lab pre iifname "e{k - 1}b" counter drop comment "outage"\n')
+        else:
+            self._nft(k, "flush chain inet lab pre\n")
+
+    def ratelimit(self, k, ms):
+        self.sysctl(k, f"net.ipv4.icmp_ratelimit={ms}", f"net.ipv6.icmp.ratelimit={ms}")
+
+    def ping_group(self, lo, hi, k=0):
+        self.sysctl(k, f"net.ipv4.ping_group_range={lo} {hi}")
+
+    def delay(self, k, ms, jitter_ms=0, seed=1):
+        """Holds every packet entering node k from the left for ms (+- jitter) milliseconds."""
+        if not self.nfqdelay or not os.access(self.nfqdelay, os.X_OK):
+            raise RuntimeError("nfqdelay helper not built (set HOPWATCH_NFQDELAY)")
+        self.queue += 1
+        q = str(self.queue)
+        p = subprocess.Popen(["ip", "netns", "exec", self.node(k), self.nfqdelay, q, str(ms),
+                              str(jitter_ms), str(seed)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        self.helpers.append(p)
+        with open(self.pidfile, "a") as f:
+            f.write(f"{p.pid}\n")
+        line = p.stdout.readline()  # "ready" once the queue is bound
+        if "ready" not in line:
+            raise RuntimeError(f"nfqdelay did not start: {line} {p.stderr.read()}")
+        for tool in ("iptables", "ip6tables"):
+            self.ns(k, tool, "-t", "mangle", "-A", "PREROUTING", "-i", f"e{k - 1}b", "-j",
+                    "NFQUEUE", "--queue-num", q, "--queue-bypass")
+
+    def stop_helpers(self):
+        pids = [p.pid for p in self.helpers]
+        if os.path.exists(self.pidfile):
+            with open(self.pidfile) as f:
+                pids += [int(x) for x in f.read().split() if x.strip().isdigit()]
+            os.unlink(self.pidfile)
+        for pid in set(pids):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for p in self.helpers:
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        self.helpers = []
+
+    # ---- running hopwatch in the client --------------------------------------------------------
+    def run(self, argv, user=None, timeout=120, env=None):
+        cmd = ["ip", "netns", "exec", self.client]
+        if user is not None:
+            cmd += ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups",
+                    "--inh-caps=-all", "--"]
+        return subprocess.run(cmd + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, timeout=timeout, env=env)
+
+
+def demo(lab):
+    """The simulated path `make run` opens: some delay, one router that rate-limits its ICMP,
+    one link with intermittent loss bursts."""
+    lab.ratelimit(2, 1000)
+    if lab.nfqdelay:
+        lab.delay(3, 12, 2)
+        lab.delay(5, 25, 3)
+    lab._pre_chain(4)
+    # Gilbert-like bursts: each packet starts a 1.5 s outage with p = 0.4 %.
+    lab._nft(4, "add set inet lab burst { type ifname; flags dynamic,timeout; }\n"
+                'add rule inet lab pre iifname "e3b" iifname @burst counter drop\n'
+                'add rule inet lab pre iifname "e3b" numgen random mod 1000 < 4 '
+                'update @burst { iifname timeout 1500ms } counter drop\n')
+    lab.loss(6, 2)
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "up":
+        lab = Lab(argv[2], int(argv[3]) if len(argv) > 3 else 5)
+        lab.up()
+        if "--demo" in argv:
+            demo(lab)
+            # Keep the helpers' pids for `down`; the helpers outlive this process.
+            lab.helpers = []
+        print(lab.target())
+        return 0
+    if len(argv) == 3 and argv[1] == "down":
+        Lab(argv[2]).down()
+        return 0
+    sys.stderr.write(__doc__)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

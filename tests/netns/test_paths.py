@@ -1,0 +1,48 @@
+#!/usr/bin/python3
+"""A clean 3-router path, every probe mode, IPv4 and IPv6: hopwatch --json names exactly the
+lab's hop addresses in order, the destination at TTL 4, 0% loss, and the JSON schema 1 fields."""
+import sys
+
+from common import FAMILIES, MODES, Lab, Runner, check, hopwatch_json, require_root
+
+SCHEMA_TOP = {"schema", "version", "target", "mode", "started_at", "ended_at", "end_reason",
+              "hops"}
+SCHEMA_HOP = {"ttl", "addr", "host", "asn", "sent", "received", "loss_pct", "last_ms", "avg_ms",
+              "best_ms", "worst_ms", "stddev_ms", "jitter_ms", "responders"}
+
+
+def clean_path(lab, mode, v6):
+    doc, _ = hopwatch_json(lab, ["-M", mode, "-c", "5", "-i", "0.1"], v6=v6)
+    check(SCHEMA_TOP <= set(doc), f"missing top-level keys {SCHEMA_TOP - set(doc)}")
+    check(doc["schema"] == 1 and doc["mode"] == mode, f"schema/mode: {doc['schema']} {doc['mode']}")
+    check(doc["target"]["addr"] == lab.target(v6), f"target {doc['target']}")
+    check(doc["end_reason"] == "completed", f"end_reason {doc['end_reason']}")
+    addrs = [h["addr"] for h in doc["hops"]]
+    check(addrs == lab.hops(v6), f"hops {addrs} != {lab.hops(v6)}")
+    check(doc["dest_ttl"] == len(lab.hops(v6)), f"dest_ttl {doc['dest_ttl']}")
+    for h in doc["hops"]:
+        check(SCHEMA_HOP <= set(h), f"hop {h['ttl']} missing {SCHEMA_HOP - set(h)}")
+        check(h["sent"] == 5 and h["received"] == 5 and h["loss_pct"] == 0,
+              f"hop {h['ttl']}: sent {h['sent']} received {h['received']} loss {h['loss_pct']}")
+        check(0 <= h["best_ms"] <= h["avg_ms"] <= h["worst_ms"] < 50, f"hop {h['ttl']} RTTs {h}")
+        check([r["addr"] for r in h["responders"]] == [h["addr"]], f"responders {h['responders']}")
+    check(doc["hops"][-1]["responders"][0]["is_target"], "last hop is not the target")
+
+
+def main():
+    require_root()
+    run = Runner()
+    lab = Lab("hwpath", routers=3)
+    try:
+        lab.up()
+        lab.ping_group(0, 2147483647)  # root may open ping sockets in this namespace
+        for v6 in FAMILIES:
+            for mode in MODES:
+                run.case(f"clean path {mode} {'IPv6' if v6 else 'IPv4'}", clean_path, lab, mode, v6)
+    finally:
+        lab.down()
+    return run.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
