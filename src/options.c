@@ -268,7 +268,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
     longs[NOPTS] = (struct option){0};
     shorts[ns] = '\0';
     opterr = 0;
-    optind = 1;
+    optind = 0; /* GNU getopt: a full reset, so parsing twice works */
     while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
         const struct opt_def *d = NULL;
         if (c == '?')

@@ -1,0 +1,78 @@
+# hopwatch - the two commands a fresh Debian 12 machine needs (as root, or with sudo):
+#   make run [TARGET=host]   install what is missing, build, open hopwatch on a simulated lossy
+#                            path (or on TARGET)
+#   make test                install what is missing, build with ASan+UBSan, run every test
+# Other targets: build, deps, test-deps, fuzz, bench, screenshots, clean.
+
+BUILD      ?= build
+TEST_BUILD ?= build-test
+JOBS       ?= $(shell nproc)
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian package names. Build: compiler, CMake, the three libraries, libcap.
+BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxminddb-dev libcap-dev \
+              libnetfilter-queue-dev python3
+# Tests: the namespace lab (iproute2, nftables, iptables, NFQUEUE), python3 for the lab
+# scripts, tmux for the TUI, clang for the fuzzers, dnsmasq and MaxMind's writer for names
+# and ASNs, and the tools hopwatch is compared with in benchmarks.
+TEST_PKGS  := $(BUILD_PKGS) iproute2 nftables iptables libnetfilter-queue-dev libmnl-dev \
+              python3 util-linux iputils-ping tmux clang libclang-rt-14-dev dnsmasq-base \
+              libmaxmind-db-writer-perl mtr-tiny traceroute
+RUN_PKGS   := $(BUILD_PKGS) iproute2 nftables iptables \
+              iputils-ping
+
+# Installs only what dpkg does not already report installed (fast when nothing is missing).
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	  grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+endef
+
+.PHONY: all deps test-deps run-deps build test run fuzz bench screenshots clean
+
+all: build
+
+deps:
+	$(call apt_install,$(BUILD_PKGS))
+
+test-deps:
+	$(call apt_install,$(TEST_PKGS))
+
+run-deps:
+	$(call apt_install,$(RUN_PKGS))
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: test-deps
+	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOPWATCH_WERROR=ON \
+	  -DHOPWATCH_SANITIZE=ON
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+	cd $(TEST_BUILD) && ctest --output-on-failure -L 'unit|fuzz|netns|ui'
+
+run: run-deps build
+ifdef TARGET
+	$(SUDO) ./$(BUILD)/hopwatch $(ARGS) $(TARGET)
+else
+	@cmake --build $(BUILD) --target nfqdelay -j $(JOBS) >/dev/null
+	$(SUDO) tests/lab/run-demo.sh $(CURDIR)/$(BUILD)/hopwatch $(CURDIR)/$(BUILD)/tests/nfqdelay $(ARGS)
+endif
+
+fuzz:
+	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DHOPWATCH_FUZZ=ON -DHOPWATCH_SANITIZE=ON
+	cmake --build build-fuzz -j $(JOBS)
+	for f in ip4_icmp icmp6 echo; do \
+	  mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/; \
+	  ./build-fuzz/tests/fuzz_$$f -max_total_time=$${FUZZ_SECONDS:-60} build-fuzz/corpus-$$f || exit 1; \
+	done
+
+bench: build
+	$(SUDO) python3 tests/bench/bench.py $(BUILD)/hopwatch
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz

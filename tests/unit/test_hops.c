@@ -1,0 +1,128 @@
+/* test_hops.c - the hop table on fixed sample sequences: counts and the in-flight invariant,
+ * loss that excludes probes in flight, Welford mean/stddev against a two-pass computation,
+ * RFC 3550 and mtr jitter, responders (ECMP), cancel, reset, and what a snapshot shows. */
+#include "check.h"
+#include "hops.h"
+
+#include <math.h>
+#include <string.h>
+
+static struct probe_addr addr(const char *s)
+{
+    struct probe_addr a;
+    probe_addr_parse(s, &a);
+    return a;
+}
+
+static void counts_and_loss(void)
+{
+    struct hops *h = hops_new(1, 30);
+    struct hops_snapshot snap = {0};
+    struct probe_addr a = addr("198.18.0.2");
+
+    for (int i = 0; i < 10; i++)
+        hops_record_sent(h, PROBE_UDP, 1);
+    for (int i = 0; i < 6; i++)
+        hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, (uint32_t)i, 64, false, false);
+    hops_record_loss(h, PROBE_UDP, 1, 0, 6);
+    hops_record_loss(h, PROBE_UDP, 1, 0, 7);
+    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0);
+    CHECK(snap.hops[0].sent == 10 && snap.hops[0].received == 6 && snap.hops[0].lost == 2);
+    CHECK(snap.hops[0].inflight == 2); /* sent == received + lost + inflight */
+    CHECK_NEAR(hop_loss_pct(&snap.hops[0]), 25.0, 1e-9); /* 2 of 8 completed, not 4 of 10 */
+    /* Other modes are separate. */
+    CHECK(hops_snapshot(h, PROBE_TCP, &snap) == 0 && snap.hops[0].sent == 0);
+    /* A reply without a probe in flight is ignored. */
+    hops_record_cancel(h, PROBE_UDP, 1);
+    hops_record_cancel(h, PROBE_UDP, 1);
+    hops_record_cancel(h, PROBE_UDP, 1);
+    hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, 9, 64, false, false);
+    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0);
+    CHECK(snap.hops[0].sent == 8 && snap.hops[0].inflight == 0 && snap.hops[0].received == 6);
+    hops_snapshot_free(&snap);
+    hops_free(h);
+}
+
+static void rtt_statistics(void)
+{
+    const uint32_t rtts[] = {10000, 12000, 9000, 15000, 11000, 30000, 10500};
+    const size_t n = sizeof(rtts) / sizeof(rtts[0]);
+    struct hops *h = hops_new(1, 5);
+    struct hops_snapshot snap = {0};
+    struct probe_addr a = addr("2001:db8::2");
+    double mean = 0, var = 0, j3550 = 0, javg = 0;
+    uint32_t jmax = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        hops_record_sent(h, PROBE_ICMP_RAW, 2);
+        hops_record_reply(h, PROBE_ICMP_RAW, 2, &a, rtts[i], i * 1000, (uint32_t)i, 63, false,
+                          false);
+        mean += rtts[i];
+    }
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        var += (rtts[i] - mean) * (rtts[i] - mean);
+    var /= (double)(n - 1);
+    for (size_t i = 1; i < n; i++) {
+        double d = fabs((double)rtts[i] - (double)rtts[i - 1]);
+        j3550 += (d - j3550) / 16.0;
+        javg += d;
+        if (d > jmax)
+            jmax = (uint32_t)d;
+    }
+    javg /= (double)(n - 1);
+    CHECK(hops_snapshot(h, PROBE_ICMP_RAW, &snap) == 0);
+    {
+        const struct hop_stats *s = &snap.hops[1];
+        CHECK_NEAR(s->rtt.mean_us, mean, 1e-6);
+        CHECK_NEAR(rtt_stddev_us(&s->rtt), sqrt(var), 1e-6);
+        CHECK(s->rtt.best_us == 9000 && s->rtt.worst_us == 30000 && s->rtt.last_us == 10500);
+        CHECK_NEAR(s->jitter_us, j3550, 1e-6);
+        CHECK_NEAR(s->javg_us, javg, 1e-6);
+        CHECK(s->jmax_us == jmax && s->jttr_us == 19500);
+        CHECK(s->nsamples == (int)n && s->ring[(s->ring_head + HOPS_RING - 1) % HOPS_RING].rtt_us ==
+                                           10500);
+    }
+    hops_snapshot_free(&snap);
+    hops_free(h);
+}
+
+static void responders_and_path(void)
+{
+    struct hops *h = hops_new(1, 30);
+    struct hops_snapshot snap = {0};
+    struct probe_addr a = addr("198.18.1.2"), b = addr("198.18.9.2"), d = addr("198.18.3.2");
+
+    for (int i = 0; i < 3; i++) {
+        hops_record_sent(h, PROBE_UDP, 2);
+        hops_record_reply(h, PROBE_UDP, 2, i == 1 ? &b : &a, 500, 0, (uint32_t)i, 63, false,
+                          false);
+    }
+    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0);
+    CHECK(snap.hops[1].nresponders == 2);
+    CHECK(probe_addr_equal(&hop_main_responder(&snap.hops[1])->addr, &a));
+    CHECK(snap.nhops == 2 && snap.dest_ttl == 0); /* up to the last hop that answered */
+    hops_record_sent(h, PROBE_UDP, 4);
+    hops_record_reply(h, PROBE_UDP, 4, &d, 900, 0, 3, 61, true, false);
+    hops_set_dest_ttl(h, PROBE_UDP, 4);
+    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0 && snap.nhops == 4 && snap.dest_ttl == 4);
+    CHECK(snap.hops[3].responders[0].is_dest && snap.hops[3].responders[0].reply_ttl == 61);
+    /* Reset zeroes statistics but keeps probes in flight consistent. */
+    hops_record_sent(h, PROBE_UDP, 1);
+    hops_reset(h);
+    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0);
+    CHECK(snap.hops[0].sent == 1 && snap.hops[0].inflight == 1 && snap.hops[1].received == 0);
+    hops_record_loss(h, PROBE_UDP, 1, 0, 0);
+    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0 && snap.hops[0].lost == 1);
+    hops_snapshot_free(&snap);
+    hops_free(h);
+    CHECK(hops_new(1, 0) == NULL && hops_new(5, 4) == NULL && hops_new(1, 256) == NULL);
+}
+
+int main(void)
+{
+    counts_and_loss();
+    rtt_statistics();
+    responders_and_path();
+    return check_finish();
+}

@@ -1,0 +1,54 @@
+/* test_options.c - option parsing: defaults, mtr letters, ranges, and clear errors. */
+#include "check.h"
+#include "options.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+static int parse(struct options *o, char *err, const char *a0, const char *a1, const char *a2,
+                 const char *a3, const char *a4)
+{
+    char buf[6][32];
+    char *v[7] = {0};
+    const char *in[] = {"hopwatch", a0, a1, a2, a3, a4};
+    int argc = 0;
+    while (argc < 6 && in[argc]) {
+        snprintf(buf[argc], sizeof(buf[argc]), "%s", in[argc]);
+        v[argc] = buf[argc];
+        argc++;
+    }
+    return options_parse(argc, v, o, err, 256);
+}
+
+int main(void)
+{
+    struct options o;
+    char err[256];
+
+    CHECK(parse(&o, err, "example.org", NULL, NULL, NULL, NULL) == 0);
+    CHECK(o.mode == PROBE_AUTO && o.first_ttl == 1 && o.max_ttl == 30 && o.interval_s == 1.0);
+    CHECK(o.cycles == 10 && o.output == OUTPUT_TUI && o.port == -1 && o.packet_bytes == 64);
+    CHECK(parse(&o, err, "-u", "-6", "-c", "3", "h") == 0);
+    CHECK(o.mode == PROBE_UDP && o.family == AF_INET6 && o.cycles == 3);
+    CHECK(parse(&o, err, "-T", "-P", "443", "-r", "h") == 0);
+    CHECK(o.mode == PROBE_TCP && o.port == 443 && o.output == OUTPUT_REPORT);
+    CHECK(parse(&o, err, "-r", "-j", "-i", "0.25", "h") == 0);
+    CHECK(o.output == OUTPUT_JSON && o.interval_s == 0.25);
+    CHECK(parse(&o, err, "--mode", "icmp-dgram", "--csv", "h", NULL) == 0);
+    CHECK(o.mode == PROBE_ICMP_DGRAM && o.output == OUTPUT_CSV);
+    CHECK(parse(&o, err, "-M", "icmp", "--timeout", "0.5", "h") == 0);
+    CHECK(o.mode == PROBE_ICMP_ANY && o.timeout_s == 0.5);
+    CHECK(parse(&o, err, "-f", "3", "-m", "8", "h") == 0 && o.first_ttl == 3 && o.max_ttl == 8);
+
+    CHECK(parse(&o, err, "-m", "256", "h", NULL, NULL) < 0 && strstr(err, "--max-ttl"));
+    CHECK(parse(&o, err, "-i", "0.001", "h", NULL, NULL) < 0 && strstr(err, "--interval"));
+    CHECK(parse(&o, err, "-i", "1x", "h", NULL, NULL) < 0);
+    CHECK(parse(&o, err, "-M", "sctp", "h", NULL, NULL) < 0 && strstr(err, "unknown mode"));
+    CHECK(parse(&o, err, "-f", "9", "-m", "8", "h") < 0 && strstr(err, "--first-ttl"));
+    CHECK(parse(&o, err, "--bogus", "h", NULL, NULL, NULL) < 0 && strstr(err, "--bogus"));
+    CHECK(parse(&o, err, "-c", NULL, NULL, NULL, NULL) < 0);
+    CHECK(parse(&o, err, NULL, NULL, NULL, NULL, NULL) < 0 && strstr(err, "no target"));
+    CHECK(parse(&o, err, "a", "b", NULL, NULL, NULL) < 0);
+    CHECK(parse(&o, err, "-s", "20", "h", NULL, NULL) < 0 && strstr(err, "--psize"));
+    return check_finish();
+}

@@ -1,0 +1,37 @@
+/* test_sockutil.c - echo requests keep one checksum across sequence numbers (Paris), and the
+ * checksum is valid; address helpers round-trip. */
+#include "check.h"
+#include "parse.h"
+#include "sockutil.h"
+
+#include <string.h>
+
+int main(void)
+{
+    uint8_t buf[44];
+    uint16_t first = 0;
+    struct probe_addr a, b;
+    struct sockaddr_storage ss;
+    char s[64];
+
+    for (uint16_t seq = 0; seq < PROBE_SEQ_SPACE; seq += 97) {
+        uint16_t sum;
+        sockutil_build_echo(buf, sizeof(buf), false, 0xbeef, seq);
+        sum = (uint16_t)(buf[2] << 8 | buf[3]);
+        if (seq == 0)
+            first = sum;
+        CHECK(sum == first);
+        CHECK(parse_inet_checksum(buf, sizeof(buf)) == 0); /* valid: sums to 0xffff */
+        CHECK(buf[0] == 8 && buf[6] == (seq >> 8) && buf[7] == (seq & 0xff));
+    }
+    sockutil_build_echo(buf, sizeof(buf), true, 1, 2);
+    CHECK(buf[0] == 128 && buf[2] == 0 && buf[3] == 0); /* the kernel sums ICMPv6 */
+
+    CHECK(probe_addr_parse("2001:db8:3::2", &a) == 0 && a.family == AF_INET6);
+    sockutil_sockaddr(&a, 33500, &ss);
+    CHECK(sockutil_from_sockaddr(&ss, &b) == 33500 && probe_addr_equal(&a, &b));
+    CHECK(strcmp(probe_addr_str(&b, s, sizeof(s)), "2001:db8:3::2") == 0);
+    CHECK(probe_addr_parse("198.18.300.1", &a) < 0);
+    CHECK(probe_addr_parse("198.18.3.1", &a) == 0 && !probe_addr_equal(&a, &b));
+    return check_finish();
+}
