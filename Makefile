@@ -17,7 +17,7 @@ BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxmindd
 # and ASNs, and the tools hopwatch is compared with in benchmarks.
 TEST_PKGS  := $(BUILD_PKGS) iproute2 nftables iptables libnetfilter-queue-dev libmnl-dev \
               python3 util-linux iputils-ping tmux clang libclang-rt-14-dev dnsmasq-base \
-              libmaxmind-db-writer-perl mtr-tiny traceroute
+              libmaxmind-db-writer-perl mtr-tiny traceroute clang-format
 RUN_PKGS   := $(BUILD_PKGS) iproute2 nftables iptables \
               iputils-ping
 
@@ -53,6 +53,7 @@ test: test-deps
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOPWATCH_WERROR=ON \
 	  -DHOPWATCH_SANITIZE=ON
 	cmake --build $(TEST_BUILD) -j $(JOBS)
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-10}
 	cd $(TEST_BUILD) && ctest --output-on-failure -L 'unit|fuzz|netns|ui'
 
 run: run-deps build
@@ -66,7 +67,7 @@ endif
 fuzz:
 	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DHOPWATCH_FUZZ=ON -DHOPWATCH_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
-	for f in ip4_icmp icmp6 echo; do \
+	for f in ip4_icmp icmp6 echo tcp; do \
 	  mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/; \
 	  ./build-fuzz/tests/fuzz_$$f -max_total_time=$${FUZZ_SECONDS:-60} build-fuzz/corpus-$$f || exit 1; \
 	done

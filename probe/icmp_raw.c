@@ -10,42 +10,15 @@
 #include "sockutil.h"
 
 #include <errno.h>
-#include <netinet/icmp6.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-/* <linux/icmp.h> clashes with glibc's headers; these are its stable ABI values. */
-#define ICMP_FILTER_OPT 1
-#define ICMP4_ECHOREPLY 0
-#define ICMP4_DEST_UNREACH 3
-#define ICMP4_TIME_EXCEEDED 11
-#define ICMP4_PARAMETERPROB 12
-
 static bool is_v6(const struct probe_sock *ps)
 {
     return ps->cfg.target.family == AF_INET6;
-}
-
-static int set_filter(int fd, bool v6)
-{
-    if (!v6) {
-        uint32_t blocked = ~((1u << ICMP4_ECHOREPLY) | (1u << ICMP4_DEST_UNREACH) |
-                             (1u << ICMP4_TIME_EXCEEDED) | (1u << ICMP4_PARAMETERPROB));
-        return setsockopt(fd, SOL_RAW, ICMP_FILTER_OPT, &blocked, sizeof(blocked)) < 0 ? -errno
-                                                                                        : 0;
-    } else {
-        struct icmp6_filter f;
-        ICMP6_FILTER_SETBLOCKALL(&f);
-        ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
-        ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
-        ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);
-        ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &f);
-        ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &f);
-        return setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) < 0 ? -errno : 0;
-    }
 }
 
 static int raw_open(struct probe_sock *ps)
@@ -57,7 +30,8 @@ static int raw_open(struct probe_sock *ps)
 
     if (fd < 0)
         return -errno;
-    if ((r = set_filter(fd, v6)) < 0 || (r = sockutil_setup(fd, v6 ? AF_INET6 : AF_INET, false))) {
+    if ((r = sockutil_icmp_filter(fd, v6)) < 0 ||
+        (r = sockutil_setup(fd, v6 ? AF_INET6 : AF_INET, false))) {
         close(fd);
         return r;
     }
@@ -117,12 +91,11 @@ static int raw_match(struct probe_sock *ps, const struct probe_parsed *pp, int t
         return 0;
     }
     if (!pp->is_error || !pp->has_quoted_l4 ||
-        pp->quoted_proto != (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) ||
-        pp->echo_id != ps->echo_ident || pp->echo_seq >= PROBE_SEQ_SPACE ||
-        !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target))
+        pp->quoted_proto != (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) || pp->echo_id != ps->echo_ident ||
+        pp->echo_seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target))
         return -1;
     r->seq = pp->echo_seq;
-    if ((!v6 && pp->type == ICMP4_TIME_EXCEEDED) || (v6 && pp->type == ICMP6_TIME_EXCEEDED))
+    if ((!v6 && pp->type == 11) || (v6 && pp->type == 3))
         r->kind = PROBE_REPLY_TTL_EXCEEDED;
     else if (probe_addr_equal(&pp->from, &ps->cfg.target))
         r->kind = PROBE_REPLY_DEST;

@@ -226,3 +226,40 @@ int parse_echo(const uint8_t *msg, size_t len, bool v6, struct probe_parsed *out
     out->echo_seq = rd16(msg + 6);
     return 0;
 }
+
+int parse_tcp(const uint8_t *seg, size_t len, struct probe_parsed *out)
+{
+    size_t off;
+
+    init_parsed(out);
+    if (len < 20)
+        return -EINVAL;
+    off = (size_t)(seg[12] >> 4) * 4;
+    if (off < 20 || off > len)
+        return -EINVAL;
+    out->is_tcp = true;
+    out->tcp_sport = rd16(seg);
+    out->tcp_dport = rd16(seg + 2);
+    out->tcp_seq = rd32(seg + 4);
+    out->tcp_ack = rd32(seg + 8);
+    out->tcp_flags = seg[13];
+    return 0;
+}
+
+int parse_ip4_tcp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
+{
+    size_t ihl;
+    int r;
+
+    memset(out, 0, sizeof(*out));
+    out->ttl = -1;
+    if (len < 20 || (pkt[0] >> 4) != 4)
+        return -EINVAL;
+    ihl = (size_t)(pkt[0] & 0x0f) * 4;
+    if (ihl < 20 || len < ihl || pkt[9] != IPPROTO_TCP)
+        return -EINVAL;
+    set_addr(&out->from, AF_INET, pkt + 12);
+    r = parse_tcp(pkt + ihl, len - ihl, out);
+    out->ttl = pkt[8];
+    return r;
+}

@@ -31,6 +31,11 @@ struct probe_parsed {
     bool has_quoted_l4;   /* the first 8 bytes of the quoted L4 header were present */
     uint16_t quoted_sport, quoted_dport;
     uint32_t quoted_tcp_seq;
+    /* A TCP segment read directly (raw TCP socket). */
+    bool is_tcp;
+    uint16_t tcp_sport, tcp_dport;
+    uint32_t tcp_seq, tcp_ack;
+    uint8_t tcp_flags; /* FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 */
 };
 
 /* An IPv4 packet with its IP header, as a raw IPPROTO_ICMP socket reads it. */
@@ -45,6 +50,12 @@ int parse_echo(const uint8_t *msg, size_t len, bool v6, struct probe_parsed *out
 
 /* The start of a quoted datagram: an IPv4 or IPv6 header, then L4. Fills the quoted_* fields. */
 int parse_quoted_ip(const uint8_t *p, size_t len, struct probe_parsed *out);
+
+/* An IPv4 packet carrying TCP, with its IP header, as a raw IPPROTO_TCP socket reads it. */
+int parse_ip4_tcp(const uint8_t *pkt, size_t len, struct probe_parsed *out);
+
+/* A TCP segment without the IP header (raw IPv6 TCP socket); `from` is left untouched. */
+int parse_tcp(const uint8_t *seg, size_t len, struct probe_parsed *out);
 
 /* One's-complement Internet checksum (RFC 1071) of len bytes. */
 uint16_t parse_inet_checksum(const uint8_t *p, size_t len);

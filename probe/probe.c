@@ -21,8 +21,9 @@ static const struct {
     const char *name;
     enum probe_mode mode;
 } mode_names[] = {
-    {"auto", PROBE_AUTO},         {"icmp", PROBE_ICMP_ANY}, {"icmp-raw", PROBE_ICMP_RAW},
-    {"icmp-dgram", PROBE_ICMP_DGRAM}, {"udp", PROBE_UDP},   {"tcp", PROBE_TCP},
+    {"auto", PROBE_AUTO},         {"icmp", PROBE_ICMP_ANY},
+    {"icmp-raw", PROBE_ICMP_RAW}, {"icmp-dgram", PROBE_ICMP_DGRAM},
+    {"udp", PROBE_UDP},           {"tcp", PROBE_TCP},
 };
 
 const struct probe_ops *probe_ops_for(enum probe_mode mode)
@@ -83,7 +84,7 @@ int probe_open(struct probe_sock *ps, enum probe_mode mode, const struct probe_c
     int r;
 
     memset(ps, 0, sizeof(*ps));
-    ps->fd = -1;
+    ps->fd = ps->fd_icmp = ps->fd_reserve = -1;
     ps->cfg = *cfg;
     if (!ops) {
         snprintf(why, why_len, "no such mode");

@@ -28,7 +28,7 @@ enum probe_mode {
     PROBE_UDP,
     PROBE_TCP,
     PROBE_MODE_COUNT,
-    PROBE_AUTO = -1, /* only as a request: icmp-raw -> icmp-dgram -> udp */
+    PROBE_AUTO = -1,     /* only as a request: icmp-raw -> icmp-dgram -> udp */
     PROBE_ICMP_ANY = -2, /* only as a request: icmp-raw -> icmp-dgram */
 };
 
@@ -95,13 +95,21 @@ struct tcp_slot {
 struct probe_sock {
     const struct probe_ops *ops;
     struct probe_config cfg;
-    int fd;             /* main socket, -1 if none */
-    uint16_t echo_ident;   /* raw ICMP echo identifier */
-    struct tcp_slot *tcp; /* PROBE_SEQ_SPACE slots, TCP mode only */
+    int fd;               /* main socket, -1 if none */
+    uint16_t echo_ident;  /* raw ICMP echo identifier */
+    struct tcp_slot *tcp; /* PROBE_SEQ_SPACE slots, TCP connect() method only */
+    /* TCP raw SYN method (privileged): */
+    bool tcp_raw;
+    int fd_icmp;    /* raw ICMP socket for Time Exceeded quoting our SYNs */
+    int fd_reserve; /* a bound TCP socket holding our source port */
+    struct probe_addr src;
+    uint16_t sport;
+    uint32_t seq_base;
     /* Replies read from the error queue while clearing a pending error before a send. */
     struct probe_reply pending[PROBE_PENDING_MAX];
     int npending;
     struct probe_counters counters;
+    const char *method; /* how this mode probes, in words, for reports (may be NULL) */
 };
 
 /* The vtables. */

@@ -12,6 +12,7 @@
 #include "parse.h"
 
 #include <errno.h>
+#include <netinet/icmp6.h>
 #include <string.h>
 #include <time.h>
 
@@ -116,6 +117,27 @@ int sockutil_setup(int fd, int family, bool recverr)
     return 0;
 }
 
+/* <linux/icmp.h> clashes with glibc's headers; ICMP_FILTER is option 1 of SOL_RAW, a bitmask
+ * of the ICMP types to block. */
+#define ICMP_FILTER_OPT 1
+
+int sockutil_icmp_filter(int fd, bool v6)
+{
+    if (!v6) {
+        uint32_t blocked = ~((1u << 0) | (1u << 3) | (1u << 11) | (1u << 12));
+        return setsockopt(fd, SOL_RAW, ICMP_FILTER_OPT, &blocked, sizeof(blocked)) < 0 ? -errno : 0;
+    } else {
+        struct icmp6_filter f;
+        ICMP6_FILTER_SETBLOCKALL(&f);
+        ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+        ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
+        ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);
+        ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &f);
+        ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &f);
+        return setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) < 0 ? -errno : 0;
+    }
+}
+
 int sockutil_set_ttl(int fd, int family, int ttl)
 {
     int r = family == AF_INET ? setsockopt(fd, SOL_IP, IP_TTL, &ttl, sizeof(ttl))
@@ -160,8 +182,7 @@ uint16_t sockutil_from_sockaddr(const struct sockaddr_storage *ss, struct probe_
     return 0;
 }
 
-int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx,
-                      struct probe_reply *r)
+int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, struct probe_reply *r)
 {
     const struct sock_extended_err *ee = &rx->ee;
     bool v6;
@@ -212,8 +233,8 @@ static bool is_pending_icmp_errno(int e)
 }
 
 int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len,
-                  const struct sockaddr_storage *dst, socklen_t dst_len,
-                  sockutil_decode_err decode, uint64_t *sent_us)
+                  const struct sockaddr_storage *dst, socklen_t dst_len, sockutil_decode_err decode,
+                  uint64_t *sent_us)
 {
     for (int attempt = 0; attempt < 4; attempt++) {
         if (decode)

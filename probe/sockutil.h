@@ -30,6 +30,9 @@ ssize_t sockutil_recv(int fd, int flags, uint8_t *buf, size_t cap, struct probe_
 /* Sets the options every probe socket wants: timestamps, reply TTL, RECVERR. 0 or -errno. */
 int sockutil_setup(int fd, int family, bool recverr);
 
+/* Lets a raw ICMP(v6) socket wake only for echo replies and errors. 0 or -errno. */
+int sockutil_icmp_filter(int fd, bool v6);
+
 /* Sets the TTL / hop limit of the next packets. 0 or -errno. */
 int sockutil_set_ttl(int fd, int family, int ttl);
 
@@ -48,8 +51,8 @@ void sockutil_drain_errqueue(struct probe_sock *ps, int fd, sockutil_decode_err 
 /* sendto() that first drains the error queue and retries when a queued ICMP error makes the
  * send fail (the sk_err trap): the probe is really sent or an error is returned. 0 or -errno. */
 int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len,
-                  const struct sockaddr_storage *dst, socklen_t dst_len,
-                  sockutil_decode_err decode, uint64_t *sent_us);
+                  const struct sockaddr_storage *dst, socklen_t dst_len, sockutil_decode_err decode,
+                  uint64_t *sent_us);
 
 /* Fills r from an ICMP extended error: responder, type/code, kind. -1 if not an ICMP error. */
 int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx,

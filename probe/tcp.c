@@ -1,13 +1,17 @@
 /*
  * tcp.c - TCP SYN probes through non-blocking connect(), with or without privilege.
  *
- * Each probe is its own socket: IP_TTL (hop limit) set, IP_RECVERR on, connect() started.
- * When the SYN expires, the ICMP Time Exceeded lands on that socket's error queue with the
+ * With CAP_NET_RAW the mode uses raw SYNs instead (tcp_raw.c: fixed ports, one flow); the
+ * functions below dispatch on ps->tcp_raw.
+ *
+ * Without it, each probe is its own socket: IP_TTL (hop limit) set, IP_RECVERR on, connect()
+ * started. When the SYN expires, the ICMP Time Exceeded lands on that socket's error queue with the
  * offender; when it reaches the target, connect() completes (SYN-ACK: we close at once) or
  * fails with ECONNREFUSED (RST). The socket itself is the probe's identity, so the flow (the
  * ephemeral source port) changes per probe. Sockets of probes the prober gave up on are closed.
  */
 #include "sockutil.h"
+#include "tcp_raw.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -17,8 +21,14 @@
 
 static int tcp_open(struct probe_sock *ps)
 {
-    int fd = socket(ps->cfg.target.family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int fd;
 
+    if (tcp_raw_open(ps) == 0) {
+        ps->method = "raw SYN, fixed ports";
+        return 0;
+    }
+    tcp_raw_close(ps);
+    fd = socket(ps->cfg.target.family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return -errno;
     close(fd);
@@ -28,6 +38,7 @@ static int tcp_open(struct probe_sock *ps)
     for (int i = 0; i < PROBE_SEQ_SPACE; i++)
         ps->tcp[i].fd = -1;
     ps->fd = -1;
+    ps->method = "connect(), a new source port per probe";
     return 0;
 }
 
@@ -63,6 +74,8 @@ static int tcp_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent
     int family = ps->cfg.target.family;
     int fd, r;
 
+    if (ps->tcp_raw)
+        return tcp_raw_send(ps, ttl, seq, sent_us);
     slot_close(s);
     fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
@@ -139,6 +152,8 @@ static void tcp_check(struct probe_sock *ps, struct tcp_slot *s)
 
 static int tcp_drain(struct probe_sock *ps, struct probe_reply *out, int max)
 {
+    if (ps->tcp_raw)
+        return tcp_raw_drain(ps, out, max);
     for (int i = 0; i < PROBE_SEQ_SPACE && ps->npending < PROBE_PENDING_MAX; i++)
         if (ps->tcp[i].fd >= 0)
             tcp_check(ps, &ps->tcp[i]);
@@ -149,6 +164,8 @@ static int tcp_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
 {
     int n = 0;
 
+    if (ps->tcp_raw)
+        return tcp_raw_pollfds(ps, fds, max);
     for (int i = 0; i < PROBE_SEQ_SPACE && n < max; i++) {
         if (ps->tcp[i].fd < 0)
             continue;
@@ -161,13 +178,18 @@ static int tcp_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
 
 static void tcp_forget(struct probe_sock *ps, uint16_t seq)
 {
-    struct tcp_slot *s = &ps->tcp[seq % PROBE_SEQ_SPACE];
+    struct tcp_slot *s;
+
+    if (ps->tcp_raw || !ps->tcp)
+        return;
+    s = &ps->tcp[seq % PROBE_SEQ_SPACE];
     if (s->fd >= 0 && s->seq == seq)
         slot_close(s);
 }
 
 static void tcp_close(struct probe_sock *ps)
 {
+    tcp_raw_close(ps);
     if (ps->tcp) {
         for (int i = 0; i < PROBE_SEQ_SPACE; i++)
             slot_close(&ps->tcp[i]);

@@ -58,7 +58,7 @@ struct hop_stats {
     int nresponders;
     struct hop_responder responders[HOPS_MAX_RESPONDERS];
     uint64_t other_responders; /* replies from responders beyond HOPS_MAX_RESPONDERS */
-    int nsamples; /* valid entries in ring, newest at (ring_head - 1) */
+    int nsamples;              /* valid entries in ring, newest at (ring_head - 1) */
     int ring_head;
     struct hop_sample ring[HOPS_RING];
 };
@@ -98,7 +98,7 @@ int hops_snapshot(struct hops *h, int mode, struct hops_snapshot *snap);
 void hops_snapshot_free(struct hops_snapshot *snap);
 
 /* Derived figures (pure, on a copy). */
-double hop_loss_pct(const struct hop_stats *s); /* 0 when nothing completed */
+double hop_loss_pct(const struct hop_stats *s);  /* 0 when nothing completed */
 double rtt_stddev_us(const struct rtt_stats *r); /* sample std-dev (n - 1) */
 /* The responder with the most replies, or NULL. */
 const struct hop_responder *hop_main_responder(const struct hop_stats *s);

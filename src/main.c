@@ -69,6 +69,10 @@ static void explain_choice(struct session *s, enum probe_mode request, int chose
     size_t len = sizeof(s->run.mode_reason), used = 0;
 
     buf[0] = '\0';
+    if (s->prober.socks[chosen].method) {
+        snprintf(buf, len, "%s", s->prober.socks[chosen].method);
+        return;
+    }
     if (request != PROBE_AUTO && request != PROBE_ICMP_ANY)
         return;
     for (int m = PROBE_ICMP_RAW; m < chosen; m++) {

@@ -68,8 +68,8 @@ static int set_v6(struct options *o, const char *arg, char *err, size_t len)
 static int set_mode(struct options *o, const char *arg, char *err, size_t len)
 {
     if (probe_mode_parse(arg, &o->mode) < 0)
-        return snprintf(err, len,
-                        "unknown mode '%s' (auto, icmp, icmp-raw, icmp-dgram, udp, tcp)", arg),
+        return snprintf(err, len, "unknown mode '%s' (auto, icmp, icmp-raw, icmp-dgram, udp, tcp)",
+                        arg),
                -1;
     return 0;
 }
@@ -205,13 +205,12 @@ static const struct opt_def opt_table[] = {
     {"max-ttl", 'm', required_argument, "N", "largest TTL to probe (default 30)", set_max_ttl},
     {"interval", 'i', required_argument, "SECONDS",
      "time between rounds; fractions allowed, at least 0.01 (default 1)", set_interval},
-    {"timeout", 0, required_argument, "SECONDS",
-     "a probe unanswered this long is lost (default 2)", set_timeout},
+    {"timeout", 0, required_argument, "SECONDS", "a probe unanswered this long is lost (default 2)",
+     set_timeout},
     {"psize", 's', required_argument, "BYTES", "IP packet size of each probe (default 64)",
      set_psize},
     {"port", 'P', required_argument, "PORT",
-     "tcp: destination port (default 80); udp: first destination port (default 33434)",
-     set_port},
+     "tcp: destination port (default 80); udp: first destination port (default 33434)", set_port},
     {"report", 'r', no_argument, NULL, "run --report-cycles rounds, print a text report",
      set_report},
     {"report-cycles", 'c', required_argument, "N", "rounds in a report (default 10)", set_cycles},
@@ -252,8 +251,14 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
     size_t ns = 0;
     int c, idx;
 
-    *o = (struct options){.mode = PROBE_AUTO, .first_ttl = 1, .max_ttl = 30, .interval_s = 1.0,
-                          .timeout_s = 2.0, .packet_bytes = 64, .port = -1, .cycles = 10};
+    *o = (struct options){.mode = PROBE_AUTO,
+                          .first_ttl = 1,
+                          .max_ttl = 30,
+                          .interval_s = 1.0,
+                          .timeout_s = 2.0,
+                          .packet_bytes = 64,
+                          .port = -1,
+                          .cycles = 10};
     shorts[ns++] = ':';
     for (size_t i = 0; i < NOPTS; i++) {
         const struct opt_def *d = &opt_table[i];
@@ -272,8 +277,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
     while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
         const struct opt_def *d = NULL;
         if (c == '?')
-            return snprintf(err, err_len, "unknown option '%s' (try --help)", argv[optind - 1]),
-                   -1;
+            return snprintf(err, err_len, "unknown option '%s' (try --help)", argv[optind - 1]), -1;
         if (c == ':')
             return snprintf(err, err_len, "option '%s' needs a value", argv[optind - 1]), -1;
         if (c == 'h') {
@@ -292,8 +296,9 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
             return -1;
     }
     if (optind != argc - 1)
-        return snprintf(err, err_len, optind >= argc ? "no target host given (try --help)"
-                                                     : "only one target host, please"),
+        return snprintf(err, err_len,
+                        optind >= argc ? "no target host given (try --help)"
+                                       : "only one target host, please"),
                -1;
     o->target = argv[optind];
     if (o->first_ttl > o->max_ttl)

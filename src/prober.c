@@ -170,9 +170,11 @@ static void send_round(struct prober *p, int mode)
             p->last_send_errno = -r;
             continue;
         }
-        p->slots[seq] = (struct inflight){
-            .active = true, .mode = (int8_t)mode, .ttl = (uint8_t)ttl, .round = round,
-            .sent_us = sent_us};
+        p->slots[seq] = (struct inflight){.active = true,
+                                          .mode = (int8_t)mode,
+                                          .ttl = (uint8_t)ttl,
+                                          .round = round,
+                                          .sent_us = sent_us};
         p->ninflight++;
         p->fifo[(p->fifo_head + p->fifo_len) % PROBE_SEQ_SPACE] = seq;
         p->fifo_len++;

@@ -38,8 +38,8 @@ struct prober {
     struct probe_sock socks[PROBE_MODE_COUNT];
     bool opened[PROBE_MODE_COUNT];
     char why_not[PROBE_MODE_COUNT][128]; /* why a mode could not be opened */
-    atomic_int mode;           /* the mode probing now */
-    atomic_int requested_mode; /* applied at the next round edge */
+    atomic_int mode;                     /* the mode probing now */
+    atomic_int requested_mode;           /* applied at the next round edge */
     atomic_bool stop, paused, finished;
     int wake[2]; /* self-pipe: stop and control requests interrupt poll() */
     pthread_t thread;

@@ -50,9 +50,8 @@ void report_text(FILE *out, const struct run_info *run, const struct hops_snapsh
         fprintf(out, "%3d.|-- %-32.32s %5.1f%% %5" PRIu64, t, addr_of(main, addr, sizeof(addr)),
                 hop_loss_pct(s), s->sent);
         if (r->n)
-            fprintf(out, " %7.1f %7.1f %7.1f %7.1f %6.1f %6.1f\n", ms(r->last_us),
-                    ms(r->mean_us), ms(r->best_us), ms(r->worst_us), ms(rtt_stddev_us(r)),
-                    ms(s->jitter_us));
+            fprintf(out, " %7.1f %7.1f %7.1f %7.1f %6.1f %6.1f\n", ms(r->last_us), ms(r->mean_us),
+                    ms(r->best_us), ms(r->worst_us), ms(rtt_stddev_us(r)), ms(s->jitter_us));
         else
             fprintf(out, " %7s %7s %7s %7s %6s %6s\n", "-", "-", "-", "-", "-", "-");
         for (int i = 0; i < s->nresponders; i++) {

@@ -79,8 +79,8 @@ static int wait_channel(ares_channel ch, struct target_query *q, int timeout_ms)
     return 0;
 }
 
-int resolve_target(const char *name, int family, int timeout_ms, struct probe_addr *out,
-                   char *err, size_t err_len)
+int resolve_target(const char *name, int family, int timeout_ms, struct probe_addr *out, char *err,
+                   size_t err_len)
 {
     struct target_query q = {.family = family};
     struct ares_addrinfo_hints hints = {.ai_family = family ? family : AF_UNSPEC};
@@ -108,8 +108,7 @@ int resolve_target(const char *name, int family, int timeout_ms, struct probe_ad
     ares_destroy(ch);
     ares_library_cleanup();
     if (q.status != ARES_SUCCESS)
-        return snprintf(err, err_len, "cannot resolve '%s': %s", name, ares_strerror(q.status)),
-               -1;
+        return snprintf(err, err_len, "cannot resolve '%s': %s", name, ares_strerror(q.status)), -1;
     *out = q.addr;
     return 0;
 }

@@ -79,9 +79,9 @@ static void col_jitter(const struct hop_stats *h, char *b, size_t n)
 }
 
 static const struct column columns[] = {
-    {'L', "Loss%", 7, col_loss},  {'S', "Snt", 6, col_sent},    {'R', "Rcv", 6, col_rcv},
-    {'N', "Last", 7, col_last},   {'A', "Avg", 7, col_avg},     {'B', "Best", 7, col_best},
-    {'W', "Wrst", 7, col_worst},  {'V', "StDev", 7, col_stdev}, {'J', "Jttr", 7, col_jitter},
+    {'L', "Loss%", 7, col_loss}, {'S', "Snt", 6, col_sent},    {'R', "Rcv", 6, col_rcv},
+    {'N', "Last", 7, col_last},  {'A', "Avg", 7, col_avg},     {'B', "Best", 7, col_best},
+    {'W', "Wrst", 7, col_worst}, {'V', "StDev", 7, col_stdev}, {'J', "Jttr", 7, col_jitter},
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -164,10 +164,10 @@ static const struct key_binding {
     key_fn fn;
     const char *help;
 } keys[] = {
-    {'q', key_quit, "quit"},          {'p', key_pause, "pause"},
-    {' ', key_resume, "resume"},      {'r', key_reset, "reset statistics"},
-    {'u', key_udp, "udp mode"},       {'t', key_tcp, "tcp mode"},
-    {'i', key_icmp, "icmp mode"},     {'m', key_cycle, "next mode"},
+    {'q', key_quit, "quit"},      {'p', key_pause, "pause"},
+    {' ', key_resume, "resume"},  {'r', key_reset, "reset statistics"},
+    {'u', key_udp, "udp mode"},   {'t', key_tcp, "tcp mode"},
+    {'i', key_icmp, "icmp mode"}, {'m', key_cycle, "next mode"},
 };
 
 /* ---- drawing --------------------------------------------------------------------------- */

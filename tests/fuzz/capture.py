@@ -21,14 +21,16 @@ def listen(seconds=5.0):
     """Inside the client namespace: record ICMP packets, framed, on stdout."""
     s4 = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     s6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
-    s4.settimeout(0.02)
-    s6.settimeout(0.02)
+    t4 = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    t6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    for s in (s4, s6, t4, t6):
+        s.settimeout(0.01)
     sys.stdout.buffer.write(b"r")
     sys.stdout.buffer.flush()
     out = []
     end = time.time() + seconds
     while time.time() < end:
-        for s, tag in ((s4, b"4"), (s6, b"6")):
+        for s, tag in ((s4, b"4"), (s6, b"6"), (t4, b"t"), (t6, b"T")):
             try:
                 data = s.recv(4096)
             except socket.timeout:
@@ -42,7 +44,7 @@ def main():
         return listen()
     binary = sys.argv[1]
     lab = Lab("hwcap", routers=2)
-    packets4, packets6 = [], []
+    packets = {b"4": [], b"6": [], b"t": [], b"T": []}
     try:
         lab.up()
         listener = subprocess.Popen(["ip", "netns", "exec", lab.client, sys.executable,
@@ -56,26 +58,27 @@ def main():
         i = 0
         while i + 3 <= len(data):
             tag, n = data[i:i + 1], int.from_bytes(data[i + 1:i + 3], "big")
-            (packets4 if tag == b"4" else packets6).append(data[i + 3:i + 3 + n])
+            packets[tag].append(data[i + 3:i + 3 + n])
             i += 3 + n
     finally:
         lab.down()
     seen = set()
-    for kind, pkts in (("ip4_icmp", packets4), ("icmp6", packets6)):
+    for kind, tag in (("ip4_icmp", b"4"), ("icmp6", b"6"), ("tcp", b"t"), ("tcp", b"T")):
         os.makedirs(os.path.join(HERE, "corpus", kind), exist_ok=True)
-        for p in pkts:
-            icmp = p if kind == "icmp6" else p[(p[0] & 15) * 4:]
-            name = f"{kind}-type{icmp[0]}-{len(p)}-{hash(p) & 0xffff:04x}"
-            if (kind, icmp[0], len(p)) in seen:
+        for p in packets[tag]:
+            icmp = p if tag in (b"6", b"T") else p[(p[0] & 15) * 4:]
+            what = f"flags{icmp[13]:02x}" if kind == "tcp" else f"type{icmp[0]}"
+            name = f"{kind}{'6' if tag == b'T' else ''}-{what}-{len(p)}"
+            if name in seen:
                 continue
-            seen.add((kind, icmp[0], len(p)))
+            seen.add(name)
             with open(os.path.join(HERE, "corpus", kind, name), "wb") as f:
                 f.write(p)
-            if icmp[0] in (0, 129):  # echo replies double as ping-socket seeds
+            if kind != "tcp" and icmp[0] in (0, 129):  # echo replies double as ping-socket seeds
                 os.makedirs(os.path.join(HERE, "corpus", "echo"), exist_ok=True)
                 with open(os.path.join(HERE, "corpus", "echo", name), "wb") as f:
                     f.write(icmp)
-    print(f"captured {len(packets4)} IPv4 and {len(packets6)} IPv6 packets; "
+    print(f"captured {sum(len(v) for v in packets.values())} packets; "
           f"{len(seen)} distinct seeds written")
 
 

@@ -40,6 +40,16 @@ def fallback_dgram(lab):
               f"-M icmp as nobody, v6={v6}: {doc['mode']}")
 
 
+def tcp_methods(lab):
+    for v6 in (False, True):
+        doc, _ = hopwatch_json(lab, ["-M", "tcp", "-c", "2", "-i", "0.1"], v6=v6, user=NOBODY)
+        check(doc["mode"] == "tcp" and "connect()" in doc["mode_reason"], f"nobody: {doc['mode_reason']}")
+        check([h["addr"] for h in doc["hops"]] == lab.hops(v6), f"nobody tcp hops v6={v6}")
+        doc, _ = hopwatch_json(lab, ["-M", "tcp", "-c", "2", "-i", "0.1"], v6=v6)
+        check("raw SYN" in doc["mode_reason"], f"root: {doc['mode_reason']}")
+        check([h["addr"] for h in doc["hops"]] == lab.hops(v6), f"root tcp hops v6={v6}")
+
+
 def raw_denied(lab):
     lab.ping_group(1, 0)
     r = lab.run([BIN, "-r", "-c", "1", "-M", "icmp-raw", lab.target()], user=NOBODY)
@@ -113,6 +123,7 @@ def main():
         run.case("unprivileged auto mode falls back to udp, with reasons", fallback_udp, lab)
         run.case("unprivileged auto mode uses icmp-dgram when ping_group_range allows",
                  fallback_dgram, lab)
+        run.case("tcp: raw SYN as root, connect() as nobody, both families", tcp_methods, lab)
         run.case("icmp-raw without privilege: exit 3 and the three remedies", raw_denied, lab)
         run.case("root gets icmp-raw in auto mode", root_gets_raw, lab)
         run.case("^C during a report prints the report", interrupted_report, lab)

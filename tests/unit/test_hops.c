@@ -28,7 +28,7 @@ static void counts_and_loss(void)
     hops_record_loss(h, PROBE_UDP, 1, 0, 7);
     CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0);
     CHECK(snap.hops[0].sent == 10 && snap.hops[0].received == 6 && snap.hops[0].lost == 2);
-    CHECK(snap.hops[0].inflight == 2); /* sent == received + lost + inflight */
+    CHECK(snap.hops[0].inflight == 2);                   /* sent == received + lost + inflight */
     CHECK_NEAR(hop_loss_pct(&snap.hops[0]), 25.0, 1e-9); /* 2 of 8 completed, not 4 of 10 */
     /* Other modes are separate. */
     CHECK(hops_snapshot(h, PROBE_TCP, &snap) == 0 && snap.hops[0].sent == 0);
@@ -80,8 +80,8 @@ static void rtt_statistics(void)
         CHECK_NEAR(s->jitter_us, j3550, 1e-6);
         CHECK_NEAR(s->javg_us, javg, 1e-6);
         CHECK(s->jmax_us == jmax && s->jttr_us == 19500);
-        CHECK(s->nsamples == (int)n && s->ring[(s->ring_head + HOPS_RING - 1) % HOPS_RING].rtt_us ==
-                                           10500);
+        CHECK(s->nsamples == (int)n &&
+              s->ring[(s->ring_head + HOPS_RING - 1) % HOPS_RING].rtt_us == 10500);
     }
     hops_snapshot_free(&snap);
     hops_free(h);
@@ -95,8 +95,7 @@ static void responders_and_path(void)
 
     for (int i = 0; i < 3; i++) {
         hops_record_sent(h, PROBE_UDP, 2);
-        hops_record_reply(h, PROBE_UDP, 2, i == 1 ? &b : &a, 500, 0, (uint32_t)i, 63, false,
-                          false);
+        hops_record_reply(h, PROBE_UDP, 2, i == 1 ? &b : &a, 500, 0, (uint32_t)i, 63, false, false);
     }
     CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0);
     CHECK(snap.hops[1].nresponders == 2);

@@ -83,6 +83,20 @@ static void check_echo(const uint8_t *p, size_t n)
         (void)parse_echo(p, i, v6, &pp);
 }
 
+/* RST+ACK from the lab target's closed port 80, to a SYN of ours. */
+static void check_tcp(const uint8_t *p, size_t n)
+{
+    struct probe_parsed pp;
+    bool v4 = n >= 20 && (p[0] >> 4) == 4 && p[9] == 6;
+    int r = v4 ? parse_ip4_tcp(p, n, &pp) : parse_tcp(p, n, &pp);
+    CHECK(r == 0 && pp.is_tcp && pp.tcp_sport == 80 && pp.tcp_flags == 0x14);
+    if (v4)
+        CHECK(addr_is(&pp.from, "198.18.2.2") && pp.ttl > 0);
+    for (size_t i = 0; i < n; i++)
+        (void)(v4 ? parse_ip4_tcp(p, i, &pp) : parse_tcp(p, i, &pp));
+    CHECK(parse_tcp(p, 19, &pp) < 0);
+}
+
 static void corpus(const char *dir, const char *kind, void (*fn)(const uint8_t *, size_t),
                    int *count)
 {
@@ -120,13 +134,13 @@ static void crafted_ip4_options(void)
     p[8] = 61;
     p[9] = 1;
     memcpy(p + 12, (uint8_t[]){198, 18, 1, 2}, 4);
-    p[28] = 11; /* time exceeded */
+    p[28] = 11;   /* time exceeded */
     p[36] = 0x46; /* quoted IHL 6 */
     p[36 + 9] = 1;
     memcpy(p + 36 + 16, (uint8_t[]){198, 18, 2, 2}, 4);
-    p[36 + 24] = 8;                                  /* quoted echo request */
-    p[36 + 24 + 4] = 0x12, p[36 + 24 + 5] = 0x34;    /* id */
-    p[36 + 24 + 6] = 0x00, p[36 + 24 + 7] = 0x2a;    /* seq 42 */
+    p[36 + 24] = 8;                               /* quoted echo request */
+    p[36 + 24 + 4] = 0x12, p[36 + 24 + 5] = 0x34; /* id */
+    p[36 + 24 + 6] = 0x00, p[36 + 24 + 7] = 0x2a; /* seq 42 */
     CHECK(parse_ip4_icmp(p, sizeof(p), &pp) == 0);
     CHECK(pp.ttl == 61 && addr_is(&pp.from, "198.18.1.2"));
     CHECK(pp.is_error && pp.quoted_proto == 1 && pp.echo_id == 0x1234 && pp.echo_seq == 42);
@@ -148,9 +162,9 @@ static void crafted_icmp6_ext(void)
     ip[0] = 0x60;
     ip[6] = 0; /* hop-by-hop */
     inet_pton(AF_INET6, "2001:db8:2::2", ip + 24);
-    ip[40] = 44; /* next: fragment */
-    ip[41] = 0;  /* 8 bytes */
-    ip[48] = 17; /* fragment header, next: UDP */
+    ip[40] = 44;                  /* next: fragment */
+    ip[41] = 0;                   /* 8 bytes */
+    ip[48] = 17;                  /* fragment header, next: UDP */
     ip[56] = 0x82, ip[57] = 0x9a; /* sport */
     ip[58] = 0x82, ip[59] = 0xa0; /* dport 33440 */
     CHECK(parse_icmp6(m, sizeof(m), &pp) == 0);
@@ -169,7 +183,7 @@ static void checksum(void)
 
 int main(int argc, char **argv)
 {
-    int n4 = 0, n6 = 0, ne = 0;
+    int n4 = 0, n6 = 0, ne = 0, nt = 0;
     if (argc < 2) {
         fprintf(stderr, "usage: test_parse CORPUS_DIR\n");
         return 2;
@@ -177,7 +191,8 @@ int main(int argc, char **argv)
     corpus(argv[1], "ip4_icmp", check_ip4, &n4);
     corpus(argv[1], "icmp6", check_icmp6, &n6);
     corpus(argv[1], "echo", check_echo, &ne);
-    CHECK(n4 >= 3 && n6 >= 3 && ne >= 2);
+    corpus(argv[1], "tcp", check_tcp, &nt);
+    CHECK(n4 >= 3 && n6 >= 3 && ne >= 2 && nt >= 2);
     {
         struct probe_parsed pp;
         uint8_t echo[16] = {8, 0, 0, 0, 0xab, 0xcd, 0x01, 0x02};

@@ -21,8 +21,8 @@ int main(void)
 {
     struct hops *h = hops_new(1, 30);
     struct hops_snapshot snap = {0};
-    struct run_info run = {.target_name = "evil\x1b[2J\"name", .mode_name = "udp",
-                           .end_reason = "completed"};
+    struct run_info run = {
+        .target_name = "evil\x1b[2J\"name", .mode_name = "udp", .end_reason = "completed"};
     struct probe_addr a, d;
     char *out;
 

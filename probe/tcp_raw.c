@@ -1,0 +1,265 @@
+/*
+ * tcp_raw.c - the privileged TCP method: SYNs built by hand on a raw socket (Paris TCP).
+ *
+ * Source and destination ports stay fixed for the whole trace, so every TTL follows one flow;
+ * the probe's identity is the TCP sequence number (seq_base + seq), which sits in the first 8
+ * bytes of the TCP header and so survives an RFC 792 minimal quote. The target answers with
+ * SYN-ACK or RST whose ack is our sequence number + 1; routers' Time Exceeded arrive on a raw
+ * ICMP socket, quoting the SYN. A bound TCP socket holds the source port so no local
+ * connection can take it; our kernel answers a SYN-ACK with a RST, as for any unknown flow.
+ */
+#include "parse.h"
+#include "sockutil.h"
+#include "tcp_raw.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_ACK 0x10
+
+static bool is_v6(const struct probe_sock *ps)
+{
+    return ps->cfg.target.family == AF_INET6;
+}
+
+/* The local address the kernel would use towards the target. */
+static int source_addr(struct probe_sock *ps)
+{
+    struct sockaddr_storage dst, src;
+    socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, ps->cfg.port, &dst), slen = sizeof(src);
+    int fd = socket(ps->cfg.target.family, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = 0;
+
+    if (fd < 0)
+        return -errno;
+    if (connect(fd, (struct sockaddr *)&dst, dlen) < 0 ||
+        getsockname(fd, (struct sockaddr *)&src, &slen) < 0)
+        r = -errno;
+    else
+        sockutil_from_sockaddr(&src, &ps->src);
+    close(fd);
+    return r;
+}
+
+/* Binds a TCP socket to an ephemeral port of the source address: our fixed source port. */
+static int reserve_port(struct probe_sock *ps)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sockutil_sockaddr(&ps->src, 0, &ss);
+    int fd = socket(ps->cfg.target.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return -errno;
+    if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
+        getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+        int r = -errno;
+        close(fd);
+        return r;
+    }
+    ps->fd_reserve = fd;
+    ps->sport = sockutil_from_sockaddr(&ss, &ps->src);
+    return 0;
+}
+
+int tcp_raw_open(struct probe_sock *ps)
+{
+    bool v6 = is_v6(ps);
+    int family = ps->cfg.target.family, r;
+
+    ps->fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP);
+    if (ps->fd < 0)
+        return -errno;
+    ps->fd_icmp = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                         v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+    if (ps->fd_icmp < 0)
+        return -errno;
+    if ((r = sockutil_icmp_filter(ps->fd_icmp, v6)) < 0 ||
+        (r = sockutil_setup(ps->fd, family, false)) < 0 ||
+        (r = sockutil_setup(ps->fd_icmp, family, false)) < 0 || (r = source_addr(ps)) < 0 ||
+        (r = reserve_port(ps)) < 0)
+        return r;
+    if (v6) {
+        int offset = 16; /* the kernel fills in the TCP checksum, pseudo-header included */
+        if (setsockopt(ps->fd, IPPROTO_IPV6, IPV6_CHECKSUM, &offset, sizeof(offset)) < 0)
+            return -errno;
+    }
+    ps->seq_base = (uint32_t)time(NULL) * 2654435761u ^ (uint32_t)getpid() << 16;
+    ps->tcp_raw = true;
+    return 0;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
+
+/* SYN with an MSS option (a bare SYN is dropped by some middleboxes). */
+static size_t build_syn(const struct probe_sock *ps, uint16_t seq, uint8_t *seg)
+{
+    memset(seg, 0, 24);
+    put16(seg, ps->sport);
+    put16(seg + 2, ps->cfg.port);
+    put32(seg + 4, ps->seq_base + seq);
+    seg[12] = 6 << 4; /* 24-byte header */
+    seg[13] = TCP_SYN;
+    put16(seg + 14, 64240);
+    seg[20] = 2, seg[21] = 4; /* MSS */
+    put16(seg + 22, 1460);
+    if (!is_v6(ps)) { /* IPv4 raw sockets leave the checksum to us: RFC 793 pseudo-header */
+        uint8_t buf[12 + 24];
+        uint16_t sum;
+        memcpy(buf, ps->src.bytes, 4);
+        memcpy(buf + 4, ps->cfg.target.bytes, 4);
+        buf[8] = 0, buf[9] = IPPROTO_TCP;
+        put16(buf + 10, 24);
+        memcpy(buf + 12, seg, 24);
+        sum = parse_inet_checksum(buf, sizeof(buf));
+        put16(seg + 16, sum);
+    }
+    return 24;
+}
+
+static int raw_decode_none(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
+                           size_t len, struct probe_reply *r)
+{
+    (void)ps, (void)rx, (void)p, (void)len, (void)r;
+    return -1;
+}
+
+int tcp_raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
+{
+    uint8_t seg[24];
+    struct sockaddr_storage dst;
+    socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
+    size_t len = build_syn(ps, seq, seg);
+    int r;
+
+    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
+        return r;
+    return sockutil_send(ps, ps->fd, seg, len, &dst, dlen, raw_decode_none, sent_us);
+}
+
+/* seq from a 32-bit TCP sequence number of ours, or -1. */
+static int seq_of(const struct probe_sock *ps, uint32_t tcp_seq)
+{
+    uint32_t d = tcp_seq - ps->seq_base;
+    return d < PROBE_SEQ_SPACE ? (int)d : -1;
+}
+
+static int match_tcp(struct probe_sock *ps, const struct probe_parsed *pp, int ttl,
+                     uint64_t rx_us, struct probe_reply *r)
+{
+    int seq;
+
+    if (!probe_addr_equal(&pp->from, &ps->cfg.target) || pp->tcp_sport != ps->cfg.port ||
+        pp->tcp_dport != ps->sport || !(pp->tcp_flags & (TCP_RST | TCP_SYN)) ||
+        !(pp->tcp_flags & TCP_ACK) || (seq = seq_of(ps, pp->tcp_ack - 1)) < 0)
+        return -1;
+    memset(r, 0, sizeof(*r));
+    r->from = pp->from;
+    r->kind = PROBE_REPLY_DEST;
+    r->seq = (uint16_t)seq;
+    r->reply_ttl = (int16_t)ttl;
+    r->rx_us = rx_us;
+    return 0;
+}
+
+static int match_icmp(struct probe_sock *ps, const struct probe_parsed *pp, int ttl,
+                      uint64_t rx_us, struct probe_reply *r)
+{
+    bool v6 = is_v6(ps);
+    int seq;
+
+    if (!pp->is_error || !pp->has_quoted_l4 || pp->quoted_proto != IPPROTO_TCP ||
+        !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target) || pp->quoted_sport != ps->sport ||
+        pp->quoted_dport != ps->cfg.port || (seq = seq_of(ps, pp->quoted_tcp_seq)) < 0)
+        return -1;
+    memset(r, 0, sizeof(*r));
+    r->from = pp->from;
+    r->icmp_type = pp->type;
+    r->icmp_code = pp->code;
+    r->seq = (uint16_t)seq;
+    r->reply_ttl = (int16_t)ttl;
+    r->rx_us = rx_us;
+    if ((!v6 && pp->type == 11) || (v6 && pp->type == 3))
+        r->kind = PROBE_REPLY_TTL_EXCEEDED;
+    else if (probe_addr_equal(&pp->from, &ps->cfg.target))
+        r->kind = PROBE_REPLY_DEST;
+    else
+        r->kind = PROBE_REPLY_UNREACH;
+    return 0;
+}
+
+/* Reads one socket: tcp selects the TCP or the ICMP parser. */
+static int drain_fd(struct probe_sock *ps, int fd, bool tcp, struct probe_reply *out, int max)
+{
+    uint8_t buf[4096];
+    struct probe_rx rx;
+    ssize_t n;
+    int got = 0;
+    bool v6 = is_v6(ps);
+
+    while (got < max && (n = sockutil_recv(fd, 0, buf, sizeof(buf), &rx)) >= 0) {
+        struct probe_parsed pp;
+        int r, ttl;
+
+        memset(&pp, 0, sizeof(pp));
+        if (v6)
+            sockutil_from_sockaddr(&rx.name, &pp.from);
+        if (tcp)
+            r = v6 ? parse_tcp(buf, (size_t)n, &pp) : parse_ip4_tcp(buf, (size_t)n, &pp);
+        else
+            r = v6 ? parse_icmp6(buf, (size_t)n, &pp) : parse_ip4_icmp(buf, (size_t)n, &pp);
+        if (r < 0) {
+            ps->counters.malformed++;
+            continue;
+        }
+        ttl = v6 ? rx.ttl : pp.ttl;
+        r = tcp ? match_tcp(ps, &pp, ttl, rx.rx_us, &out[got])
+                : match_icmp(ps, &pp, ttl, rx.rx_us, &out[got]);
+        if (r < 0)
+            ps->counters.foreign++;
+        else
+            got++;
+    }
+    return got;
+}
+
+int tcp_raw_drain(struct probe_sock *ps, struct probe_reply *out, int max)
+{
+    int got = sockutil_take_pending(ps, out, max);
+    got += drain_fd(ps, ps->fd_icmp, false, out + got, max - got);
+    got += drain_fd(ps, ps->fd, true, out + got, max - got);
+    return got;
+}
+
+int tcp_raw_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
+{
+    if (max < 2)
+        return 0;
+    fds[0] = (struct pollfd){.fd = ps->fd, .events = POLLIN};
+    fds[1] = (struct pollfd){.fd = ps->fd_icmp, .events = POLLIN};
+    return 2;
+}
+
+void tcp_raw_close(struct probe_sock *ps)
+{
+    int *fds[] = {&ps->fd, &ps->fd_icmp, &ps->fd_reserve};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
+    }
+    ps->tcp_raw = false;
+}
