@@ -67,9 +67,12 @@ endif
 fuzz:
 	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DHOPWATCH_FUZZ=ON -DHOPWATCH_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
-	for f in ip4_icmp icmp6 echo tcp; do \
+	for f in ip4_icmp icmp6 echo tcp textesc; do \
 	  mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/; \
-	  ./build-fuzz/tests/fuzz_$$f -max_total_time=$${FUZZ_SECONDS:-60} build-fuzz/corpus-$$f || exit 1; \
+	  if ./build-fuzz/tests/fuzz_$$f -max_total_time=$${FUZZ_SECONDS:-60} \
+	       build-fuzz/corpus-$$f 2> build-fuzz/fuzz_$$f.log; then \
+	    echo "fuzz_$$f: $$(grep -o 'Done [0-9]* runs' build-fuzz/fuzz_$$f.log), no crash"; \
+	  else tail -40 build-fuzz/fuzz_$$f.log; exit 1; fi; \
 	done
 
 bench: build

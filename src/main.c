@@ -35,6 +35,8 @@ int session_print_report(struct session *s, enum output_format fmt, FILE *out)
     if (hops_snapshot(s->hops, mode, &snap) < 0)
         return -ENOMEM;
     s->run.mode_name = probe_mode_name(mode);
+    if (mode != s->run.initial_mode)
+        snprintf(s->run.mode_reason, sizeof(s->run.mode_reason), "switched with a key");
     s->run.counters = prober_counters(&s->prober);
     s->run.unmatched = s->prober.unmatched;
     if (fmt == OUTPUT_JSON)
@@ -118,6 +120,7 @@ static int open_probes(struct session *s)
         return 3;
     }
     explain_choice(s, o->mode, mode);
+    s->run.initial_mode = mode;
     if (o->output == OUTPUT_TUI)
         prober_open_others(&s->prober);
     if (privs_drop(err, sizeof(err)) < 0) {
@@ -152,6 +155,12 @@ static int run(struct session *s)
         return 4;
     }
     if (s->opt.output == OUTPUT_TUI) {
+        /* Nothing may write to the terminal under the TUI: diagnostics go to --log. */
+        if (s->opt.log_path && !freopen(s->opt.log_path, "a", stderr)) {
+            prober_stop(&s->prober);
+            prober_join(&s->prober);
+            return 4;
+        }
         status = ui_run(s, &g_signal);
         prober_stop(&s->prober);
     }
@@ -186,6 +195,7 @@ int main(int argc, char **argv)
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
         s.opt.no_color = true;
     s.run.target_name = s.opt.target;
+    s.run.order = s.opt.order;
     if (gethostname(s.run.local_host, sizeof(s.run.local_host)) < 0)
         snprintf(s.run.local_host, sizeof(s.run.local_host), "localhost");
     r = open_probes(&s);

@@ -190,6 +190,30 @@ static int set_no_color(struct options *o, const char *arg, char *err, size_t le
     return 0;
 }
 
+static int set_order(struct options *o, const char *arg, char *err, size_t len)
+{
+    if (columns_check_order(arg, err, len) < 0)
+        return -1;
+    snprintf(o->order, sizeof(o->order), "%s", arg);
+    return 0;
+}
+
+static int set_log(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)err, (void)len;
+    o->log_path = arg;
+    return 0;
+}
+
+static int set_display(struct options *o, const char *arg, char *err, size_t len)
+{
+    long v;
+    if (parse_long(arg, 0, 2, &v) < 0)
+        return RANGE_ERR("--displaymode", "0", "2");
+    o->display_mode = (int)v;
+    return 0;
+}
+
 #define OPT_HELP 1000
 #define OPT_VERSION 1001
 
@@ -219,6 +243,14 @@ static const struct opt_def opt_table[] = {
     {"no-dns", 'n', no_argument, NULL, "show addresses, look up no names", set_no_dns},
     {"report-on-exit", 0, no_argument, NULL, "print the text report when the TUI closes",
      set_report_on_exit},
+    {"order", 'o', required_argument, "LETTERS",
+     "columns and their order, mtr's letters (default \"LS NABWV\"; see the man page)",
+     set_order},
+    {"displaymode", 0, required_argument, "N",
+     "start the TUI in display mode 0 (table), 1 (+ loss timeline), 2 (timeline, RTT scale)",
+     set_display},
+    {"log", 0, required_argument, "FILE", "write diagnostics to FILE while the TUI runs",
+     set_log},
     {"no-color", 0, no_argument, NULL, "no colors in the TUI (also: NO_COLOR set)", set_no_color},
     {"help", 'h', no_argument, NULL, "show this help", NULL},
     {"version", 'v', no_argument, NULL, "show the version", NULL},
@@ -258,7 +290,9 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
                           .timeout_s = 2.0,
                           .packet_bytes = 64,
                           .port = -1,
-                          .cycles = 10};
+                          .cycles = 10,
+                          .display_mode = 1};
+    snprintf(o->order, sizeof(o->order), "%s", columns_default);
     shorts[ns++] = ':';
     for (size_t i = 0; i < NOPTS; i++) {
         const struct opt_def *d = &opt_table[i];

@@ -5,6 +5,7 @@
 #ifndef HOPWATCH_OPTIONS_H
 #define HOPWATCH_OPTIONS_H
 
+#include "columns.h"
 #include "probe.h"
 
 #include <stdbool.h>
@@ -27,6 +28,9 @@ struct options {
     bool no_dns;
     bool report_on_exit;
     bool no_color;
+    char order[COLUMNS_MAX]; /* column letters (-o), mtr's default unless given */
+    const char *log_path;    /* --log: where stderr goes while the TUI runs */
+    int display_mode;        /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
 };
 
 /* Returns 0 to run, 1 when it printed help or version (exit 0), -1 on a usage error

@@ -29,6 +29,7 @@ int prober_init(struct prober *p, const struct prober_config *cfg, struct hops *
     atomic_init(&p->mode, -1);
     atomic_init(&p->requested_mode, -1);
     p->wake[0] = p->wake[1] = -1;
+    atomic_init(&p->interval_us, cfg->interval_us);
     if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0)
         return -errno;
     return 0;
@@ -103,6 +104,12 @@ int prober_request_mode(struct prober *p, enum probe_mode mode)
 void prober_pause(struct prober *p, bool paused)
 {
     atomic_store(&p->paused, paused);
+    wake(p);
+}
+
+void prober_set_interval(struct prober *p, uint64_t interval_us)
+{
+    atomic_store(&p->interval_us, interval_us);
     wake(p);
 }
 
@@ -263,10 +270,13 @@ static bool rounds_left(const struct prober *p, int mode)
 static void *prober_main(void *arg)
 {
     struct prober *p = arg;
-    uint64_t next_round = probe_now_us();
+    uint64_t last_start = 0;
+    bool any = false;
 
     while (!atomic_load(&p->stop)) {
         uint64_t now = probe_now_us(), until;
+        /* Read each time: the interval may change while we wait. */
+        uint64_t next_round = any ? last_start + atomic_load(&p->interval_us) : now;
         int mode = atomic_load(&p->mode);
         bool paused = atomic_load(&p->paused);
 
@@ -275,9 +285,10 @@ static void *prober_main(void *arg)
             if (want != mode && want >= 0 && p->opened[want])
                 atomic_store(&p->mode, mode = want);
             send_round(p, mode);
-            next_round += p->cfg.interval_us;
-            if (next_round < now)
-                next_round = now + p->cfg.interval_us;
+            /* Keep the cadence unless we fell a whole interval behind. */
+            last_start = any && now - next_round < atomic_load(&p->interval_us) ? next_round : now;
+            any = true;
+            next_round = now + atomic_load(&p->interval_us);
         }
         drain_all(p);
         expire(p, probe_now_us());

@@ -41,6 +41,7 @@ struct prober {
     atomic_int mode;                     /* the mode probing now */
     atomic_int requested_mode;           /* applied at the next round edge */
     atomic_bool stop, paused, finished;
+    atomic_uint_fast64_t interval_us; /* may change while running (TUI + / -) */
     int wake[2]; /* self-pipe: stop and control requests interrupt poll() */
     pthread_t thread;
     bool started;
@@ -69,6 +70,8 @@ int prober_start(struct prober *p);
 /* Switch modes at the next round edge. -ENOTSUP (with p->why_not) if that mode is not open. */
 int prober_request_mode(struct prober *p, enum probe_mode mode);
 void prober_pause(struct prober *p, bool paused);
+/* Changes the interval between rounds from the next round on. */
+void prober_set_interval(struct prober *p, uint64_t interval_us);
 void prober_stop(struct prober *p); /* async-signal-safe */
 void prober_join(struct prober *p);
 void prober_close(struct prober *p);

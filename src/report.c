@@ -6,6 +6,7 @@
  * changes) are listed under it, as mtr does.
  */
 #include "report.h"
+#include "columns.h"
 #include "version.h"
 
 #include <inttypes.h>
@@ -33,27 +34,38 @@ static const char *addr_of(const struct hop_responder *r, char *buf, size_t len)
 
 void report_text(FILE *out, const struct run_info *run, const struct hops_snapshot *snap)
 {
-    char when[64], addr[64];
+    const char *order = run->order ? run->order : columns_default;
+    char when[64], addr[64], cell[32];
 
     iso_time(&run->started, when, sizeof(when));
     fprintf(out, "Start: %s\n", when);
     fprintf(out, "Target: %s (%s)  Mode: %s%s%s%s\n", run->target_name, run->target_addr,
             run->mode_name, run->mode_reason[0] ? " (" : "", run->mode_reason,
             run->mode_reason[0] ? ")" : "");
-    fprintf(out, "HOST: %-32.32s %6s %5s %7s %7s %7s %7s %6s %6s\n", run->local_host, "Loss%",
-            "Snt", "Last", "Avg", "Best", "Wrst", "StDev", "Jttr");
+    fprintf(out, "HOST: %-32.32s", run->local_host);
+    for (const char *p = order; *p; p++) {
+        const struct column *c = columns_find(*p);
+        if (c)
+            fprintf(out, "%*s", c->width, c->title);
+        else
+            fputc(' ', out);
+    }
+    fputc('\n', out);
     for (int t = snap->first_ttl; t <= snap->nhops; t++) {
         const struct hop_stats *s = &snap->hops[t - 1];
         const struct hop_responder *main = hop_main_responder(s);
-        const struct rtt_stats *r = &s->rtt;
 
-        fprintf(out, "%3d.|-- %-32.32s %5.1f%% %5" PRIu64, t, addr_of(main, addr, sizeof(addr)),
-                hop_loss_pct(s), s->sent);
-        if (r->n)
-            fprintf(out, " %7.1f %7.1f %7.1f %7.1f %6.1f %6.1f\n", ms(r->last_us), ms(r->mean_us),
-                    ms(r->best_us), ms(r->worst_us), ms(rtt_stddev_us(r)), ms(s->jitter_us));
-        else
-            fprintf(out, " %7s %7s %7s %7s %6s %6s\n", "-", "-", "-", "-", "-", "-");
+        fprintf(out, "%3d.|-- %-32.32s", t, addr_of(main, addr, sizeof(addr)));
+        for (const char *p = order; *p; p++) {
+            const struct column *c = columns_find(*p);
+            if (!c) {
+                fputc(' ', out);
+                continue;
+            }
+            c->fmt(s, cell, sizeof(cell));
+            fprintf(out, "%*s", c->width, cell);
+        }
+        fputc('\n', out);
         for (int i = 0; i < s->nresponders; i++) {
             if (&s->responders[i] == main)
                 continue;

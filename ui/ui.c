@@ -1,101 +1,32 @@
 /*
- * ui.c - the live terminal UI: a header, the hop table and a key line, redrawn at most ten
- * times a second from a snapshot of the hop table. Keys and columns are tables. The main
- * thread runs it; it never holds the hop-table lock while drawing.
+ * ui.c - the live terminal UI's loop and keys (draw.c draws).
+ *
+ * The main thread waits for a key at most 100 ms, then redraws from a fresh snapshot of the
+ * hop table: at most ten redraws a second, and the hop-table lock is never held while
+ * drawing. Keys are a table (mtr's letters where mtr has one). A key that cannot act says why
+ * in the status line. Every way out - q, ^C, SIGTERM, an error - restores the terminal.
  */
 #include "ui.h"
-#include "session.h"
+#include "ui_internal.h"
 
 #include <curses.h>
-#include <inttypes.h>
+#include <langinfo.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define REDRAW_MS 100
+#define KEY_ESC 27
+#define KEY_CTRL_L 12
 
-struct ui {
-    struct session *s;
-    struct hops_snapshot snap;
-    bool paused, quit;
-    char status[160];
-    struct timespec t0;
-};
-
-/* ---- columns --------------------------------------------------------------------------- */
-
-typedef void (*col_fmt)(const struct hop_stats *h, char *buf, size_t len);
-
-struct column {
-    char key;
-    const char *title;
-    int width;
-    col_fmt fmt;
-};
-
-static void fmt_ms(double us, bool valid, char *buf, size_t len)
+__attribute__((format(printf, 2, 3))) static void status(struct ui *u, const char *fmt, ...)
 {
-    if (valid)
-        snprintf(buf, len, "%.1f", us / 1000.0);
-    else
-        snprintf(buf, len, "-");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(u->status, sizeof(u->status), fmt, ap);
+    va_end(ap);
 }
-
-static void col_loss(const struct hop_stats *h, char *b, size_t n)
-{
-    snprintf(b, n, "%.1f%%", hop_loss_pct(h));
-}
-static void col_sent(const struct hop_stats *h, char *b, size_t n)
-{
-    snprintf(b, n, "%" PRIu64, h->sent);
-}
-static void col_rcv(const struct hop_stats *h, char *b, size_t n)
-{
-    snprintf(b, n, "%" PRIu64, h->received);
-}
-static void col_last(const struct hop_stats *h, char *b, size_t n)
-{
-    fmt_ms(h->rtt.last_us, h->rtt.n > 0, b, n);
-}
-static void col_avg(const struct hop_stats *h, char *b, size_t n)
-{
-    fmt_ms(h->rtt.mean_us, h->rtt.n > 0, b, n);
-}
-static void col_best(const struct hop_stats *h, char *b, size_t n)
-{
-    fmt_ms(h->rtt.best_us, h->rtt.n > 0, b, n);
-}
-static void col_worst(const struct hop_stats *h, char *b, size_t n)
-{
-    fmt_ms(h->rtt.worst_us, h->rtt.n > 0, b, n);
-}
-static void col_stdev(const struct hop_stats *h, char *b, size_t n)
-{
-    fmt_ms(rtt_stddev_us(&h->rtt), h->rtt.n > 1, b, n);
-}
-static void col_jitter(const struct hop_stats *h, char *b, size_t n)
-{
-    fmt_ms(h->jitter_us, h->njitter > 0, b, n);
-}
-
-static const struct column columns[] = {
-    {'L', "Loss%", 7, col_loss}, {'S', "Snt", 6, col_sent},    {'R', "Rcv", 6, col_rcv},
-    {'N', "Last", 7, col_last},  {'A', "Avg", 7, col_avg},     {'B', "Best", 7, col_best},
-    {'W', "Wrst", 7, col_worst}, {'V', "StDev", 7, col_stdev}, {'J', "Jttr", 7, col_jitter},
-};
-#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
-
-static int columns_width(void)
-{
-    int w = 0;
-    for (size_t i = 0; i < NCOLUMNS; i++)
-        w += columns[i].width;
-    return w;
-}
-
-/* ---- keys ------------------------------------------------------------------------------ */
-
-typedef void (*key_fn)(struct ui *u);
 
 static void key_quit(struct ui *u)
 {
@@ -106,30 +37,58 @@ static void key_pause(struct ui *u)
 {
     u->paused = true;
     prober_pause(&u->s->prober, true);
-    snprintf(u->status, sizeof(u->status), "paused: space resumes");
+    status(u, "paused: space resumes");
 }
 
 static void key_resume(struct ui *u)
 {
     u->paused = false;
     prober_pause(&u->s->prober, false);
-    snprintf(u->status, sizeof(u->status), "resumed");
+    status(u, "resumed");
 }
 
 static void key_reset(struct ui *u)
 {
     hops_reset(u->s->hops);
-    snprintf(u->status, sizeof(u->status), "statistics reset");
+    status(u, "statistics of every mode reset");
+}
+
+static void key_names(struct ui *u)
+{
+    if (u->s->opt.no_dns) {
+        status(u, "names are off for this run (-n)");
+        return;
+    }
+    u->names = !u->names;
+    status(u, "names %s", u->names ? "on" : "off");
+}
+
+static void key_asn(struct ui *u)
+{
+    u->asn = !u->asn;
+    status(u, "AS numbers %s", u->asn ? "on" : "off");
+}
+
+static void key_display(struct ui *u)
+{
+    static const char *const names[] = {"table", "table + loss timeline",
+                                        "loss timeline with RTT scale"};
+    u->display = (u->display + 1) % 3;
+    status(u, "display: %s", names[u->display]);
+}
+
+static void key_jitter(struct ui *u)
+{
+    u->jitter_cols = !u->jitter_cols;
+    status(u, "columns: %s", u->jitter_cols ? "jitter" : "latency");
 }
 
 static void switch_mode(struct ui *u, enum probe_mode m)
 {
     if (prober_request_mode(&u->s->prober, m) < 0)
-        snprintf(u->status, sizeof(u->status), "%s unavailable: %s", probe_mode_name(m),
-                 u->s->prober.why_not[m]);
+        status(u, "%s unavailable: %s", probe_mode_name(m), u->s->prober.why_not[m]);
     else
-        snprintf(u->status, sizeof(u->status), "switching to %s at the next round",
-                 probe_mode_name(m));
+        status(u, "switching to %s at the next round (statistics per mode)", probe_mode_name(m));
 }
 
 static void key_udp(struct ui *u)
@@ -147,121 +106,174 @@ static void key_icmp(struct ui *u)
     switch_mode(u, u->s->prober.opened[PROBE_ICMP_RAW] ? PROBE_ICMP_RAW : PROBE_ICMP_DGRAM);
 }
 
-static void key_cycle(struct ui *u)
+static void key_next_mode(struct ui *u)
 {
     int cur = atomic_load(&u->s->prober.requested_mode);
-    for (int i = 1; i <= PROBE_MODE_COUNT; i++) {
+    for (int i = 1; i < PROBE_MODE_COUNT; i++) {
         int m = (cur + i) % PROBE_MODE_COUNT;
         if (u->s->prober.opened[m]) {
             switch_mode(u, (enum probe_mode)m);
             return;
         }
     }
+    status(u, "no other mode could open");
 }
 
-static const struct key_binding {
-    int key;
-    key_fn fn;
-    const char *help;
-} keys[] = {
-    {'q', key_quit, "quit"},      {'p', key_pause, "pause"},
-    {' ', key_resume, "resume"},  {'r', key_reset, "reset statistics"},
-    {'u', key_udp, "udp mode"},   {'t', key_tcp, "tcp mode"},
-    {'i', key_icmp, "icmp mode"}, {'m', key_cycle, "next mode"},
+static void set_interval(struct ui *u, double factor)
+{
+    double v = u->s->opt.interval_s * factor;
+
+    if (v < 0.05 || v > 60) {
+        status(u, "interval stays %.2fs (0.05 to 60 from the keyboard)", u->s->opt.interval_s);
+        return;
+    }
+    u->s->opt.interval_s = v;
+    prober_set_interval(&u->s->prober, (uint64_t)(v * 1e6));
+    status(u, "interval %.2fs", v);
+}
+
+static void key_slower(struct ui *u)
+{
+    set_interval(u, 2.0);
+}
+
+static void key_faster(struct ui *u)
+{
+    set_interval(u, 0.5);
+}
+
+static void key_up(struct ui *u)
+{
+    if (u->selected > u->snap.first_ttl)
+        u->selected--;
+    else if (u->selected == 0)
+        u->selected = u->snap.nhops;
+}
+
+static void key_down(struct ui *u)
+{
+    if (u->selected == 0)
+        u->selected = u->snap.first_ttl;
+    else if (u->selected < u->snap.nhops)
+        u->selected++;
+}
+
+static void key_page_up(struct ui *u)
+{
+    u->scroll = u->scroll > 10 ? u->scroll - 10 : 0;
+}
+
+static void key_page_down(struct ui *u)
+{
+    if (u->scroll + 10 < u->snap.nhops)
+        u->scroll += 10;
+}
+
+static void key_enter(struct ui *u)
+{
+    if (u->selected == 0)
+        u->selected = u->snap.first_ttl;
+    u->screen = SCREEN_DETAIL;
+}
+
+static void key_escape(struct ui *u)
+{
+    if (u->screen != SCREEN_MAIN)
+        u->screen = SCREEN_MAIN;
+    else
+        u->selected = 0;
+}
+
+static void key_help(struct ui *u)
+{
+    u->screen = u->screen == SCREEN_HELP ? SCREEN_MAIN : SCREEN_HELP;
+}
+
+static void key_redraw(struct ui *u)
+{
+    (void)u;
+    clearok(curscr, TRUE);
+}
+
+static const struct key_binding keys[] = {
+    {'q', "q", "quit", key_quit},
+    {'p', "p", "pause probing", key_pause},
+    {' ', "space", "resume probing", key_resume},
+    {'r', "r", "reset the statistics of every mode", key_reset},
+    {'n', "n", "names on / off", key_names},
+    {'z', "z", "AS numbers on / off", key_asn},
+    {'d', "d", "display: table, + loss timeline, timeline with RTT scale", key_display},
+    {'j', "j", "latency columns <-> jitter columns", key_jitter},
+    {'u', "u", "probe with UDP", key_udp},
+    {'t', "t", "probe with TCP SYN", key_tcp},
+    {'i', "i", "probe with ICMP", key_icmp},
+    {'m', "m", "next probe mode that can open", key_next_mode},
+    {'+', "+", "longer interval (x2)", key_slower},
+    {'-', "-", "shorter interval (/2)", key_faster},
+    {KEY_UP, "up", "select the hop above", key_up},
+    {KEY_DOWN, "down", "select the hop below", key_down},
+    {KEY_PPAGE, "PgUp", "scroll up", key_page_up},
+    {KEY_NPAGE, "PgDn", "scroll down", key_page_down},
+    {'\n', "Enter", "details of the selected hop", key_enter},
+    {KEY_ENTER, NULL, NULL, key_enter},
+    {KEY_ESC, "Esc", "back / clear the selection", key_escape},
+    {'?', "?  h", "this help", key_help},
+    {'h', NULL, NULL, key_help},
+    {KEY_CTRL_L, "^L", "redraw the screen", key_redraw},
 };
 
-/* ---- drawing --------------------------------------------------------------------------- */
-
-static void draw_header(struct ui *u, int mode)
+const struct key_binding *ui_keys(size_t *n)
 {
-    struct timespec now;
-    const struct run_info *run = &u->s->run;
-    long secs;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    secs = (long)(now.tv_sec - u->t0.tv_sec);
-    attron(A_BOLD);
-    mvprintw(0, 0, "hopwatch -> %s (%s)", run->target_name, run->target_addr);
-    attroff(A_BOLD);
-    mvprintw(1, 0, "mode %s%s%s%s  interval %.2fs  elapsed %ld:%02ld%s", probe_mode_name(mode),
-             run->mode_reason[0] ? " (" : "", run->mode_reason, run->mode_reason[0] ? ")" : "",
-             u->s->opt.interval_s, secs / 60, secs % 60, u->paused ? "  [PAUSED]" : "");
+    *n = sizeof(keys) / sizeof(keys[0]);
+    return keys;
 }
 
-static void draw_table(struct ui *u, int top, int rows, int cols)
+static void dispatch(struct ui *u, int ch)
 {
-    int host_w = cols - 5 - columns_width();
-    char addr[64], cell[32];
-
-    if (host_w > 40)
-        host_w = 40;
-    attron(A_BOLD);
-    mvprintw(top, 0, "%3s  %-*s", "#", host_w, "Host");
-    for (size_t c = 0; c < NCOLUMNS; c++)
-        printw("%*s", columns[c].width, columns[c].title);
-    attroff(A_BOLD);
-    for (int t = u->snap.first_ttl, y = top + 1; t <= u->snap.nhops && y < top + rows; t++) {
-        const struct hop_stats *h = &u->snap.hops[t - 1];
-        const struct hop_responder *r = hop_main_responder(h);
-        mvprintw(y, 0, "%3d. %-*.*s", t, host_w, host_w,
-                 r ? probe_addr_str(&r->addr, addr, sizeof(addr)) : "???");
-        for (size_t c = 0; c < NCOLUMNS; c++) {
-            columns[c].fmt(h, cell, sizeof(cell));
-            printw("%*s", columns[c].width, cell);
-        }
-        y++;
-        for (int i = 0; i < h->nresponders && y < top + rows; i++) {
-            if (&h->responders[i] == r)
-                continue;
-            mvprintw(y++, 0, "     %-*.*s", host_w, host_w,
-                     probe_addr_str(&h->responders[i].addr, addr, sizeof(addr)));
-        }
-    }
-}
-
-static void draw(struct ui *u)
-{
-    int rows, cols, mode = atomic_load(&u->s->prober.mode);
-
-    getmaxyx(stdscr, rows, cols);
-    erase();
-    if (rows < 6 || cols < 40 + columns_width() - 30) {
-        mvprintw(0, 0, "terminal too small (%dx%d)", cols, rows);
-        refresh();
+    if (ch >= 'A' && ch <= 'Z')
+        ch = ch - 'A' + 'a'; /* mtr: keys work in either case */
+    if (u->screen == SCREEN_HELP && ch != ERR && ch != KEY_RESIZE && ch != 'q') {
+        u->screen = SCREEN_MAIN; /* any key leaves the help screen */
         return;
     }
-    if (hops_snapshot(u->s->hops, mode, &u->snap) < 0)
-        return;
-    draw_header(u, mode);
-    draw_table(u, 3, rows - 5, cols);
-    mvprintw(rows - 2, 0, "%s", u->status);
-    attron(A_REVERSE);
-    mvprintw(rows - 1, 0, "q quit  p pause  space resume  r reset  u udp  t tcp  i icmp  m next");
-    attroff(A_REVERSE);
-    refresh();
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (keys[i].key == ch) {
+            keys[i].fn(u);
+            return;
+        }
+    }
 }
 
 int ui_run(struct session *s, volatile sig_atomic_t *signalled)
 {
-    struct ui u = {.s = s};
+    struct ui u = {.s = s, .display = s->opt.display_mode, .names = !s->opt.no_dns,
+                   .asn = true};
+    const char *cs = nl_langinfo(CODESET);
 
     clock_gettime(CLOCK_MONOTONIC, &u.t0);
-    if (!initscr()) {
-        fprintf(stderr, "hopwatch: cannot initialise the terminal\n");
+    u.utf8 = cs && strcmp(cs, "UTF-8") == 0;
+    if (!newterm(NULL, stdout, stdin)) {
+        fprintf(stderr, "hopwatch: cannot use this terminal (TERM=%s); try -r for a report\n",
+                getenv("TERM") ? getenv("TERM") : "unset");
         return 4;
     }
-    cbreak();
+    cbreak(); /* ^C still raises SIGINT, which ends the loop */
     noecho();
+    nonl();
     keypad(stdscr, TRUE);
+    set_escdelay(25);
     curs_set(0);
     timeout(REDRAW_MS);
+    u.color = !s->opt.no_color && has_colors();
+    ui_colors_init(&u);
     while (!u.quit && !*signalled) {
         int ch;
-        draw(&u);
+        ui_draw(&u);
         ch = getch();
-        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-            if (keys[i].key == ch)
-                keys[i].fn(&u);
+        if (ch == '\r')
+            ch = '\n';
+        if (ch != ERR)
+            dispatch(&u, ch);
     }
     endwin();
     hops_snapshot_free(&u.snap);

@@ -1,0 +1,145 @@
+/*
+ * columns.c - the column table (see columns.h). Values that do not exist yet print "-".
+ * Counts print in full; a count too wide for its column widens it rather than being cut.
+ */
+#include "columns.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+const char columns_default[] = "LS NABWV";
+const char columns_jitter[] = "DR JMXI";
+
+static void fmt_ms(double us, bool valid, char *buf, size_t len)
+{
+    if (!valid)
+        snprintf(buf, len, "-");
+    else if (us >= 100000000.0)
+        snprintf(buf, len, "%.0fs", us / 1e6);
+    else
+        snprintf(buf, len, "%.1f", us / 1000.0);
+}
+
+static void col_loss(const struct hop_stats *h, char *b, size_t n)
+{
+    snprintf(b, n, "%.1f%%", hop_loss_pct(h));
+}
+
+static void col_drop(const struct hop_stats *h, char *b, size_t n)
+{
+    snprintf(b, n, "%" PRIu64, h->lost);
+}
+
+static void col_rcv(const struct hop_stats *h, char *b, size_t n)
+{
+    snprintf(b, n, "%" PRIu64, h->received);
+}
+
+static void col_sent(const struct hop_stats *h, char *b, size_t n)
+{
+    snprintf(b, n, "%" PRIu64, h->sent);
+}
+
+static void col_last(const struct hop_stats *h, char *b, size_t n)
+{
+    fmt_ms(h->rtt.last_us, h->rtt.n > 0, b, n);
+}
+
+static void col_best(const struct hop_stats *h, char *b, size_t n)
+{
+    fmt_ms(h->rtt.best_us, h->rtt.n > 0, b, n);
+}
+
+static void col_avg(const struct hop_stats *h, char *b, size_t n)
+{
+    fmt_ms(h->rtt.mean_us, h->rtt.n > 0, b, n);
+}
+
+static void col_worst(const struct hop_stats *h, char *b, size_t n)
+{
+    fmt_ms(h->rtt.worst_us, h->rtt.n > 0, b, n);
+}
+
+static void col_stdev(const struct hop_stats *h, char *b, size_t n)
+{
+    fmt_ms(rtt_stddev_us(&h->rtt), h->rtt.n > 1, b, n);
+}
+
+static void col_jttr(const struct hop_stats *h, char *b, size_t n)
+{
+    fmt_ms(h->jttr_us, h->njitter > 0, b, n);
+}
+
+static void col_javg(const struct hop_stats *h, char *b, size_t n)
+{
+    fmt_ms(h->javg_us, h->njitter > 0, b, n);
+}
+
+static void col_jmax(const struct hop_stats *h, char *b, size_t n)
+{
+    fmt_ms(h->jmax_us, h->njitter > 0, b, n);
+}
+
+static void col_jrfc(const struct hop_stats *h, char *b, size_t n)
+{
+    fmt_ms(h->jitter_us, h->njitter > 0, b, n);
+}
+
+static void col_rttl(const struct hop_stats *h, char *b, size_t n)
+{
+    const struct hop_responder *r = hop_main_responder(h);
+    if (r && r->reply_ttl >= 0)
+        snprintf(b, n, "%d", r->reply_ttl);
+    else
+        snprintf(b, n, "-");
+}
+
+static const struct column table[] = {
+    {'L', "Loss%", 7, "loss: lost / (answered + timed out)", col_loss},
+    {'D', "Drop", 6, "probes lost", col_drop},
+    {'R', "Rcv", 6, "probes answered", col_rcv},
+    {'S', "Snt", 6, "probes sent", col_sent},
+    {'N', "Last", 7, "newest RTT, ms", col_last},
+    {'B', "Best", 7, "lowest RTT, ms", col_best},
+    {'A', "Avg", 7, "mean RTT, ms", col_avg},
+    {'W', "Wrst", 7, "highest RTT, ms", col_worst},
+    {'V', "StDev", 7, "sample standard deviation of the RTT, ms", col_stdev},
+    {'J', "Jttr", 7, "mtr's jitter: |RTT(n) - RTT(n-1)| of the newest pair, ms", col_jttr},
+    {'M', "Javg", 7, "mean of |RTT(n) - RTT(n-1)|, ms", col_javg},
+    {'X', "Jmax", 7, "largest |RTT(n) - RTT(n-1)|, ms", col_jmax},
+    {'I', "Jrfc", 7, "RFC 3550 jitter at true scale (mtr's Jint is 16 times it), ms", col_jrfc},
+    {'T', "RTTL", 5, "TTL of the replies as received (return path length)", col_rttl},
+};
+
+const struct column *columns_find(char key)
+{
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (table[i].key == key)
+            return &table[i];
+    return NULL;
+}
+
+const struct column *columns_all(size_t *n)
+{
+    *n = sizeof(table) / sizeof(table[0]);
+    return table;
+}
+
+int columns_check_order(const char *order, char *err, size_t err_len)
+{
+    if (strlen(order) >= COLUMNS_MAX)
+        return snprintf(err, err_len, "--order: at most %d letters", COLUMNS_MAX - 1), -1;
+    for (const char *p = order; *p; p++) {
+        if (*p != ' ' && !columns_find(*p)) {
+            char valid[64] = "";
+            size_t n;
+            const struct column *all = columns_all(&n);
+            for (size_t i = 0; i < n; i++)
+                valid[i] = all[i].key;
+            return snprintf(err, err_len, "--order: unknown column '%c' (known: %s)", *p, valid),
+                   -1;
+        }
+    }
+    return 0;
+}

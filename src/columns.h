@@ -1,0 +1,34 @@
+/*
+ * columns.h - the hop table's columns: one table gives each column's key letter (mtr's where
+ * mtr has one, for -o/--order), title, width and value. Pure formatting over a hop's
+ * statistics, shared by the TUI and the text report.
+ */
+#ifndef HOPWATCH_COLUMNS_H
+#define HOPWATCH_COLUMNS_H
+
+#include "hops.h"
+
+#include <stddef.h>
+
+#define COLUMNS_MAX 32
+
+struct column {
+    char key;
+    const char *title;
+    int width; /* including one leading space */
+    const char *help;
+    /* Writes the value (right-aligned by the caller) into buf. */
+    void (*fmt)(const struct hop_stats *h, char *buf, size_t len);
+};
+
+/* mtr's defaults: latency "LS NABWV" (spaces separate), jitter "DR JMXI". */
+extern const char columns_default[];
+extern const char columns_jitter[];
+
+const struct column *columns_find(char key);
+/* Every column, for help screens: *n gets the count. */
+const struct column *columns_all(size_t *n);
+/* Checks an -o/--order string: known letters and spaces only. 0, or -1 with err set. */
+int columns_check_order(const char *order, char *err, size_t err_len);
+
+#endif

@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""The live TUI, driven in tmux against the netns lab: hop addresses appear; u / t / m change the
+mode in the header and the figures follow (statistics per mode); p freezes the counts and
+space resumes; r zeroes them; the loss timeline shows an injected outage at the right hops;
+resizing to 40x10 and smaller and back does not crash; q and ^C leave a clean shell."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "netns"))
+from common import BIN, Lab, Runner, check, require_root  # noqa: E402
+from tui import Tmux, row, row_ttl  # noqa: E402
+
+
+def start(t, lab, args=""):
+    t.type("stty -g > /tmp/hopwatch-tty-before")
+    t.type(f"ip netns exec {lab.client} {BIN} -n -i 0.2 {args} {lab.target()}; "
+           f"echo EXITED=$?")
+    return t.wait_for(lambda s: all(a in s for a in lab.hops()), 10, "all hop addresses")
+
+
+def sent(t, lab, k=1):
+    r = row_ttl(t.screen(), k)
+    check(r is not None, f"no row for hop {k}:\n{t.screen()}")
+    return int(r.split()[3])  # "#.", host, Loss%, Snt
+
+
+def hops_appear(t, lab):
+    s = t.screen()
+    check("mode icmp-raw" in s, f"header mode:\n{s}")
+    for k, a in enumerate(lab.hops(), 1):
+        r = row(s, a)
+        check(r and r[0] == f"{k}.", f"hop {k} {a} not in row {k}:\n{s}")
+
+
+def modes(t, lab):
+    time.sleep(2.0)
+    before = sent(t, lab)
+    t.keys("u")
+    t.wait_for(lambda s: "mode udp" in s, 5, "mode udp")
+    t.wait_for(lambda s: row(s, lab.hop_addr(1)) is not None, 5, "udp rows")
+    check(sent(t, lab) < before, "udp figures are not separate from icmp's")
+    t.keys("t")
+    t.wait_for(lambda s: "mode tcp" in s, 5, "mode tcp")
+    time.sleep(0.6)
+    check(sent(t, lab) <= 5, f"tcp Snt {sent(t, lab)}")
+    t.keys("m")  # tcp -> the next mode that opened: icmp-raw (root)
+    t.wait_for(lambda s: "mode icmp-raw" in s, 5, "mode icmp-raw again")
+    time.sleep(0.5)
+    check(sent(t, lab) > before, "icmp statistics were not kept while in other modes")
+
+
+def pause_reset(t, lab):
+    t.keys("p")
+    t.wait_for(lambda s: "PAUSED" in s, 3, "PAUSED")
+    time.sleep(2.5)  # everything in flight is answered or timed out
+    a = sent(t, lab)
+    time.sleep(1.0)
+    check(sent(t, lab) == a, "counts moved while paused")
+    t.keys("r")
+    time.sleep(0.5)
+    check(sent(t, lab) == 0, f"reset left Snt {sent(t, lab)}")
+    t.keys("Space")
+    t.wait_for(lambda s: "PAUSED" not in s and row(s, lab.hop_addr(1)) is not None, 5,
+               "counting again")
+
+
+def outage_timeline(t, lab):
+    t.keys("r")
+    time.sleep(1.0)
+    lab.outage(2, True)   # the link into router 2: hops 2.. lose everything
+    time.sleep(2.0)
+    lab.outage(2, False)
+    time.sleep(3.0)       # the lost probes time out (2 s) and the path answers again
+    s = t.screen()
+    for k in range(1, len(lab.hops()) + 1):
+        line = row_ttl(s, k)
+        check(line is not None, f"no row {k}:\n{s}")
+        lost = line.count("\u2717")
+        if k == 1:
+            check(lost == 0, f"hop 1 shows loss:\n{line}")
+        else:
+            # 2 s at 5 rounds/s: about 10 lost in a row, newest rounds answered again
+            check(6 <= lost <= 14 and "\u2717" * 6 in line and not line.rstrip().endswith("\u2717"),
+                  f"hop {k} shows {lost} lost probes for a 2 s outage at 5/s:\n{line}")
+
+
+def resize(t, lab):
+    t.resize(40, 10)
+    time.sleep(0.5)
+    t.wait_for(lambda s: "hopwatch" in s, 3, "drawing at 40x10")
+    t.resize(30, 6)
+    t.wait_for(lambda s: "too small" in s, 3, "'too small' at 30x6")
+    t.resize(140, 35)
+    t.wait_for(lambda s: all(a in s for a in lab.hops()), 5, "full table after resize")
+    check("EXITED" not in t.screen(), "hopwatch died while resizing")
+
+
+def clean_exit(t, lab, key, status):
+    t.keys(key)
+    s = t.wait_for(lambda s: "EXITED=" in s, 5, "hopwatch to exit")
+    check(f"EXITED={status}" in s, f"exit status: {s}")
+    t.type("stty -g > /tmp/hopwatch-tty-after; cmp /tmp/hopwatch-tty-before "
+           "/tmp/hopwatch-tty-after && echo TTY-RESTORED")
+    t.wait_for(lambda s: "TTY-RESTORED" in s, 3, "terminal settings restored")
+    check("Loss%" not in t.screen(), "the table is still on the screen")
+
+
+def main():
+    require_root()
+    run = Runner()
+    lab = Lab("hwtui", routers=3)
+    t = None
+    try:
+        lab.up()
+        t = Tmux("hwtui")
+        run.case("hop addresses appear", lambda: (start(t, lab), hops_appear(t, lab)))
+        run.case("u / t / m switch modes, statistics kept per mode", modes, t, lab)
+        run.case("p freezes, r zeroes, space resumes", pause_reset, t, lab)
+        run.case("the loss timeline shows an injected outage", outage_timeline, t, lab)
+        run.case("resize to 40x10 and 30x6 and back", resize, t, lab)
+        run.case("q restores the terminal", clean_exit, t, lab, "q", 0)
+        t.type("clear")
+        run.case("^C restores the terminal", lambda: (start(t, lab),
+                                                      clean_exit(t, lab, "C-c", 130)))
+    finally:
+        if t:
+            t.kill()
+        lab.down()
+    return run.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

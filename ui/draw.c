@@ -1,0 +1,431 @@
+/*
+ * draw.c - the UI's screens: header, hop table (table-driven columns), loss timeline, hop
+ * detail, help. Everything drawn comes from the snapshot in struct ui; text that came from
+ * the network is escaped before it is drawn.
+ *
+ * Layout of the main screen, top to bottom: two header lines, the table header, one row per
+ * hop (plus one per extra responder), a legend line in the timeline display, the status line
+ * and the key line. Narrow terminals lose columns from the right, then the timeline; below
+ * MIN_COLS x MIN_ROWS the screen says it is too small instead of drawing.
+ */
+#include "ui_internal.h"
+#include "columns.h"
+#include "textesc.h"
+
+#include <curses.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MIN_COLS 40
+#define MIN_ROWS 8
+#define TIMELINE_MIN 8
+
+enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_HEAD, PAIR_DIM };
+
+void ui_colors_init(struct ui *u)
+{
+    if (!u->color)
+        return;
+    start_color();
+    use_default_colors(); /* the terminal's own background: works on dark and light themes */
+    init_pair(PAIR_GOOD, COLOR_GREEN, -1);
+    init_pair(PAIR_WARN, COLOR_YELLOW, -1);
+    init_pair(PAIR_BAD, COLOR_RED, -1);
+    init_pair(PAIR_HEAD, COLOR_CYAN, -1);
+    init_pair(PAIR_DIM, COLOR_BLUE, -1);
+}
+
+static void color_on(const struct ui *u, int pair)
+{
+    if (u->color && pair)
+        attron(COLOR_PAIR(pair));
+}
+
+static void color_off(const struct ui *u, int pair)
+{
+    if (u->color && pair)
+        attroff(COLOR_PAIR(pair));
+}
+
+const char *ui_order(const struct ui *u)
+{
+    return u->jitter_cols ? columns_jitter : u->s->opt.order;
+}
+
+static int loss_pair(const struct hop_stats *h)
+{
+    double loss = hop_loss_pct(h);
+    return h->received + h->lost == 0 ? 0 : loss == 0 ? PAIR_GOOD : loss < 10 ? PAIR_WARN : PAIR_BAD;
+}
+
+/* The text shown for a responder: its address (names arrive with the resolver). */
+static const char *responder_text(const struct hop_responder *r, char *buf, size_t len)
+{
+    char raw[64];
+    if (!r)
+        return "???";
+    probe_addr_str(&r->addr, raw, sizeof(raw));
+    text_escape(raw, strlen(raw), buf, len);
+    return buf;
+}
+
+/* ---- header and footer ------------------------------------------------------------------ */
+
+static void draw_header(struct ui *u, int cols)
+{
+    const struct session *s = u->s;
+    const struct run_info *run = &s->run;
+    struct timespec now;
+    long secs;
+    int mode = u->snap.mode;
+    char target[160], line[512];
+    const char *reason;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    secs = (long)(now.tv_sec - u->t0.tv_sec);
+    text_escape(run->target_name, strlen(run->target_name), target, sizeof(target));
+    attron(A_BOLD);
+    mvprintw(0, 0, "hopwatch");
+    attroff(A_BOLD);
+    printw(" -> %.*s (%s)", cols / 2, target, run->target_addr);
+    snprintf(line, sizeof(line), "%ld:%02ld:%02ld", secs / 3600, secs / 60 % 60, secs % 60);
+    mvprintw(0, cols - (int)strlen(line) - 1, "%s", line);
+    /* The reason belongs to the mode chosen at start; a mode switched to by key has none. */
+    reason = mode == run->initial_mode ? run->mode_reason : "switched with a key";
+    snprintf(line, sizeof(line), "mode %s%s%s%s | %s | interval %.2fs | round %u%s",
+             probe_mode_name(mode), reason[0] ? " (" : "", reason, reason[0] ? ")" : "",
+             s->prober.opened[PROBE_ICMP_RAW] ? "privileged sockets" : "unprivileged",
+             s->opt.interval_s, u->snap.rounds, u->paused ? " | PAUSED" : "");
+    color_on(u, PAIR_HEAD);
+    mvprintw(1, 0, "%.*s", cols - 1, line);
+    color_off(u, PAIR_HEAD);
+}
+
+static void draw_footer(struct ui *u, int rows, int cols)
+{
+    const char *hint =
+        u->screen == SCREEN_MAIN
+            ? "q quit  p pause  r reset  d display  j jitter  u/t/i/m mode  +/- interval  "
+              "arrows+Enter detail  ? help"
+            : "Esc back  q quit  ? help";
+    mvprintw(rows - 2, 0, "%.*s", cols - 1, u->status);
+    attron(A_REVERSE);
+    mvprintw(rows - 1, 0, "%-*.*s", cols - 1, cols - 1, hint);
+    attroff(A_REVERSE);
+}
+
+/* ---- the loss timeline ------------------------------------------------------------------- */
+
+/* RTT bands: 8 steps of scale/8; above the scale a ninth mark. */
+static const char *const bands_utf8[] = {"\u2581", "\u2582", "\u2583", "\u2584", "\u2585",
+                                         "\u2586", "\u2587", "\u2588", ">"};
+static const char *const bands_ascii[] = {"1", "2", "3", "4", "5", "6", "7", "8", ">"};
+
+/* The timeline's full-scale RTT: the largest average on screen, at least 1 ms. */
+static double timeline_scale_us(const struct ui *u)
+{
+    double scale = 1000.0;
+    for (int t = u->snap.first_ttl; t <= u->snap.nhops; t++)
+        if (u->snap.hops[t - 1].rtt.n && u->snap.hops[t - 1].rtt.mean_us * 1.5 > scale)
+            scale = u->snap.hops[t - 1].rtt.mean_us * 1.5;
+    return scale;
+}
+
+/* One character per round, newest on the right, aligned by round number across hops. */
+static void draw_timeline(struct ui *u, const struct hop_stats *h, int y, int x, int width,
+                          double scale_us)
+{
+    const char *const *bands = u->utf8 ? bands_utf8 : bands_ascii;
+    uint32_t newest = u->snap.rounds ? u->snap.rounds - 1 : 0;
+    int32_t cell[512];
+    bool have[512];
+
+    if (width > 512)
+        width = 512;
+    memset(have, 0, sizeof(have));
+    for (int i = 0; i < h->nsamples; i++) {
+        const struct hop_sample *smp = &h->ring[(h->ring_head + HOPS_RING - 1 - i) % HOPS_RING];
+        uint32_t age = newest - smp->round;
+        if (smp->round <= newest && age < (uint32_t)width) {
+            cell[age] = smp->rtt_us;
+            have[age] = true;
+        }
+    }
+    move(y, x);
+    for (int c = width - 1; c >= 0; c--) {
+        if (!have[c]) {
+            bool pending = (uint64_t)c < h->inflight;
+            color_on(u, PAIR_DIM);
+            addstr(pending ? (u->utf8 ? "\u00b7" : ".") : " ");
+            color_off(u, PAIR_DIM);
+        } else if (cell[c] < 0) {
+            color_on(u, PAIR_BAD);
+            attron(A_BOLD);
+            addstr(u->utf8 ? "\u2717" : "x");
+            attroff(A_BOLD);
+            color_off(u, PAIR_BAD);
+        } else {
+            int b = (int)(cell[c] / (scale_us / 8.0));
+            int pair = b < 4 ? PAIR_GOOD : b < 8 ? PAIR_WARN : PAIR_BAD;
+            color_on(u, pair);
+            addstr(bands[b > 8 ? 8 : b]);
+            color_off(u, pair);
+        }
+    }
+}
+
+static void draw_scale(struct ui *u, int y, int cols, double scale_us)
+{
+    const char *const *bands = u->utf8 ? bands_utf8 : bands_ascii;
+    char buf[32];
+
+    move(y, 0);
+    printw("RTT scale:");
+    for (int b = 0; b < 8 && getcurx(stdscr) < cols - 16; b++) {
+        snprintf(buf, sizeof(buf), " %s<%.1f", bands[b], scale_us / 8.0 * (b + 1) / 1000.0);
+        addstr(buf);
+    }
+    printw(" >=more  %s lost  %s in flight  (ms)", u->utf8 ? "\u2717" : "x",
+           u->utf8 ? "\u00b7" : ".");
+}
+
+/* ---- the hop table ------------------------------------------------------------------------ */
+
+struct layout {
+    int host_w;
+    char order[COLUMNS_MAX]; /* the columns that fit */
+    int timeline_x, timeline_w;
+};
+
+static int order_width(const char *order)
+{
+    int w = 0;
+    for (const char *p = order; *p; p++)
+        w += *p == ' ' ? 1 : columns_find(*p)->width;
+    return w;
+}
+
+static void plan(struct ui *u, int cols, struct layout *l)
+{
+    char buf[128];
+    int want = 16;
+    size_t n;
+
+    for (int t = u->snap.first_ttl; t <= u->snap.nhops; t++) {
+        const struct hop_stats *h = &u->snap.hops[t - 1];
+        for (int i = 0; i < h->nresponders; i++) {
+            int w = (int)strlen(responder_text(&h->responders[i], buf, sizeof(buf))) + 2;
+            if (w > want)
+                want = w;
+        }
+    }
+    if (want > 42)
+        want = 42;
+    snprintf(l->order, sizeof(l->order), "%s", u->display == 2 ? "" : ui_order(u));
+    /* Drop columns from the right until host + columns fit. */
+    while ((n = strlen(l->order)) > 0 && 5 + 16 + order_width(l->order) > cols - 1)
+        l->order[n - 1] = '\0';
+    l->host_w = cols - 1 - 5 - order_width(l->order);
+    if (l->host_w > want)
+        l->host_w = want;
+    l->timeline_x = 5 + l->host_w + order_width(l->order) + 1;
+    l->timeline_w = u->display == 0 ? 0 : cols - 1 - l->timeline_x;
+    if (l->timeline_w < TIMELINE_MIN)
+        l->timeline_w = 0;
+}
+
+static void draw_row(struct ui *u, const struct layout *l, const struct hop_stats *h, int y,
+                     double scale_us)
+{
+    const struct hop_responder *main = hop_main_responder(h);
+    char host[128], cell[32];
+    int x = 5 + l->host_w;
+    bool sel = u->selected == h->ttl;
+
+    if (sel)
+        attron(A_REVERSE);
+    mvprintw(y, 0, "%3d. %-*.*s", h->ttl, l->host_w, l->host_w - 1,
+             responder_text(main, host, sizeof(host)));
+    if (sel)
+        attroff(A_REVERSE);
+    for (const char *p = l->order; *p; p++) {
+        const struct column *c;
+        if (*p == ' ') {
+            x++;
+            continue;
+        }
+        c = columns_find(*p);
+        c->fmt(h, cell, sizeof(cell));
+        if (c->key == 'L')
+            color_on(u, loss_pair(h));
+        mvprintw(y, x, "%*s", c->width, cell);
+        if (c->key == 'L')
+            color_off(u, loss_pair(h));
+        x += c->width > (int)strlen(cell) ? c->width : (int)strlen(cell) + 1;
+    }
+    if (l->timeline_w)
+        draw_timeline(u, h, y, l->timeline_x, l->timeline_w, scale_us);
+}
+
+static void draw_table(struct ui *u, int top, int bottom, int cols)
+{
+    struct layout l;
+    double scale = timeline_scale_us(u);
+    int y = top + 1, x;
+    char buf[128];
+
+    plan(u, cols, &l);
+    attron(A_BOLD);
+    mvprintw(top, 0, "%3s  %-*s", "#", l.host_w, "Host");
+    x = 5 + l.host_w;
+    for (const char *p = l.order; *p; p++) {
+        const struct column *c = *p == ' ' ? NULL : columns_find(*p);
+        if (c)
+            mvprintw(top, x, "%*s", c->width, c->title);
+        x += c ? c->width : 1;
+    }
+    if (l.timeline_w)
+        mvprintw(top, l.timeline_x, "%-*.*s", l.timeline_w, l.timeline_w,
+                 "Loss timeline, newest on the right");
+    attroff(A_BOLD);
+    if (u->scroll > u->snap.nhops - 1)
+        u->scroll = 0;
+    for (int t = u->snap.first_ttl + u->scroll; t <= u->snap.nhops && y < bottom; t++) {
+        const struct hop_stats *h = &u->snap.hops[t - 1];
+        const struct hop_responder *main = hop_main_responder(h);
+        draw_row(u, &l, h, y++, scale);
+        for (int i = 0; i < h->nresponders && y < bottom; i++) {
+            const struct hop_responder *r = &h->responders[i];
+            if (r == main)
+                continue;
+            color_on(u, PAIR_DIM);
+            mvprintw(y++, 0, "     %.*s  (%" PRIu64 " of %" PRIu64 " replies)", l.host_w,
+                     responder_text(r, buf, sizeof(buf)), r->received, h->received);
+            color_off(u, PAIR_DIM);
+        }
+    }
+    if (l.timeline_w && u->display == 2)
+        draw_scale(u, bottom, cols, scale);
+}
+
+/* ---- hop detail -------------------------------------------------------------------------- */
+
+static void draw_detail(struct ui *u, int rows, int cols)
+{
+    struct hops_snapshot other = {0};
+    const struct hop_stats *h;
+    char buf[128], cell[6][32];
+    int y = 3;
+
+    if (u->selected < u->snap.first_ttl || u->selected > u->snap.nhops) {
+        mvprintw(3, 0, "no hop selected");
+        return;
+    }
+    h = &u->snap.hops[u->selected - 1];
+    attron(A_BOLD);
+    mvprintw(y++, 0, "Hop %d in %s mode: %" PRIu64 " sent, %" PRIu64 " answered, %" PRIu64
+                     " lost, %" PRIu64 " in flight, %" PRIu64 " unreachable",
+             h->ttl, probe_mode_name(u->snap.mode), h->sent, h->received, h->lost, h->inflight,
+             h->unreach);
+    attroff(A_BOLD);
+    y++;
+    mvprintw(y++, 0, "%-40s %8s %7s %8s %8s %8s %5s", "Responder", "Replies", "Share", "Avg",
+             "Best", "Wrst", "RTTL");
+    for (int i = 0; i < h->nresponders && y < rows - 8; i++) {
+        const struct hop_responder *r = &h->responders[i];
+        snprintf(cell[0], sizeof(cell[0]), "%.1f", r->rtt.mean_us / 1000.0);
+        snprintf(cell[1], sizeof(cell[1]), "%.1f", r->rtt.best_us / 1000.0);
+        snprintf(cell[2], sizeof(cell[2]), "%.1f", r->rtt.worst_us / 1000.0);
+        mvprintw(y++, 0, "%-40.40s %8" PRIu64 " %6.1f%% %8s %8s %8s %5d%s",
+                 responder_text(r, buf, sizeof(buf)), r->received,
+                 h->received ? 100.0 * (double)r->received / (double)h->received : 0.0, cell[0],
+                 cell[1], cell[2], r->reply_ttl, r->is_dest ? "  target" : "");
+    }
+    if (h->other_responders)
+        mvprintw(y++, 0, "... and %" PRIu64 " replies from further responders",
+                 h->other_responders);
+    y++;
+    attron(A_BOLD);
+    mvprintw(y++, 0, "Every probe mode on this hop (statistics are kept per mode):");
+    attroff(A_BOLD);
+    mvprintw(y++, 0, "%-12s %8s %8s %8s %8s %8s %8s %8s", "Mode", "Sent", "Rcv", "Loss%", "Avg",
+             "Best", "Wrst", "Jrfc");
+    for (int m = 0; m < PROBE_MODE_COUNT && y < rows - 3; m++) {
+        const struct hop_stats *o;
+        if (!u->s->prober.opened[m] || hops_snapshot(u->s->hops, m, &other) < 0)
+            continue;
+        if (u->selected > other.nhops) {
+            mvprintw(y++, 0, "%-12s %8s", probe_mode_name((enum probe_mode)m), "-");
+            continue;
+        }
+        o = &other.hops[u->selected - 1];
+        columns_find('L')->fmt(o, cell[0], sizeof(cell[0]));
+        columns_find('A')->fmt(o, cell[1], sizeof(cell[1]));
+        columns_find('B')->fmt(o, cell[2], sizeof(cell[2]));
+        columns_find('W')->fmt(o, cell[3], sizeof(cell[3]));
+        columns_find('I')->fmt(o, cell[4], sizeof(cell[4]));
+        mvprintw(y++, 0, "%-12s %8" PRIu64 " %8" PRIu64 " %8s %8s %8s %8s %8s%s",
+                 probe_mode_name((enum probe_mode)m), o->sent, o->received, cell[0], cell[1],
+                 cell[2], cell[3], cell[4], m == u->snap.mode ? "  (probing)" : "");
+    }
+    hops_snapshot_free(&other);
+    (void)cols;
+}
+
+/* ---- help -------------------------------------------------------------------------------- */
+
+static void draw_help(struct ui *u, int rows, int cols)
+{
+    size_t nkeys, ncols;
+    const struct key_binding *keys = ui_keys(&nkeys);
+    const struct column *all = columns_all(&ncols);
+    int y = 3, x = 0, key_w = cols >= 120 ? 64 - 12 : cols - 12;
+
+    (void)u;
+    attron(A_BOLD);
+    mvprintw(y++, 0, "Keys");
+    attroff(A_BOLD);
+    for (size_t i = 0; i < nkeys && y < rows - 3; i++)
+        if (keys[i].label)
+            mvprintw(y++, 2, "%-7s %.*s", keys[i].label, key_w, keys[i].help);
+    if (cols >= 120) {
+        x = 64;
+        y = 3;
+    } else {
+        y++;
+    }
+    attron(A_BOLD);
+    mvprintw(y++, x, "Columns (-o / --order letters)");
+    attroff(A_BOLD);
+    for (size_t i = 0; i < ncols && y < rows - 3; i++)
+        mvprintw(y++, x + 2, "%c %-6s %.*s", all[i].key, all[i].title, cols - x - 14,
+                 all[i].help);
+    mvprintw(rows - 3, 0, "Any key returns.");
+}
+
+void ui_draw(struct ui *u)
+{
+    int rows, cols, mode = atomic_load(&u->s->prober.mode);
+
+    getmaxyx(stdscr, rows, cols);
+    erase();
+    if (rows < MIN_ROWS || cols < MIN_COLS) {
+        mvprintw(0, 0, "terminal too small: %dx%d", cols, rows);
+        if (rows > 1)
+            mvprintw(1, 0, "hopwatch needs %dx%d", MIN_COLS, MIN_ROWS);
+        refresh();
+        return;
+    }
+    if (hops_snapshot(u->s->hops, mode, &u->snap) < 0)
+        return;
+    draw_header(u, cols);
+    if (u->screen == SCREEN_HELP)
+        draw_help(u, rows, cols);
+    else if (u->screen == SCREEN_DETAIL)
+        draw_detail(u, rows, cols);
+    else
+        draw_table(u, 2, rows - (u->display == 2 ? 3 : 2), cols);
+    draw_footer(u, rows, cols);
+    refresh();
+}
