@@ -1,0 +1,192 @@
+/*
+ * diagnose.c - the loss classifier (see diagnose.h). Pure: integer counts in, verdicts out.
+ *
+ * Three steps, over hops in TTL order:
+ *  1. excess: hop h's loss against its downstream reference, the usable later hop with the
+ *     least loss. Significantly more (Newcombe interval above 0 and at least TAU) means the hop
+ *     drops its own replies; such a hop is not informative about the path.
+ *  2. onset: walk the informative hops only, from the source (loss 0); the first whose loss is
+ *     significant and significantly above the previous informative hop's starts the loss.
+ *     (Localising with a reply-losing hop blames the wrong segment.)
+ *  3. verdicts.
+ */
+#include "diagnose.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void diag_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi)
+{
+    double p, d, c, h, nn = (double)n;
+
+    if (n == 0) {
+        *lo = 0.0;
+        *hi = 1.0;
+        return;
+    }
+    p = (double)x / nn;
+    d = 1.0 + z * z / nn;
+    c = (p + z * z / (2.0 * nn)) / d;
+    h = z * sqrt(p * (1.0 - p) / nn + z * z / (4.0 * nn * nn)) / d;
+    *lo = c - h > 0.0 ? c - h : 0.0;
+    *hi = c + h < 1.0 ? c + h : 1.0;
+}
+
+void diag_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z, double *lo,
+                   double *hi)
+{
+    double l1, u1, l2, u2;
+    double p1 = n1 ? (double)x1 / (double)n1 : 0.0, p2 = n2 ? (double)x2 / (double)n2 : 0.0;
+
+    diag_wilson(x1, n1, z, &l1, &u1);
+    diag_wilson(x2, n2, z, &l2, &u2);
+    *lo = (p1 - p2) - sqrt((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2));
+    *hi = (p1 - p2) + sqrt((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2));
+}
+
+/* Is hop a's loss significantly above hop b's (b < 0: the source, loss 0)? */
+static bool above(const struct diag_input *in, const struct path_diag *d, int a, int b)
+{
+    double lo, hi, lb = b >= 0 ? d->hop[b].loss : 0.0;
+
+    if (b < 0)
+        diag_wilson(in[a].lost, in[a].n, DIAG_Z, &lo, &hi);
+    else
+        diag_newcombe(in[a].lost, in[a].n, in[b].lost, in[b].n, DIAG_Z, &lo, &hi);
+    return lo > 0.0 && d->hop[a].loss - lb >= DIAG_TAU;
+}
+
+/* Step 1: the downstream reference and the excess of every hop. */
+static void find_excess(const struct diag_input *in, int n, struct path_diag *d)
+{
+    for (int h = 0; h < n; h++) {
+        struct hop_diag *hd = &d->hop[h];
+        hd->ref = -1;
+        for (int j = h + 1; j < n; j++)
+            if (d->hop[j].usable && (hd->ref < 0 || d->hop[j].loss < d->hop[hd->ref].loss))
+                hd->ref = j;
+        hd->informative = hd->usable && !(hd->ref >= 0 && above(in, d, h, hd->ref));
+    }
+}
+
+/* Step 2: the first informative hop whose loss rises significantly over the one before. */
+static void find_onset(const struct diag_input *in, int n, struct path_diag *d)
+{
+    int prev = -1;
+
+    d->onset = d->onset_prev = -1;
+    for (int h = 0; h < n; h++) {
+        if (!d->hop[h].informative)
+            continue;
+        if (d->onset < 0 && d->hop[h].significant && above(in, d, h, prev)) {
+            double least = d->hop[h].loss;
+            d->onset = h;
+            d->onset_prev = prev;
+            for (int j = h + 1; j < n; j++)
+                if (d->hop[j].usable && d->hop[j].loss < least)
+                    least = d->hop[j].loss;
+            d->onset_loss = least;
+        }
+        prev = h;
+    }
+}
+
+static enum verdict classify(const struct diag_input *in, int n, bool dest_answered,
+                             struct path_diag *d, int h)
+{
+    const struct hop_diag *hd = &d->hop[h];
+    int last_informative = -1;
+
+    if (in[h].n < DIAG_N_MIN)
+        return VERDICT_UNKNOWN;
+    if (dest_answered && h == n - 1) {
+        if (!hd->significant)
+            return VERDICT_OK;
+        for (int j = 0; j < h; j++)
+            if (d->hop[j].informative)
+                last_informative = j;
+        /* Destination loss beyond what the path before it loses: its own. */
+        return above(in, d, h, last_informative) ? VERDICT_DESTINATION : VERDICT_FORWARDING;
+    }
+    if (hd->ref >= 0 && (in[h].lost == in[h].n || !hd->informative)) {
+        for (int j = 0; j < h; j++)
+            if (d->hop[j].informative && d->hop[j].significant)
+                d->hop[h].upstream_path_loss = true;
+        return above(in, d, h, hd->ref) ? VERDICT_REPLY_ONLY : VERDICT_UNKNOWN;
+    }
+    if (hd->ref < 0 || !hd->usable)
+        return hd->significant ? VERDICT_UNKNOWN : (hd->usable ? VERDICT_OK : VERDICT_UNKNOWN);
+    return hd->significant ? VERDICT_FORWARDING : VERDICT_OK;
+}
+
+void diagnose_path(const struct diag_input *in, int n, bool dest_answered, struct path_diag *out)
+{
+    if (n > DIAG_MAX_HOPS)
+        n = DIAG_MAX_HOPS;
+    memset(out, 0, sizeof(*out));
+    out->n = n;
+    for (int h = 0; h < n; h++) {
+        struct hop_diag *hd = &out->hop[h];
+        hd->loss = in[h].n ? (double)in[h].lost / (double)in[h].n : 0.0;
+        diag_wilson(in[h].lost, in[h].n, DIAG_Z, &hd->ci_lo, &hd->ci_hi);
+        hd->usable = in[h].n >= DIAG_N_MIN && in[h].lost < in[h].n;
+        hd->significant = hd->usable && hd->ci_lo >= DIAG_TAU;
+    }
+    find_excess(in, n, out);
+    find_onset(in, n, out);
+    for (int h = 0; h < n; h++)
+        out->hop[h].verdict = classify(in, n, dest_answered, out, h);
+}
+
+const char *verdict_name(enum verdict v)
+{
+    static const char *const names[] = {
+        [VERDICT_UNKNOWN] = "unknown",       [VERDICT_OK] = "ok",
+        [VERDICT_REPLY_ONLY] = "reply-only", [VERDICT_FORWARDING] = "forwarding",
+        [VERDICT_DESTINATION] = "destination",
+    };
+    return v <= VERDICT_DESTINATION ? names[v] : "?";
+}
+
+void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, int i, char *buf,
+                       size_t len)
+{
+    const struct hop_diag *h = &d->hop[i];
+    double pct = 100.0 * h->loss;
+
+    switch (h->verdict) {
+    case VERDICT_UNKNOWN:
+        if (in[i].n < DIAG_N_MIN)
+            snprintf(buf, len, "hop %d: %llu of %llu probes lost; %d completed probes needed",
+                     in[i].ttl, (unsigned long long)in[i].lost, (unsigned long long)in[i].n,
+                     DIAG_N_MIN);
+        else
+            snprintf(buf, len, "hop %d lost %.1f%% (99%% interval %.1f-%.1f%%); no answering hop "
+                               "after it to compare with",
+                     in[i].ttl, pct, 100 * h->ci_lo, 100 * h->ci_hi);
+        break;
+    case VERDICT_OK:
+        snprintf(buf, len, "hop %d lost %.1f%% of %llu (99%% interval up to %.1f%%): no loss "
+                           "beyond noise",
+                 in[i].ttl, pct, (unsigned long long)in[i].n, 100 * h->ci_hi);
+        break;
+    case VERDICT_REPLY_ONLY:
+        snprintf(buf, len, "hop %d lost %.1f%% of its replies while hop %d lost %.1f%% of the same "
+                           "rounds: reply-only (it rate-limits or deprioritizes its own ICMP)%s",
+                 in[i].ttl, pct, in[h->ref].ttl, 100 * d->hop[h->ref].loss,
+                 h->upstream_path_loss ? "; real loss starts before it" : "");
+        break;
+    case VERDICT_FORWARDING:
+        snprintf(buf, len, "hop %d lost %.1f%% (99%% interval %.1f-%.1f%%) and the loss carries on "
+                           "to the destination; it starts at hop %d",
+                 in[i].ttl, pct, 100 * h->ci_lo, 100 * h->ci_hi,
+                 d->onset >= 0 ? in[d->onset].ttl : in[i].ttl);
+        break;
+    case VERDICT_DESTINATION:
+        snprintf(buf, len, "only the destination loses: %.1f%% (99%% interval %.1f-%.1f%%) while "
+                           "the hops before it do not; its own ICMP policy or the last mile",
+                 pct, 100 * h->ci_lo, 100 * h->ci_hi);
+        break;
+    }
+}

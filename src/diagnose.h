@@ -1,0 +1,72 @@
+/*
+ * diagnose.h - what a hop's loss means: pure functions over per-hop counts.
+ *
+ * Loss seen at hop h is 1 - (1 - F_h) g_h r_h: forwarding loss up to h (F, inherited by every
+ * later hop) times the hop's own reply generation (g) and the reply's way back (r). Only F
+ * carries downstream, so the least loss of any later hop bounds the forwarding loss up to h.
+ * A hop whose loss is significantly above that bound loses replies, not traffic (reply-only);
+ * loss that carries on to the destination starts at the onset hop. Every rate has a Wilson
+ * score interval and every comparison a Newcombe interval, so "1 lost of 5" is "unknown", not
+ * "20% loss". (../shared/reference/probing-and-loss.md 1.4; validated on its lab vectors.)
+ */
+#ifndef HOPWATCH_DIAGNOSE_H
+#define HOPWATCH_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DIAG_MAX_HOPS 256
+#define DIAG_Z 2.576   /* 99 % two-sided: ~30 hops judged again and again stay honest */
+#define DIAG_N_MIN 20  /* completed probes before a hop gets a verdict */
+#define DIAG_TAU 0.01  /* smallest loss difference that matters */
+
+enum verdict {
+    VERDICT_UNKNOWN,     /* too few samples, or nothing downstream to compare with */
+    VERDICT_OK,          /* no loss beyond noise */
+    VERDICT_REPLY_ONLY,  /* loses its own replies; later hops lose significantly less */
+    VERDICT_FORWARDING,  /* loss that carries on to every later hop and the destination */
+    VERDICT_DESTINATION, /* only the destination loses */
+};
+
+struct diag_input {
+    int ttl;
+    uint64_t n;    /* completed probes: answered + timed out (in flight excluded) */
+    uint64_t lost;
+};
+
+struct hop_diag {
+    enum verdict verdict;
+    double loss;         /* lost / n */
+    double ci_lo, ci_hi; /* Wilson interval of the loss, 99 % */
+    bool usable;         /* enough samples and not silent */
+    bool significant;    /* its loss interval is above TAU */
+    bool informative;    /* its loss tracks the path's (no excess of its own) */
+    int ref;             /* index of the downstream reference hop, -1 none */
+    bool upstream_path_loss; /* reply-only, with real path loss before it too */
+};
+
+struct path_diag {
+    int n;
+    struct hop_diag hop[DIAG_MAX_HOPS];
+    int onset;      /* index of the hop where loss persisting to the destination starts, -1 */
+    int onset_prev; /* index of the informative hop before it, -1 for the source */
+    double onset_loss; /* estimated forwarding loss there: the least loss downstream */
+};
+
+/* Wilson score interval for x of n at z. */
+void diag_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi);
+/* Newcombe's hybrid score interval for p1 - p2 (method 10). */
+void diag_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z, double *lo,
+                   double *hi);
+
+/* Classifies hops in[0..n) in TTL order; in[n-1] is the destination when dest_answered. */
+void diagnose_path(const struct diag_input *in, int n, bool dest_answered, struct path_diag *out);
+
+const char *verdict_name(enum verdict v);
+
+/* Says in words why hop i got its verdict ("hop 4 lost 61% ... while hop 9 lost 0.3% ..."). */
+void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, int i, char *buf,
+                       size_t len);
+
+#endif
