@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const char columns_default[] = "LS NABWV";
+const char columns_default[] = "LES NABWV";
 const char columns_jitter[] = "DR JMXI";
 
 static void fmt_ms(double us, bool valid, char *buf, size_t len)
@@ -21,78 +21,130 @@ static void fmt_ms(double us, bool valid, char *buf, size_t len)
         snprintf(buf, len, "%.1f", us / 1000.0);
 }
 
-static void col_loss(const struct hop_stats *h, char *b, size_t n)
+static void col_loss(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     snprintf(b, n, "%.1f%%", hop_loss_pct(h));
 }
 
-static void col_drop(const struct hop_stats *h, char *b, size_t n)
+static void col_drop(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     snprintf(b, n, "%" PRIu64, h->lost);
 }
 
-static void col_rcv(const struct hop_stats *h, char *b, size_t n)
+static void col_rcv(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     snprintf(b, n, "%" PRIu64, h->received);
 }
 
-static void col_sent(const struct hop_stats *h, char *b, size_t n)
+static void col_sent(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     snprintf(b, n, "%" PRIu64, h->sent);
 }
 
-static void col_last(const struct hop_stats *h, char *b, size_t n)
+static void col_last(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     fmt_ms(h->rtt.last_us, h->rtt.n > 0, b, n);
 }
 
-static void col_best(const struct hop_stats *h, char *b, size_t n)
+static void col_best(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     fmt_ms(h->rtt.best_us, h->rtt.n > 0, b, n);
 }
 
-static void col_avg(const struct hop_stats *h, char *b, size_t n)
+static void col_avg(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     fmt_ms(h->rtt.mean_us, h->rtt.n > 0, b, n);
 }
 
-static void col_worst(const struct hop_stats *h, char *b, size_t n)
+static void col_worst(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     fmt_ms(h->rtt.worst_us, h->rtt.n > 0, b, n);
 }
 
-static void col_stdev(const struct hop_stats *h, char *b, size_t n)
+static void col_stdev(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     fmt_ms(rtt_stddev_us(&h->rtt), h->rtt.n > 1, b, n);
 }
 
-static void col_jttr(const struct hop_stats *h, char *b, size_t n)
+static void col_jttr(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     fmt_ms(h->jttr_us, h->njitter > 0, b, n);
 }
 
-static void col_javg(const struct hop_stats *h, char *b, size_t n)
+static void col_javg(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     fmt_ms(h->javg_us, h->njitter > 0, b, n);
 }
 
-static void col_jmax(const struct hop_stats *h, char *b, size_t n)
+static void col_jmax(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     fmt_ms(h->jmax_us, h->njitter > 0, b, n);
 }
 
-static void col_jrfc(const struct hop_stats *h, char *b, size_t n)
+static void col_jrfc(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     fmt_ms(h->jitter_us, h->njitter > 0, b, n);
 }
 
-static void col_rttl(const struct hop_stats *h, char *b, size_t n)
+static void col_rttl(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
 {
+    (void)cx;
     const struct hop_responder *r = hop_main_responder(h);
     if (r && r->reply_ttl >= 0)
         snprintf(b, n, "%d", r->reply_ttl);
     else
         snprintf(b, n, "-");
+}
+
+static const struct hop_diag *diag_of(const struct hop_stats *h, const struct col_ctx *cx)
+{
+    int i = cx && cx->diag ? h->ttl - cx->first_ttl : -1;
+    return i >= 0 && i < cx->diag->n ? &cx->diag->hop[i] : NULL;
+}
+
+static void col_verdict(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+{
+    const struct hop_diag *d = diag_of(h, cx);
+    snprintf(b, n, "%s", d ? verdict_name(d->verdict) : "-");
+}
+
+static void window(const struct hop_stats *h, const struct col_ctx *cx, int secs, char *b,
+                   size_t n)
+{
+    uint64_t done, lost;
+    hop_window(h, cx ? cx->now_us : 0, secs, &done, &lost);
+    if (done)
+        snprintf(b, n, "%.1f%%", 100.0 * (double)lost / (double)done);
+    else
+        snprintf(b, n, "-");
+}
+
+static void col_loss10s(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+{
+    window(h, cx, 10, b, n);
+}
+
+static void col_loss1m(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+{
+    window(h, cx, 60, b, n);
+}
+
+static void col_loss10m(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+{
+    window(h, cx, 600, b, n);
 }
 
 static const struct column table[] = {
@@ -110,6 +162,11 @@ static const struct column table[] = {
     {'X', "Jmax", 7, "largest |RTT(n) - RTT(n-1)|, ms", col_jmax},
     {'I', "Jrfc", 7, "RFC 3550 jitter at true scale (mtr's Jint is 16 times it), ms", col_jrfc},
     {'T', "RTTL", 5, "TTL of the replies as received (return path length)", col_rttl},
+    {'E', "Verdict", 12, "what the loss means: ok, reply-only, forwarding, destination, unknown",
+     col_verdict},
+    {'K', "L10s", 7, "loss of the probes sent in the last 10 seconds", col_loss10s},
+    {'Y', "L1m", 7, "loss of the probes sent in the last minute", col_loss1m},
+    {'U', "L10m", 7, "loss of the probes sent in the last 10 minutes", col_loss10m},
 };
 
 const struct column *columns_find(char key)

@@ -6,11 +6,19 @@
 #ifndef HOPWATCH_COLUMNS_H
 #define HOPWATCH_COLUMNS_H
 
+#include "diagnose.h"
 #include "hops.h"
 
 #include <stddef.h>
 
 #define COLUMNS_MAX 32
+
+/* What some columns need beyond the hop itself. */
+struct col_ctx {
+    const struct path_diag *diag; /* verdicts of hops first_ttl.. (NULL: none) */
+    int first_ttl;
+    uint64_t now_us; /* CLOCK_MONOTONIC, for windowed loss */
+};
 
 struct column {
     char key;
@@ -18,10 +26,11 @@ struct column {
     int width; /* including one leading space */
     const char *help;
     /* Writes the value (right-aligned by the caller) into buf. */
-    void (*fmt)(const struct hop_stats *h, char *buf, size_t len);
+    void (*fmt)(const struct hop_stats *h, const struct col_ctx *cx, char *buf, size_t len);
 };
 
-/* mtr's defaults: latency "LS NABWV" (spaces separate), jitter "DR JMXI". */
+/* Defaults: mtr's latency set with our verdict, "LES NABWV" (spaces separate), and mtr's
+ * jitter set "DR JMXI". */
 extern const char columns_default[];
 extern const char columns_jitter[];
 

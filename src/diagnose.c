@@ -11,6 +11,7 @@
  *  3. verdicts.
  */
 #include "diagnose.h"
+#include "hops.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -189,4 +190,17 @@ void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, i
                  pct, 100 * h->ci_lo, 100 * h->ci_hi);
         break;
     }
+}
+
+int diagnose_snapshot(const struct hops_snapshot *snap, struct diag_input *in,
+                      struct path_diag *out)
+{
+    int n = 0;
+
+    for (int t = snap->first_ttl; t <= snap->nhops && n < DIAG_MAX_HOPS; t++, n++) {
+        const struct hop_stats *h = &snap->hops[t - 1];
+        in[n] = (struct diag_input){.ttl = t, .n = h->received + h->lost, .lost = h->lost};
+    }
+    diagnose_path(in, n, snap->dest_ttl > 0 && snap->dest_ttl == snap->nhops, out);
+    return n;
 }

@@ -69,4 +69,11 @@ const char *verdict_name(enum verdict v);
 void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, int i, char *buf,
                        size_t len);
 
+struct hops_snapshot;
+
+/* Classifies the hops of a snapshot (TTL first_ttl..nhops; in[i] is TTL first_ttl + i).
+ * Returns how many hops it classified. */
+int diagnose_snapshot(const struct hops_snapshot *snap, struct diag_input *in,
+                      struct path_diag *out);
+
 #endif

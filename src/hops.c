@@ -102,6 +102,15 @@ static void jitter_add(struct hop_stats *s, uint32_t rtt_us)
 
 static void ring_add(struct hop_stats *s, uint64_t sent_us, uint32_t round, int32_t rtt_us)
 {
+    uint32_t sec = (uint32_t)(sent_us / 1000000u);
+    struct loss_bucket *b = &s->buckets[sec % HOPS_WINDOW_SECS];
+
+    if (b->sec != sec)
+        *b = (struct loss_bucket){.sec = sec};
+    if (b->done < UINT16_MAX) {
+        b->done++;
+        b->lost += rtt_us < 0;
+    }
     s->ring[s->ring_head] = (struct hop_sample){.t_us = sent_us, .round = round, .rtt_us = rtt_us};
     s->ring_head = (s->ring_head + 1) % HOPS_RING;
     if (s->nsamples < HOPS_RING)
@@ -271,6 +280,23 @@ double hop_loss_pct(const struct hop_stats *s)
 double rtt_stddev_us(const struct rtt_stats *r)
 {
     return r->n > 1 ? sqrt(r->m2_us / (double)(r->n - 1)) : 0.0;
+}
+
+void hop_window(const struct hop_stats *s, uint64_t now_us, int secs, uint64_t *done,
+                uint64_t *lost)
+{
+    uint32_t now = (uint32_t)(now_us / 1000000u);
+
+    *done = *lost = 0;
+    if (secs > HOPS_WINDOW_SECS)
+        secs = HOPS_WINDOW_SECS;
+    for (int i = 0; i < HOPS_WINDOW_SECS; i++) {
+        const struct loss_bucket *b = &s->buckets[i];
+        if (b->done && now - b->sec < (uint32_t)secs) {
+            *done += b->done;
+            *lost += b->lost;
+        }
+    }
 }
 
 const struct hop_responder *hop_main_responder(const struct hop_stats *s)

@@ -19,12 +19,19 @@
 #define HOPS_MAX_TTL 255
 #define HOPS_RING 256
 #define HOPS_MAX_RESPONDERS 8
+#define HOPS_WINDOW_SECS 600 /* per-second loss counts kept for windowed loss */
 
 /* One completed probe, for timelines, windows and per-round analysis. */
 struct hop_sample {
     uint64_t t_us;  /* CLOCK_MONOTONIC send time */
     uint32_t round; /* prober round number */
     int32_t rtt_us; /* -1: lost */
+};
+
+/* Completed and lost probes sent during one second of CLOCK_MONOTONIC. */
+struct loss_bucket {
+    uint32_t sec;
+    uint16_t done, lost;
 };
 
 /* Running RTT statistics (Welford, doubles, microseconds). */
@@ -61,6 +68,7 @@ struct hop_stats {
     int nsamples;              /* valid entries in ring, newest at (ring_head - 1) */
     int ring_head;
     struct hop_sample ring[HOPS_RING];
+    struct loss_bucket buckets[HOPS_WINDOW_SECS]; /* indexed by second % HOPS_WINDOW_SECS */
 };
 
 struct hops_snapshot {
@@ -100,6 +108,10 @@ void hops_snapshot_free(struct hops_snapshot *snap);
 /* Derived figures (pure, on a copy). */
 double hop_loss_pct(const struct hop_stats *s);  /* 0 when nothing completed */
 double rtt_stddev_us(const struct rtt_stats *r); /* sample std-dev (n - 1) */
+/* Loss over probes sent in the last `secs` seconds (up to HOPS_WINDOW_SECS) before now_us
+ * (CLOCK_MONOTONIC): completed and lost counts. */
+void hop_window(const struct hop_stats *s, uint64_t now_us, int secs, uint64_t *done,
+                uint64_t *lost);
 /* The responder with the most replies, or NULL. */
 const struct hop_responder *hop_main_responder(const struct hop_stats *s);
 

@@ -29,11 +29,14 @@ static void on_signal(int sig)
 
 int session_print_report(struct session *s, enum output_format fmt, FILE *out)
 {
+    static struct event events[EVENTS_MAX];
     struct hops_snapshot snap = {0};
     int mode = atomic_load(&s->prober.mode);
 
     if (hops_snapshot(s->hops, mode, &snap) < 0)
         return -ENOMEM;
+    s->run.events = events;
+    s->run.nevents = s->events ? events_copy(s->events, events, EVENTS_MAX) : 0;
     s->run.mode_name = probe_mode_name(mode);
     if (mode != s->run.initial_mode)
         snprintf(s->run.mode_reason, sizeof(s->run.mode_reason), "switched with a key");
@@ -113,6 +116,12 @@ static int open_probes(struct session *s)
         fprintf(stderr, "hopwatch: out of memory\n");
         return 4;
     }
+    s->events = events_new(o->events_path, err, sizeof(err));
+    if (!s->events) {
+        fprintf(stderr, "hopwatch: %s\n", err);
+        return 1;
+    }
+    s->prober.events = s->events;
     mode = prober_open_request(&s->prober, o->mode);
     if (mode < 0) {
         int shown = o->mode >= 0 ? o->mode : PROBE_ICMP_DGRAM;
@@ -206,5 +215,6 @@ int main(int argc, char **argv)
         prober_close(&s.prober);
         hops_free(s.hops);
     }
+    events_free(s.events);
     return r;
 }

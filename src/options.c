@@ -205,6 +205,13 @@ static int set_log(struct options *o, const char *arg, char *err, size_t len)
     return 0;
 }
 
+static int set_log_events(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)err, (void)len;
+    o->events_path = arg;
+    return 0;
+}
+
 static int set_display(struct options *o, const char *arg, char *err, size_t len)
 {
     long v;
@@ -249,6 +256,8 @@ static const struct opt_def opt_table[] = {
     {"displaymode", 0, required_argument, "N",
      "start the TUI in display mode 0 (table), 1 (+ loss timeline), 2 (timeline, RTT scale)",
      set_display},
+    {"log-events", 0, required_argument, "FILE",
+     "append every event (loss burst, path change, ...) to FILE as a JSON line", set_log_events},
     {"log", 0, required_argument, "FILE", "write diagnostics to FILE while the TUI runs",
      set_log},
     {"no-color", 0, no_argument, NULL, "no colors in the TUI (also: NO_COLOR set)", set_no_color},

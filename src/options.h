@@ -30,6 +30,7 @@ struct options {
     bool no_color;
     char order[COLUMNS_MAX]; /* column letters (-o), mtr's default unless given */
     const char *log_path;    /* --log: where stderr goes while the TUI runs */
+    const char *events_path; /* --log-events: events appended as JSON lines */
     int display_mode;        /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
 };
 

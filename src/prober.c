@@ -119,6 +119,38 @@ void prober_stop(struct prober *p)
     wake(p);
 }
 
+enum outcome { ANSWERED, LOST, CANCELLED };
+
+/* Notes what became of one probe of a round; a round with nothing pending is complete. */
+static void rec_resolve(struct prober *p, const struct inflight *f, enum outcome o)
+{
+    struct round_rec *rec = &p->recs[f->rec];
+
+    if (rec->pending <= 0 || rec->round != f->round || rec->r.mode != f->mode)
+        return;
+    if (o != CANCELLED)
+        watch_round_mark(&rec->r, f->ttl, o == LOST);
+    if (--rec->pending == 0 && p->events) {
+        rec->r.dest_ttl = p->dest_ttl[f->mode];
+        watch_round(&p->watch, &rec->r);
+    }
+}
+
+/* Tells the burst detector which hops lose only their own replies (not informative). */
+static void refresh_diagnosis(struct prober *p, int mode)
+{
+    int n;
+
+    if (hops_snapshot(p->hops, mode, &p->snap) < 0)
+        return;
+    n = diagnose_snapshot(&p->snap, p->diag_in, &p->diag);
+    memset(p->watch.uninformative, 0, sizeof(p->watch.uninformative));
+    for (int i = 0; i < n; i++)
+        if (p->diag_in[i].ttl < WATCH_MAX_TTL)
+            p->watch.uninformative[p->diag_in[i].ttl] =
+                p->diag.hop[i].verdict == VERDICT_REPLY_ONLY;
+}
+
 /* Gives up on a probe: loss if judged, cancel if it went past the destination. */
 static void retire(struct prober *p, uint16_t seq, bool lost)
 {
@@ -128,6 +160,7 @@ static void retire(struct prober *p, uint16_t seq, bool lost)
         return;
     f->active = false;
     p->ninflight--;
+    rec_resolve(p, f, lost ? LOST : CANCELLED);
     if (lost)
         hops_record_loss(p->hops, f->mode, f->ttl, f->sent_us, f->round);
     else
@@ -164,6 +197,16 @@ static void send_round(struct prober *p, int mode)
     struct probe_sock *ps = &p->socks[mode];
     int last = p->dest_ttl[mode] ? p->dest_ttl[mode] : p->cfg.max_ttl;
     uint32_t round = p->rounds[mode]++;
+    uint16_t ri = (uint16_t)(p->next_rec++ % PROBER_ROUND_RECS);
+    struct round_rec *rec = &p->recs[ri];
+
+    if (p->events && round % 10 == 0)
+        refresh_diagnosis(p, mode);
+    memset(rec, 0, sizeof(*rec));
+    rec->round = round;
+    rec->r.mode = mode;
+    clock_gettime(CLOCK_REALTIME, &rec->r.wall);
+    rec->pending = 1; /* held while sending */
 
     for (int ttl = p->cfg.first_ttl; ttl <= last; ttl++) {
         uint16_t seq = take_seq(p);
@@ -180,14 +223,18 @@ static void send_round(struct prober *p, int mode)
         p->slots[seq] = (struct inflight){.active = true,
                                           .mode = (int8_t)mode,
                                           .ttl = (uint8_t)ttl,
+                                          .rec = ri,
                                           .round = round,
                                           .sent_us = sent_us};
+        rec->pending++;
         p->ninflight++;
         p->fifo[(p->fifo_head + p->fifo_len) % PROBE_SEQ_SPACE] = seq;
         p->fifo_len++;
         hops_record_sent(p->hops, mode, ttl);
     }
     hops_set_rounds(p->hops, mode, p->rounds[mode]);
+    rec_resolve(p, &(struct inflight){.mode = (int8_t)mode, .rec = ri, .round = round},
+                CANCELLED); /* releases the hold */
 }
 
 /* The path ends at ttl for this mode: forget probes sent beyond it. */
@@ -195,6 +242,11 @@ static void set_end(struct prober *p, int mode, int ttl)
 {
     p->dest_ttl[mode] = ttl;
     hops_set_dest_ttl(p->hops, mode, ttl);
+    if (p->events && ttl > 0) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        watch_dest(&p->watch, mode, ttl, &now);
+    }
     for (int s = 0; s < PROBE_SEQ_SPACE; s++)
         if (p->slots[s].active && p->slots[s].mode == mode && p->slots[s].ttl > ttl)
             retire(p, (uint16_t)s, false);
@@ -217,6 +269,12 @@ static void handle_reply(struct prober *p, int mode, const struct probe_reply *r
     }
     f->active = false;
     p->ninflight--;
+    rec_resolve(p, f, ANSWERED);
+    if (p->events) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        watch_reply(&p->watch, mode, ttl, &r->from, &now);
+    }
     hops_record_reply(p->hops, mode, ttl, &r->from,
                       (uint32_t)(r->rx_us > f->sent_us ? r->rx_us - f->sent_us : 0), f->sent_us,
                       f->round, r->reply_ttl, r->kind == PROBE_REPLY_DEST,
@@ -282,8 +340,14 @@ static void *prober_main(void *arg)
 
         if (!paused && rounds_left(p, mode) && now >= next_round) {
             int want = atomic_load(&p->requested_mode);
-            if (want != mode && want >= 0 && p->opened[want])
+            if (want != mode && want >= 0 && p->opened[want]) {
+                if (p->events) {
+                    struct timespec wall;
+                    clock_gettime(CLOCK_REALTIME, &wall);
+                    watch_mode(&p->watch, mode, want, &wall);
+                }
                 atomic_store(&p->mode, mode = want);
+            }
             send_round(p, mode);
             /* Keep the cadence unless we fell a whole interval behind. */
             last_start = any && now - next_round < atomic_load(&p->interval_us) ? next_round : now;
@@ -313,6 +377,8 @@ int prober_start(struct prober *p)
     sigset_t all, old;
     int r;
 
+    if (p->events)
+        watch_init(&p->watch, p->events);
     /* Signals belong to the main thread. */
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -337,6 +403,7 @@ void prober_close(struct prober *p)
         if (p->opened[m])
             probe_close(&p->socks[m]);
     memset(p->opened, 0, sizeof(p->opened));
+    hops_snapshot_free(&p->snap);
     if (p->wake[0] >= 0) {
         close(p->wake[0]);
         close(p->wake[1]);

@@ -10,8 +10,11 @@
 #ifndef HOPWATCH_PROBER_H
 #define HOPWATCH_PROBER_H
 
+#include "diagnose.h"
+#include "events.h"
 #include "hops.h"
 #include "probe.h"
+#include "watch.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -28,8 +31,18 @@ struct inflight {
     bool active;
     int8_t mode;
     uint8_t ttl;
+    uint16_t rec; /* its round's record */
     uint32_t round;
     uint64_t sent_us;
+};
+
+#define PROBER_ROUND_RECS 1024
+
+/* What became of each probe of one round, until all are answered, lost or cancelled. */
+struct round_rec {
+    int pending;
+    uint32_t round;
+    struct watch_round r;
 };
 
 struct prober {
@@ -55,6 +68,14 @@ struct prober {
     int dest_ttl[PROBE_MODE_COUNT];
     uint64_t unmatched; /* replies for no probe in flight (late, duplicate) */
     int last_send_errno;
+    /* Events (NULL: none): set before prober_start. */
+    struct event_log *events;
+    struct watch watch;
+    struct round_rec recs[PROBER_ROUND_RECS];
+    uint32_t next_rec;
+    struct hops_snapshot snap; /* for the periodic diagnosis */
+    struct diag_input diag_in[DIAG_MAX_HOPS];
+    struct path_diag diag;
 };
 
 /* 0 or -errno (pipe). */

@@ -7,6 +7,7 @@
  */
 #include "report.h"
 #include "columns.h"
+#include "diagnose.h"
 #include "version.h"
 
 #include <inttypes.h>
@@ -27,6 +28,59 @@ static void iso_time(const struct timespec *ts, char *buf, size_t len)
     snprintf(buf, len, "%.20s.%03dZ", base, (int)(ts->tv_nsec / 1000000 % 1000));
 }
 
+/* The diagnosis of a snapshot, for every report. */
+struct diag_all {
+    struct diag_input in[DIAG_MAX_HOPS];
+    struct path_diag d;
+    struct col_ctx cx;
+};
+
+static void diagnose_all(const struct hops_snapshot *snap, struct diag_all *a)
+{
+    diagnose_snapshot(snap, a->in, &a->d);
+    a->cx = (struct col_ctx){.diag = &a->d, .first_ttl = snap->first_ttl,
+                             .now_us = probe_now_us()};
+}
+
+static void text_events(FILE *out, const struct run_info *run)
+{
+    char t0[64], t1[64];
+
+    if (!run->nevents)
+        return;
+    fprintf(out, "Events:\n");
+    for (int i = 0; i < run->nevents; i++) {
+        const struct event *e = &run->events[i];
+        events_iso_time(&e->start, t0, sizeof(t0));
+        if (e->ended && (e->end.tv_sec != e->start.tv_sec || e->end.tv_nsec != e->start.tv_nsec))
+            events_iso_time(&e->end, t1, sizeof(t1));
+        else
+            snprintf(t1, sizeof(t1), "%s", e->ended ? "" : "ongoing");
+        fprintf(out, "  %s %s%s%s  %s: %s\n", t0, t1[0] ? "- " : "", t1, t1[0] ? "" : "",
+                event_kind_name(e->kind), e->text);
+    }
+}
+
+static void text_diagnosis(FILE *out, const struct diag_all *a)
+{
+    char ev[320];
+
+    if (a->d.onset >= 0) {
+        int prev = a->d.onset_prev >= 0 ? a->in[a->d.onset_prev].ttl : 0;
+        fprintf(out, "Onset: loss starts between hop %d and hop %d (about %.1f%% forwarding loss)\n",
+                prev, a->in[a->d.onset].ttl, 100.0 * a->d.onset_loss);
+    } else {
+        fprintf(out, "Onset: none (no loss that carries on to the destination)\n");
+    }
+    for (int i = 0; i < a->d.n; i++) {
+        enum verdict v = a->d.hop[i].verdict;
+        if (v == VERDICT_OK || (v == VERDICT_UNKNOWN && a->in[i].lost == 0))
+            continue;
+        diagnose_evidence(a->in, &a->d, i, ev, sizeof(ev));
+        fprintf(out, "  %3d. %-11s %s\n", a->in[i].ttl, verdict_name(v), ev);
+    }
+}
+
 static const char *addr_of(const struct hop_responder *r, char *buf, size_t len)
 {
     return r ? probe_addr_str(&r->addr, buf, len) : "???";
@@ -36,7 +90,9 @@ void report_text(FILE *out, const struct run_info *run, const struct hops_snapsh
 {
     const char *order = run->order ? run->order : columns_default;
     char when[64], addr[64], cell[32];
+    static struct diag_all a;
 
+    diagnose_all(snap, &a);
     iso_time(&run->started, when, sizeof(when));
     fprintf(out, "Start: %s\n", when);
     fprintf(out, "Target: %s (%s)  Mode: %s%s%s%s\n", run->target_name, run->target_addr,
@@ -62,7 +118,7 @@ void report_text(FILE *out, const struct run_info *run, const struct hops_snapsh
                 fputc(' ', out);
                 continue;
             }
-            c->fmt(s, cell, sizeof(cell));
+            c->fmt(s, &a.cx, cell, sizeof(cell));
             fprintf(out, "%*s", c->width, cell);
         }
         fputc('\n', out);
@@ -74,6 +130,8 @@ void report_text(FILE *out, const struct run_info *run, const struct hops_snapsh
                     s->responders[i].received);
         }
     }
+    text_diagnosis(out, &a);
+    text_events(out, run);
 }
 
 void report_json_string(FILE *out, const char *s)
@@ -98,8 +156,20 @@ static void json_ms(FILE *out, const char *key, double us, bool valid)
         fprintf(out, ",\"%s\":null", key);
 }
 
-static void json_hop(FILE *out, const struct hop_stats *s)
+static void json_window(FILE *out, const char *key, const struct hop_stats *s, uint64_t now_us,
+                        int secs)
 {
+    uint64_t done, lost;
+    hop_window(s, now_us, secs, &done, &lost);
+    if (done)
+        fprintf(out, "\"%s\":%.2f", key, 100.0 * (double)lost / (double)done);
+    else
+        fprintf(out, "\"%s\":null", key);
+}
+
+static void json_hop(FILE *out, const struct hop_stats *s, const struct diag_all *a)
+{
+    const struct hop_diag *d = &a->d.hop[s->ttl - a->cx.first_ttl];
     const struct hop_responder *main = hop_main_responder(s);
     const struct rtt_stats *r = &s->rtt;
     char addr[64];
@@ -121,6 +191,14 @@ static void json_hop(FILE *out, const struct hop_stats *s)
     json_ms(out, "jitter_ms", s->jitter_us, s->njitter > 0);
     json_ms(out, "jitter_mean_ms", s->javg_us, s->njitter > 0);
     json_ms(out, "jitter_max_ms", s->jmax_us, s->njitter > 0);
+    fprintf(out, ",\"verdict\":\"%s\",\"loss_ci\":[%.2f,%.2f],\"loss_windows\":{",
+            verdict_name(d->verdict), 100.0 * d->ci_lo, 100.0 * d->ci_hi);
+    json_window(out, "10s", s, a->cx.now_us, 10);
+    fputc(',', out);
+    json_window(out, "60s", s, a->cx.now_us, 60);
+    fputc(',', out);
+    json_window(out, "600s", s, a->cx.now_us, 600);
+    fputc('}', out);
     fputs(",\"responders\":[", out);
     for (int i = 0; i < s->nresponders; i++) {
         const struct hop_responder *p = &s->responders[i];
@@ -140,7 +218,9 @@ static void json_hop(FILE *out, const struct hop_stats *s)
 void report_json(FILE *out, const struct run_info *run, const struct hops_snapshot *snap)
 {
     char t0[64], t1[64];
+    static struct diag_all a;
 
+    diagnose_all(snap, &a);
     iso_time(&run->started, t0, sizeof(t0));
     iso_time(&run->ended, t1, sizeof(t1));
     fprintf(out, "{\"schema\":1,\"version\":\"%s\",\"target\":{\"name\":", HOPWATCH_VERSION);
@@ -167,7 +247,19 @@ void report_json(FILE *out, const struct run_info *run, const struct hops_snapsh
     for (int t = snap->first_ttl; t <= snap->nhops; t++) {
         if (t > snap->first_ttl)
             fputc(',', out);
-        json_hop(out, &snap->hops[t - 1]);
+        json_hop(out, &snap->hops[t - 1], &a);
+    }
+    fputs("],\"onset\":", out);
+    if (a.d.onset >= 0)
+        fprintf(out, "{\"hop\":%d,\"after_hop\":%d,\"loss_pct\":%.2f}", a.in[a.d.onset].ttl,
+                a.d.onset_prev >= 0 ? a.in[a.d.onset_prev].ttl : 0, 100.0 * a.d.onset_loss);
+    else
+        fputs("null", out);
+    fputs(",\"events\":[", out);
+    for (int i = 0; i < run->nevents; i++) {
+        if (i)
+            fputc(',', out);
+        events_json(out, &run->events[i]);
     }
     fputs("]}\n", out);
 }

@@ -5,6 +5,7 @@
 #ifndef HOPWATCH_REPORT_H
 #define HOPWATCH_REPORT_H
 
+#include "events.h"
 #include "hops.h"
 
 #include <stdio.h>
@@ -22,6 +23,8 @@ struct run_info {
     char local_host[256];
     struct probe_counters counters;
     uint64_t unmatched;
+    const struct event *events; /* oldest first */
+    int nevents;
 };
 
 void report_text(FILE *out, const struct run_info *run, const struct hops_snapshot *snap);

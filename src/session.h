@@ -15,6 +15,7 @@ struct session {
     struct hops *hops;
     struct prober prober;
     struct run_info run;
+    struct event_log *events;
 };
 
 /* Writes the chosen output (text / JSON / CSV) of the current mode to out. */

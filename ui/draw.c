@@ -59,6 +59,30 @@ static int loss_pair(const struct hop_stats *h)
     return h->received + h->lost == 0 ? 0 : loss == 0 ? PAIR_GOOD : loss < 10 ? PAIR_WARN : PAIR_BAD;
 }
 
+static const struct hop_diag *diag_for(const struct ui *u, int ttl)
+{
+    int i = ttl - u->snap.first_ttl;
+    return i >= 0 && i < u->diag.n ? &u->diag.hop[i] : NULL;
+}
+
+static int verdict_pair(const struct ui *u, const struct hop_stats *h)
+{
+    const struct hop_diag *d = diag_for(u, h->ttl);
+    if (!d)
+        return 0;
+    switch (d->verdict) {
+    case VERDICT_OK:
+        return PAIR_GOOD;
+    case VERDICT_REPLY_ONLY:
+        return PAIR_WARN;
+    case VERDICT_FORWARDING:
+    case VERDICT_DESTINATION:
+        return PAIR_BAD;
+    default:
+        return PAIR_DIM;
+    }
+}
+
 /* The text shown for a responder: its address (names arrive with the resolver). */
 static const char *responder_text(const struct hop_responder *r, char *buf, size_t len)
 {
@@ -71,6 +95,33 @@ static const char *responder_text(const struct hop_responder *r, char *buf, size
 }
 
 /* ---- header and footer ------------------------------------------------------------------ */
+
+/* Line 2: where loss starts, and the newest event. */
+static void draw_summary(struct ui *u, int cols)
+{
+    char line[512], when[64] = "";
+    int n = 0;
+
+    if (u->diag.onset >= 0) {
+        int prev = u->diag.onset_prev >= 0 ? u->diag_in[u->diag.onset_prev].ttl : 0;
+        n = snprintf(line, sizeof(line), "loss starts between hop %d and hop %d (~%.1f%%)", prev,
+                     u->diag_in[u->diag.onset].ttl, 100.0 * u->diag.onset_loss);
+        color_on(u, PAIR_BAD);
+    } else {
+        n = snprintf(line, sizeof(line), "no loss that carries on to the destination");
+        color_on(u, PAIR_GOOD);
+    }
+    mvprintw(2, 0, "%.*s", cols - 1, line);
+    color_off(u, u->diag.onset >= 0 ? PAIR_BAD : PAIR_GOOD);
+    if (u->nevents && n < cols - 20) {
+        const struct event *e = &u->events[u->nevents - 1];
+        struct tm tm;
+        localtime_r(&e->start.tv_sec, &tm);
+        strftime(when, sizeof(when), "%H:%M:%S", &tm);
+        snprintf(line, sizeof(line), " | %s %s (l: event log)", when, e->text);
+        mvprintw(2, n, "%.*s", cols - 1 - n, line);
+    }
+}
 
 static void draw_header(struct ui *u, int cols)
 {
@@ -100,6 +151,7 @@ static void draw_header(struct ui *u, int cols)
     color_on(u, PAIR_HEAD);
     mvprintw(1, 0, "%.*s", cols - 1, line);
     color_off(u, PAIR_HEAD);
+    draw_summary(u, cols);
 }
 
 static void draw_footer(struct ui *u, int rows, int cols)
@@ -140,6 +192,7 @@ static void draw_timeline(struct ui *u, const struct hop_stats *h, int y, int x,
     uint32_t newest = u->snap.rounds ? u->snap.rounds - 1 : 0;
     int32_t cell[512];
     bool have[512];
+    int pending_rounds = (int)(u->s->opt.timeout_s / u->s->opt.interval_s) + 1;
 
     if (width > 512)
         width = 512;
@@ -155,7 +208,8 @@ static void draw_timeline(struct ui *u, const struct hop_stats *h, int y, int x,
     move(y, x);
     for (int c = width - 1; c >= 0; c--) {
         if (!have[c]) {
-            bool pending = (uint64_t)c < h->inflight;
+            /* No sample yet for a round younger than the timeout: still in flight. */
+            bool pending = h->inflight && c <= pending_rounds;
             color_on(u, PAIR_DIM);
             addstr(pending ? (u->utf8 ? "\u00b7" : ".") : " ");
             color_off(u, PAIR_DIM);
@@ -240,7 +294,7 @@ static void draw_row(struct ui *u, const struct layout *l, const struct hop_stat
 {
     const struct hop_responder *main = hop_main_responder(h);
     char host[128], cell[32];
-    int x = 5 + l->host_w;
+    int x = 5 + l->host_w, pair;
     bool sel = u->selected == h->ttl;
 
     if (sel)
@@ -256,12 +310,11 @@ static void draw_row(struct ui *u, const struct layout *l, const struct hop_stat
             continue;
         }
         c = columns_find(*p);
-        c->fmt(h, cell, sizeof(cell));
-        if (c->key == 'L')
-            color_on(u, loss_pair(h));
+        c->fmt(h, &u->cx, cell, sizeof(cell));
+        pair = c->key == 'L' ? loss_pair(h) : c->key == 'E' ? verdict_pair(u, h) : 0;
+        color_on(u, pair);
         mvprintw(y, x, "%*s", c->width, cell);
-        if (c->key == 'L')
-            color_off(u, loss_pair(h));
+        color_off(u, pair);
         x += c->width > (int)strlen(cell) ? c->width : (int)strlen(cell) + 1;
     }
     if (l->timeline_w)
@@ -316,7 +369,7 @@ static void draw_detail(struct ui *u, int rows, int cols)
     struct hops_snapshot other = {0};
     const struct hop_stats *h;
     char buf[128], cell[6][32];
-    int y = 3;
+    int y = 4;
 
     if (u->selected < u->snap.first_ttl || u->selected > u->snap.nhops) {
         mvprintw(3, 0, "no hop selected");
@@ -329,6 +382,14 @@ static void draw_detail(struct ui *u, int rows, int cols)
              h->ttl, probe_mode_name(u->snap.mode), h->sent, h->received, h->lost, h->inflight,
              h->unreach);
     attroff(A_BOLD);
+    if (diag_for(u, h->ttl)) {
+        char ev[320];
+        diagnose_evidence(u->diag_in, &u->diag, h->ttl - u->snap.first_ttl, ev, sizeof(ev));
+        color_on(u, verdict_pair(u, h));
+        mvprintw(y++, 0, "Verdict: %s", verdict_name(diag_for(u, h->ttl)->verdict));
+        color_off(u, verdict_pair(u, h));
+        mvprintw(y++, 0, "%.*s", cols - 1, ev);
+    }
     y++;
     mvprintw(y++, 0, "%-40s %8s %7s %8s %8s %8s %5s", "Responder", "Replies", "Share", "Avg",
              "Best", "Wrst", "RTTL");
@@ -360,17 +421,46 @@ static void draw_detail(struct ui *u, int rows, int cols)
             continue;
         }
         o = &other.hops[u->selected - 1];
-        columns_find('L')->fmt(o, cell[0], sizeof(cell[0]));
-        columns_find('A')->fmt(o, cell[1], sizeof(cell[1]));
-        columns_find('B')->fmt(o, cell[2], sizeof(cell[2]));
-        columns_find('W')->fmt(o, cell[3], sizeof(cell[3]));
-        columns_find('I')->fmt(o, cell[4], sizeof(cell[4]));
+        columns_find('L')->fmt(o, NULL, cell[0], sizeof(cell[0]));
+        columns_find('A')->fmt(o, NULL, cell[1], sizeof(cell[1]));
+        columns_find('B')->fmt(o, NULL, cell[2], sizeof(cell[2]));
+        columns_find('W')->fmt(o, NULL, cell[3], sizeof(cell[3]));
+        columns_find('I')->fmt(o, NULL, cell[4], sizeof(cell[4]));
         mvprintw(y++, 0, "%-12s %8" PRIu64 " %8" PRIu64 " %8s %8s %8s %8s %8s%s",
                  probe_mode_name((enum probe_mode)m), o->sent, o->received, cell[0], cell[1],
                  cell[2], cell[3], cell[4], m == u->snap.mode ? "  (probing)" : "");
     }
     hops_snapshot_free(&other);
-    (void)cols;
+}
+
+/* ---- event log ------------------------------------------------------------------------- */
+
+static void draw_events(struct ui *u, int rows, int cols)
+{
+    int y = 4;
+
+    attron(A_BOLD);
+    mvprintw(3, 0, "Events, newest first (%d)", u->nevents);
+    attroff(A_BOLD);
+    if (!u->nevents)
+        mvprintw(y, 2, "none yet: loss bursts, path changes, mode changes and resets show here");
+    for (int i = u->nevents - 1; i >= 0 && y < rows - 2; i--) {
+        const struct event *e = &u->events[i];
+        char t0[32], t1[32] = "ongoing";
+        struct tm tm;
+        localtime_r(&e->start.tv_sec, &tm);
+        strftime(t0, sizeof(t0), "%H:%M:%S", &tm);
+        if (e->ended) {
+            localtime_r(&e->end.tv_sec, &tm);
+            strftime(t1, sizeof(t1), "%H:%M:%S", &tm);
+        }
+        color_on(u, e->kind == EVENT_LOSS_BURST ? PAIR_BAD : PAIR_HEAD);
+        mvprintw(y, 0, "%s.%03ld-%-9s %-12s", t0, e->start.tv_nsec / 1000000, t1,
+                 event_kind_name(e->kind));
+        color_off(u, e->kind == EVENT_LOSS_BURST ? PAIR_BAD : PAIR_HEAD);
+        printw("%.*s", cols - 36 > 0 ? cols - 36 : 0, e->text);
+        y++;
+    }
 }
 
 /* ---- help -------------------------------------------------------------------------------- */
@@ -380,7 +470,7 @@ static void draw_help(struct ui *u, int rows, int cols)
     size_t nkeys, ncols;
     const struct key_binding *keys = ui_keys(&nkeys);
     const struct column *all = columns_all(&ncols);
-    int y = 3, x = 0, key_w = cols >= 120 ? 64 - 12 : cols - 12;
+    int y = 4, x = 0, key_w = cols >= 120 ? 64 - 12 : cols - 12;
 
     (void)u;
     attron(A_BOLD);
@@ -391,7 +481,7 @@ static void draw_help(struct ui *u, int rows, int cols)
             mvprintw(y++, 2, "%-7s %.*s", keys[i].label, key_w, keys[i].help);
     if (cols >= 120) {
         x = 64;
-        y = 3;
+        y = 4;
     } else {
         y++;
     }
@@ -419,13 +509,19 @@ void ui_draw(struct ui *u)
     }
     if (hops_snapshot(u->s->hops, mode, &u->snap) < 0)
         return;
+    u->nevents = u->s->events ? events_copy(u->s->events, u->events, EVENTS_MAX) : 0;
+    diagnose_snapshot(&u->snap, u->diag_in, &u->diag);
+    u->cx = (struct col_ctx){.diag = &u->diag, .first_ttl = u->snap.first_ttl,
+                             .now_us = probe_now_us()};
     draw_header(u, cols);
     if (u->screen == SCREEN_HELP)
         draw_help(u, rows, cols);
     else if (u->screen == SCREEN_DETAIL)
         draw_detail(u, rows, cols);
+    else if (u->screen == SCREEN_EVENTS)
+        draw_events(u, rows, cols);
     else
-        draw_table(u, 2, rows - (u->display == 2 ? 3 : 2), cols);
+        draw_table(u, 3, rows - (u->display == 2 ? 3 : 2), cols);
     draw_footer(u, rows, cols);
     refresh();
 }

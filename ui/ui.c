@@ -49,7 +49,15 @@ static void key_resume(struct ui *u)
 
 static void key_reset(struct ui *u)
 {
+    struct event e = {.kind = EVENT_RESET, .ended = true,
+                      .mode = atomic_load(&u->s->prober.mode)};
+
     hops_reset(u->s->hops);
+    clock_gettime(CLOCK_REALTIME, &e.start);
+    e.end = e.start;
+    snprintf(e.text, sizeof(e.text), "statistics of every mode reset from the keyboard");
+    if (u->s->events)
+        events_add(u->s->events, &e);
     status(u, "statistics of every mode reset");
 }
 
@@ -189,6 +197,11 @@ static void key_help(struct ui *u)
     u->screen = u->screen == SCREEN_HELP ? SCREEN_MAIN : SCREEN_HELP;
 }
 
+static void key_events(struct ui *u)
+{
+    u->screen = u->screen == SCREEN_EVENTS ? SCREEN_MAIN : SCREEN_EVENTS;
+}
+
 static void key_redraw(struct ui *u)
 {
     (void)u;
@@ -217,6 +230,7 @@ static const struct key_binding keys[] = {
     {'\n', "Enter", "details of the selected hop", key_enter},
     {KEY_ENTER, NULL, NULL, key_enter},
     {KEY_ESC, "Esc", "back / clear the selection", key_escape},
+    {'l', "l", "the event log: loss bursts, path and mode changes, resets", key_events},
     {'?', "?  h", "this help", key_help},
     {'h', NULL, NULL, key_help},
     {KEY_CTRL_L, "^L", "redraw the screen", key_redraw},
@@ -246,10 +260,10 @@ static void dispatch(struct ui *u, int ch)
 
 int ui_run(struct session *s, volatile sig_atomic_t *signalled)
 {
-    struct ui u = {.s = s, .display = s->opt.display_mode, .names = !s->opt.no_dns,
-                   .asn = true};
+    static struct ui u; /* large (event copies): not on the stack */
     const char *cs = nl_langinfo(CODESET);
 
+    u = (struct ui){.s = s, .display = s->opt.display_mode, .names = !s->opt.no_dns, .asn = true};
     clock_gettime(CLOCK_MONOTONIC, &u.t0);
     u.utf8 = cs && strcmp(cs, "UTF-8") == 0;
     if (!newterm(NULL, stdout, stdin)) {

@@ -5,17 +5,24 @@
 #ifndef HOPWATCH_UI_INTERNAL_H
 #define HOPWATCH_UI_INTERNAL_H
 
+#include "columns.h"
+#include "diagnose.h"
 #include "session.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
-enum ui_screen { SCREEN_MAIN, SCREEN_DETAIL, SCREEN_HELP };
+enum ui_screen { SCREEN_MAIN, SCREEN_DETAIL, SCREEN_HELP, SCREEN_EVENTS };
 
 struct ui {
     struct session *s;
     struct hops_snapshot snap; /* the mode being probed, taken once per redraw */
+    struct diag_input diag_in[DIAG_MAX_HOPS]; /* ... and its diagnosis */
+    struct path_diag diag;
+    struct col_ctx cx;
+    struct event events[EVENTS_MAX]; /* copied once per redraw */
+    int nevents;
     enum ui_screen screen;
     bool paused, quit;
     bool names, asn;  /* n and z toggles */

@@ -1,0 +1,54 @@
+/*
+ * events.h - the event log: loss bursts, path changes, mode changes, resets, with wall-clock
+ * times. Written by the prober thread (bursts, path and mode changes) and the UI (resets);
+ * read by the UI and the reports through copies. One mutex of its own.
+ *
+ * With --log-events FILE every event is appended to FILE as one JSON line and flushed when it
+ * starts and again when it ends, so nothing is lost if the process dies.
+ */
+#ifndef HOPWATCH_EVENTS_H
+#define HOPWATCH_EVENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#define EVENTS_MAX 512
+#define EVENT_MAX_HOPS 32
+
+enum event_kind { EVENT_LOSS_BURST, EVENT_PATH_CHANGE, EVENT_MODE_CHANGE, EVENT_RESET };
+
+struct event {
+    uint32_t id;
+    enum event_kind kind;
+    struct timespec start; /* CLOCK_REALTIME */
+    struct timespec end;   /* valid when ended */
+    bool ended;
+    int onset; /* TTL where a loss burst starts, 0 none */
+    int nhops;
+    uint8_t hops[EVENT_MAX_HOPS]; /* TTLs affected */
+    int mode;                     /* probe mode it was seen in */
+    char text[160];               /* a one-line summary */
+};
+
+struct event_log;
+
+/* path may be NULL (no file). NULL on failure, with err set. */
+struct event_log *events_new(const char *path, char *err, size_t err_len);
+void events_free(struct event_log *log);
+
+/* Records ev (its id is assigned and returned). */
+uint32_t events_add(struct event_log *log, const struct event *ev);
+/* Ends event id at `end`, with its final hops and onset. */
+void events_end(struct event_log *log, uint32_t id, const struct event *final_state);
+/* Copies up to max events, oldest first; returns how many. */
+int events_copy(struct event_log *log, struct event *out, int max);
+
+const char *event_kind_name(enum event_kind k);
+/* ISO 8601 UTC with milliseconds. */
+void events_iso_time(const struct timespec *ts, char *buf, size_t len);
+/* One event as a JSON object (no newline). */
+void events_json(FILE *out, const struct event *ev);
+
+#endif
