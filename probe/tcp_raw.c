@@ -73,8 +73,8 @@ int tcp_raw_open(struct probe_sock *ps)
     ps->fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP);
     if (ps->fd < 0)
         return -errno;
-    ps->fd_icmp = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                         v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+    ps->fd_icmp =
+        socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
     if (ps->fd_icmp < 0)
         return -errno;
     if ((r = sockutil_icmp_filter(ps->fd_icmp, v6)) < 0 ||
@@ -157,8 +157,8 @@ static int seq_of(const struct probe_sock *ps, uint32_t tcp_seq)
     return d < PROBE_SEQ_SPACE ? (int)d : -1;
 }
 
-static int match_tcp(struct probe_sock *ps, const struct probe_parsed *pp, int ttl,
-                     uint64_t rx_us, struct probe_reply *r)
+static int match_tcp(struct probe_sock *ps, const struct probe_parsed *pp, int ttl, uint64_t rx_us,
+                     struct probe_reply *r)
 {
     int seq;
 
@@ -175,8 +175,8 @@ static int match_tcp(struct probe_sock *ps, const struct probe_parsed *pp, int t
     return 0;
 }
 
-static int match_icmp(struct probe_sock *ps, const struct probe_parsed *pp, int ttl,
-                      uint64_t rx_us, struct probe_reply *r)
+static int match_icmp(struct probe_sock *ps, const struct probe_parsed *pp, int ttl, uint64_t rx_us,
+                      struct probe_reply *r)
 {
     bool v6 = is_v6(ps);
     int seq;

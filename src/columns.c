@@ -121,8 +121,7 @@ static void col_verdict(const struct hop_stats *h, const struct col_ctx *cx, cha
     snprintf(b, n, "%s", d ? verdict_name(d->verdict) : "-");
 }
 
-static void window(const struct hop_stats *h, const struct col_ctx *cx, int secs, char *b,
-                   size_t n)
+static void window(const struct hop_stats *h, const struct col_ctx *cx, int secs, char *b, size_t n)
 {
     uint64_t done, lost;
     hop_window(h, cx ? cx->now_us : 0, secs, &done, &lost);

@@ -143,8 +143,8 @@ void diagnose_path(const struct diag_input *in, int n, bool dest_answered, struc
 const char *verdict_name(enum verdict v)
 {
     static const char *const names[] = {
-        [VERDICT_UNKNOWN] = "unknown",       [VERDICT_OK] = "ok",
-        [VERDICT_REPLY_ONLY] = "reply-only", [VERDICT_FORWARDING] = "forwarding",
+        [VERDICT_UNKNOWN] = "unknown",         [VERDICT_OK] = "ok",
+        [VERDICT_REPLY_ONLY] = "reply-only",   [VERDICT_FORWARDING] = "forwarding",
         [VERDICT_DESTINATION] = "destination",
     };
     return v <= VERDICT_DESTINATION ? names[v] : "?";
@@ -163,30 +163,35 @@ void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, i
                      in[i].ttl, (unsigned long long)in[i].lost, (unsigned long long)in[i].n,
                      DIAG_N_MIN);
         else
-            snprintf(buf, len, "hop %d lost %.1f%% (99%% interval %.1f-%.1f%%); no answering hop "
-                               "after it to compare with",
+            snprintf(buf, len,
+                     "hop %d lost %.1f%% (99%% interval %.1f-%.1f%%); no answering hop "
+                     "after it to compare with",
                      in[i].ttl, pct, 100 * h->ci_lo, 100 * h->ci_hi);
         break;
     case VERDICT_OK:
-        snprintf(buf, len, "hop %d lost %.1f%% of %llu (99%% interval up to %.1f%%): no loss "
-                           "beyond noise",
+        snprintf(buf, len,
+                 "hop %d lost %.1f%% of %llu (99%% interval up to %.1f%%): no loss "
+                 "beyond noise",
                  in[i].ttl, pct, (unsigned long long)in[i].n, 100 * h->ci_hi);
         break;
     case VERDICT_REPLY_ONLY:
-        snprintf(buf, len, "hop %d lost %.1f%% of its replies while hop %d lost %.1f%% of the same "
-                           "rounds: reply-only (it rate-limits or deprioritizes its own ICMP)%s",
+        snprintf(buf, len,
+                 "hop %d lost %.1f%% of its replies while hop %d lost %.1f%% of the same "
+                 "rounds: reply-only (it rate-limits or deprioritizes its own ICMP)%s",
                  in[i].ttl, pct, in[h->ref].ttl, 100 * d->hop[h->ref].loss,
                  h->upstream_path_loss ? "; real loss starts before it" : "");
         break;
     case VERDICT_FORWARDING:
-        snprintf(buf, len, "hop %d lost %.1f%% (99%% interval %.1f-%.1f%%) and the loss carries on "
-                           "to the destination; it starts at hop %d",
+        snprintf(buf, len,
+                 "hop %d lost %.1f%% (99%% interval %.1f-%.1f%%) and the loss carries on "
+                 "to the destination; it starts at hop %d",
                  in[i].ttl, pct, 100 * h->ci_lo, 100 * h->ci_hi,
                  d->onset >= 0 ? in[d->onset].ttl : in[i].ttl);
         break;
     case VERDICT_DESTINATION:
-        snprintf(buf, len, "only the destination loses: %.1f%% (99%% interval %.1f-%.1f%%) while "
-                           "the hops before it do not; its own ICMP policy or the last mile",
+        snprintf(buf, len,
+                 "only the destination loses: %.1f%% (99%% interval %.1f-%.1f%%) while "
+                 "the hops before it do not; its own ICMP policy or the last mile",
                  pct, 100 * h->ci_lo, 100 * h->ci_hi);
         break;
     }

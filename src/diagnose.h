@@ -17,9 +17,9 @@
 #include <stdint.h>
 
 #define DIAG_MAX_HOPS 256
-#define DIAG_Z 2.576   /* 99 % two-sided: ~30 hops judged again and again stay honest */
-#define DIAG_N_MIN 20  /* completed probes before a hop gets a verdict */
-#define DIAG_TAU 0.01  /* smallest loss difference that matters */
+#define DIAG_Z 2.576  /* 99 % two-sided: ~30 hops judged again and again stay honest */
+#define DIAG_N_MIN 20 /* completed probes before a hop gets a verdict */
+#define DIAG_TAU 0.01 /* smallest loss difference that matters */
 
 enum verdict {
     VERDICT_UNKNOWN,     /* too few samples, or nothing downstream to compare with */
@@ -31,26 +31,26 @@ enum verdict {
 
 struct diag_input {
     int ttl;
-    uint64_t n;    /* completed probes: answered + timed out (in flight excluded) */
+    uint64_t n; /* completed probes: answered + timed out (in flight excluded) */
     uint64_t lost;
 };
 
 struct hop_diag {
     enum verdict verdict;
-    double loss;         /* lost / n */
-    double ci_lo, ci_hi; /* Wilson interval of the loss, 99 % */
-    bool usable;         /* enough samples and not silent */
-    bool significant;    /* its loss interval is above TAU */
-    bool informative;    /* its loss tracks the path's (no excess of its own) */
-    int ref;             /* index of the downstream reference hop, -1 none */
+    double loss;             /* lost / n */
+    double ci_lo, ci_hi;     /* Wilson interval of the loss, 99 % */
+    bool usable;             /* enough samples and not silent */
+    bool significant;        /* its loss interval is above TAU */
+    bool informative;        /* its loss tracks the path's (no excess of its own) */
+    int ref;                 /* index of the downstream reference hop, -1 none */
     bool upstream_path_loss; /* reply-only, with real path loss before it too */
 };
 
 struct path_diag {
     int n;
     struct hop_diag hop[DIAG_MAX_HOPS];
-    int onset;      /* index of the hop where loss persisting to the destination starts, -1 */
-    int onset_prev; /* index of the informative hop before it, -1 for the source */
+    int onset;         /* index of the hop where loss persisting to the destination starts, -1 */
+    int onset_prev;    /* index of the informative hop before it, -1 for the source */
     double onset_loss; /* estimated forwarding loss there: the least loss downstream */
 };
 

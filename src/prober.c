@@ -130,9 +130,19 @@ static void rec_resolve(struct prober *p, const struct inflight *f, enum outcome
         return;
     if (o != CANCELLED)
         watch_round_mark(&rec->r, f->ttl, o == LOST);
-    if (--rec->pending == 0 && p->events) {
-        rec->r.dest_ttl = p->dest_ttl[f->mode];
-        watch_round(&p->watch, &rec->r);
+    if (--rec->pending > 0)
+        return;
+    rec->complete = true;
+    rec->r.dest_ttl = p->dest_ttl[f->mode];
+    /* A round whose probes were all answered completes before an older one whose probes
+     * time out: hand rounds over in the order they were sent. */
+    while (p->report_rec != p->next_rec) {
+        struct round_rec *next = &p->recs[p->report_rec % PROBER_ROUND_RECS];
+        if (!next->complete)
+            break;
+        if (p->events)
+            watch_round(&p->watch, &next->r);
+        p->report_rec++;
     }
 }
 
@@ -202,6 +212,8 @@ static void send_round(struct prober *p, int mode)
 
     if (p->events && round % 10 == 0)
         refresh_diagnosis(p, mode);
+    if (p->next_rec - 1 - p->report_rec >= PROBER_ROUND_RECS)
+        p->report_rec = p->next_rec - PROBER_ROUND_RECS; /* give up the oldest record */
     memset(rec, 0, sizeof(*rec));
     rec->round = round;
     rec->r.mode = mode;

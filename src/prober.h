@@ -41,6 +41,7 @@ struct inflight {
 /* What became of each probe of one round, until all are answered, lost or cancelled. */
 struct round_rec {
     int pending;
+    bool complete;
     uint32_t round;
     struct watch_round r;
 };
@@ -55,7 +56,7 @@ struct prober {
     atomic_int requested_mode;           /* applied at the next round edge */
     atomic_bool stop, paused, finished;
     atomic_uint_fast64_t interval_us; /* may change while running (TUI + / -) */
-    int wake[2]; /* self-pipe: stop and control requests interrupt poll() */
+    int wake[2];                      /* self-pipe: stop and control requests interrupt poll() */
     pthread_t thread;
     bool started;
     /* Prober-thread private state. */
@@ -73,6 +74,7 @@ struct prober {
     struct watch watch;
     struct round_rec recs[PROBER_ROUND_RECS];
     uint32_t next_rec;
+    uint32_t report_rec;       /* rounds reach the burst detector in send order */
     struct hops_snapshot snap; /* for the periodic diagnosis */
     struct diag_input diag_in[DIAG_MAX_HOPS];
     struct path_diag diag;

@@ -38,8 +38,7 @@ struct diag_all {
 static void diagnose_all(const struct hops_snapshot *snap, struct diag_all *a)
 {
     diagnose_snapshot(snap, a->in, &a->d);
-    a->cx = (struct col_ctx){.diag = &a->d, .first_ttl = snap->first_ttl,
-                             .now_us = probe_now_us()};
+    a->cx = (struct col_ctx){.diag = &a->d, .first_ttl = snap->first_ttl, .now_us = probe_now_us()};
 }
 
 static void text_events(FILE *out, const struct run_info *run)
@@ -67,7 +66,8 @@ static void text_diagnosis(FILE *out, const struct diag_all *a)
 
     if (a->d.onset >= 0) {
         int prev = a->d.onset_prev >= 0 ? a->in[a->d.onset_prev].ttl : 0;
-        fprintf(out, "Onset: loss starts between hop %d and hop %d (about %.1f%% forwarding loss)\n",
+        fprintf(out,
+                "Onset: loss starts between hop %d and hop %d (about %.1f%% forwarding loss)\n",
                 prev, a->in[a->d.onset].ttl, 100.0 * a->d.onset_loss);
     } else {
         fprintf(out, "Onset: none (no loss that carries on to the destination)\n");

@@ -15,7 +15,7 @@ struct run_info {
     const char *target_name;
     char target_addr[64];
     const char *mode_name;
-    int initial_mode;      /* the mode chosen at start, which mode_reason explains */
+    int initial_mode;               /* the mode chosen at start, which mode_reason explains */
     char mode_reason[384];          /* why this mode; empty when it was asked for and opened */
     struct timespec started, ended; /* CLOCK_REALTIME */
     const char *end_reason;         /* "completed", "interrupted", "terminated" */

@@ -181,9 +181,8 @@ void watch_dest(struct watch *w, int mode, int dest_ttl, const struct timespec *
     e.start = e.end = *now;
     e.ended = true;
     e.mode = mode;
-    for (int k = old < dest_ttl ? old : dest_ttl; k <= (old > dest_ttl ? old : dest_ttl) &&
-                                                  e.nhops < EVENT_MAX_HOPS;
-         k++)
+    for (int k = old < dest_ttl ? old : dest_ttl;
+         k <= (old > dest_ttl ? old : dest_ttl) && e.nhops < EVENT_MAX_HOPS; k++)
         e.hops[e.nhops++] = (uint8_t)k;
     snprintf(e.text, sizeof(e.text), "the target now answers at TTL %d (was %d)", dest_ttl, old);
     events_add(w->log, &e);

@@ -56,7 +56,10 @@ const char *ui_order(const struct ui *u)
 static int loss_pair(const struct hop_stats *h)
 {
     double loss = hop_loss_pct(h);
-    return h->received + h->lost == 0 ? 0 : loss == 0 ? PAIR_GOOD : loss < 10 ? PAIR_WARN : PAIR_BAD;
+    return h->received + h->lost == 0 ? 0
+           : loss == 0                ? PAIR_GOOD
+           : loss < 10                ? PAIR_WARN
+                                      : PAIR_BAD;
 }
 
 static const struct hop_diag *diag_for(const struct ui *u, int ttl)
@@ -377,8 +380,9 @@ static void draw_detail(struct ui *u, int rows, int cols)
     }
     h = &u->snap.hops[u->selected - 1];
     attron(A_BOLD);
-    mvprintw(y++, 0, "Hop %d in %s mode: %" PRIu64 " sent, %" PRIu64 " answered, %" PRIu64
-                     " lost, %" PRIu64 " in flight, %" PRIu64 " unreachable",
+    mvprintw(y++, 0,
+             "Hop %d in %s mode: %" PRIu64 " sent, %" PRIu64 " answered, %" PRIu64 " lost, %" PRIu64
+             " in flight, %" PRIu64 " unreachable",
              h->ttl, probe_mode_name(u->snap.mode), h->sent, h->received, h->lost, h->inflight,
              h->unreach);
     attroff(A_BOLD);
@@ -489,8 +493,7 @@ static void draw_help(struct ui *u, int rows, int cols)
     mvprintw(y++, x, "Columns (-o / --order letters)");
     attroff(A_BOLD);
     for (size_t i = 0; i < ncols && y < rows - 3; i++)
-        mvprintw(y++, x + 2, "%c %-6s %.*s", all[i].key, all[i].title, cols - x - 14,
-                 all[i].help);
+        mvprintw(y++, x + 2, "%c %-6s %.*s", all[i].key, all[i].title, cols - x - 14, all[i].help);
     mvprintw(rows - 3, 0, "Any key returns.");
 }
 
@@ -511,8 +514,8 @@ void ui_draw(struct ui *u)
         return;
     u->nevents = u->s->events ? events_copy(u->s->events, u->events, EVENTS_MAX) : 0;
     diagnose_snapshot(&u->snap, u->diag_in, &u->diag);
-    u->cx = (struct col_ctx){.diag = &u->diag, .first_ttl = u->snap.first_ttl,
-                             .now_us = probe_now_us()};
+    u->cx = (struct col_ctx){
+        .diag = &u->diag, .first_ttl = u->snap.first_ttl, .now_us = probe_now_us()};
     draw_header(u, cols);
     if (u->screen == SCREEN_HELP)
         draw_help(u, rows, cols);

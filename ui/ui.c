@@ -49,8 +49,7 @@ static void key_resume(struct ui *u)
 
 static void key_reset(struct ui *u)
 {
-    struct event e = {.kind = EVENT_RESET, .ended = true,
-                      .mode = atomic_load(&u->s->prober.mode)};
+    struct event e = {.kind = EVENT_RESET, .ended = true, .mode = atomic_load(&u->s->prober.mode)};
 
     hops_reset(u->s->hops);
     clock_gettime(CLOCK_REALTIME, &e.start);

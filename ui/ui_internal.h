@@ -17,7 +17,7 @@ enum ui_screen { SCREEN_MAIN, SCREEN_DETAIL, SCREEN_HELP, SCREEN_EVENTS };
 
 struct ui {
     struct session *s;
-    struct hops_snapshot snap; /* the mode being probed, taken once per redraw */
+    struct hops_snapshot snap;                /* the mode being probed, taken once per redraw */
     struct diag_input diag_in[DIAG_MAX_HOPS]; /* ... and its diagnosis */
     struct path_diag diag;
     struct col_ctx cx;

@@ -156,6 +156,15 @@ class Lab:
         else:
             self._nft(k, "flush chain inet lab pre\n")
 
+    def readdress(self, k, host):
+        """Node k starts answering from 198.18.(k-1).host: the new address becomes the primary
+        one of its left interface (the old one stays, as a secondary, so forwarding goes on)."""
+        dev, old = f"e{k - 1}b", f"198.18.{k - 1}.2/24"
+        self.sysctl(k, f"net.ipv4.conf.{dev}.promote_secondaries=1")
+        sh("ip", "-n", self.node(k), "addr", "add", f"198.18.{k - 1}.{host}/24", "dev", dev)
+        sh("ip", "-n", self.node(k), "addr", "del", old, "dev", dev)
+        sh("ip", "-n", self.node(k), "addr", "add", old, "dev", dev)
+
     def ratelimit(self, k, ms):
         self.sysctl(k, f"net.ipv4.icmp_ratelimit={ms}", f"net.ipv6.icmp.ratelimit={ms}")
 

@@ -22,7 +22,7 @@ def start(t, lab, args=""):
 def sent(t, lab, k=1):
     r = row_ttl(t.screen(), k)
     check(r is not None, f"no row for hop {k}:\n{t.screen()}")
-    return int(r.split()[3])  # "#.", host, Loss%, Snt
+    return int(r.split()[4])  # "#.", host, Loss%, Verdict, Snt
 
 
 def hops_appear(t, lab):

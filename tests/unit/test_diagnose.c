@@ -93,8 +93,8 @@ static void silent_and_intervals(void)
     }
     /* Two onsets: 5 % into hop 2 and a further 10 % into hop 4: the first is reported. */
     {
-        struct diag_input t[5] = {{1, 2000, 0}, {2, 2000, 100}, {3, 2000, 98}, {4, 2000, 300},
-                                  {5, 2000, 302}};
+        struct diag_input t[5] = {
+            {1, 2000, 0}, {2, 2000, 100}, {3, 2000, 98}, {4, 2000, 300}, {5, 2000, 302}};
         diagnose_path(t, 5, true, &d);
         CHECK(d.onset == 1 && d.hop[3].verdict == FW && d.hop[1].verdict == FW);
     }

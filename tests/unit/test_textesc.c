@@ -19,12 +19,14 @@ int main(void)
     CHECK(strcmp(ESC("\x1b[2J\x1b]0;pwned\x07"), "\\e[2J\\e]0;pwned\\x07") == 0);
     CHECK(strcmp(ESC("a\rb\nc\td\x7f"), "a\\x0db\\x0ac\\x09d\\x7f") == 0);
     CHECK(strcmp(ESC("back\\slash"), "back\\\\slash") == 0);
-    CHECK(strcmp(ESC("caf\xc3\xa9.example"), "caf\xc3\xa9.example") == 0);  /* é kept */
-    CHECK(strcmp(ESC("\xe2\x9c\x93"), "\xe2\x9c\x93") == 0);                 /* ✓ kept */
-    CHECK(strcmp(ESC("\xc2\x9b" "31m"), "\\xc2\\x9b31m") == 0);               /* C1 CSI */
-    CHECK(strcmp(ESC("\xc0\xaf"), "\\xc0\\xaf") == 0);                       /* overlong */
-    CHECK(strcmp(ESC("\xed\xa0\x80"), "\\xed\\xa0\\x80") == 0);              /* surrogate */
-    CHECK(strcmp(ESC("\xe2\x9c"), "\\xe2\\x9c") == 0);                       /* truncated */
+    CHECK(strcmp(ESC("caf\xc3\xa9.example"), "caf\xc3\xa9.example") == 0); /* é kept */
+    CHECK(strcmp(ESC("\xe2\x9c\x93"), "\xe2\x9c\x93") == 0);               /* ✓ kept */
+    CHECK(strcmp(ESC("\xc2\x9b"
+                     "31m"),
+                 "\\xc2\\x9b31m") == 0);                        /* C1 CSI */
+    CHECK(strcmp(ESC("\xc0\xaf"), "\\xc0\\xaf") == 0);          /* overlong */
+    CHECK(strcmp(ESC("\xed\xa0\x80"), "\\xed\\xa0\\x80") == 0); /* surrogate */
+    CHECK(strcmp(ESC("\xe2\x9c"), "\\xe2\\x9c") == 0);          /* truncated */
     CHECK(strcmp(esc("a\0b", 3, 256), "a\\x00b") == 0);
     /* Short output: cut at a whole escape, always terminated. */
     CHECK(strcmp(esc("ab\x1b", 3, 4), "ab") == 0);

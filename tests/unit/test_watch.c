@@ -1,0 +1,81 @@
+/* test_watch.c - the event detector on synthetic rounds: a round's cut skips reply-only hops,
+ * a burst needs WATCH_BURST_MIN lost rounds and ends after WATCH_CLEAN_MIN answered ones, its
+ * onset is the most frequent cut, ordinary loss makes no burst, and path / mode changes. */
+#include "check.h"
+#include "watch.h"
+
+#include <string.h>
+
+static struct watch_round round_at(int sec, int dest, const char *pattern)
+{
+    /* pattern[i] is TTL i+1: 'a' answered, 'x' lost, '.' not probed */
+    struct watch_round r = {.mode = PROBE_ICMP_RAW, .dest_ttl = dest};
+    r.wall.tv_sec = 1000 + sec / 10;
+    r.wall.tv_nsec = (sec % 10) * 100000000L;
+    for (int i = 0; pattern[i]; i++)
+        if (pattern[i] != '.')
+            watch_round_mark(&r, i + 1, pattern[i] == 'x');
+    return r;
+}
+
+int main(void)
+{
+    static struct watch w;
+    struct event ev[16];
+    struct event_log *log = events_new(NULL, NULL, 0);
+    struct watch_round r;
+    struct timespec now = {2000, 0};
+    struct probe_addr a, b;
+    int n;
+
+    watch_init(&w, log);
+    r = round_at(0, 5, "aaxxx");
+    CHECK(watch_cut(&w, &r) == 3);
+    r = round_at(0, 5, "axaxx");
+    CHECK(watch_cut(&w, &r) == 4);
+    w.uninformative[3] = true; /* hop 3 is reply-only: its silence says nothing */
+    CHECK(watch_cut(&w, &r) == 2);
+    w.uninformative[3] = false;
+    r = round_at(0, 5, "aaaax");
+    CHECK(watch_cut(&w, &r) == 5);
+    r = round_at(0, 5, "xxxxa");
+    CHECK(watch_cut(&w, &r) == 0);
+    r = round_at(0, 0, "xxxxx");
+    CHECK(watch_cut(&w, &r) == 0); /* no destination yet */
+
+    /* Ordinary loss: two lost rounds are no burst. */
+    for (int i = 0; i < 30; i++) {
+        r = round_at(i, 5, (i % 10 == 3 || i % 10 == 4) ? "aaxxx" : "aaaaa");
+        watch_round(&w, &r);
+    }
+    CHECK(events_copy(log, ev, 16) == 0);
+    /* An outage of 8 rounds from hop 3 (one shifted cut), then clean. */
+    for (int i = 30; i < 50; i++) {
+        const char *p = i < 38 ? (i == 30 ? "aaaxx" : "aaxxx") : "aaaaa";
+        r = round_at(i, 5, p);
+        watch_round(&w, &r);
+    }
+    n = events_copy(log, ev, 16);
+    CHECK(n == 1 && ev[0].kind == EVENT_LOSS_BURST && ev[0].ended);
+    CHECK(ev[0].onset == 3 && ev[0].nhops == 3 && ev[0].hops[0] == 3 && ev[0].hops[2] == 5);
+    CHECK(ev[0].start.tv_sec == 1003 && ev[0].start.tv_nsec == 0);      /* round 30 */
+    CHECK(ev[0].end.tv_sec == 1003 && ev[0].end.tv_nsec == 800000000L); /* round 38 */
+
+    /* Path changes: the first responder is discovery; a second one is a change, once. */
+    probe_addr_parse("198.18.1.2", &a);
+    probe_addr_parse("198.18.1.99", &b);
+    watch_reply(&w, PROBE_ICMP_RAW, 2, &a, &now);
+    watch_reply(&w, PROBE_ICMP_RAW, 2, &a, &now);
+    watch_reply(&w, PROBE_ICMP_RAW, 2, &b, &now);
+    watch_reply(&w, PROBE_ICMP_RAW, 2, &b, &now);
+    watch_dest(&w, PROBE_ICMP_RAW, 5, &now);
+    watch_dest(&w, PROBE_ICMP_RAW, 6, &now);
+    watch_mode(&w, PROBE_ICMP_RAW, PROBE_UDP, &now);
+    n = events_copy(log, ev, 16);
+    CHECK(n == 4);
+    CHECK(ev[1].kind == EVENT_PATH_CHANGE && ev[1].hops[0] == 2 && strstr(ev[1].text, ".99"));
+    CHECK(ev[2].kind == EVENT_PATH_CHANGE && ev[2].nhops == 2);
+    CHECK(ev[3].kind == EVENT_MODE_CHANGE && strstr(ev[3].text, "icmp-raw -> udp"));
+    events_free(log);
+    return check_finish();
+}
