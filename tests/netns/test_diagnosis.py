@@ -1,16 +1,11 @@
-#!/ usr / bin / python3
-""
-    "Loss diagnosis against known faults in the lab (JSON verdicts, onset, events):
-    - a router with the default Linux ICMP rate limit : its hop reply - only,
-    every other hop ok;
-- 10 %
-    random loss on the link into hop
-    3:forwarding from hop 3 on, onset at 3, its rate within a binomial band;
-- loss at the destination only:destination;
-- a 2 s total outage on one link mid -
-    run:one loss - burst event with start and end within a second of the real ones,
-        onset at the right hop, the right hops;
---log - events has it;
+#!/usr/bin/python3
+"""Loss diagnosis against known faults in the lab (JSON verdicts, onset, events):
+  - a router with the default Linux ICMP rate limit: its hop reply-only, every other hop ok;
+  - 10% random loss on the link into hop 3: forwarding from hop 3 on, onset at 3, its rate
+    within a binomial band;
+  - loss at the destination only: destination;
+  - a 2 s total outage on one link mid-run: one loss-burst event with start and end within a
+    second of the real ones, onset at the right hop, the right hops; --log-events has it;
   - a path change (a hop answers from a new address): a path-change event for that hop;
   - too few samples: unknown, no onset."""
 import json
@@ -19,7 +14,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 
 from common import Lab, Runner, binomial_tolerance, check, hopwatch_json, require_root
 
@@ -29,54 +24,64 @@ def verdicts(doc):
 
 
 def parse_time(s):
-    return datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp() + 0.0
+    return datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc).timestamp()
 
 
 def rate_limited(lab):
     lab.ratelimit(2, 1000)
-  try : doc, _
-      = hopwatch_json(lab, [ "-c", "100", "-i", "0.05" ]) finally : lab.ratelimit(2, 0) v =
-          verdicts(doc)
-              check(doc["hops"][1]["loss_pct"] > 50, f "hop 2 loss {doc['hops'][1]['loss_pct']}")
-                  check(v == [ "ok", "reply-only", "ok", "ok", "ok" ], f "verdicts {v}")
-                      check(doc["onset"] is None, f "onset {doc['onset']}")
+    try:
+        doc, _ = hopwatch_json(lab, ["-c", "100", "-i", "0.05"])
+    finally:
+        lab.ratelimit(2, 0)
+    v = verdicts(doc)
+    check(doc["hops"][1]["loss_pct"] > 50, f"hop 2 loss {doc['hops'][1]['loss_pct']}")
+    check(v == ["ok", "reply-only", "ok", "ok", "ok"], f"verdicts {v}")
+    check(doc["onset"] is None, f"onset {doc['onset']}")
 
-                          def
-                          link_loss(lab)
-          : lab.loss(3, 10)
-      try : doc, _
-          = hopwatch_json(lab, [ "-c", "400", "-i", "0.02", "--timeout", "0.5" ]) finally
-              : lab.outage(3, False) #flushes the loss rule too v = verdicts(doc)
-              check(v == [ "ok", "ok", "forwarding", "forwarding", "forwarding" ], f "verdicts {v}")
-                  o = doc["onset"] check(o and o["hop"] == 3 and o["after_hop"] == 2, f "onset {o}")
-                      tol = binomial_tolerance(0.10, 400)
-                          check(abs(o["loss_pct"] - 10) <= tol,
-                                f "onset loss {o['loss_pct']:.1f}%, want 10 +- {tol:.1f}") h3 =
-                              doc["hops"][2] check(h3["loss_ci"][0] <= 10 <= h3["loss_ci"][1],
-                                                   f "hop 3 interval {h3['loss_ci']}")
 
-                                  def
-                                  destination_only(lab)
-              : lab.loss(5, 20) #node 5 is the destination
-          try : doc, _
-              = hopwatch_json(lab, [ "-c", "300", "-i", "0.02", "--timeout", "0.5" ]) finally
-                  : lab.outage(5, False) v =
-                  verdicts(doc)
-                      check(v == [ "ok", "ok", "ok", "ok", "destination" ], f "verdicts {v}")
+def link_loss(lab):
+    lab.loss(3, 10)
+    try:
+        doc, _ = hopwatch_json(lab, ["-c", "400", "-i", "0.02", "--timeout", "0.5"])
+    finally:
+        lab.outage(3, False)  # flushes the loss rule too
+    v = verdicts(doc)
+    check(v == ["ok", "ok", "forwarding", "forwarding", "forwarding"], f"verdicts {v}")
+    o = doc["onset"]
+    check(o and o["hop"] == 3 and o["after_hop"] == 2, f"onset {o}")
+    tol = binomial_tolerance(0.10, 400)
+    check(abs(o["loss_pct"] - 10) <= tol, f"onset loss {o['loss_pct']:.1f}%, want 10 +- {tol:.1f}")
+    h3 = doc["hops"][2]
+    check(h3["loss_ci"][0] <= 10 <= h3["loss_ci"][1], f"hop 3 interval {h3['loss_ci']}")
 
-                          def
-                          outage_event(lab)
-                  : with tempfile.NamedTemporaryFile(suffix = ".jsonl", delete = False) as f
-                  : path = f.name times = {}
 
-                                          def
-                                          outage()
-                  : time.sleep(3.0) times["start"] =
-                      time.time() lab.outage(3, True) time.sleep(2.0) times["end"] =
-                          time.time() lab.outage(3, False)
+def destination_only(lab):
+    lab.loss(5, 20)  # node 5 is the destination
+    try:
+        doc, _ = hopwatch_json(lab, ["-c", "300", "-i", "0.02", "--timeout", "0.5"])
+    finally:
+        lab.outage(5, False)
+    v = verdicts(doc)
+    check(v == ["ok", "ok", "ok", "ok", "destination"], f"verdicts {v}")
 
-                              t = threading.Thread(target = outage) t.start()
-              try : doc, _ = hopwatch_json(lab, ["-c", "90", "-i", "0.1", "--log-events", path])
+
+def outage_event(lab):
+    with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as f:
+        path = f.name
+    times = {}
+
+    def outage():
+        time.sleep(3.0)
+        times["start"] = time.time()
+        lab.outage(3, True)
+        time.sleep(2.0)
+        times["end"] = time.time()
+        lab.outage(3, False)
+
+    t = threading.Thread(target=outage)
+    t.start()
+    try:
+        doc, _ = hopwatch_json(lab, ["-c", "90", "-i", "0.1", "--log-events", path])
     finally:
         t.join()
     bursts = [e for e in doc["events"] if e["kind"] == "loss-burst"]
@@ -85,11 +90,11 @@ def rate_limited(lab):
     check(b["onset"] == 3 and b["hops"] == [3, 4, 5], f"burst {b}")
     check(abs(parse_time(b["start"]) - times["start"]) < 1.0, f"start {b['start']} vs {times}")
     check(b["end"] and abs(parse_time(b["end"]) - times["end"]) < 1.0, f"end {b['end']} vs {times}")
-    lines = [json.loads(x) for x in open(path).read().splitlines()]
+    with open(path) as f:
+        lines = [json.loads(x) for x in f.read().splitlines()]
     os.unlink(path)
     check([x["kind"] for x in lines] == ["loss-burst", "loss-burst"], f"log lines {lines}")
     check(lines[0]["end"] is None and lines[1]["end"] == b["end"], f"log lines {lines}")
-#The outage lasted 2 s of 9 : cumulative loss is ~22 %, but the last 10 s window holds it all.
     check(doc["hops"][0]["verdict"] == "ok", "hop 1")
 
 
@@ -100,7 +105,8 @@ def path_change(lab):
 
     t = threading.Thread(target=change)
     t.start()
-                  try : doc, _ = hopwatch_json(lab, ["-c", "40", "-i", "0.1"])
+    try:
+        doc, _ = hopwatch_json(lab, ["-c", "40", "-i", "0.1"])
     finally:
         t.join()
     changes = [e for e in doc["events"] if e["kind"] == "path-change"]
@@ -127,8 +133,13 @@ def main():
              ("a hop answers from a new address: path-change event", path_change)]
     for i, (name, fn) in enumerate(cases):
         lab = Lab(f"hwdx{i}", routers=4)
-                      try : lab
-  .up() run.case (name, fn, lab)finally : lab.down() return run.finish()
+        try:
+            lab.up()
+            run.case(name, fn, lab)
+        finally:
+            lab.down()
+    return run.finish()
 
-                                              if __name__
-      == "__main__" : sys.exit(main())
+
+if __name__ == "__main__":
+    sys.exit(main())

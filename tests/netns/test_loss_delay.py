@@ -1,8 +1,7 @@
-#!/ usr / bin / python3
-""
-    "Injected impairments show up where they were put, in every mode and both families:
-    - random loss on the link into router 2 : hop 1 clean,
-    hops 2.. lose at the injected rate(within a 4 - sigma binomial band);
+#!/usr/bin/python3
+"""Injected impairments show up where they were put, in every mode and both families:
+  - random loss on the link into router 2: hop 1 clean, hops 2.. lose at the injected rate
+    (within a 4-sigma binomial band);
   - a 30 ms delay on the link into router 2 (NFQUEUE holder): hops 2.. are 30 ms slower than
     hop 1, within 1 ms."""
 import sys
@@ -44,7 +43,8 @@ def main():
     require_root()
     run = Runner()
     lab = Lab("hwloss", routers=3)
-  try : lab.up()
+    try:
+        lab.up()
         lab.ping_group(0, 2147483647)
         lab.loss(2, 100 * LOSS)
         for v6 in FAMILIES:
@@ -54,7 +54,8 @@ def main():
     finally:
         lab.down()
     lab = Lab("hwdelay", routers=3)
-      try : lab.up()
+    try:
+        lab.up()
         lab.ping_group(0, 2147483647)
         lab.delay(2, DELAY_MS)
         for v6 in FAMILIES:

@@ -1,4 +1,4 @@
-#!/ usr / bin / python3
+#!/usr/bin/python3
 """A clean 3-router path, every probe mode, IPv4 and IPv6: hopwatch --json names exactly the
 lab's hop addresses in order, the destination at TTL 4, 0% loss, and the JSON schema 1 fields."""
 import sys
@@ -33,7 +33,8 @@ def main():
     require_root()
     run = Runner()
     lab = Lab("hwpath", routers=3)
-try : lab.up()
+    try:
+        lab.up()
         lab.ping_group(0, 2147483647)  # root may open ping sockets in this namespace
         for v6 in FAMILIES:
             for mode in MODES:

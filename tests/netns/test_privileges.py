@@ -1,11 +1,10 @@
-#!/ usr / bin / python3
+#!/usr/bin/python3
 """Privileges and failure paths, run as an unprivileged user (nobody) in the lab:
   - auto mode falls back to udp when ping sockets are not allowed, and says why for both ICMP
-    modes;
-to icmp - dgram when net.ipv4.ping_group_range allows it;
+    modes; to icmp-dgram when net.ipv4.ping_group_range allows it;
   - asking for icmp-raw without privilege exits 3 naming the three remedies;
-  - root gets icmp - raw in auto mode;
-  - ^ C during a report prints what was measured(exit 130, end_reason interrupted);
+  - root gets icmp-raw in auto mode;
+  - ^C during a report prints what was measured (exit 130, end_reason interrupted);
   - an unknown host is a clear error (exit 2), asked of a DNS server inside the lab only."""
 import os
 import signal
@@ -87,11 +86,12 @@ def interrupted_report(lab):
 
 
 def unknown_host(lab):
-#The client namespace's resolv.conf points at a lab address where no server listens: the
-#query never leaves the lab and is refused at once(port unreachable).
+    # The client namespace's resolv.conf points at a lab address where no server listens: the
+    # query never leaves the lab and is refused at once (port unreachable).
     etc = f"/etc/netns/{lab.client}"
     os.makedirs(etc, exist_ok=True)
-  try : with open(f "{etc}/resolv.conf", "w") as f:
+    try:
+        with open(f"{etc}/resolv.conf", "w") as f:
             f.write(f"nameserver {lab.target()}\n")
         r = lab.run([BIN, "-r", "-c", "1", "no-such-host.hopwatch.test"])
         check(r.returncode == 2, f"exit {r.returncode}: {r.stderr}")
@@ -107,7 +107,7 @@ def unknown_host(lab):
 
 def main():
     require_root()
-#nobody must be able to reach the binary : run a copy from a world - readable directory.
+    # nobody must be able to reach the binary: run a copy from a world-readable directory.
     tmp = tempfile.mkdtemp(prefix="hopwatch-")
     os.chmod(tmp, 0o755)
     global BIN
@@ -118,18 +118,21 @@ def main():
     common.BIN = BIN = copy
     run = Runner()
     lab = Lab("hwpriv", routers=2)
-      try : lab
-  .up() run.case ("unprivileged auto mode falls back to udp, with reasons", fallback_udp, lab)
-          run.case ("unprivileged auto mode uses icmp-dgram when ping_group_range allows",
-                    fallback_dgram, lab)
-              run.case ("tcp: raw SYN as root, connect() as nobody, both families", tcp_methods,
-                        lab)
-                  run.case ("icmp-raw without privilege: exit 3 and the three remedies", raw_denied,
-                            lab)run.case ("root gets icmp-raw in auto mode", root_gets_raw, lab)
-                      run.case ("^C during a report prints the report", interrupted_report, lab)
-                          run.case ("unknown host and bad options are clear errors", unknown_host,
-                                    lab)finally
-      : lab.down() subprocess.run([ "rm", "-rf", tmp ]) return run.finish()
+    try:
+        lab.up()
+        run.case("unprivileged auto mode falls back to udp, with reasons", fallback_udp, lab)
+        run.case("unprivileged auto mode uses icmp-dgram when ping_group_range allows",
+                 fallback_dgram, lab)
+        run.case("tcp: raw SYN as root, connect() as nobody, both families", tcp_methods, lab)
+        run.case("icmp-raw without privilege: exit 3 and the three remedies", raw_denied, lab)
+        run.case("root gets icmp-raw in auto mode", root_gets_raw, lab)
+        run.case("^C during a report prints the report", interrupted_report, lab)
+        run.case("unknown host and bad options are clear errors", unknown_host, lab)
+    finally:
+        lab.down()
+        subprocess.run(["rm", "-rf", tmp])
+    return run.finish()
 
-            if __name__
-      == "__main__" : sys.exit(main())
+
+if __name__ == "__main__":
+    sys.exit(main())
