@@ -32,7 +32,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: all deps test-deps run-deps build test run fuzz bench screenshots clean
+.PHONY: all deps test-deps run-deps build test run fuzz bench screenshots format clean
 
 all: build
 
@@ -77,6 +77,9 @@ fuzz:
 
 bench: build
 	$(SUDO) python3 tests/bench/bench.py $(BUILD)/hopwatch
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz

@@ -30,11 +30,18 @@ static void on_signal(int sig)
 int session_print_report(struct session *s, enum output_format fmt, FILE *out)
 {
     static struct event events[EVENTS_MAX];
+    static struct hops_snapshot by_mode[PROBE_MODE_COUNT];
     struct hops_snapshot snap = {0};
-    int mode = atomic_load(&s->prober.mode);
+    int mode =
+        s->prober.cfg.nrotation > 1 ? s->prober.cfg.rotation[0] : atomic_load(&s->prober.mode);
 
     if (hops_snapshot(s->hops, mode, &snap) < 0)
         return -ENOMEM;
+    s->run.by_mode = by_mode;
+    s->run.nby_mode = 0;
+    for (int i = 0; s->prober.cfg.nrotation > 1 && i < s->prober.cfg.nrotation; i++)
+        if (hops_snapshot(s->hops, s->prober.cfg.rotation[i], &by_mode[s->run.nby_mode]) == 0)
+            s->run.nby_mode++;
     s->run.events = events;
     s->run.nevents = s->events ? events_copy(s->events, events, EVENTS_MAX) : 0;
     s->run.mode_name = probe_mode_name(mode);
@@ -50,6 +57,8 @@ int session_print_report(struct session *s, enum output_format fmt, FILE *out)
         report_text(out, &s->run, &snap);
     fflush(out);
     hops_snapshot_free(&snap);
+    for (int i = 0; i < PROBE_MODE_COUNT; i++)
+        hops_snapshot_free(&by_mode[i]);
     return 0;
 }
 
@@ -91,6 +100,48 @@ static void explain_choice(struct session *s, enum probe_mode request, int chose
         snprintf(buf, len, "best mode available");
 }
 
+static int drop_privileges(void)
+{
+    char err[256];
+
+    if (privs_drop(err, sizeof(err)) < 0) {
+        fprintf(stderr, "hopwatch: %s\n", err);
+        return 3;
+    }
+    return 0;
+}
+
+/* --modes: every listed mode must open; rounds take them in turn. */
+static int open_rotation(struct session *s)
+{
+    struct prober *p = &s->prober;
+    char *buf = s->run.mode_reason;
+    size_t used = 0;
+
+    for (int i = 0; i < s->opt.nmodes; i++) {
+        int m = prober_open_request(p, s->opt.modes[i]);
+        if (m < 0) {
+            int shown = s->opt.modes[i] >= 0 ? s->opt.modes[i] : PROBE_ICMP_DGRAM;
+            print_remedies(probe_mode_name(s->opt.modes[i]), p->why_not[shown]);
+            return -1;
+        }
+        for (int j = 0; j < p->cfg.nrotation; j++)
+            if (p->cfg.rotation[j] == m)
+                m = -1; /* icmp and icmp-raw may name the same mode */
+        if (m < 0)
+            continue;
+        p->cfg.rotation[p->cfg.nrotation++] = m;
+        used += (size_t)snprintf(buf + used, sizeof(s->run.mode_reason) - used, "%s%s",
+                                 i ? "," : "interleaved with ", probe_mode_name(m));
+        if (used >= sizeof(s->run.mode_reason))
+            break;
+    }
+    atomic_store(&p->mode, p->cfg.rotation[0]);
+    atomic_store(&p->requested_mode, p->cfg.rotation[0]);
+    s->run.initial_mode = p->cfg.rotation[0];
+    return 0;
+}
+
 static int open_probes(struct session *s)
 {
     struct options *o = &s->opt;
@@ -122,6 +173,8 @@ static int open_probes(struct session *s)
         return 1;
     }
     s->prober.events = s->events;
+    if (o->nmodes)
+        return open_rotation(s) < 0 ? 3 : drop_privileges();
     mode = prober_open_request(&s->prober, o->mode);
     if (mode < 0) {
         int shown = o->mode >= 0 ? o->mode : PROBE_ICMP_DGRAM;
@@ -132,11 +185,7 @@ static int open_probes(struct session *s)
     s->run.initial_mode = mode;
     if (o->output == OUTPUT_TUI)
         prober_open_others(&s->prober);
-    if (privs_drop(err, sizeof(err)) < 0) {
-        fprintf(stderr, "hopwatch: %s\n", err);
-        return 3;
-    }
-    return 0;
+    return drop_privileges();
 }
 
 static void install_signals(void)

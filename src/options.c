@@ -74,6 +74,30 @@ static int set_mode(struct options *o, const char *arg, char *err, size_t len)
     return 0;
 }
 
+static int set_modes(struct options *o, const char *arg, char *err, size_t len)
+{
+    char buf[128], *save = NULL;
+
+    snprintf(buf, sizeof(buf), "%s", arg);
+    o->nmodes = 0;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        enum probe_mode m;
+        if (probe_mode_parse(t, &m) < 0 || m == PROBE_AUTO)
+            return snprintf(err, len,
+                            "--modes: '%s' is not one of icmp, icmp-raw, icmp-dgram, udp, tcp", t),
+                   -1;
+        for (int i = 0; i < o->nmodes; i++)
+            if (o->modes[i] == m)
+                return snprintf(err, len, "--modes: '%s' given twice", t), -1;
+        if (o->nmodes == PROBE_MODE_COUNT)
+            return snprintf(err, len, "--modes: at most %d modes", PROBE_MODE_COUNT), -1;
+        o->modes[o->nmodes++] = m;
+    }
+    if (o->nmodes < 2)
+        return snprintf(err, len, "--modes needs at least two modes, e.g. icmp,udp,tcp"), -1;
+    return 0;
+}
+
 static int set_udp(struct options *o, const char *arg, char *err, size_t len)
 {
     (void)arg, (void)err, (void)len;
@@ -230,6 +254,9 @@ static const struct opt_def opt_table[] = {
     {"mode", 'M', required_argument, "MODE",
      "auto (default: icmp-raw, then icmp-dgram, then udp), icmp, icmp-raw, icmp-dgram, udp, tcp",
      set_mode},
+    {"modes", 0, required_argument, "LIST",
+     "probe with several modes in interleaved rounds and compare them, e.g. icmp,udp,tcp",
+     set_modes},
     {"udp", 'u', no_argument, NULL, "same as --mode udp", set_udp},
     {"tcp", 'T', no_argument, NULL, "same as --mode tcp", set_tcp},
     {"first-ttl", 'f', required_argument, "N", "first TTL to probe (default 1)", set_first_ttl},

@@ -32,6 +32,8 @@ struct options {
     const char *log_path;    /* --log: where stderr goes while the TUI runs */
     const char *events_path; /* --log-events: events appended as JSON lines */
     int display_mode;        /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
+    enum probe_mode modes[PROBE_MODE_COUNT]; /* --modes: interleaved rounds */
+    int nmodes;
 };
 
 /* Returns 0 to run, 1 when it printed help or version (exit 0), -1 on a usage error

@@ -337,6 +337,47 @@ static bool rounds_left(const struct prober *p, int mode)
     return p->cfg.rounds == 0 || p->rounds[mode] < p->cfg.rounds;
 }
 
+/* The mode of the next round, or -1 when no mode has rounds left. A mode change asked for
+ * from another thread (or the next mode of a rotation) takes effect here, at a round edge. */
+static int next_mode(struct prober *p)
+{
+    int mode = atomic_load(&p->mode), want;
+
+    if (p->cfg.nrotation > 1) {
+        for (int i = 0; i < p->cfg.nrotation; i++) {
+            int m = p->cfg.rotation[(p->rotation_next + (uint32_t)i) % (uint32_t)p->cfg.nrotation];
+            if (rounds_left(p, m)) {
+                p->rotation_next =
+                    (p->rotation_next + (uint32_t)i + 1) % (uint32_t)p->cfg.nrotation;
+                atomic_store(&p->mode, m);
+                return m;
+            }
+        }
+        return -1;
+    }
+    want = atomic_load(&p->requested_mode);
+    if (want != mode && want >= 0 && p->opened[want]) {
+        if (p->events) {
+            struct timespec wall;
+            clock_gettime(CLOCK_REALTIME, &wall);
+            watch_mode(&p->watch, mode, want, &wall);
+        }
+        atomic_store(&p->mode, mode = want);
+    }
+    return rounds_left(p, mode) ? mode : -1;
+}
+
+static bool any_rounds_left(const struct prober *p)
+{
+    if (p->cfg.nrotation > 1) {
+        for (int i = 0; i < p->cfg.nrotation; i++)
+            if (rounds_left(p, p->cfg.rotation[i]))
+                return true;
+        return false;
+    }
+    return rounds_left(p, atomic_load(&p->mode));
+}
+
 static void *prober_main(void *arg)
 {
     struct prober *p = arg;
@@ -347,19 +388,10 @@ static void *prober_main(void *arg)
         uint64_t now = probe_now_us(), until;
         /* Read each time: the interval may change while we wait. */
         uint64_t next_round = any ? last_start + atomic_load(&p->interval_us) : now;
-        int mode = atomic_load(&p->mode);
         bool paused = atomic_load(&p->paused);
+        int mode;
 
-        if (!paused && rounds_left(p, mode) && now >= next_round) {
-            int want = atomic_load(&p->requested_mode);
-            if (want != mode && want >= 0 && p->opened[want]) {
-                if (p->events) {
-                    struct timespec wall;
-                    clock_gettime(CLOCK_REALTIME, &wall);
-                    watch_mode(&p->watch, mode, want, &wall);
-                }
-                atomic_store(&p->mode, mode = want);
-            }
+        if (!paused && now >= next_round && (mode = next_mode(p)) >= 0) {
             send_round(p, mode);
             /* Keep the cadence unless we fell a whole interval behind. */
             last_start = any && now - next_round < atomic_load(&p->interval_us) ? next_round : now;
@@ -368,10 +400,10 @@ static void *prober_main(void *arg)
         }
         drain_all(p);
         expire(p, probe_now_us());
-        if (!rounds_left(p, mode) && p->ninflight == 0)
+        if (!any_rounds_left(p) && p->ninflight == 0)
             break;
         until = now + IDLE_WAKE_US;
-        if (!paused && rounds_left(p, mode) && next_round < until)
+        if (!paused && any_rounds_left(p) && next_round < until)
             until = next_round;
         if (p->fifo_len > 0) {
             uint64_t d = p->slots[p->fifo[p->fifo_head]].sent_us + p->cfg.timeout_us;

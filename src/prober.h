@@ -24,7 +24,11 @@ struct prober_config {
     int first_ttl, max_ttl;
     uint64_t interval_us; /* between round starts */
     uint64_t timeout_us;  /* per probe */
-    uint32_t rounds;      /* 0: until stopped */
+    uint32_t rounds;      /* 0: until stopped; with a rotation, per mode */
+    /* --modes: rounds take these modes in turn (nrotation > 1), each keeping its own
+     * statistics; otherwise the current mode probes every round. */
+    int rotation[PROBE_MODE_COUNT];
+    int nrotation;
 };
 
 struct inflight {
@@ -69,6 +73,7 @@ struct prober {
     int dest_ttl[PROBE_MODE_COUNT];
     uint64_t unmatched; /* replies for no probe in flight (late, duplicate) */
     int last_send_errno;
+    uint32_t rotation_next; /* index into cfg.rotation of the next round's mode */
     /* Events (NULL: none): set before prober_start. */
     struct event_log *events;
     struct watch watch;

@@ -86,6 +86,75 @@ static const char *addr_of(const struct hop_responder *r, char *buf, size_t len)
     return r ? probe_addr_str(&r->addr, buf, len) : "???";
 }
 
+/* --modes: each hop's loss and verdict in every mode, side by side. */
+static void text_by_mode(FILE *out, const struct run_info *run)
+{
+    static struct diag_all d[PROBE_MODE_COUNT];
+    int nhops = 0;
+    char addr[64];
+
+    if (run->nby_mode < 2)
+        return;
+    fprintf(out,
+            "Loss by mode (interleaved rounds; a hop that loses only ICMP deprioritizes "
+            "ICMP):\n     %-32s",
+            "");
+    for (int m = 0; m < run->nby_mode; m++) {
+        diagnose_all(&run->by_mode[m], &d[m]);
+        if (run->by_mode[m].nhops > nhops)
+            nhops = run->by_mode[m].nhops;
+        fprintf(out, " %18s", probe_mode_name((enum probe_mode)run->by_mode[m].mode));
+    }
+    fputc('\n', out);
+    for (int t = run->by_mode[0].first_ttl; t <= nhops; t++) {
+        const struct hop_responder *r = NULL;
+        for (int m = 0; m < run->nby_mode && !r; m++)
+            if (t <= run->by_mode[m].nhops)
+                r = hop_main_responder(&run->by_mode[m].hops[t - 1]);
+        fprintf(out, "%3d. %-32.32s", t, addr_of(r, addr, sizeof(addr)));
+        for (int m = 0; m < run->nby_mode; m++) {
+            const struct hops_snapshot *sn = &run->by_mode[m];
+            if (t > sn->nhops) {
+                fprintf(out, " %18s", "-");
+                continue;
+            }
+            fprintf(out, " %6.1f%% %-11s", hop_loss_pct(&sn->hops[t - 1]),
+                    verdict_name(d[m].d.hop[t - sn->first_ttl].verdict));
+        }
+        fputc('\n', out);
+    }
+}
+
+static void json_by_mode(FILE *out, const struct run_info *run)
+{
+    static struct diag_all d;
+    char addr[64];
+
+    fputs(",\"modes\":[", out);
+    for (int m = 0; m < run->nby_mode; m++) {
+        const struct hops_snapshot *sn = &run->by_mode[m];
+        diagnose_all(sn, &d);
+        fprintf(out, "%s{\"mode\":\"%s\",\"rounds\":%u,\"hops\":[", m ? "," : "",
+                probe_mode_name((enum probe_mode)sn->mode), sn->rounds);
+        for (int t = sn->first_ttl; t <= sn->nhops; t++) {
+            const struct hop_stats *h = &sn->hops[t - 1];
+            const struct hop_responder *r = hop_main_responder(h);
+            fprintf(out, "%s{\"ttl\":%d,\"addr\":", t > sn->first_ttl ? "," : "", t);
+            if (r)
+                report_json_string(out, probe_addr_str(&r->addr, addr, sizeof(addr)));
+            else
+                fputs("null", out);
+            fprintf(out,
+                    ",\"sent\":%" PRIu64 ",\"received\":%" PRIu64
+                    ",\"loss_pct\":%.2f,\"verdict\":\"%s\"}",
+                    h->sent, h->received, hop_loss_pct(h),
+                    verdict_name(d.d.hop[t - sn->first_ttl].verdict));
+        }
+        fputs("]}", out);
+    }
+    fputc(']', out);
+}
+
 void report_text(FILE *out, const struct run_info *run, const struct hops_snapshot *snap)
 {
     const char *order = run->order ? run->order : columns_default;
@@ -131,6 +200,7 @@ void report_text(FILE *out, const struct run_info *run, const struct hops_snapsh
         }
     }
     text_diagnosis(out, &a);
+    text_by_mode(out, run);
     text_events(out, run);
 }
 
@@ -255,6 +325,7 @@ void report_json(FILE *out, const struct run_info *run, const struct hops_snapsh
                 a.d.onset_prev >= 0 ? a.in[a.d.onset_prev].ttl : 0, 100.0 * a.d.onset_loss);
     else
         fputs("null", out);
+    json_by_mode(out, run);
     fputs(",\"events\":[", out);
     for (int i = 0; i < run->nevents; i++) {
         if (i)

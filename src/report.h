@@ -25,6 +25,8 @@ struct run_info {
     uint64_t unmatched;
     const struct event *events; /* oldest first */
     int nevents;
+    const struct hops_snapshot *by_mode; /* --modes: every mode of the rotation */
+    int nby_mode;
 };
 
 void report_text(FILE *out, const struct run_info *run, const struct hops_snapshot *snap);

@@ -499,7 +499,7 @@ static void draw_help(struct ui *u, int rows, int cols)
 
 void ui_draw(struct ui *u)
 {
-    int rows, cols, mode = atomic_load(&u->s->prober.mode);
+    int rows, cols, mode = u->view_mode >= 0 ? u->view_mode : atomic_load(&u->s->prober.mode);
 
     getmaxyx(stdscr, rows, cols);
     erase();

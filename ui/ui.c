@@ -92,6 +92,19 @@ static void key_jitter(struct ui *u)
 
 static void switch_mode(struct ui *u, enum probe_mode m)
 {
+    const struct prober_config *cfg = &u->s->prober.cfg;
+
+    if (cfg->nrotation > 1) { /* --modes: every mode probes; keys choose the one shown */
+        for (int i = 0; i < cfg->nrotation; i++) {
+            if (cfg->rotation[i] == (int)m) {
+                u->view_mode = m;
+                status(u, "showing %s; --modes keeps every mode probing", probe_mode_name(m));
+                return;
+            }
+        }
+        status(u, "%s is not among --modes", probe_mode_name(m));
+        return;
+    }
     if (prober_request_mode(&u->s->prober, m) < 0)
         status(u, "%s unavailable: %s", probe_mode_name(m), u->s->prober.why_not[m]);
     else
@@ -115,7 +128,8 @@ static void key_icmp(struct ui *u)
 
 static void key_next_mode(struct ui *u)
 {
-    int cur = atomic_load(&u->s->prober.requested_mode);
+    const struct prober_config *cfg = &u->s->prober.cfg;
+    int cur = cfg->nrotation > 1 ? u->view_mode : atomic_load(&u->s->prober.requested_mode);
     for (int i = 1; i < PROBE_MODE_COUNT; i++) {
         int m = (cur + i) % PROBE_MODE_COUNT;
         if (u->s->prober.opened[m]) {
@@ -262,7 +276,11 @@ int ui_run(struct session *s, volatile sig_atomic_t *signalled)
     static struct ui u; /* large (event copies): not on the stack */
     const char *cs = nl_langinfo(CODESET);
 
-    u = (struct ui){.s = s, .display = s->opt.display_mode, .names = !s->opt.no_dns, .asn = true};
+    u = (struct ui){.s = s,
+                    .display = s->opt.display_mode,
+                    .names = !s->opt.no_dns,
+                    .asn = true,
+                    .view_mode = s->prober.cfg.nrotation > 1 ? s->prober.cfg.rotation[0] : -1};
     clock_gettime(CLOCK_MONOTONIC, &u.t0);
     u.utf8 = cs && strcmp(cs, "UTF-8") == 0;
     if (!newterm(NULL, stdout, stdin)) {

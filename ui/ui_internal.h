@@ -29,6 +29,7 @@ struct ui {
     bool jitter_cols; /* j: the jitter column set instead of the latency set */
     int display;      /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
     int selected;     /* selected TTL, 0 for none */
+    int view_mode;    /* --modes: the mode shown (all of them keep probing) */
     int scroll;       /* first TTL row shown */
     bool color, utf8;
     char status[192];

@@ -148,6 +148,15 @@ class Lab:
         self._nft(k, f'add rule inet lab pre iifname "e{k - 1}b" {match}'
                      f'numgen random mod 10000 < {int(pct * 100)} counter drop\n')
 
+    def icmp_probe_loss(self, k, pct):
+        """Node k ignores pct % of the ICMP echo probes that expire at it (TTL 1 on arrival),
+        as routers that deprioritize ICMP do; UDP and TCP probes are answered."""
+        self._pre_chain(k)
+        self._nft(k, f'add rule inet lab pre iifname "e{k - 1}b" ip ttl 1 icmp type echo-request '
+                     f'numgen random mod 10000 < {int(pct * 100)} counter drop\n'
+                     f'add rule inet lab pre iifname "e{k - 1}b" ip6 hoplimit 1 icmpv6 type '
+                     f'echo-request numgen random mod 10000 < {int(pct * 100)} counter drop\n')
+
     def outage(self, k, on):
         """A total outage on the link into node k while on."""
         self._pre_chain(k)

@@ -116,6 +116,20 @@ def path_change(lab):
     check(sorted(resp) == ["198.18.1.2", "198.18.1.99"], f"hop 2 responders {resp}")
 
 
+def modes_side_by_side(lab):
+    lab.ping_group(0, 2147483647)
+    lab.icmp_probe_loss(2, 70)  # hop 2 deprioritizes ICMP probes only
+    doc, _ = hopwatch_json(lab, ["-c", "60", "-i", "0.03", "--modes", "icmp,udp,tcp"])
+    by = {m["mode"]: m for m in doc["modes"]}
+    check(sorted(by) == ["icmp-raw", "tcp", "udp"], f"modes {sorted(by)}")
+    check(all(m["rounds"] == 60 for m in by.values()), "60 rounds each")
+    icmp2 = by["icmp-raw"]["hops"][1]
+    check(icmp2["loss_pct"] > 40 and icmp2["verdict"] == "reply-only", f"icmp hop 2 {icmp2}")
+    for m in ("udp", "tcp"):
+        check(by[m]["hops"][1]["loss_pct"] == 0, f"{m} hop 2 {by[m]['hops'][1]}")
+        check([h["addr"] for h in by[m]["hops"]] == lab.hops(), f"{m} hops")
+
+
 def few_samples(lab):
     doc, _ = hopwatch_json(lab, ["-c", "5", "-i", "0.05"])
     check(set(verdicts(doc)) == {"unknown"}, f"verdicts {verdicts(doc)}")
@@ -130,6 +144,7 @@ def main():
              ("loss at the destination only: destination", destination_only),
              ("a 2 s outage: one loss-burst event, times, onset, hops", outage_event),
              ("too few samples: unknown", few_samples),
+             ("--modes: ICMP-only loss shows in icmp, not udp or tcp", modes_side_by_side),
              ("a hop answers from a new address: path-change event", path_change)]
     for i, (name, fn) in enumerate(cases):
         lab = Lab(f"hwdx{i}", routers=4)

@@ -15,7 +15,7 @@ from tui import Tmux, row, row_ttl  # noqa: E402
 def start(t, lab, args=""):
     t.type("stty -g > /tmp/hopwatch-tty-before")
     t.type(f"ip netns exec {lab.client} {BIN} -n -i 0.2 {args} {lab.target()}; "
-           f"echo EXITED=$?")
+           f"echo EXIT\"\"ED=$?")
     return t.wait_for(lambda s: all(a in s for a in lab.hops()), 10, "all hop addresses")
 
 
