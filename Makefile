@@ -78,6 +78,10 @@ fuzz:
 bench: build
 	$(SUDO) python3 tests/bench/bench.py $(BUILD)/hopwatch
 
+screenshots: build
+	cmake --build $(BUILD) --target nfqdelay -j $(JOBS)
+	$(SUDO) python3 screenshots/shoot.py $(BUILD)/hopwatch $(BUILD)/tests/nfqdelay
+
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
 

@@ -21,7 +21,7 @@
 #define MIN_ROWS 8
 #define TIMELINE_MIN 8
 
-enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_HEAD, PAIR_DIM };
+enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_HEAD, PAIR_DIM, PAIR_BAR };
 
 void ui_colors_init(struct ui *u)
 {
@@ -34,6 +34,7 @@ void ui_colors_init(struct ui *u)
     init_pair(PAIR_BAD, COLOR_RED, -1);
     init_pair(PAIR_HEAD, COLOR_CYAN, -1);
     init_pair(PAIR_DIM, COLOR_BLUE, -1);
+    init_pair(PAIR_BAR, COLOR_BLACK, COLOR_CYAN);
 }
 
 static void color_on(const struct ui *u, int pair)
@@ -164,10 +165,12 @@ static void draw_footer(struct ui *u, int rows, int cols)
             ? "q quit  p pause  r reset  d display  j jitter  u/t/i/m mode  +/- interval  "
               "arrows+Enter detail  ? help"
             : "Esc back  q quit  ? help";
+    int bar = u->color ? (int)COLOR_PAIR(PAIR_BAR) : A_REVERSE;
+
     mvprintw(rows - 2, 0, "%.*s", cols - 1, u->status);
-    attron(A_REVERSE);
+    attron(bar);
     mvprintw(rows - 1, 0, "%-*.*s", cols - 1, cols - 1, hint);
-    attroff(A_REVERSE);
+    attroff(bar);
 }
 
 /* ---- the loss timeline ------------------------------------------------------------------- */
@@ -421,7 +424,8 @@ static void draw_detail(struct ui *u, int rows, int cols)
         if (!u->s->prober.opened[m] || hops_snapshot(u->s->hops, m, &other) < 0)
             continue;
         if (u->selected > other.nhops) {
-            mvprintw(y++, 0, "%-12s %8s", probe_mode_name((enum probe_mode)m), "-");
+            mvprintw(y++, 0, "%-12s %8s", probe_mode_name((enum probe_mode)m),
+                     other.rounds ? "-" : "not probed yet (u, t, i or m switch)");
             continue;
         }
         o = &other.hops[u->selected - 1];

@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Regenerates the README's screenshots from the real TUI on the namespace lab (root):
+
+    make screenshots        (or: screenshots/shoot.py build/hopwatch build/tests/nfqdelay)
+
+Builds the demo path of `make run` (a rate-limited hop, a link with loss bursts, a lossy link,
+delays), runs hopwatch in a tmux pane, captures the pane with its colors (capture-pane -e),
+turns the ANSI text into HTML with aha and the HTML into a PNG with headless Chromium.
+Needs the Debian packages tmux, aha, chromium and fonts-dejavu-core."""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "lab"))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "ui"))
+from lab import Lab, demo  # noqa: E402
+from tui import Tmux  # noqa: E402
+
+COLS, ROWS = 150, 24
+STYLE = ("<style>body{background:#1e1e1e;color:#d4d4d4;margin:8px}"
+         "pre{font-family:'DejaVu Sans Mono',monospace;font-size:14px;line-height:1.25;margin:0}"
+         "</style>")
+
+
+def png(ansi, out, rows):
+    html = subprocess.run(["aha", "--no-header", "--black"], input=ansi, text=True,
+                          stdout=subprocess.PIPE, check=True).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        page = os.path.join(tmp, "shot.html")
+        with open(page, "w") as f:
+            f.write(f"<html><head><meta charset='utf-8'>{STYLE}</head><body><pre>{html}</pre>"
+                    "</body></html>")
+        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={tmp}/profile", "--hide-scrollbars",
+                        f"--window-size={COLS * 9 + 40},{rows * 18 + 30}",
+                        f"--screenshot={out}", f"file://{page}"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    print("wrote", out)
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    nfq = os.path.abspath(sys.argv[2])
+    lab = Lab("hwshot", routers=6, nfqdelay=nfq)
+    t = None
+    try:
+        lab.up()
+        demo(lab)
+        t = Tmux("hwshot", COLS, ROWS)
+        t.type(f"clear; ip netns exec {lab.client} {binary} -i 0.2 -n {lab.target()}")
+        time.sleep(40)  # long enough for a loss burst or two and settled verdicts
+        png(t.screen(colors=True), os.path.join(HERE, "lossy-path.png"), ROWS)
+        t.keys("Down", "Down", "Enter")
+        time.sleep(0.5)
+        png(t.screen(colors=True), os.path.join(HERE, "hop-detail.png"), ROWS)
+        t.keys("Escape", "l")
+        time.sleep(0.5)
+        png(t.screen(colors=True), os.path.join(HERE, "events.png"), ROWS)
+        t.resize(COLS, 34)
+        t.keys("l", "?")
+        time.sleep(0.5)
+        png(t.screen(colors=True), os.path.join(HERE, "help.png"), 34)
+        t.resize(COLS, ROWS)
+        t.keys("q")
+        lab.down()
+        lab = Lab("hwshot", routers=4)
+        lab.up()
+        t.type(f"clear; ip netns exec {lab.client} {binary} -i 0.2 -n {lab.target()}")
+        time.sleep(12)
+        png(t.screen(colors=True), os.path.join(HERE, "clean-path.png"), 14)
+        t.keys("q")
+    finally:
+        if t:
+            t.kill()
+        lab.down()
+
+
+if __name__ == "__main__":
+    main()
