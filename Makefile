@@ -76,7 +76,9 @@ fuzz:
 	done
 
 bench: build
-	$(SUDO) python3 tests/bench/bench.py $(BUILD)/hopwatch
+	cmake --build $(BUILD) --target nfqdelay -j $(JOBS)
+	$(SUDO) python3 tests/bench/bench.py $(BUILD)/hopwatch $(BUILD)/tests/nfqdelay
+	$(SUDO) python3 tests/bench/cpu_tui.py $(BUILD)/hopwatch 60
 
 screenshots: build
 	cmake --build $(BUILD) --target nfqdelay -j $(JOBS)

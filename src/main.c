@@ -49,6 +49,7 @@ int session_print_report(struct session *s, enum output_format fmt, FILE *out)
         snprintf(s->run.mode_reason, sizeof(s->run.mode_reason), "switched with a key");
     s->run.counters = prober_counters(&s->prober);
     s->run.unmatched = s->prober.unmatched;
+    s->run.dns = resolver_stats(s->names);
     if (fmt == OUTPUT_JSON)
         report_json(out, &s->run, &snap);
     else if (fmt == OUTPUT_CSV)
@@ -201,10 +202,35 @@ static void install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Names and AS numbers: local databases, then DNS on the resolver thread. */
+static int start_names(struct session *s)
+{
+    struct names_config cfg = {.ptr = !s->opt.no_dns, .asn_dns = s->opt.aslookup,
+                               .dns_server = s->opt.dns_server, .timeout_ms = 1000};
+    char warn[512], err[256];
+
+    s->db = asndb_open(s->opt.asn_db, s->opt.geo_db, true, warn, sizeof(warn));
+    if (warn[0])
+        fprintf(stderr, "hopwatch: %s\n", warn);
+    cfg.db = s->db;
+    if (!cfg.ptr && !cfg.asn_dns && !asndb_has_asn(s->db))
+        return 0;
+    s->names = resolver_start(&cfg, s->hops, err, sizeof(err));
+    if (!s->names) {
+        fprintf(stderr, "hopwatch: %s\n", err);
+        return 1;
+    }
+    s->run.names = s->names;
+    s->run.show_names = !s->opt.no_dns;
+    return 0;
+}
+
 static int run(struct session *s)
 {
     int status = 0;
 
+    if ((status = start_names(s)) != 0)
+        return status;
     clock_gettime(CLOCK_REALTIME, &s->run.started);
     g_prober = &s->prober;
     install_signals();
@@ -224,6 +250,8 @@ static int run(struct session *s)
     }
     prober_join(&s->prober);
     clock_gettime(CLOCK_REALTIME, &s->run.ended);
+    if (s->opt.output != OUTPUT_TUI && !g_signal)
+        resolver_wait(s->names, 3500); /* at most the DNS timeouts: 1 s, then 2 s */
     s->run.end_reason = g_signal == SIGINT    ? "interrupted"
                         : g_signal == SIGTERM ? "terminated"
                         : g_signal            ? "hangup"
@@ -260,6 +288,8 @@ int main(int argc, char **argv)
     if (r == 0)
         r = run(&s);
     g_prober = NULL;
+    resolver_stop(s.names); /* before the hop table it reads goes */
+    asndb_close(s.db);
     if (s.hops) {
         prober_close(&s.prober);
         hops_free(s.hops);

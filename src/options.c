@@ -200,6 +200,35 @@ static int set_no_dns(struct options *o, const char *arg, char *err, size_t len)
     return 0;
 }
 
+static int set_aslookup(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)arg, (void)err, (void)len;
+    o->aslookup = true;
+    return 0;
+}
+
+static int set_asn_db(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)err, (void)len;
+    o->asn_db = arg;
+    return 0;
+}
+
+static int set_geo_db(struct options *o, const char *arg, char *err, size_t len)
+{
+    (void)err, (void)len;
+    o->geo_db = arg;
+    return 0;
+}
+
+static int set_dns_server(struct options *o, const char *arg, char *err, size_t len)
+{
+    if (!*arg || strlen(arg) > 100)
+        return snprintf(err, len, "--dns-server needs ADDR, ADDR:PORT or [ADDR6]:PORT"), -1;
+    o->dns_server = arg;
+    return 0;
+}
+
 static int set_report_on_exit(struct options *o, const char *arg, char *err, size_t len)
 {
     (void)arg, (void)err, (void)len;
@@ -275,6 +304,16 @@ static const struct opt_def opt_table[] = {
     {"json", 'j', no_argument, NULL, "like --report, print JSON (schema 1)", set_json},
     {"csv", 'C', no_argument, NULL, "like --report, print CSV", set_csv},
     {"no-dns", 'n', no_argument, NULL, "show addresses, look up no names", set_no_dns},
+    {"aslookup", 'z', no_argument, NULL,
+     "AS numbers over DNS (Team Cymru) for addresses no --asn-db knows", set_aslookup},
+    {"asn-db", 0, required_argument, "PATH",
+     "ASN database (GeoLite2-ASN, DB-IP or IPinfo .mmdb; default: found in /usr/share/GeoIP or "
+     "/var/lib/GeoIP)",
+     set_asn_db},
+    {"geo-db", 0, required_argument, "PATH", "country database (.mmdb) for the CC column",
+     set_geo_db},
+    {"dns-server", 0, required_argument, "ADDR[:PORT]",
+     "send every DNS query to this server (default: the system's)", set_dns_server},
     {"report-on-exit", 0, no_argument, NULL, "print the text report when the TUI closes",
      set_report_on_exit},
     {"order", 'o', required_argument, "LETTERS",

@@ -26,6 +26,10 @@ struct options {
     enum output_format output;
     uint32_t cycles;
     bool no_dns;
+    bool aslookup;          /* -z: AS numbers over DNS (Team Cymru) when no database knows */
+    const char *asn_db;     /* --asn-db */
+    const char *geo_db;     /* --geo-db */
+    const char *dns_server; /* --dns-server ADDR[:PORT] */
     bool report_on_exit;
     bool no_color;
     char order[COLUMNS_MAX]; /* column letters (-o), mtr's default unless given */

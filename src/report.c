@@ -86,12 +86,58 @@ static const char *addr_of(const struct hop_responder *r, char *buf, size_t len)
     return r ? probe_addr_str(&r->addr, buf, len) : "???";
 }
 
+/* What the resolver knows of a (zeroed when nothing). */
+static struct name_info names_of(const struct run_info *run, const struct probe_addr *a)
+{
+    struct name_info ni;
+    if (!a || !resolver_get(run->names, a, &ni))
+        memset(&ni, 0, sizeof(ni));
+    return ni;
+}
+
+/* The text report's host: the name when there is one (and names are on), else the address. */
+static const char *host_of(const struct run_info *run, const struct hop_responder *r, char *buf,
+                           size_t len)
+{
+    struct name_info ni = names_of(run, r ? &r->addr : NULL);
+    if (r && run->show_names && ni.host[0]) {
+        snprintf(buf, len, "%s", ni.host);
+        return buf;
+    }
+    return addr_of(r, buf, len);
+}
+
+static void json_names(FILE *out, const struct run_info *run, const struct probe_addr *a)
+{
+    struct name_info ni = names_of(run, a);
+
+    fputs(",\"host\":", out);
+    if (ni.host[0] && run->show_names)
+        report_json_string(out, ni.host);
+    else
+        fputs("null", out);
+    if (ni.asn)
+        fprintf(out, ",\"asn\":%u", ni.asn);
+    else
+        fputs(",\"asn\":null", out);
+    fputs(",\"as_name\":", out);
+    if (ni.as_name[0])
+        report_json_string(out, ni.as_name);
+    else
+        fputs("null", out);
+    fputs(",\"cc\":", out);
+    if (ni.cc[0])
+        report_json_string(out, ni.cc);
+    else
+        fputs("null", out);
+}
+
 /* --modes: each hop's loss and verdict in every mode, side by side. */
 static void text_by_mode(FILE *out, const struct run_info *run)
 {
     static struct diag_all d[PROBE_MODE_COUNT];
     int nhops = 0;
-    char addr[64];
+    char addr[256];
 
     if (run->nby_mode < 2)
         return;
@@ -128,7 +174,7 @@ static void text_by_mode(FILE *out, const struct run_info *run)
 static void json_by_mode(FILE *out, const struct run_info *run)
 {
     static struct diag_all d;
-    char addr[64];
+    char addr[256];
 
     fputs(",\"modes\":[", out);
     for (int m = 0; m < run->nby_mode; m++) {
@@ -158,7 +204,7 @@ static void json_by_mode(FILE *out, const struct run_info *run)
 void report_text(FILE *out, const struct run_info *run, const struct hops_snapshot *snap)
 {
     const char *order = run->order ? run->order : columns_default;
-    char when[64], addr[64], cell[32];
+    char when[64], addr[256], cell[32];
     static struct diag_all a;
 
     diagnose_all(snap, &a);
@@ -180,7 +226,7 @@ void report_text(FILE *out, const struct run_info *run, const struct hops_snapsh
         const struct hop_stats *s = &snap->hops[t - 1];
         const struct hop_responder *main = hop_main_responder(s);
 
-        fprintf(out, "%3d.|-- %-32.32s", t, addr_of(main, addr, sizeof(addr)));
+        fprintf(out, "%3d.|-- %-32.32s", t, host_of(run, main, addr, sizeof(addr)));
         for (const char *p = order; *p; p++) {
             const struct column *c = columns_find(*p);
             if (!c) {
@@ -195,8 +241,7 @@ void report_text(FILE *out, const struct run_info *run, const struct hops_snapsh
             if (&s->responders[i] == main)
                 continue;
             fprintf(out, "    |  `-- %-32.32s %" PRIu64 " replies\n",
-                    probe_addr_str(&s->responders[i].addr, addr, sizeof(addr)),
-                    s->responders[i].received);
+                    host_of(run, &s->responders[i], addr, sizeof(addr)), s->responders[i].received);
         }
     }
     text_diagnosis(out, &a);
@@ -237,20 +282,22 @@ static void json_window(FILE *out, const char *key, const struct hop_stats *s, u
         fprintf(out, "\"%s\":null", key);
 }
 
-static void json_hop(FILE *out, const struct hop_stats *s, const struct diag_all *a)
+static void json_hop(FILE *out, const struct run_info *run, const struct hop_stats *s,
+                     const struct diag_all *a)
 {
     const struct hop_diag *d = &a->d.hop[s->ttl - a->cx.first_ttl];
     const struct hop_responder *main = hop_main_responder(s);
     const struct rtt_stats *r = &s->rtt;
-    char addr[64];
+    char addr[256];
 
     fprintf(out, "{\"ttl\":%d,\"addr\":", s->ttl);
     if (main)
         report_json_string(out, probe_addr_str(&main->addr, addr, sizeof(addr)));
     else
         fputs("null", out);
+    json_names(out, run, main ? &main->addr : NULL);
     fprintf(out,
-            ",\"host\":null,\"asn\":null,\"sent\":%" PRIu64 ",\"received\":%" PRIu64
+            ",\"sent\":%" PRIu64 ",\"received\":%" PRIu64
             ",\"lost\":%" PRIu64 ",\"in_flight\":%" PRIu64 ",\"loss_pct\":%.2f",
             s->sent, s->received, s->lost, s->inflight, hop_loss_pct(s));
     json_ms(out, "last_ms", r->last_us, r->n > 0);
@@ -274,7 +321,8 @@ static void json_hop(FILE *out, const struct hop_stats *s, const struct diag_all
         const struct hop_responder *p = &s->responders[i];
         fprintf(out, "%s{\"addr\":", i ? "," : "");
         report_json_string(out, probe_addr_str(&p->addr, addr, sizeof(addr)));
-        fprintf(out, ",\"host\":null,\"asn\":null,\"received\":%" PRIu64, p->received);
+        json_names(out, run, &p->addr);
+        fprintf(out, ",\"received\":%" PRIu64, p->received);
         json_ms(out, "avg_ms", p->rtt.mean_us, p->rtt.n > 0);
         if (p->reply_ttl >= 0)
             fprintf(out, ",\"reply_ttl\":%d", p->reply_ttl);
@@ -311,13 +359,16 @@ void report_json(FILE *out, const struct run_info *run, const struct hops_snapsh
         fputs("null", out);
     fprintf(out,
             ",\"packets\":{\"malformed\":%" PRIu64 ",\"foreign\":%" PRIu64 ",\"unmatched\":%" PRIu64
-            ",\"send_errors\":%" PRIu64 ",\"send_retries\":%" PRIu64 "},\"hops\":[",
+            ",\"send_errors\":%" PRIu64 ",\"send_retries\":%" PRIu64
+            "},\"dns\":{\"queries\":%" PRIu64 ",\"answers\":%" PRIu64 ",\"failures\":%" PRIu64
+            ",\"from_databases\":%" PRIu64 "},\"hops\":[",
             run->counters.malformed, run->counters.foreign, run->unmatched,
-            run->counters.send_errors, run->counters.send_retries);
+            run->counters.send_errors, run->counters.send_retries, run->dns.queries,
+            run->dns.answers, run->dns.failures, run->dns.cached);
     for (int t = snap->first_ttl; t <= snap->nhops; t++) {
         if (t > snap->first_ttl)
             fputc(',', out);
-        json_hop(out, &snap->hops[t - 1], &a);
+        json_hop(out, run, &snap->hops[t - 1], &a);
     }
     fputs("],\"onset\":", out);
     if (a.d.onset >= 0)
@@ -335,6 +386,22 @@ void report_json(FILE *out, const struct run_info *run, const struct hops_snapsh
     fputs("]}\n", out);
 }
 
+/* RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */
+static void csv_field(FILE *out, const char *v)
+{
+    if (!strpbrk(v, ",\"\r\n")) {
+        fputs(v, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *v; v++) {
+        if (*v == '"')
+            fputc('"', out);
+        fputc(*v, out);
+    }
+    fputc('"', out);
+}
+
 static void csv_ms(FILE *out, double us, bool valid)
 {
     if (valid)
@@ -345,27 +412,37 @@ static void csv_ms(FILE *out, double us, bool valid)
 
 void report_csv(FILE *out, const struct run_info *run, const struct hops_snapshot *snap)
 {
-    char t0[64], addr[64];
+    char t0[64], addr[256];
 
     iso_time(&run->started, t0, sizeof(t0));
+    static struct diag_all a;
+
+    diagnose_all(snap, &a);
     fputs("version,started_at,mode,target,target_addr,hop,addr,host,asn,loss_pct,sent,received,"
-          "last_ms,avg_ms,best_ms,worst_ms,stddev_ms,jitter_ms\n",
+          "last_ms,avg_ms,best_ms,worst_ms,stddev_ms,jitter_ms,verdict\n",
           out);
     for (int t = snap->first_ttl; t <= snap->nhops; t++) {
         const struct hop_stats *s = &snap->hops[t - 1];
         const struct hop_responder *main = hop_main_responder(s);
         const struct rtt_stats *r = &s->rtt;
-        /* The target name is the user's own argument; quote it in case it holds a comma. */
-        fprintf(out, "%s,%s,%s,\"%s\",%s,%d,%s,,,%.2f,%" PRIu64 ",%" PRIu64, HOPWATCH_VERSION, t0,
-                run->mode_name, run->target_name, run->target_addr, t,
-                main ? probe_addr_str(&main->addr, addr, sizeof(addr)) : "", hop_loss_pct(s),
-                s->sent, s->received);
+        struct name_info ni = names_of(run, main ? &main->addr : NULL);
+
+        fprintf(out, "%s,%s,%s,", HOPWATCH_VERSION, t0, run->mode_name);
+        csv_field(out, run->target_name);
+        fprintf(out, ",%s,%d,%s,", run->target_addr, t,
+                main ? probe_addr_str(&main->addr, addr, sizeof(addr)) : "");
+        csv_field(out, run->show_names ? ni.host : "");
+        if (ni.asn)
+            fprintf(out, ",%u", ni.asn);
+        else
+            fputc(',', out);
+        fprintf(out, ",%.2f,%" PRIu64 ",%" PRIu64, hop_loss_pct(s), s->sent, s->received);
         csv_ms(out, r->last_us, r->n > 0);
         csv_ms(out, r->mean_us, r->n > 0);
         csv_ms(out, r->best_us, r->n > 0);
         csv_ms(out, r->worst_us, r->n > 0);
         csv_ms(out, rtt_stddev_us(r), r->n > 1);
         csv_ms(out, s->jitter_us, s->njitter > 0);
-        fputc('\n', out);
+        fprintf(out, ",%s\n", verdict_name(a.d.hop[t - snap->first_ttl].verdict));
     }
 }

@@ -6,6 +6,7 @@
 #define HOPWATCH_REPORT_H
 
 #include "events.h"
+#include "names.h"
 #include "hops.h"
 
 #include <stdio.h>
@@ -27,6 +28,9 @@ struct run_info {
     int nevents;
     const struct hops_snapshot *by_mode; /* --modes: every mode of the rotation */
     int nby_mode;
+    struct resolver *names; /* NULL: no names or AS numbers */
+    bool show_names;        /* host names in the text report (not with -n) */
+    struct names_stats dns; /* DNS queries sent and how they ended */
 };
 
 void report_text(FILE *out, const struct run_info *run, const struct hops_snapshot *snap);

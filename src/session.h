@@ -5,7 +5,9 @@
 #ifndef HOPWATCH_SESSION_H
 #define HOPWATCH_SESSION_H
 
+#include "asndb.h"
 #include "hops.h"
+#include "names.h"
 #include "options.h"
 #include "prober.h"
 #include "report.h"
@@ -16,6 +18,8 @@ struct session {
     struct prober prober;
     struct run_info run;
     struct event_log *events;
+    struct asndb *db;
+    struct resolver *names; /* NULL when no lookups at all */
 };
 
 /* Writes the chosen output (text / JSON / CSV) of the current mode to out. */
