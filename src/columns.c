@@ -146,6 +146,26 @@ static void col_loss10m(const struct hop_stats *h, const struct col_ctx *cx, cha
     window(h, cx, 600, b, n);
 }
 
+static void col_asn(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+{
+    const struct hop_responder *r = hop_main_responder(h);
+    struct name_info ni;
+    if (r && cx && resolver_get(cx->names, &r->addr, &ni) && ni.asn)
+        snprintf(b, n, "AS%u", ni.asn);
+    else
+        snprintf(b, n, "-");
+}
+
+static void col_cc(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+{
+    const struct hop_responder *r = hop_main_responder(h);
+    struct name_info ni;
+    if (r && cx && resolver_get(cx->names, &r->addr, &ni) && ni.cc[0])
+        snprintf(b, n, "%s", ni.cc);
+    else
+        snprintf(b, n, "-");
+}
+
 static const struct column table[] = {
     {'L', "Loss%", 7, "loss: lost / (answered + timed out)", col_loss},
     {'D', "Drop", 6, "probes lost", col_drop},
@@ -163,6 +183,8 @@ static const struct column table[] = {
     {'T', "RTTL", 5, "TTL of the replies as received (return path length)", col_rttl},
     {'E', "Verdict", 12, "what the loss means: ok, reply-only, forwarding, destination, unknown",
      col_verdict},
+    {'Z', "ASN", 10, "AS number (--asn-db, or -z over DNS)", col_asn},
+    {'C', "CC", 4, "country code (--geo-db, or -z over DNS)", col_cc},
     {'K', "L10s", 7, "loss of the probes sent in the last 10 seconds", col_loss10s},
     {'Y', "L1m", 7, "loss of the probes sent in the last minute", col_loss1m},
     {'U', "L10m", 7, "loss of the probes sent in the last 10 minutes", col_loss10m},

@@ -8,6 +8,7 @@
 
 #include "diagnose.h"
 #include "hops.h"
+#include "names.h"
 
 #include <stddef.h>
 
@@ -18,6 +19,7 @@ struct col_ctx {
     const struct path_diag *diag; /* verdicts of hops first_ttl.. (NULL: none) */
     int first_ttl;
     uint64_t now_us; /* CLOCK_MONOTONIC, for windowed loss */
+    struct resolver *names; /* AS numbers and countries (NULL: none) */
 };
 
 struct column {

@@ -35,10 +35,12 @@ struct diag_all {
     struct col_ctx cx;
 };
 
-static void diagnose_all(const struct hops_snapshot *snap, struct diag_all *a)
+static void diagnose_all(const struct hops_snapshot *snap, struct diag_all *a,
+                         struct resolver *names)
 {
     diagnose_snapshot(snap, a->in, &a->d);
-    a->cx = (struct col_ctx){.diag = &a->d, .first_ttl = snap->first_ttl, .now_us = probe_now_us()};
+    a->cx = (struct col_ctx){
+        .diag = &a->d, .first_ttl = snap->first_ttl, .now_us = probe_now_us(), .names = names};
 }
 
 static void text_events(FILE *out, const struct run_info *run)
@@ -146,7 +148,7 @@ static void text_by_mode(FILE *out, const struct run_info *run)
             "ICMP):\n     %-32s",
             "");
     for (int m = 0; m < run->nby_mode; m++) {
-        diagnose_all(&run->by_mode[m], &d[m]);
+        diagnose_all(&run->by_mode[m], &d[m], run->names);
         if (run->by_mode[m].nhops > nhops)
             nhops = run->by_mode[m].nhops;
         fprintf(out, " %18s", probe_mode_name((enum probe_mode)run->by_mode[m].mode));
@@ -179,7 +181,7 @@ static void json_by_mode(FILE *out, const struct run_info *run)
     fputs(",\"modes\":[", out);
     for (int m = 0; m < run->nby_mode; m++) {
         const struct hops_snapshot *sn = &run->by_mode[m];
-        diagnose_all(sn, &d);
+        diagnose_all(sn, &d, run->names);
         fprintf(out, "%s{\"mode\":\"%s\",\"rounds\":%u,\"hops\":[", m ? "," : "",
                 probe_mode_name((enum probe_mode)sn->mode), sn->rounds);
         for (int t = sn->first_ttl; t <= sn->nhops; t++) {
@@ -207,7 +209,7 @@ void report_text(FILE *out, const struct run_info *run, const struct hops_snapsh
     char when[64], addr[256], cell[32];
     static struct diag_all a;
 
-    diagnose_all(snap, &a);
+    diagnose_all(snap, &a, run->names);
     iso_time(&run->started, when, sizeof(when));
     fprintf(out, "Start: %s\n", when);
     fprintf(out, "Target: %s (%s)  Mode: %s%s%s%s\n", run->target_name, run->target_addr,
@@ -338,7 +340,7 @@ void report_json(FILE *out, const struct run_info *run, const struct hops_snapsh
     char t0[64], t1[64];
     static struct diag_all a;
 
-    diagnose_all(snap, &a);
+    diagnose_all(snap, &a, run->names);
     iso_time(&run->started, t0, sizeof(t0));
     iso_time(&run->ended, t1, sizeof(t1));
     fprintf(out, "{\"schema\":1,\"version\":\"%s\",\"target\":{\"name\":", HOPWATCH_VERSION);
@@ -417,7 +419,7 @@ void report_csv(FILE *out, const struct run_info *run, const struct hops_snapsho
     iso_time(&run->started, t0, sizeof(t0));
     static struct diag_all a;
 
-    diagnose_all(snap, &a);
+    diagnose_all(snap, &a, run->names);
     fputs("version,started_at,mode,target,target_addr,hop,addr,host,asn,loss_pct,sent,received,"
           "last_ms,avg_ms,best_ms,worst_ms,stddev_ms,jitter_ms,verdict\n",
           out);

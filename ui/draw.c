@@ -87,14 +87,23 @@ static int verdict_pair(const struct ui *u, const struct hop_stats *h)
     }
 }
 
-/* The text shown for a responder: its address (names arrive with the resolver). */
-static const char *responder_text(const struct hop_responder *r, char *buf, size_t len)
+/* The text shown for a responder: "AS64500 name" with z and n on, else the address. Names
+ * were escaped when they were stored. */
+static const char *responder_text(const struct ui *u, const struct hop_responder *r, char *buf,
+                                  size_t len)
 {
-    char raw[64];
+    struct name_info ni;
+    char addr[64];
+    bool known;
+
     if (!r)
         return "???";
-    probe_addr_str(&r->addr, raw, sizeof(raw));
-    text_escape(raw, strlen(raw), buf, len);
+    probe_addr_str(&r->addr, addr, sizeof(addr));
+    known = resolver_get(u->s->names, &r->addr, &ni);
+    if (known && u->asn && ni.asn)
+        snprintf(buf, len, "AS%u %s", ni.asn, u->names && ni.host[0] ? ni.host : addr);
+    else
+        snprintf(buf, len, "%s", u->names && known && ni.host[0] ? ni.host : addr);
     return buf;
 }
 
@@ -268,14 +277,14 @@ static int order_width(const char *order)
 
 static void plan(struct ui *u, int cols, struct layout *l)
 {
-    char buf[128];
+    char buf[300];
     int want = 16;
     size_t n;
 
     for (int t = u->snap.first_ttl; t <= u->snap.nhops; t++) {
         const struct hop_stats *h = &u->snap.hops[t - 1];
         for (int i = 0; i < h->nresponders; i++) {
-            int w = (int)strlen(responder_text(&h->responders[i], buf, sizeof(buf))) + 2;
+            int w = (int)strlen(responder_text(u, &h->responders[i], buf, sizeof(buf))) + 2;
             if (w > want)
                 want = w;
         }
@@ -299,14 +308,14 @@ static void draw_row(struct ui *u, const struct layout *l, const struct hop_stat
                      double scale_us)
 {
     const struct hop_responder *main = hop_main_responder(h);
-    char host[128], cell[32];
+    char host[300], cell[32];
     int x = 5 + l->host_w, pair;
     bool sel = u->selected == h->ttl;
 
     if (sel)
         attron(A_REVERSE);
     mvprintw(y, 0, "%3d. %-*.*s", h->ttl, l->host_w, l->host_w - 1,
-             responder_text(main, host, sizeof(host)));
+             responder_text(u, main, host, sizeof(host)));
     if (sel)
         attroff(A_REVERSE);
     for (const char *p = l->order; *p; p++) {
@@ -332,7 +341,7 @@ static void draw_table(struct ui *u, int top, int bottom, int cols)
     struct layout l;
     double scale = timeline_scale_us(u);
     int y = top + 1, x;
-    char buf[128];
+    char buf[300];
 
     plan(u, cols, &l);
     attron(A_BOLD);
@@ -360,7 +369,7 @@ static void draw_table(struct ui *u, int top, int bottom, int cols)
                 continue;
             color_on(u, PAIR_DIM);
             mvprintw(y++, 0, "     %.*s  (%" PRIu64 " of %" PRIu64 " replies)", l.host_w,
-                     responder_text(r, buf, sizeof(buf)), r->received, h->received);
+                     responder_text(u, r, buf, sizeof(buf)), r->received, h->received);
             color_off(u, PAIR_DIM);
         }
     }
@@ -373,8 +382,9 @@ static void draw_table(struct ui *u, int top, int bottom, int cols)
 static void draw_detail(struct ui *u, int rows, int cols)
 {
     struct hops_snapshot other = {0};
+    struct name_info ni;
     const struct hop_stats *h;
-    char buf[128], cell[6][32];
+    char buf[300], cell[6][32];
     int y = 4;
 
     if (u->selected < u->snap.first_ttl || u->selected > u->snap.nhops) {
@@ -406,9 +416,17 @@ static void draw_detail(struct ui *u, int rows, int cols)
         snprintf(cell[1], sizeof(cell[1]), "%.1f", r->rtt.best_us / 1000.0);
         snprintf(cell[2], sizeof(cell[2]), "%.1f", r->rtt.worst_us / 1000.0);
         mvprintw(y++, 0, "%-40.40s %8" PRIu64 " %6.1f%% %8s %8s %8s %5d%s",
-                 responder_text(r, buf, sizeof(buf)), r->received,
+                 responder_text(u, r, buf, sizeof(buf)), r->received,
                  h->received ? 100.0 * (double)r->received / (double)h->received : 0.0, cell[0],
                  cell[1], cell[2], r->reply_ttl, r->is_dest ? "  target" : "");
+        if (resolver_get(u->s->names, &r->addr, &ni) && (ni.asn || ni.cc[0] || ni.host[0])) {
+            char addr[64];
+            color_on(u, PAIR_DIM);
+            mvprintw(y++, 2, "%.*s  %s  AS%u %s  %s", cols - 10,
+                     ni.host[0] ? ni.host : "(no name)", probe_addr_str(&r->addr, addr, sizeof(addr)),
+                     ni.asn, ni.as_name, ni.cc);
+            color_off(u, PAIR_DIM);
+        }
     }
     if (h->other_responders)
         mvprintw(y++, 0, "... and %" PRIu64 " replies from further responders",
