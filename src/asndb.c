@@ -19,14 +19,20 @@ struct asndb {
     char asn_path[256], geo_path[256];
 };
 
-static const char *const asn_places[] = {
-    "/usr/share/GeoIP/GeoLite2-ASN.mmdb", "/var/lib/GeoIP/GeoLite2-ASN.mmdb",
-    "/usr/share/GeoIP/dbip-asn-lite.mmdb", "/var/lib/GeoIP/dbip-asn-lite.mmdb",
-    "/usr/share/GeoIP/asn.mmdb", "/var/lib/GeoIP/asn.mmdb", NULL};
-static const char *const geo_places[] = {
-    "/usr/share/GeoIP/GeoLite2-Country.mmdb", "/var/lib/GeoIP/GeoLite2-Country.mmdb",
-    "/usr/share/GeoIP/dbip-country-lite.mmdb", "/var/lib/GeoIP/dbip-country-lite.mmdb",
-    "/usr/share/GeoIP/country.mmdb", "/var/lib/GeoIP/country.mmdb", NULL};
+static const char *const asn_places[] = {"/usr/share/GeoIP/GeoLite2-ASN.mmdb",
+                                         "/var/lib/GeoIP/GeoLite2-ASN.mmdb",
+                                         "/usr/share/GeoIP/dbip-asn-lite.mmdb",
+                                         "/var/lib/GeoIP/dbip-asn-lite.mmdb",
+                                         "/usr/share/GeoIP/asn.mmdb",
+                                         "/var/lib/GeoIP/asn.mmdb",
+                                         NULL};
+static const char *const geo_places[] = {"/usr/share/GeoIP/GeoLite2-Country.mmdb",
+                                         "/var/lib/GeoIP/GeoLite2-Country.mmdb",
+                                         "/usr/share/GeoIP/dbip-country-lite.mmdb",
+                                         "/var/lib/GeoIP/dbip-country-lite.mmdb",
+                                         "/usr/share/GeoIP/country.mmdb",
+                                         "/var/lib/GeoIP/country.mmdb",
+                                         NULL};
 
 static bool contains_ci(const char *hay, const char *needle)
 {
@@ -83,8 +89,7 @@ struct asndb *asndb_open(const char *asn_path, const char *geo_path, bool disc, 
         asn_path = discover(asn_places);
     if (!geo_path && disc)
         geo_path = discover(geo_places);
-    if (asn_path && (db->have_asn = open_one(&db->asn, asn_path, "ASN", asn_types, warn,
-                                             warn_len)))
+    if (asn_path && (db->have_asn = open_one(&db->asn, asn_path, "ASN", asn_types, warn, warn_len)))
         snprintf(db->asn_path, sizeof(db->asn_path), "%s", asn_path);
     if (geo_path && !warn[0] &&
         (db->have_geo = open_one(&db->geo, geo_path, "country", geo_types, warn, warn_len)))

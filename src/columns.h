@@ -18,7 +18,7 @@
 struct col_ctx {
     const struct path_diag *diag; /* verdicts of hops first_ttl.. (NULL: none) */
     int first_ttl;
-    uint64_t now_us; /* CLOCK_MONOTONIC, for windowed loss */
+    uint64_t now_us;        /* CLOCK_MONOTONIC, for windowed loss */
     struct resolver *names; /* AS numbers and countries (NULL: none) */
 };
 

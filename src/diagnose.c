@@ -197,6 +197,39 @@ void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, i
     }
 }
 
+/* Which of the recent rounds the destination answered: bit (newest - round) of a window of
+ * HOPS_RING rounds. Then, per hop, its lost rounds and how many of them the destination
+ * answered. */
+static void round_evidence(const struct hops_snapshot *snap, struct path_diag *out)
+{
+    uint64_t answered[HOPS_RING / 64] = {0};
+    uint32_t newest;
+    const struct hop_stats *dest;
+
+    if (!snap->dest_ttl || snap->dest_ttl != snap->nhops || !snap->rounds)
+        return;
+    newest = snap->rounds - 1;
+    dest = &snap->hops[snap->dest_ttl - 1];
+    for (int i = 0; i < dest->nsamples; i++) {
+        const struct hop_sample *smp = &dest->ring[i];
+        uint32_t age = newest - smp->round;
+        if (smp->round <= newest && age < HOPS_RING && smp->rtt_us >= 0)
+            answered[age / 64] |= 1ull << (age % 64);
+    }
+    for (int t = snap->first_ttl; t < snap->nhops && t - snap->first_ttl < out->n; t++) {
+        const struct hop_stats *h = &snap->hops[t - 1];
+        struct hop_diag *hd = &out->hop[t - snap->first_ttl];
+        for (int i = 0; i < h->nsamples; i++) {
+            const struct hop_sample *smp = &h->ring[i];
+            uint32_t age = newest - smp->round;
+            if (smp->rtt_us >= 0 || smp->round > newest || age >= HOPS_RING)
+                continue;
+            hd->rounds_lost++;
+            hd->rounds_lost_dest_ok += (answered[age / 64] >> (age % 64)) & 1;
+        }
+    }
+}
+
 int diagnose_snapshot(const struct hops_snapshot *snap, struct diag_input *in,
                       struct path_diag *out)
 {
@@ -207,5 +240,6 @@ int diagnose_snapshot(const struct hops_snapshot *snap, struct diag_input *in,
         in[n] = (struct diag_input){.ttl = t, .n = h->received + h->lost, .lost = h->lost};
     }
     diagnose_path(in, n, snap->dest_ttl > 0 && snap->dest_ttl == snap->nhops, out);
+    round_evidence(snap, out);
     return n;
 }

@@ -44,6 +44,10 @@ struct hop_diag {
     bool informative;        /* its loss tracks the path's (no excess of its own) */
     int ref;                 /* index of the downstream reference hop, -1 none */
     bool upstream_path_loss; /* reply-only, with real path loss before it too */
+    /* Per-round evidence (recent rounds only, from diagnose_snapshot): rounds in which this
+     * hop's probe was lost, and of those, rounds in which the destination's probe - sent in
+     * the same burst - was answered: evidence against forwarding loss at this hop. */
+    uint32_t rounds_lost, rounds_lost_dest_ok;
 };
 
 struct path_diag {

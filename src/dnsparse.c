@@ -17,8 +17,8 @@ int dns_query_name(const struct probe_addr *a, bool ptr, char *buf, size_t len)
     int n;
 
     if (a->family == AF_INET) {
-        n = snprintf(buf, len, "%u.%u.%u.%u.%s", a->bytes[3], a->bytes[2], a->bytes[1],
-                     a->bytes[0], ptr ? "in-addr.arpa" : "origin.asn.cymru.com");
+        n = snprintf(buf, len, "%u.%u.%u.%u.%s", a->bytes[3], a->bytes[2], a->bytes[1], a->bytes[0],
+                     ptr ? "in-addr.arpa" : "origin.asn.cymru.com");
         return n < 0 || (size_t)n >= len ? -1 : 0;
     }
     if (a->family != AF_INET6)
@@ -163,17 +163,17 @@ bool dns_addr_is_special(const struct probe_addr *a)
     const uint8_t *b = a->bytes;
 
     if (a->family == AF_INET)
-        return in4(b, 0, 0, 8) || in4(b, 10, 0, 8) || in4(b, 127, 0, 8) ||
-               in4(b, 169, 254, 16) || in4(b, 172, 16, 12) || in4(b, 192, 168, 16) ||
-               in4(b, 100, 64, 10) || (b[0] == 192 && b[1] == 0 && b[2] == 2) ||
+        return in4(b, 0, 0, 8) || in4(b, 10, 0, 8) || in4(b, 127, 0, 8) || in4(b, 169, 254, 16) ||
+               in4(b, 172, 16, 12) || in4(b, 192, 168, 16) || in4(b, 100, 64, 10) ||
+               (b[0] == 192 && b[1] == 0 && b[2] == 2) ||
                (b[0] == 198 && b[1] == 51 && b[2] == 100) ||
                (b[0] == 203 && b[1] == 0 && b[2] == 113) || b[0] >= 224;
     if (a->family == AF_INET6) {
         static const uint8_t zero[15];
-        return (memcmp(b, zero, 15) == 0 && b[15] <= 1) || /* :: and ::1 */
-               (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || /* fe80::/10 */
-               (b[0] & 0xfe) == 0xfc ||                   /* fc00::/7 */
-               b[0] == 0xff ||                            /* multicast */
+        return (memcmp(b, zero, 15) == 0 && b[15] <= 1) ||                     /* :: and ::1 */
+               (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||                      /* fe80::/10 */
+               (b[0] & 0xfe) == 0xfc ||                                        /* fc00::/7 */
+               b[0] == 0xff ||                                                 /* multicast */
                (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8); /* 2001:db8::/32 */
     }
     return true;

@@ -26,7 +26,9 @@ struct event_log *events_new(const char *path, char *err, size_t err_len)
         return snprintf(err, err_len, "out of memory"), NULL;
     pthread_mutex_init(&log->lock, NULL);
     log->next_id = 1;
-    if (path && !(log->file = fopen(path, "a"))) {
+    if (path && strcmp(path, "-") == 0)
+        log->file = stdout; /* a JSON-lines stream for pipelines */
+    else if (path && !(log->file = fopen(path, "a"))) {
         snprintf(err, err_len, "cannot open --log-events file '%s': %s", path, strerror(errno));
         events_free(log);
         return NULL;
@@ -38,7 +40,7 @@ void events_free(struct event_log *log)
 {
     if (!log)
         return;
-    if (log->file)
+    if (log->file && log->file != stdout)
         fclose(log->file);
     pthread_mutex_destroy(&log->lock);
     free(log);

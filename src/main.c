@@ -205,8 +205,10 @@ static void install_signals(void)
 /* Names and AS numbers: local databases, then DNS on the resolver thread. */
 static int start_names(struct session *s)
 {
-    struct names_config cfg = {.ptr = !s->opt.no_dns, .asn_dns = s->opt.aslookup,
-                               .dns_server = s->opt.dns_server, .timeout_ms = 1000};
+    struct names_config cfg = {.ptr = !s->opt.no_dns,
+                               .asn_dns = s->opt.aslookup,
+                               .dns_server = s->opt.dns_server,
+                               .timeout_ms = 1000};
     char warn[512], err[256];
 
     s->db = asndb_open(s->opt.asn_db, s->opt.geo_db, true, warn, sizeof(warn));
@@ -277,6 +279,11 @@ int main(int argc, char **argv)
         if (r < 0)
             fprintf(stderr, "hopwatch: %s\n", err);
         return r < 0 ? 1 : 0;
+    }
+    if (s.opt.events_path && strcmp(s.opt.events_path, "-") == 0 && s.opt.output == OUTPUT_TUI) {
+        fprintf(stderr, "hopwatch: --log-events - (standard output) needs -r, -j or -C; the live "
+                        "view owns the terminal\n");
+        return 1;
     }
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
         s.opt.no_color = true;

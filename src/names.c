@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #define SCAN_US 100000
-#define FAIL_RETRY_US (30 * 1000000ull)     /* a failed lookup is asked again after 30 s */
-#define NEGATIVE_US (300 * 1000000ull)      /* "no such name" is kept 5 minutes */
+#define FAIL_RETRY_US (30 * 1000000ull) /* a failed lookup is asked again after 30 s */
+#define NEGATIVE_US (300 * 1000000ull)  /* "no such name" is kept 5 minutes */
 #define MIN_TTL_US (60 * 1000000ull)
 #define MAX_TTL_US (86400 * 1000000ull)
 #define MAX_ENTRIES 4096
@@ -75,8 +75,7 @@ static uint64_t ttl_deadline(const unsigned char *abuf, int alen, uint64_t now)
     return now + (us < MIN_TTL_US ? MIN_TTL_US : us > MAX_TTL_US ? MAX_TTL_US : us);
 }
 
-static void ask(struct resolver *r, const struct probe_addr *a, enum query_kind kind,
-                uint32_t asn);
+static void ask(struct resolver *r, const struct probe_addr *a, enum query_kind kind, uint32_t asn);
 
 /* The first TXT record, its chunks joined. */
 static size_t first_txt(const unsigned char *abuf, int alen, char *out, size_t cap)
@@ -151,8 +150,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
     free(q);
 }
 
-static void ask(struct resolver *r, const struct probe_addr *a, enum query_kind kind,
-                uint32_t asn)
+static void ask(struct resolver *r, const struct probe_addr *a, enum query_kind kind, uint32_t asn)
 {
     struct query *q = malloc(sizeof(*q));
     char name[128];
@@ -255,9 +253,9 @@ static void *resolver_main(void *arg)
         if (poll(fds, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
             break;
         for (int i = 0; i < n; i++)
-            ares_process_fd(r->ch, fds[i].revents & (POLLIN | POLLERR | POLLHUP) ? fds[i].fd
-                                                                                  : ARES_SOCKET_BAD,
-                            fds[i].revents & POLLOUT ? fds[i].fd : ARES_SOCKET_BAD);
+            ares_process_fd(
+                r->ch, fds[i].revents & (POLLIN | POLLERR | POLLHUP) ? fds[i].fd : ARES_SOCKET_BAD,
+                fds[i].revents & POLLOUT ? fds[i].fd : ARES_SOCKET_BAD);
         ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD); /* timeouts */
     }
     return NULL;
@@ -285,7 +283,8 @@ struct resolver *resolver_start(const struct names_config *cfg, struct hops *hop
         free(r);
         return NULL;
     }
-    if (cfg->dns_server && (st = ares_set_servers_ports_csv(r->ch, cfg->dns_server)) != ARES_SUCCESS) {
+    if (cfg->dns_server &&
+        (st = ares_set_servers_ports_csv(r->ch, cfg->dns_server)) != ARES_SUCCESS) {
         snprintf(err, err_len, "--dns-server '%s': %s (use ADDR, ADDR:PORT or [ADDR6]:PORT)",
                  cfg->dns_server, ares_strerror(st));
         ares_destroy(r->ch);

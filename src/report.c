@@ -288,6 +288,7 @@ static void json_hop(FILE *out, const struct run_info *run, const struct hop_sta
                      const struct diag_all *a)
 {
     const struct hop_diag *d = &a->d.hop[s->ttl - a->cx.first_ttl];
+    char evidence[400];
     const struct hop_responder *main = hop_main_responder(s);
     const struct rtt_stats *r = &s->rtt;
     char addr[256];
@@ -299,8 +300,8 @@ static void json_hop(FILE *out, const struct run_info *run, const struct hop_sta
         fputs("null", out);
     json_names(out, run, main ? &main->addr : NULL);
     fprintf(out,
-            ",\"sent\":%" PRIu64 ",\"received\":%" PRIu64
-            ",\"lost\":%" PRIu64 ",\"in_flight\":%" PRIu64 ",\"loss_pct\":%.2f",
+            ",\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"lost\":%" PRIu64
+            ",\"in_flight\":%" PRIu64 ",\"loss_pct\":%.2f",
             s->sent, s->received, s->lost, s->inflight, hop_loss_pct(s));
     json_ms(out, "last_ms", r->last_us, r->n > 0);
     json_ms(out, "avg_ms", r->mean_us, r->n > 0);
@@ -310,8 +311,13 @@ static void json_hop(FILE *out, const struct run_info *run, const struct hop_sta
     json_ms(out, "jitter_ms", s->jitter_us, s->njitter > 0);
     json_ms(out, "jitter_mean_ms", s->javg_us, s->njitter > 0);
     json_ms(out, "jitter_max_ms", s->jmax_us, s->njitter > 0);
-    fprintf(out, ",\"verdict\":\"%s\",\"loss_ci\":[%.2f,%.2f],\"loss_windows\":{",
-            verdict_name(d->verdict), 100.0 * d->ci_lo, 100.0 * d->ci_hi);
+    fprintf(out,
+            ",\"verdict\":\"%s\",\"loss_ci\":[%.2f,%.2f],\"evidence\":", verdict_name(d->verdict),
+            100.0 * d->ci_lo, 100.0 * d->ci_hi);
+    diagnose_evidence(a->in, &a->d, s->ttl - a->cx.first_ttl, evidence, sizeof(evidence));
+    report_json_string(out, evidence);
+    fprintf(out, ",\"rounds_lost\":%u,\"rounds_lost_dest_answered\":%u,\"loss_windows\":{",
+            d->rounds_lost, d->rounds_lost_dest_ok);
     json_window(out, "10s", s, a->cx.now_us, 10);
     fputc(',', out);
     json_window(out, "60s", s, a->cx.now_us, 60);

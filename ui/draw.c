@@ -422,9 +422,8 @@ static void draw_detail(struct ui *u, int rows, int cols)
         if (resolver_get(u->s->names, &r->addr, &ni) && (ni.asn || ni.cc[0] || ni.host[0])) {
             char addr[64];
             color_on(u, PAIR_DIM);
-            mvprintw(y++, 2, "%.*s  %s  AS%u %s  %s", cols - 10,
-                     ni.host[0] ? ni.host : "(no name)", probe_addr_str(&r->addr, addr, sizeof(addr)),
-                     ni.asn, ni.as_name, ni.cc);
+            mvprintw(y++, 2, "%.*s  %s  AS%u %s  %s", cols - 10, ni.host[0] ? ni.host : "(no name)",
+                     probe_addr_str(&r->addr, addr, sizeof(addr)), ni.asn, ni.as_name, ni.cc);
             color_off(u, PAIR_DIM);
         }
     }

@@ -5,6 +5,7 @@
      traceroute -n -q1 and mtr -r -c 1 -n, in the same run (median and range of 7 runs each).
   2. RTT error against an injected delay: a 20.0 ms NFQUEUE hold on the link into router 3;
      hopwatch's avg RTT of each later hop minus hop 1's, against 20.0 ms, per mode.
+  3. Names: DNS queries and wall time of -r -c 10 with names (and -z) versus -n.
 
 Usage (root): bench.py HOPWATCH_BINARY [NFQDELAY_BINARY]"""
 import json
@@ -83,12 +84,56 @@ def rtt_error(binary, nfqdelay):
         lab.down()
 
 
+def names_cost(binary):
+    """DNS queries and wall time of -r -c 10 with names (and -z) against a dnsmasq in the lab,
+    versus -n."""
+    import tempfile
+    lab = Lab("hwbdns", routers=5)
+    tmp = tempfile.mkdtemp(prefix="hopwatch-bench-")
+    conf = os.path.join(tmp, "dnsmasq.conf")
+    lines = ["port=5353", "listen-address=127.0.0.1", "bind-interfaces", "no-resolv", "no-hosts"]
+    for k in range(1, 7):
+        lines.append(f"ptr-record=2.{k - 1}.18.198.in-addr.arpa,hop{k}.lab.example")
+        lines.append(f'txt-record=2.{k - 1}.18.198.origin.asn.cymru.com,'
+                     f'"{64500 + k} | 198.18.{k - 1}.0/24 | ZZ | lab | 2026-01-01"')
+        lines.append(f'txt-record=AS{64500 + k}.asn.cymru.com,'
+                     f'"{64500 + k} | ZZ | lab | 2026-01-01 | LAB-{k}, ZZ"')
+    with open(conf, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    dns = None
+    try:
+        lab.up()
+        dns = subprocess.Popen(["ip", "netns", "exec", lab.client, "dnsmasq",
+                                "--keep-in-foreground", f"--conf-file={conf}", "--pid-file="],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        print("-r -c 10 -i 0.1 on 5 routers + destination, dnsmasq in the lab (median of 5):")
+        for label, extra in (("names + -z", ["-z", "--dns-server", "127.0.0.1:5353"]),
+                             ("names", ["--dns-server", "127.0.0.1:5353"]),
+                             ("-n", ["-n"])):
+            times, queries = [], None
+            for _ in range(5):
+                t0 = time.monotonic()
+                r = lab.run([binary, "-j", "-c", "10", "-i", "0.1"] + extra + [lab.target()])
+                times.append(time.monotonic() - t0)
+                queries = json.loads(r.stdout)["dns"]["queries"]
+            print(f"  {label:12s} {1000 * statistics.median(times):7.1f} ms, "
+                  f"{queries} DNS queries")
+    finally:
+        if dns:
+            dns.terminate()
+            dns.wait()
+        lab.down()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     nfq = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(binary), "tests",
                                                              "nfqdelay")
     wall_times(binary)
     rtt_error(binary, os.path.abspath(nfq))
+    names_cost(binary)
 
 
 if __name__ == "__main__":

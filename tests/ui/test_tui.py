@@ -4,8 +4,13 @@ mode in the header and the figures follow (statistics per mode); p freezes the c
 space resumes; r zeroes them; the loss timeline shows an injected outage at the right hops;
 resizing to 40x10 and smaller and back does not crash; q and ^C leave a clean shell."""
 import os
+import re
+import signal
+import subprocess
 import sys
 import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "netns"))
 from common import BIN, Lab, Runner, check, require_root  # noqa: E402
@@ -106,6 +111,53 @@ def clean_exit(t, lab, key, status):
     check("Loss%" not in t.screen(), "the table is still on the screen")
 
 
+def sigterm_and_report(t, lab):
+    t.type("clear")
+    start(t, lab, "--report-on-exit")
+    time.sleep(1.0)
+    t.keys("q")
+    s = t.wait_for(lambda s: "EXITED=" in s, 5, "hopwatch to exit")
+    check("EXITED=0" in s and "HOST:" in s and lab.hop_addr(1) in s and "Onset:" in s,
+          f"--report-on-exit printed no report:\n{s}")
+    t.type("clear")
+    start(t, lab)
+    pid = subprocess.run(["pgrep", "-n", "-f", f"{BIN} -n -i 0.2"], stdout=subprocess.PIPE,
+                         text=True).stdout.split()
+    check(pid, "no hopwatch process")
+    os.kill(int(pid[0]), signal.SIGTERM)
+    s = t.wait_for(lambda s: "EXITED=" in s, 5, "hopwatch to exit on SIGTERM")
+    check("EXITED=143" in s, f"exit status after SIGTERM:\n{s}")
+    t.type("stty -g > /tmp/hopwatch-tty-after; cmp /tmp/hopwatch-tty-before "
+           "/tmp/hopwatch-tty-after && echo TTY-RESTORED")
+    t.wait_for(lambda s: "TTY-RESTORED" in s, 3, "terminal settings restored after SIGTERM")
+
+
+def no_color(t, lab):
+    t.type("clear")
+    t.type(f"NO_COLOR=1 ip netns exec {lab.client} {BIN} -n -i 0.2 {lab.target()}")
+    t.wait_for(lambda s: lab.hop_addr(1) in s, 5, "hops")
+    time.sleep(0.5)
+    colored = t.screen(colors=True)
+    t.keys("q")
+    t.type("clear")
+    check(not re.search(r"\x1b\[[0-9;]*3[0-7](;[0-9;]*)?m|38;5;", colored),
+          f"colors despite NO_COLOR: {colored[:400]!r}")
+
+
+def demo_path(t, lab):
+    nfq = os.environ.get("HOPWATCH_NFQDELAY", "")
+    t.type("clear")
+    t.type(f"{os.path.join(HERE, '..', 'lab', 'run-demo.sh')} {BIN} {nfq}; echo DEMO\"\"DONE")
+    demo = Lab("hwdemo", routers=6)
+    t.wait_for(lambda s: all(a in s for a in demo.hops()), 20, "the demo path's 7 hops")
+    t.wait_for(lambda s: "reply-only" in s, 30, "the rate-limited hop called reply-only")
+    t.keys("q")
+    t.wait_for(lambda s: "DEMODONE" in s, 15, "the demo to end")
+    left = [n for n in subprocess.run(["ip", "netns", "list"], stdout=subprocess.PIPE,
+                                      text=True).stdout.split() if n.startswith("hwdemo-")]
+    check(not left, f"the demo left namespaces behind: {left}")
+
+
 def main():
     require_root()
     run = Runner()
@@ -123,6 +175,10 @@ def main():
         t.type("clear")
         run.case("^C restores the terminal", lambda: (start(t, lab),
                                                       clean_exit(t, lab, "C-c", 130)))
+        run.case("--report-on-exit prints the report; SIGTERM restores the terminal",
+                 sigterm_and_report, t, lab)
+        run.case("NO_COLOR: no colors", no_color, t, lab)
+        run.case("make run's demo path: opens, diagnoses, is torn down on q", demo_path, t, lab)
     finally:
         if t:
             t.kill()

@@ -7,8 +7,7 @@
 
 #define TXT(s) s, sizeof(s) - 1
 
-static struct probe_addr A(const char *s)
-{
+static struct probe_addr A(const char *s) {
     struct probe_addr a;
     probe_addr_parse(s, &a);
     return a;
@@ -44,18 +43,20 @@ int main(void)
           strcmp(q, "2.0.18.198.origin.asn.cymru.com") == 0);
     CHECK(dns_query_name(&a, true, q, sizeof(q)) == 0 && strcmp(q, "2.0.18.198.in-addr.arpa") == 0);
     a = A("2001:db8::1");
-    CHECK(dns_query_name(&a, false, q, sizeof(q)) == 0 &&
-          strcmp(q, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.origin6.asn.cymru."
-                    "com") == 0);
+    CHECK(
+        dns_query_name(&a, false, q, sizeof(q)) == 0 &&
+        strcmp(q,
+               "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.origin6.asn.cymru."
+               "com") == 0);
     CHECK(dns_query_name(&a, true, q, 20) < 0);
 
     {
         /* A response: header, question a.example TXT IN, one answer (compressed name) TTL 300
          * and one TTL 120. */
-        const uint8_t msg[] = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
-                               1, 'a', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0, 16, 0, 1,
-                               0xc0, 12, 0, 16, 0, 1, 0, 0, 1, 44, 0, 2, 1, 'x',
-                               0xc0, 12, 0, 16, 0, 1, 0, 0, 0, 120, 0, 2, 1, 'y'};
+        const uint8_t msg[] = {0x12, 0x34, 0x81, 0x80, 0,   1,   0,   2,   0,   0, 0,  0, 1,   'a',
+                               7,    'e',  'x',  'a',  'm', 'p', 'l', 'e', 0,   0, 16, 0, 1,   0xc0,
+                               12,   0,    16,   0,    1,   0,   0,   1,   44,  0, 2,  1, 'x', 0xc0,
+                               12,   0,    16,   0,    1,   0,   0,   0,   120, 0, 2,  1, 'y'};
         CHECK(dns_min_ttl(msg, sizeof(msg), &ttl) == 0 && ttl == 120);
         CHECK(dns_min_ttl(msg, sizeof(msg) - 1, &ttl) < 0); /* truncated rdata */
         for (size_t i = 0; i < sizeof(msg); i++)
