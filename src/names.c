@@ -232,17 +232,19 @@ static void *resolver_main(void *arg)
     while (!atomic_load(&r->stop)) {
         struct pollfd fds[ARES_GETSOCK_MAXNUM];
         ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-        int mask, n = 0, timeout_ms;
+        unsigned mask;
+        int n = 0, timeout_ms;
         struct timeval tv, max = {0, SCAN_US}, *tvp;
 
         if (probe_now_us() >= next_scan) {
             scan(r);
             next_scan = probe_now_us() + SCAN_US;
         }
-        mask = ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
+        /* Bits by hand: c-ares' ARES_GETSOCK_WRITABLE shifts a signed 1 into the sign bit. */
+        mask = (unsigned)ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
         for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-            short ev = (short)((ARES_GETSOCK_READABLE(mask, i) ? POLLIN : 0) |
-                               (ARES_GETSOCK_WRITABLE(mask, i) ? POLLOUT : 0));
+            short ev = (short)(((mask >> i) & 1u ? POLLIN : 0) |
+                               ((mask >> (i + ARES_GETSOCK_MAXNUM)) & 1u ? POLLOUT : 0));
             if (ev)
                 fds[n++] = (struct pollfd){.fd = socks[i], .events = ev};
         }
