@@ -115,29 +115,13 @@ static int dgram_drain(struct probe_sock *ps, struct probe_reply *out, int max)
     return got;
 }
 
-static int dgram_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
-{
-    if (max < 1)
-        return 0;
-    fds[0].fd = ps->fd;
-    fds[0].events = POLLIN | POLLERR;
-    return 1;
-}
-
-static void dgram_close(struct probe_sock *ps)
-{
-    if (ps->fd >= 0)
-        close(ps->fd);
-    ps->fd = -1;
-}
-
 const struct probe_ops probe_icmp_dgram_ops = {
     .mode = PROBE_ICMP_DGRAM,
     .name = "icmp-dgram",
     .open = dgram_open,
     .send = dgram_send,
     .drain = dgram_drain,
-    .pollfds = dgram_pollfds,
+    .pollfds = sockutil_pollfds_main,
     .forget = NULL,
-    .close = dgram_close,
+    .close = sockutil_close_main,
 };

@@ -40,14 +40,6 @@ static int raw_open(struct probe_sock *ps)
     return 0;
 }
 
-/* A raw socket has no error queue; a failed send clears sk_err itself, so just retry. */
-static int raw_decode_none(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
-                           size_t len, struct probe_reply *r)
-{
-    (void)ps, (void)rx, (void)p, (void)len, (void)r;
-    return -1;
-}
-
 static size_t echo_len(const struct probe_sock *ps)
 {
     size_t ip = is_v6(ps) ? 40 : 20;
@@ -67,7 +59,7 @@ static int raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent
     if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
         return r;
     sockutil_build_echo(buf, len, is_v6(ps), ps->echo_ident, seq);
-    return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, raw_decode_none, sent_us);
+    return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, sockutil_decode_none, sent_us);
 }
 
 /* Decides whether a parsed packet answers one of our probes; fills r. */
@@ -95,12 +87,7 @@ static int raw_match(struct probe_sock *ps, const struct probe_parsed *pp, int t
         pp->echo_seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target))
         return -1;
     r->seq = pp->echo_seq;
-    if ((!v6 && pp->type == 11) || (v6 && pp->type == 3))
-        r->kind = PROBE_REPLY_TTL_EXCEEDED;
-    else if (probe_addr_equal(&pp->from, &ps->cfg.target))
-        r->kind = PROBE_REPLY_DEST;
-    else
-        r->kind = PROBE_REPLY_UNREACH;
+    r->kind = sockutil_error_kind(ps, v6, pp->type, &pp->from);
     return 0;
 }
 
@@ -137,29 +124,13 @@ static int raw_drain(struct probe_sock *ps, struct probe_reply *out, int max)
     return got;
 }
 
-static int raw_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
-{
-    if (max < 1)
-        return 0;
-    fds[0].fd = ps->fd;
-    fds[0].events = POLLIN;
-    return 1;
-}
-
-static void raw_close(struct probe_sock *ps)
-{
-    if (ps->fd >= 0)
-        close(ps->fd);
-    ps->fd = -1;
-}
-
 const struct probe_ops probe_icmp_raw_ops = {
     .mode = PROBE_ICMP_RAW,
     .name = "icmp-raw",
     .open = raw_open,
     .send = raw_send,
     .drain = raw_drain,
-    .pollfds = raw_pollfds,
+    .pollfds = sockutil_pollfds_main,
     .forget = NULL,
-    .close = raw_close,
+    .close = sockutil_close_main,
 };

@@ -12,6 +12,8 @@
 #include "parse.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <unistd.h>
 #include <netinet/icmp6.h>
 #include <string.h>
 #include <time.h>
@@ -200,13 +202,39 @@ int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, st
     r->icmp_code = ee->ee_code;
     r->reply_ttl = (int16_t)rx->ttl;
     r->rx_us = rx->rx_us;
-    if ((!v6 && ee->ee_type == 11) || (v6 && ee->ee_type == 3))
-        r->kind = PROBE_REPLY_TTL_EXCEEDED;
-    else if (probe_addr_equal(&r->from, &ps->cfg.target))
-        r->kind = PROBE_REPLY_DEST;
-    else
-        r->kind = PROBE_REPLY_UNREACH;
+    r->kind = sockutil_error_kind(ps, v6, ee->ee_type, &r->from);
     return 0;
+}
+
+enum probe_kind sockutil_error_kind(const struct probe_sock *ps, bool v6, uint8_t type,
+                                    const struct probe_addr *from)
+{
+    if ((!v6 && type == 11) || (v6 && type == 3)) /* Time Exceeded */
+        return PROBE_REPLY_TTL_EXCEEDED;
+    return probe_addr_equal(from, &ps->cfg.target) ? PROBE_REPLY_DEST : PROBE_REPLY_UNREACH;
+}
+
+int sockutil_decode_none(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
+                         size_t len, struct probe_reply *r)
+{
+    (void)ps, (void)rx, (void)p, (void)len, (void)r;
+    return -1;
+}
+
+int sockutil_pollfds_main(struct probe_sock *ps, struct pollfd *fds, int max)
+{
+    if (max < 1)
+        return 0;
+    fds[0].fd = ps->fd;
+    fds[0].events = POLLIN | POLLERR;
+    return 1;
+}
+
+void sockutil_close_main(struct probe_sock *ps)
+{
+    if (ps->fd >= 0)
+        close(ps->fd);
+    ps->fd = -1;
 }
 
 void sockutil_drain_errqueue(struct probe_sock *ps, int fd, sockutil_decode_err decode)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <linux/errqueue.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 struct probe_rx {
@@ -57,6 +58,20 @@ int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len,
 /* Fills r from an ICMP extended error: responder, type/code, kind. -1 if not an ICMP error. */
 int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx,
                       struct probe_reply *r);
+
+/* What an ICMP error from `from` means: Time Exceeded, the target itself answering (a
+ * destination reply), or a hop saying it cannot reach the target. */
+enum probe_kind sockutil_error_kind(const struct probe_sock *ps, bool v6, uint8_t type,
+                                    const struct probe_addr *from);
+
+/* For sockets without an error queue (raw): a failed send has cleared sk_err itself, so
+ * sockutil_send just retries. Always -1. */
+int sockutil_decode_none(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
+                         size_t len, struct probe_reply *r);
+
+/* The pollfds and close of modes with one socket in ps->fd. */
+int sockutil_pollfds_main(struct probe_sock *ps, struct pollfd *fds, int max);
+void sockutil_close_main(struct probe_sock *ps);
 
 /* Pops pending replies into out; returns how many. */
 int sockutil_take_pending(struct probe_sock *ps, struct probe_reply *out, int max);

@@ -130,13 +130,6 @@ static size_t build_syn(const struct probe_sock *ps, uint16_t seq, uint8_t *seg)
     return 24;
 }
 
-static int raw_decode_none(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
-                           size_t len, struct probe_reply *r)
-{
-    (void)ps, (void)rx, (void)p, (void)len, (void)r;
-    return -1;
-}
-
 int tcp_raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
 {
     uint8_t seg[24];
@@ -147,7 +140,7 @@ int tcp_raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us
 
     if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
         return r;
-    return sockutil_send(ps, ps->fd, seg, len, &dst, dlen, raw_decode_none, sent_us);
+    return sockutil_send(ps, ps->fd, seg, len, &dst, dlen, sockutil_decode_none, sent_us);
 }
 
 /* seq from a 32-bit TCP sequence number of ours, or -1. */
@@ -192,12 +185,7 @@ static int match_icmp(struct probe_sock *ps, const struct probe_parsed *pp, int 
     r->seq = (uint16_t)seq;
     r->reply_ttl = (int16_t)ttl;
     r->rx_us = rx_us;
-    if ((!v6 && pp->type == 11) || (v6 && pp->type == 3))
-        r->kind = PROBE_REPLY_TTL_EXCEEDED;
-    else if (probe_addr_equal(&pp->from, &ps->cfg.target))
-        r->kind = PROBE_REPLY_DEST;
-    else
-        r->kind = PROBE_REPLY_UNREACH;
+    r->kind = sockutil_error_kind(ps, v6, pp->type, &pp->from);
     return 0;
 }
 

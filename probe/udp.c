@@ -108,29 +108,13 @@ static int udp_drain(struct probe_sock *ps, struct probe_reply *out, int max)
     return got;
 }
 
-static int udp_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
-{
-    if (max < 1)
-        return 0;
-    fds[0].fd = ps->fd;
-    fds[0].events = POLLIN | POLLERR;
-    return 1;
-}
-
-static void udp_close(struct probe_sock *ps)
-{
-    if (ps->fd >= 0)
-        close(ps->fd);
-    ps->fd = -1;
-}
-
 const struct probe_ops probe_udp_ops = {
     .mode = PROBE_UDP,
     .name = "udp",
     .open = udp_open,
     .send = udp_send,
     .drain = udp_drain,
-    .pollfds = udp_pollfds,
+    .pollfds = sockutil_pollfds_main,
     .forget = NULL,
-    .close = udp_close,
+    .close = sockutil_close_main,
 };

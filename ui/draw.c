@@ -264,15 +264,32 @@ static void draw_scale(struct ui *u, int y, int cols, double scale_us)
 struct layout {
     int host_w;
     char order[COLUMNS_MAX]; /* the columns that fit */
+    int width[COLUMNS_MAX];  /* each column's width this redraw: a count never overflows */
     int timeline_x, timeline_w;
 };
 
-static int order_width(const char *order)
+static int order_width(const struct layout *l)
 {
     int w = 0;
-    for (const char *p = order; *p; p++)
-        w += *p == ' ' ? 1 : columns_find(*p)->width;
+    for (size_t i = 0; l->order[i]; i++)
+        w += l->width[i];
     return w;
+}
+
+/* A column is as wide as its default or its widest value plus a space. */
+static void measure(const struct ui *u, struct layout *l)
+{
+    char cell[32];
+
+    for (size_t i = 0; l->order[i]; i++) {
+        const struct column *c = l->order[i] == ' ' ? NULL : columns_find(l->order[i]);
+        l->width[i] = c ? c->width : 1;
+        for (int t = u->snap.first_ttl; c && t <= u->snap.nhops; t++) {
+            c->fmt(&u->snap.hops[t - 1], &u->cx, cell, sizeof(cell));
+            if ((int)strlen(cell) + 1 > l->width[i])
+                l->width[i] = (int)strlen(cell) + 1;
+        }
+    }
 }
 
 static void plan(struct ui *u, int cols, struct layout *l)
@@ -292,13 +309,14 @@ static void plan(struct ui *u, int cols, struct layout *l)
     if (want > 42)
         want = 42;
     snprintf(l->order, sizeof(l->order), "%s", u->display == 2 ? "" : ui_order(u));
+    measure(u, l);
     /* Drop columns from the right until host + columns fit. */
-    while ((n = strlen(l->order)) > 0 && 5 + 16 + order_width(l->order) > cols - 1)
+    while ((n = strlen(l->order)) > 0 && 5 + 16 + order_width(l) > cols - 1)
         l->order[n - 1] = '\0';
-    l->host_w = cols - 1 - 5 - order_width(l->order);
+    l->host_w = cols - 1 - 5 - order_width(l);
     if (l->host_w > want)
         l->host_w = want;
-    l->timeline_x = 5 + l->host_w + order_width(l->order) + 1;
+    l->timeline_x = 5 + l->host_w + order_width(l) + 1;
     l->timeline_w = u->display == 0 ? 0 : cols - 1 - l->timeline_x;
     if (l->timeline_w < TIMELINE_MIN)
         l->timeline_w = 0;
@@ -318,19 +336,15 @@ static void draw_row(struct ui *u, const struct layout *l, const struct hop_stat
              responder_text(u, main, host, sizeof(host)));
     if (sel)
         attroff(A_REVERSE);
-    for (const char *p = l->order; *p; p++) {
-        const struct column *c;
-        if (*p == ' ') {
-            x++;
+    for (size_t i = 0; l->order[i]; x += l->width[i], i++) {
+        const struct column *c = l->order[i] == ' ' ? NULL : columns_find(l->order[i]);
+        if (!c)
             continue;
-        }
-        c = columns_find(*p);
         c->fmt(h, &u->cx, cell, sizeof(cell));
         pair = c->key == 'L' ? loss_pair(h) : c->key == 'E' ? verdict_pair(u, h) : 0;
         color_on(u, pair);
-        mvprintw(y, x, "%*s", c->width, cell);
+        mvprintw(y, x, "%*s", l->width[i], cell);
         color_off(u, pair);
-        x += c->width > (int)strlen(cell) ? c->width : (int)strlen(cell) + 1;
     }
     if (l->timeline_w)
         draw_timeline(u, h, y, l->timeline_x, l->timeline_w, scale_us);
@@ -347,11 +361,10 @@ static void draw_table(struct ui *u, int top, int bottom, int cols)
     attron(A_BOLD);
     mvprintw(top, 0, "%3s  %-*s", "#", l.host_w, "Host");
     x = 5 + l.host_w;
-    for (const char *p = l.order; *p; p++) {
-        const struct column *c = *p == ' ' ? NULL : columns_find(*p);
+    for (size_t i = 0; l.order[i]; x += l.width[i], i++) {
+        const struct column *c = l.order[i] == ' ' ? NULL : columns_find(l.order[i]);
         if (c)
-            mvprintw(top, x, "%*s", c->width, c->title);
-        x += c ? c->width : 1;
+            mvprintw(top, x, "%*s", l.width[i], c->title);
     }
     if (l.timeline_w)
         mvprintw(top, l.timeline_x, "%-*.*s", l.timeline_w, l.timeline_w,
