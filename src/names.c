@@ -49,8 +49,7 @@ struct resolver {
     pthread_t thread;
     pthread_mutex_t lock;
     atomic_bool stop;
-    atomic_int inflight;
-    atomic_bool scanned; /* a full scan found nothing new to ask */
+    int wake[2]; /* stop interrupts poll() at once */
     struct entry *entries;
     int n;
     struct names_stats stats;
@@ -145,8 +144,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
     }
     pthread_mutex_unlock(&r->lock);
     if (asn && e)
-        ask(r, &q->addr, Q_ASNAME, asn); /* counted in flight before this one ends */
-    atomic_fetch_sub(&r->inflight, 1);
+        ask(r, &q->addr, Q_ASNAME, asn); /* the entry stays asn_inflight until it answers */
     free(q);
 }
 
@@ -165,7 +163,6 @@ static void ask(struct resolver *r, const struct probe_addr *a, enum query_kind 
         free(q);
         return;
     }
-    atomic_fetch_add(&r->inflight, 1);
     pthread_mutex_lock(&r->lock);
     r->stats.queries++;
     pthread_mutex_unlock(&r->lock);
@@ -212,7 +209,6 @@ static void consider(struct resolver *r, const struct probe_addr *a, uint64_t no
 static void scan(struct resolver *r)
 {
     uint64_t now = probe_now_us();
-    int before = atomic_load(&r->inflight);
 
     for (int m = 0; m < PROBE_MODE_COUNT; m++) {
         if (hops_snapshot(r->hops, m, &r->snap) < 0)
@@ -221,7 +217,6 @@ static void scan(struct resolver *r)
             for (int i = 0; i < r->snap.hops[t - 1].nresponders; i++)
                 consider(r, &r->snap.hops[t - 1].responders[i].addr, now);
     }
-    atomic_store(&r->scanned, atomic_load(&r->inflight) == before);
 }
 
 static void *resolver_main(void *arg)
@@ -230,16 +225,17 @@ static void *resolver_main(void *arg)
     uint64_t next_scan = 0;
 
     while (!atomic_load(&r->stop)) {
-        struct pollfd fds[ARES_GETSOCK_MAXNUM];
+        struct pollfd fds[ARES_GETSOCK_MAXNUM + 1];
         ares_socket_t socks[ARES_GETSOCK_MAXNUM];
         unsigned mask;
-        int n = 0, timeout_ms;
+        int n = 1, timeout_ms;
         struct timeval tv, max = {0, SCAN_US}, *tvp;
 
         if (probe_now_us() >= next_scan) {
             scan(r);
             next_scan = probe_now_us() + SCAN_US;
         }
+        fds[0] = (struct pollfd){.fd = r->wake[0], .events = POLLIN};
         /* Bits by hand: c-ares' ARES_GETSOCK_WRITABLE shifts a signed 1 into the sign bit. */
         mask = (unsigned)ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
         for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
@@ -254,12 +250,26 @@ static void *resolver_main(void *arg)
             timeout_ms = SCAN_US / 1000;
         if (poll(fds, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
             break;
-        for (int i = 0; i < n; i++)
+        for (int i = 1; i < n; i++)
             ares_process_fd(
                 r->ch, fds[i].revents & (POLLIN | POLLERR | POLLHUP) ? fds[i].fd : ARES_SOCKET_BAD,
                 fds[i].revents & POLLOUT ? fds[i].fd : ARES_SOCKET_BAD);
         ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD); /* timeouts */
     }
+    return NULL;
+}
+
+/* Undoes a partial resolver_start. */
+static struct resolver *start_failed(struct resolver *r, bool channel)
+{
+    if (channel)
+        ares_destroy(r->ch);
+    if (r->wake[0] >= 0) {
+        close(r->wake[0]);
+        close(r->wake[1]);
+    }
+    free(r->entries);
+    free(r);
     return NULL;
 }
 
@@ -277,29 +287,26 @@ struct resolver *resolver_start(const struct names_config *cfg, struct hops *hop
     r->cfg = *cfg;
     r->hops = hops;
     pthread_mutex_init(&r->lock, NULL);
+    if (pipe2(r->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+        r->wake[0] = r->wake[1] = -1;
+        snprintf(err, err_len, "pipe: %s", strerror(errno));
+        return start_failed(r, false);
+    }
     if ((st = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS ||
         (st = ares_init_options(&r->ch, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES)) !=
             ARES_SUCCESS) {
         snprintf(err, err_len, "cannot start the resolver: %s", ares_strerror(st));
-        free(r->entries);
-        free(r);
-        return NULL;
+        return start_failed(r, false);
     }
     if (cfg->dns_server &&
         (st = ares_set_servers_ports_csv(r->ch, cfg->dns_server)) != ARES_SUCCESS) {
         snprintf(err, err_len, "--dns-server '%s': %s (use ADDR, ADDR:PORT or [ADDR6]:PORT)",
                  cfg->dns_server, ares_strerror(st));
-        ares_destroy(r->ch);
-        free(r->entries);
-        free(r);
-        return NULL;
+        return start_failed(r, true);
     }
     if (pthread_create(&r->thread, NULL, resolver_main, r) != 0) {
         snprintf(err, err_len, "cannot start the resolver thread");
-        ares_destroy(r->ch);
-        free(r->entries);
-        free(r);
-        return NULL;
+        return start_failed(r, true);
     }
     return r;
 }
@@ -309,7 +316,12 @@ void resolver_stop(struct resolver *r)
     if (!r)
         return;
     atomic_store(&r->stop, true);
+    if (write(r->wake[1], "x", 1) < 0) {
+        /* the thread still sees stop within one poll timeout */
+    }
     pthread_join(r->thread, NULL);
+    close(r->wake[0]);
+    close(r->wake[1]);
     ares_destroy(r->ch); /* runs the callbacks of queries still open (ARES_EDESTRUCTION) */
     ares_library_cleanup();
     hops_snapshot_free(&r->snap);
@@ -334,23 +346,36 @@ bool resolver_get(struct resolver *r, const struct probe_addr *a, struct name_in
     return found;
 }
 
+/* Every responder in the table has an entry with no lookup in flight. Caller thread. */
+static bool all_settled(struct resolver *r, struct hops_snapshot *snap)
+{
+    bool settled = true;
+
+    for (int m = 0; m < PROBE_MODE_COUNT && settled; m++) {
+        if (hops_snapshot(r->hops, m, snap) < 0)
+            return false;
+        pthread_mutex_lock(&r->lock);
+        for (int t = snap->first_ttl; t <= snap->nhops && settled; t++) {
+            for (int i = 0; i < snap->hops[t - 1].nresponders && settled; i++) {
+                struct entry *e = find(r, &snap->hops[t - 1].responders[i].addr);
+                settled = e && !e->ptr_inflight && !e->asn_inflight;
+            }
+        }
+        pthread_mutex_unlock(&r->lock);
+    }
+    return settled;
+}
+
 void resolver_wait(struct resolver *r, int timeout_ms)
 {
     uint64_t end = probe_now_us() + (uint64_t)timeout_ms * 1000u;
+    struct hops_snapshot snap = {0};
 
     if (!r)
         return;
-    atomic_store(&r->scanned, false);
-    /* Two quiet scans in a row: every responder has been seen and answered. */
-    while (probe_now_us() < end) {
-        usleep(20000);
-        if (atomic_load(&r->scanned) && atomic_load(&r->inflight) == 0) {
-            atomic_store(&r->scanned, false);
-            usleep(SCAN_US + 20000);
-            if (atomic_load(&r->scanned) && atomic_load(&r->inflight) == 0)
-                return;
-        }
-    }
+    while (probe_now_us() < end && !all_settled(r, &snap))
+        usleep(5000);
+    hops_snapshot_free(&snap);
 }
 
 struct names_stats resolver_stats(struct resolver *r)

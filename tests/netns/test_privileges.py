@@ -96,6 +96,8 @@ def unknown_host(lab):
         r = lab.run([BIN, "-r", "-c", "1", "no-such-host.hopwatch.test"])
         check(r.returncode == 2, f"exit {r.returncode}: {r.stderr}")
         check("cannot resolve 'no-such-host.hopwatch.test'" in r.stderr, f"stderr {r.stderr!r}")
+        r = lab.run([BIN, "-r", "-c", "1", "--dns-server", "not-an-address!", lab.target()])
+        check(r.returncode == 1 and "--dns-server" in r.stderr, f"bad DNS server: {r.stderr}")
         r = lab.run([BIN, "-r", "--max-ttl", "0", lab.target()])
         check(r.returncode == 1 and "--max-ttl" in r.stderr, f"bad option: {r.returncode} {r.stderr}")
     finally:
