@@ -76,11 +76,13 @@ fuzz:
 	done
 
 bench: build
+	$(call apt_install,$(RUN_PKGS) tmux mtr-tiny traceroute dnsmasq-base)
 	cmake --build $(BUILD) --target nfqdelay -j $(JOBS)
 	$(SUDO) python3 tests/bench/bench.py $(BUILD)/hopwatch $(BUILD)/tests/nfqdelay
 	$(SUDO) python3 tests/bench/cpu_tui.py $(BUILD)/hopwatch 60
 
 screenshots: build
+	$(call apt_install,$(RUN_PKGS) tmux aha chromium fonts-dejavu-core)
 	cmake --build $(BUILD) --target nfqdelay -j $(JOBS)
 	$(SUDO) python3 screenshots/shoot.py $(BUILD)/hopwatch $(BUILD)/tests/nfqdelay
 

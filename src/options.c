@@ -7,11 +7,15 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 typedef int (*opt_setter)(struct options *o, const char *arg, char *err, size_t len);
+
+/* An option either calls its setter or stores into one field of struct options. */
+enum opt_field { FIELD_NONE, FIELD_FLAG, FIELD_STRING };
 
 struct opt_def {
     const char *name;
@@ -20,7 +24,13 @@ struct opt_def {
     const char *arg_name;
     const char *help;
     opt_setter set;
+    enum opt_field kind;
+    size_t field; /* offsetof(struct options, ...) for FIELD_FLAG (bool) and FIELD_STRING */
 };
+
+#define CALL(fn) fn, FIELD_NONE, 0
+#define FLAG(member) NULL, FIELD_FLAG, offsetof(struct options, member)
+#define STRING(member) NULL, FIELD_STRING, offsetof(struct options, member)
 
 static int parse_long(const char *s, long min, long max, long *out)
 {
@@ -193,34 +203,6 @@ static int set_cycles(struct options *o, const char *arg, char *err, size_t len)
     return 0;
 }
 
-static int set_no_dns(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)arg, (void)err, (void)len;
-    o->no_dns = true;
-    return 0;
-}
-
-static int set_aslookup(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)arg, (void)err, (void)len;
-    o->aslookup = true;
-    return 0;
-}
-
-static int set_asn_db(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)err, (void)len;
-    o->asn_db = arg;
-    return 0;
-}
-
-static int set_geo_db(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)err, (void)len;
-    o->geo_db = arg;
-    return 0;
-}
-
 static int set_dns_server(struct options *o, const char *arg, char *err, size_t len)
 {
     if (!*arg || strlen(arg) > 100)
@@ -229,39 +211,11 @@ static int set_dns_server(struct options *o, const char *arg, char *err, size_t 
     return 0;
 }
 
-static int set_report_on_exit(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)arg, (void)err, (void)len;
-    o->report_on_exit = true;
-    return 0;
-}
-
-static int set_no_color(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)arg, (void)err, (void)len;
-    o->no_color = true;
-    return 0;
-}
-
 static int set_order(struct options *o, const char *arg, char *err, size_t len)
 {
     if (columns_check_order(arg, err, len) < 0)
         return -1;
     snprintf(o->order, sizeof(o->order), "%s", arg);
-    return 0;
-}
-
-static int set_log(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)err, (void)len;
-    o->log_path = arg;
-    return 0;
-}
-
-static int set_log_events(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)err, (void)len;
-    o->events_path = arg;
     return 0;
 }
 
@@ -278,55 +232,62 @@ static int set_display(struct options *o, const char *arg, char *err, size_t len
 #define OPT_VERSION 1001
 
 static const struct opt_def opt_table[] = {
-    {"inet", '4', no_argument, NULL, "use IPv4 only", set_v4},
-    {"inet6", '6', no_argument, NULL, "use IPv6 only", set_v6},
+    {"inet", '4', no_argument, NULL, "use IPv4 only", CALL(set_v4)},
+    {"inet6", '6', no_argument, NULL, "use IPv6 only", CALL(set_v6)},
     {"mode", 'M', required_argument, "MODE",
      "auto (default: icmp-raw, then icmp-dgram, then udp), icmp, icmp-raw, icmp-dgram, udp, tcp",
-     set_mode},
+     CALL(set_mode)},
     {"modes", 0, required_argument, "LIST",
      "probe with several modes in interleaved rounds and compare them, e.g. icmp,udp,tcp",
-     set_modes},
-    {"udp", 'u', no_argument, NULL, "same as --mode udp", set_udp},
-    {"tcp", 'T', no_argument, NULL, "same as --mode tcp", set_tcp},
-    {"first-ttl", 'f', required_argument, "N", "first TTL to probe (default 1)", set_first_ttl},
-    {"max-ttl", 'm', required_argument, "N", "largest TTL to probe (default 30)", set_max_ttl},
+     CALL(set_modes)},
+    {"udp", 'u', no_argument, NULL, "same as --mode udp", CALL(set_udp)},
+    {"tcp", 'T', no_argument, NULL, "same as --mode tcp", CALL(set_tcp)},
+    {"first-ttl", 'f', required_argument, "N", "first TTL to probe (default 1)",
+     CALL(set_first_ttl)},
+    {"max-ttl", 'm', required_argument, "N", "largest TTL to probe (default 30)",
+     CALL(set_max_ttl)},
     {"interval", 'i', required_argument, "SECONDS",
-     "time between rounds; fractions allowed, at least 0.01 (default 1)", set_interval},
+     "time between rounds; fractions allowed, at least 0.01 (default 1)", CALL(set_interval)},
     {"timeout", 0, required_argument, "SECONDS", "a probe unanswered this long is lost (default 2)",
-     set_timeout},
+     CALL(set_timeout)},
     {"psize", 's', required_argument, "BYTES", "IP packet size of each probe (default 64)",
-     set_psize},
+     CALL(set_psize)},
     {"port", 'P', required_argument, "PORT",
-     "tcp: destination port (default 80); udp: first destination port (default 33434)", set_port},
+     "tcp: destination port (default 80); udp: first destination port (default 33434)",
+     CALL(set_port)},
     {"report", 'r', no_argument, NULL, "run --report-cycles rounds, print a text report",
-     set_report},
-    {"report-cycles", 'c', required_argument, "N", "rounds in a report (default 10)", set_cycles},
-    {"json", 'j', no_argument, NULL, "like --report, print JSON (schema 1)", set_json},
-    {"csv", 'C', no_argument, NULL, "like --report, print CSV", set_csv},
-    {"no-dns", 'n', no_argument, NULL, "show addresses, look up no names", set_no_dns},
+     CALL(set_report)},
+    {"report-cycles", 'c', required_argument, "N", "rounds in a report (default 10)",
+     CALL(set_cycles)},
+    {"json", 'j', no_argument, NULL, "like --report, print JSON (schema 1)", CALL(set_json)},
+    {"csv", 'C', no_argument, NULL, "like --report, print CSV", CALL(set_csv)},
+    {"no-dns", 'n', no_argument, NULL, "show addresses, look up no names", FLAG(no_dns)},
     {"aslookup", 'z', no_argument, NULL,
-     "AS numbers over DNS (Team Cymru) for addresses no --asn-db knows", set_aslookup},
+     "AS numbers over DNS (Team Cymru) for addresses no --asn-db knows", FLAG(aslookup)},
     {"asn-db", 0, required_argument, "PATH",
      "ASN database (GeoLite2-ASN, DB-IP or IPinfo .mmdb; default: found in /usr/share/GeoIP or "
      "/var/lib/GeoIP)",
-     set_asn_db},
+     STRING(asn_db)},
     {"geo-db", 0, required_argument, "PATH", "country database (.mmdb) for the CC column",
-     set_geo_db},
+     STRING(geo_db)},
     {"dns-server", 0, required_argument, "ADDR[:PORT]",
-     "send every DNS query to this server (default: the system's)", set_dns_server},
+     "send every DNS query to this server (default: the system's)", CALL(set_dns_server)},
     {"report-on-exit", 0, no_argument, NULL, "print the text report when the TUI closes",
-     set_report_on_exit},
+     FLAG(report_on_exit)},
     {"order", 'o', required_argument, "LETTERS",
-     "columns and their order, mtr's letters (default \"LS NABWV\"; see the man page)", set_order},
+     "columns and their order by letter (default \"LES NABWV\"; see the man page)",
+     CALL(set_order)},
     {"displaymode", 0, required_argument, "N",
      "start the TUI in display mode 0 (table), 1 (+ loss timeline), 2 (timeline, RTT scale)",
-     set_display},
+     CALL(set_display)},
     {"log-events", 0, required_argument, "FILE",
-     "append every event (loss burst, path change, ...) to FILE as a JSON line", set_log_events},
-    {"log", 0, required_argument, "FILE", "write diagnostics to FILE while the TUI runs", set_log},
-    {"no-color", 0, no_argument, NULL, "no colors in the TUI (also: NO_COLOR set)", set_no_color},
-    {"help", 'h', no_argument, NULL, "show this help", NULL},
-    {"version", 'v', no_argument, NULL, "show the version", NULL},
+     "append every event (loss burst, path change, ...) to FILE as a JSON line",
+     STRING(events_path)},
+    {"log", 0, required_argument, "FILE", "write diagnostics to FILE while the TUI runs",
+     STRING(log_path)},
+    {"no-color", 0, no_argument, NULL, "no colors in the TUI (also: NO_COLOR set)", FLAG(no_color)},
+    {"help", 'h', no_argument, NULL, "show this help", CALL(NULL)},
+    {"version", 'v', no_argument, NULL, "show the version", CALL(NULL)},
 };
 #define NOPTS (sizeof(opt_table) / sizeof(opt_table[0]))
 
@@ -399,7 +360,11 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
             if ((opt_table[i].letter && opt_table[i].letter == c) ||
                 (!opt_table[i].letter && (int)(OPT_HELP + 10 + i) == c))
                 d = &opt_table[i];
-        if (d && d->set && d->set(o, optarg, err, err_len) < 0)
+        if (d && d->kind == FIELD_FLAG)
+            *(bool *)((char *)o + d->field) = true;
+        else if (d && d->kind == FIELD_STRING)
+            *(const char **)((char *)o + d->field) = optarg;
+        else if (d && d->set && d->set(o, optarg, err, err_len) < 0)
             return -1;
     }
     if (optind != argc - 1)

@@ -40,6 +40,16 @@ int main(void)
     CHECK(o.mode == PROBE_ICMP_ANY && o.timeout_s == 0.5);
     CHECK(parse(&o, err, "-f", "3", "-m", "8", "h") == 0 && o.first_ttl == 3 && o.max_ttl == 8);
 
+    CHECK(parse(&o, err, "-n", "-z", "--asn-db", "/x.mmdb", "h") == 0);
+    CHECK(o.no_dns && o.aslookup && strcmp(o.asn_db, "/x.mmdb") == 0 && !o.no_color);
+    CHECK(parse(&o, err, "--log-events", "-", "--no-color", "h", NULL) == 0);
+    CHECK(strcmp(o.events_path, "-") == 0 && o.no_color && !o.no_dns);
+    CHECK(parse(&o, err, "--modes", "icmp,udp", "-o", "LSE", "h") == 0);
+    CHECK(o.nmodes == 2 && o.modes[1] == PROBE_UDP && strcmp(o.order, "LSE") == 0);
+    CHECK(parse(&o, err, "--modes", "udp", "h", NULL, NULL) < 0 && strstr(err, "two modes"));
+    CHECK(parse(&o, err, "--modes", "udp,udp", "h", NULL, NULL) < 0 && strstr(err, "twice"));
+    CHECK(parse(&o, err, "-o", "LQ", "h", NULL, NULL) < 0 && strstr(err, "unknown column"));
+    CHECK(parse(&o, err, "h", NULL, NULL, NULL, NULL) == 0 && strcmp(o.order, "LES NABWV") == 0);
     CHECK(parse(&o, err, "-m", "256", "h", NULL, NULL) < 0 && strstr(err, "--max-ttl"));
     CHECK(parse(&o, err, "-i", "0.001", "h", NULL, NULL) < 0 && strstr(err, "--interval"));
     CHECK(parse(&o, err, "-i", "1x", "h", NULL, NULL) < 0);
