@@ -1,7 +1,8 @@
 # hopwatch - the two commands a fresh Debian 12 machine needs (as root, or with sudo):
 #   make run [TARGET=host]   install what is missing, build, open hopwatch on a simulated lossy
 #                            path (or on TARGET)
-#   make test                install what is missing, build with ASan+UBSan, run every test
+#   make test                install what is missing, build with ASan+UBSan (and a TSan build
+#                            for the threaded paths), run every test
 # Other targets: build, deps, test-deps, fuzz, bench, screenshots, clean.
 
 BUILD      ?= build
@@ -50,11 +51,14 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: test-deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DHOPWATCH_WERROR=ON -DHOPWATCH_TSAN=ON \
+	  -DHOPWATCH_TESTS=OFF
+	cmake --build build-tsan -j $(JOBS) --target hopwatch
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOPWATCH_WERROR=ON \
-	  -DHOPWATCH_SANITIZE=ON
+	  -DHOPWATCH_SANITIZE=ON -DHOPWATCH_TSAN_BIN=$(CURDIR)/build-tsan/hopwatch
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-10}
-	cd $(TEST_BUILD) && ctest --output-on-failure -L 'unit|fuzz|netns|ui'
+	cd $(TEST_BUILD) && ctest --output-on-failure -L 'unit|fuzz|netns|ui|tsan'
 
 run: run-deps build
 ifdef TARGET
@@ -90,4 +94,4 @@ format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz
+	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz build-tsan

@@ -531,6 +531,35 @@ static void draw_help(struct ui *u, int rows, int cols)
     mvprintw(rows - 3, 0, "Any key returns.");
 }
 
+#define UI_VERDICT_ROUNDS 3
+
+/* Applies the hysteresis to u->diag (see struct ui), once per new round. */
+static void steady_verdicts(struct ui *u)
+{
+    bool fresh = u->verdict_mode != u->snap.mode || u->snap.rounds < u->verdict_round;
+
+    for (int i = 0; i < u->diag.n; i++) {
+        uint8_t v = (uint8_t)u->diag.hop[i].verdict;
+        if (fresh) {
+            u->shown[i] = v;
+            u->held[i] = 0;
+        } else if (u->snap.rounds != u->verdict_round) {
+            if (v == u->shown[i]) {
+                u->held[i] = 0;
+            } else if (v == u->candidate[i] && u->held[i] > 0) {
+                if (++u->held[i] >= UI_VERDICT_ROUNDS)
+                    u->shown[i] = v;
+            } else {
+                u->candidate[i] = v;
+                u->held[i] = 1;
+            }
+        }
+        u->diag.hop[i].verdict = (enum verdict)u->shown[i];
+    }
+    u->verdict_mode = u->snap.mode;
+    u->verdict_round = u->snap.rounds;
+}
+
 void ui_draw(struct ui *u)
 {
     int rows, cols, mode = u->view_mode >= 0 ? u->view_mode : atomic_load(&u->s->prober.mode);
@@ -548,6 +577,7 @@ void ui_draw(struct ui *u)
         return;
     u->nevents = u->s->events ? events_copy(u->s->events, u->events, EVENTS_MAX) : 0;
     diagnose_snapshot(&u->snap, u->diag_in, &u->diag);
+    steady_verdicts(u);
     u->cx = (struct col_ctx){
         .diag = &u->diag, .first_ttl = u->snap.first_ttl, .now_us = probe_now_us()};
     draw_header(u, cols);

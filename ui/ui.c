@@ -280,7 +280,8 @@ int ui_run(struct session *s, volatile sig_atomic_t *signalled)
                     .display = s->opt.display_mode,
                     .names = !s->opt.no_dns,
                     .asn = true,
-                    .view_mode = s->prober.cfg.nrotation > 1 ? s->prober.cfg.rotation[0] : -1};
+                    .view_mode = s->prober.cfg.nrotation > 1 ? s->prober.cfg.rotation[0] : -1,
+                    .verdict_mode = -1};
     clock_gettime(CLOCK_MONOTONIC, &u.t0);
     u.utf8 = cs && strcmp(cs, "UTF-8") == 0;
     if (!newterm(NULL, stdout, stdin)) {

@@ -21,6 +21,11 @@ struct ui {
     struct diag_input diag_in[DIAG_MAX_HOPS]; /* ... and its diagnosis */
     struct path_diag diag;
     struct col_ctx cx;
+    /* Verdict hysteresis: a hop's shown verdict changes only after the new one held for
+     * UI_VERDICT_ROUNDS rounds in a row, so borderline data does not flicker. */
+    uint8_t shown[DIAG_MAX_HOPS], candidate[DIAG_MAX_HOPS], held[DIAG_MAX_HOPS];
+    uint32_t verdict_round;
+    int verdict_mode;
     struct event events[EVENTS_MAX]; /* copied once per redraw */
     int nevents;
     enum ui_screen screen;
