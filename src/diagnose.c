@@ -174,13 +174,19 @@ void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, i
                  "beyond noise",
                  in[i].ttl, pct, (unsigned long long)in[i].n, 100 * h->ci_hi);
         break;
-    case VERDICT_REPLY_ONLY:
+    case VERDICT_REPLY_ONLY: {
+        char rounds[128] = "";
+        if (h->rounds_lost)
+            snprintf(rounds, sizeof(rounds),
+                     "; in %u of its %u recent lost rounds the destination answered",
+                     h->rounds_lost_dest_ok, h->rounds_lost);
         snprintf(buf, len,
                  "hop %d lost %.1f%% of its replies while hop %d lost %.1f%% of the same "
-                 "rounds: reply-only (it rate-limits or deprioritizes its own ICMP)%s",
-                 in[i].ttl, pct, in[h->ref].ttl, 100 * d->hop[h->ref].loss,
+                 "rounds: reply-only (it rate-limits or deprioritizes its own ICMP)%s%s",
+                 in[i].ttl, pct, in[h->ref].ttl, 100 * d->hop[h->ref].loss, rounds,
                  h->upstream_path_loss ? "; real loss starts before it" : "");
         break;
+    }
     case VERDICT_FORWARDING:
         snprintf(buf, len,
                  "hop %d lost %.1f%% (99%% interval %.1f-%.1f%%) and the loss carries on "

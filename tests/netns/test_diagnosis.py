@@ -37,6 +37,10 @@ def rate_limited(lab):
     check(doc["hops"][1]["loss_pct"] > 50, f"hop 2 loss {doc['hops'][1]['loss_pct']}")
     check(v == ["ok", "reply-only", "ok", "ok", "ok"], f"verdicts {v}")
     check(doc["onset"] is None, f"onset {doc['onset']}")
+    h2 = doc["hops"][1]
+    check(h2["rounds_lost"] > 40 and h2["rounds_lost_dest_answered"] == h2["rounds_lost"],
+          f"per-round evidence {h2['rounds_lost']} / {h2['rounds_lost_dest_answered']}")
+    check("destination answered" in h2["evidence"], f"evidence {h2['evidence']!r}")
 
 
 def link_loss(lab):

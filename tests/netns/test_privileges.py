@@ -98,6 +98,8 @@ def unknown_host(lab):
         check("cannot resolve 'no-such-host.hopwatch.test'" in r.stderr, f"stderr {r.stderr!r}")
         r = lab.run([BIN, "-r", "-c", "1", "--dns-server", "not-an-address!", lab.target()])
         check(r.returncode == 1 and "--dns-server" in r.stderr, f"bad DNS server: {r.stderr}")
+        r = lab.run([BIN, "--log-events", "-", lab.target()])
+        check(r.returncode == 1 and "live view" in r.stderr, f"events to the TUI's stdout: {r.stderr}")
         r = lab.run([BIN, "-r", "--max-ttl", "0", lab.target()])
         check(r.returncode == 1 and "--max-ttl" in r.stderr, f"bad option: {r.returncode} {r.stderr}")
     finally:
