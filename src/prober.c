@@ -412,7 +412,6 @@ static void *prober_main(void *arg)
         }
         wait_events(p, until);
     }
-    atomic_store(&p->finished, true);
     return NULL;
 }
 

@@ -58,7 +58,7 @@ struct prober {
     char why_not[PROBE_MODE_COUNT][128]; /* why a mode could not be opened */
     atomic_int mode;                     /* the mode probing now */
     atomic_int requested_mode;           /* applied at the next round edge */
-    atomic_bool stop, paused, finished;
+    atomic_bool stop, paused;
     atomic_uint_fast64_t interval_us; /* may change while running (TUI + / -) */
     int wake[2];                      /* self-pipe: stop and control requests interrupt poll() */
     pthread_t thread;
