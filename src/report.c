@@ -72,7 +72,17 @@ static void text_diagnosis(FILE *out, const struct diag_all *a)
                 "Onset: loss starts between hop %d and hop %d (about %.1f%% forwarding loss)\n",
                 prev, a->in[a->d.onset].ttl, 100.0 * a->d.onset_loss);
     } else {
-        fprintf(out, "Onset: none (no loss that carries on to the destination)\n");
+        int first = 0;
+        for (int i = 0; i < a->d.n && !first; i++)
+            if (a->d.hop[i].verdict == VERDICT_FORWARDING)
+                first = a->in[i].ttl;
+        if (first)
+            fprintf(out,
+                    "Onset: not placed yet; loss carries on to the destination from hop %d, "
+                    "but too few probes to say where it starts\n",
+                    first);
+        else
+            fprintf(out, "Onset: none (no loss that carries on to the destination)\n");
     }
     for (int i = 0; i < a->d.n; i++) {
         enum verdict v = a->d.hop[i].verdict;

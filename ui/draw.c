@@ -109,23 +109,38 @@ static const char *responder_text(const struct ui *u, const struct hop_responder
 
 /* ---- header and footer ------------------------------------------------------------------ */
 
+/* The first hop whose verdict is forwarding, or 0. */
+static int first_forwarding(const struct ui *u)
+{
+    for (int i = 0; i < u->diag.n; i++)
+        if (u->diag.hop[i].verdict == VERDICT_FORWARDING)
+            return u->diag_in[i].ttl;
+    return 0;
+}
+
 /* Line 2: where loss starts, and the newest event. */
 static void draw_summary(struct ui *u, int cols)
 {
     char line[512], when[64] = "";
-    int n = 0;
+    int n = 0, first = 0;
 
     if (u->diag.onset >= 0) {
         int prev = u->diag.onset_prev >= 0 ? u->diag_in[u->diag.onset_prev].ttl : 0;
         n = snprintf(line, sizeof(line), "loss starts between hop %d and hop %d (~%.1f%%)", prev,
                      u->diag_in[u->diag.onset].ttl, 100.0 * u->diag.onset_loss);
         color_on(u, PAIR_BAD);
+    } else if ((first = first_forwarding(u)) > 0) {
+        n = snprintf(line, sizeof(line),
+                     "loss carries on to the destination from hop %d; too few probes yet to "
+                     "place its start",
+                     first);
+        color_on(u, PAIR_WARN);
     } else {
         n = snprintf(line, sizeof(line), "no loss that carries on to the destination");
         color_on(u, PAIR_GOOD);
     }
     mvprintw(2, 0, "%.*s", cols - 1, line);
-    color_off(u, u->diag.onset >= 0 ? PAIR_BAD : PAIR_GOOD);
+    color_off(u, u->diag.onset >= 0 ? PAIR_BAD : first > 0 ? PAIR_WARN : PAIR_GOOD);
     if (u->nevents && n < cols - 20) {
         const struct event *e = &u->events[u->nevents - 1];
         struct tm tm;

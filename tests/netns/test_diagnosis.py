@@ -7,7 +7,9 @@
   - a 2 s total outage on one link mid-run: one loss-burst event with start and end within a
     second of the real ones, onset at the right hop, the right hops; --log-events has it;
   - a path change (a hop answers from a new address): a path-change event for that hop;
-  - too few samples: unknown, no onset."""
+  - too few samples: unknown, no onset;
+  - the rate-limited router and the link loss again over IPv6;
+  - --modes: ICMP-only loss shows in the icmp mode only."""
 import json
 import os
 import sys
@@ -27,10 +29,10 @@ def parse_time(s):
     return datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc).timestamp()
 
 
-def rate_limited(lab):
+def rate_limited(lab, v6=False):
     lab.ratelimit(2, 1000)
     try:
-        doc, _ = hopwatch_json(lab, ["-c", "100", "-i", "0.05"])
+        doc, _ = hopwatch_json(lab, ["-c", "100", "-i", "0.05"], v6=v6)
     finally:
         lab.ratelimit(2, 0)
     v = verdicts(doc)
@@ -43,10 +45,10 @@ def rate_limited(lab):
     check("destination answered" in h2["evidence"], f"evidence {h2['evidence']!r}")
 
 
-def link_loss(lab):
+def link_loss(lab, v6=False):
     lab.loss(3, 10)
     try:
-        doc, _ = hopwatch_json(lab, ["-c", "400", "-i", "0.02", "--timeout", "0.5"])
+        doc, _ = hopwatch_json(lab, ["-c", "400", "-i", "0.02", "--timeout", "0.5"], v6=v6)
     finally:
         lab.outage(3, False)  # flushes the loss rule too
     v = verdicts(doc)
@@ -145,6 +147,8 @@ def main():
     run = Runner()
     cases = [("rate-limited router: reply-only, the rest ok", rate_limited),
              ("random loss into hop 3: forwarding from hop 3, onset 3, rate", link_loss),
+             ("IPv6: rate-limited router is reply-only", lambda lab: rate_limited(lab, True)),
+             ("IPv6: random loss into hop 3, onset 3", lambda lab: link_loss(lab, True)),
              ("loss at the destination only: destination", destination_only),
              ("a 2 s outage: one loss-burst event, times, onset, hops", outage_event),
              ("too few samples: unknown", few_samples),

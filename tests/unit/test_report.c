@@ -68,5 +68,27 @@ int main(void)
     free(out);
     hops_snapshot_free(&snap);
     hops_free(h);
+
+    /* Forwarding loss seen before there are probes enough to place its start. */
+    h = hops_new(1, 30);
+    for (int i = 0; i < 74; i++) {
+        for (int t = 1; t <= 3; t++) {
+            hops_record_sent(h, PROBE_UDP, t);
+            if (t > 1 && i % 15 == 0)
+                hops_record_loss(h, PROBE_UDP, t, 0, (uint32_t)i);
+            else
+                hops_record_reply(h, PROBE_UDP, t, t == 3 ? &d : &a, 1000, 0, (uint32_t)i, 60,
+                                  t == 3, false);
+        }
+    }
+    hops_set_dest_ttl(h, PROBE_UDP, 3);
+    hops_set_rounds(h, PROBE_UDP, 74);
+    hops_snapshot(h, PROBE_UDP, &snap);
+    out = render(report_text, &run, &snap);
+    CHECK(strstr(out, "forwarding") && strstr(out, "Onset: not placed yet") &&
+          strstr(out, "from hop 2"));
+    free(out);
+    hops_snapshot_free(&snap);
+    hops_free(h);
     return check_finish();
 }
