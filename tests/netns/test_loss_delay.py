@@ -15,7 +15,7 @@ DELAY_MS = 30.0
 
 
 def loss_case(lab, mode, v6):
-    doc, _ = hopwatch_json(lab, ["-M", mode, "-c", str(ROUNDS), "-i", "0.02", "--timeout", "0.5"],
+    doc, _ = hopwatch_json(lab, ["-M", mode, "-c", str(ROUNDS), "-i", "0.02", "--timeout", "1.5"],
                            v6=v6)
     hops = doc["hops"]
     check([h["addr"] for h in hops] == lab.hops(v6), f"hops {[h['addr'] for h in hops]}")
