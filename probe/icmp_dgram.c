@@ -90,7 +90,7 @@ static int dgram_drain(struct probe_sock *ps, struct probe_reply *out, int max)
 
     sockutil_drain_errqueue(ps, ps->fd, dgram_decode_err);
     got = sockutil_take_pending(ps, out, max);
-    while (got < max && (n = sockutil_recv(ps->fd, 0, buf, sizeof(buf), &rx)) >= 0) {
+    while (got < max && (n = sockutil_recv(ps, ps->fd, 0, buf, sizeof(buf), &rx)) >= 0) {
         struct probe_parsed pp;
         struct probe_reply *r = &out[got];
 

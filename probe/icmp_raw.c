@@ -98,7 +98,7 @@ static int raw_drain(struct probe_sock *ps, struct probe_reply *out, int max)
     ssize_t n;
     int got = sockutil_take_pending(ps, out, max);
 
-    while (got < max && (n = sockutil_recv(ps->fd, 0, buf, sizeof(buf), &rx)) >= 0) {
+    while (got < max && (n = sockutil_recv(ps, ps->fd, 0, buf, sizeof(buf), &rx)) >= 0) {
         struct probe_parsed pp;
         int r, ttl;
 

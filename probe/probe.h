@@ -61,6 +61,7 @@ struct probe_counters {
     uint64_t foreign;   /* well formed but not ours (other id, other target, unknown seq) */
     uint64_t send_errors;
     uint64_t send_retries; /* sendto() failed on a pending ICMP error and was retried */
+    uint64_t rx_dropped;   /* replies the kernel dropped: our receive buffer was full */
 };
 
 struct probe_config {

@@ -41,6 +41,11 @@ static void decode_cmsgs(struct msghdr *msg, struct probe_rx *rx)
             c->cmsg_len >= CMSG_LEN(sizeof(kts))) {
             memcpy(&kts, CMSG_DATA(c), sizeof(kts));
             have_ts = true;
+        } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL &&
+                   c->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
+            uint32_t d;
+            memcpy(&d, CMSG_DATA(c), sizeof(d));
+            rx->dropped = d;
         } else if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_TTL) ||
                    (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)) {
             int v;
@@ -70,7 +75,8 @@ static void decode_cmsgs(struct msghdr *msg, struct probe_rx *rx)
     }
 }
 
-ssize_t sockutil_recv(int fd, int flags, uint8_t *buf, size_t cap, struct probe_rx *rx)
+ssize_t sockutil_recv(struct probe_sock *ps, int fd, int flags, uint8_t *buf, size_t cap,
+                      struct probe_rx *rx)
 {
     union {
         char buf[512];
@@ -82,6 +88,7 @@ ssize_t sockutil_recv(int fd, int flags, uint8_t *buf, size_t cap, struct probe_
 
     memset(rx, 0, sizeof(*rx));
     rx->ttl = -1;
+    rx->dropped = -1;
     msg.msg_name = &rx->name;
     msg.msg_namelen = sizeof(rx->name);
     msg.msg_iov = &iov;
@@ -93,15 +100,22 @@ ssize_t sockutil_recv(int fd, int flags, uint8_t *buf, size_t cap, struct probe_
         return -errno;
     rx->rx_us = probe_now_us();
     decode_cmsgs(&msg, rx);
+    if (rx->dropped > 0 && (uint64_t)rx->dropped > ps->counters.rx_dropped)
+        ps->counters.rx_dropped = (uint64_t)rx->dropped;
     return n;
 }
 
 int sockutil_setup(int fd, int family, bool recverr)
 {
-    int on = 1;
+    int on = 1, rcvbuf = 4 << 20;
 
     if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) < 0)
         return -errno;
+    /* Room for bursts of replies at short intervals (a forced size while privileged, else as
+     * much as net.core.rmem_max allows); drops that still happen are counted (SO_RXQ_OVFL). */
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+    (void)setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on));
     if (family == AF_INET) {
         if (setsockopt(fd, SOL_IP, IP_RECVTTL, &on, sizeof(on)) < 0)
             return -errno;
@@ -243,7 +257,7 @@ void sockutil_drain_errqueue(struct probe_sock *ps, int fd, sockutil_decode_err 
     struct probe_rx rx;
     ssize_t n;
 
-    while ((n = sockutil_recv(fd, MSG_ERRQUEUE, buf, sizeof(buf), &rx)) >= 0) {
+    while ((n = sockutil_recv(ps, fd, MSG_ERRQUEUE, buf, sizeof(buf), &rx)) >= 0) {
         struct probe_reply r;
         if (ps->npending >= PROBE_PENDING_MAX) {
             ps->counters.foreign++; /* overflow: the prober fell behind; counted, not kept */

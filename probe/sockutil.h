@@ -21,12 +21,15 @@ struct probe_rx {
     bool has_ee;
     struct sock_extended_err ee;
     struct sockaddr_storage offender;
-    int ttl;        /* from IP_TTL / IPV6_HOPLIMIT, -1 if absent */
-    uint64_t rx_us; /* CLOCK_MONOTONIC us, from SO_TIMESTAMPNS, or now if absent */
+    int ttl;         /* from IP_TTL / IPV6_HOPLIMIT, -1 if absent */
+    int64_t dropped; /* SO_RXQ_OVFL: the socket's drop count so far, -1 if absent */
+    uint64_t rx_us;  /* CLOCK_MONOTONIC us, from SO_TIMESTAMPNS, or now if absent */
 };
 
-/* recvmsg(fd, flags | MSG_DONTWAIT). Returns the payload length or -errno (-EAGAIN: empty). */
-ssize_t sockutil_recv(int fd, int flags, uint8_t *buf, size_t cap, struct probe_rx *rx);
+/* recvmsg(fd, flags | MSG_DONTWAIT). Returns the payload length or -errno (-EAGAIN: empty).
+ * Notes the kernel's drop count for fd in ps->counters.rx_dropped. */
+ssize_t sockutil_recv(struct probe_sock *ps, int fd, int flags, uint8_t *buf, size_t cap,
+                      struct probe_rx *rx);
 
 /* Sets the options every probe socket wants: timestamps, reply TTL, RECVERR. 0 or -errno. */
 int sockutil_setup(int fd, int family, bool recverr);

@@ -125,7 +125,7 @@ static void tcp_check(struct probe_sock *ps, struct tcp_slot *s)
     socklen_t elen = sizeof(err);
     ssize_t n;
 
-    while ((n = sockutil_recv(s->fd, MSG_ERRQUEUE, buf, sizeof(buf), &rx)) >= 0) {
+    while ((n = sockutil_recv(ps, s->fd, MSG_ERRQUEUE, buf, sizeof(buf), &rx)) >= 0) {
         if (tcp_decode_err(ps, &rx, buf, (size_t)n, &r) == 0) {
             r.seq = s->seq;
             queue_reply(ps, &r);

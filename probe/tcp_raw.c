@@ -198,7 +198,7 @@ static int drain_fd(struct probe_sock *ps, int fd, bool tcp, struct probe_reply 
     int got = 0;
     bool v6 = is_v6(ps);
 
-    while (got < max && (n = sockutil_recv(fd, 0, buf, sizeof(buf), &rx)) >= 0) {
+    while (got < max && (n = sockutil_recv(ps, fd, 0, buf, sizeof(buf), &rx)) >= 0) {
         struct probe_parsed pp;
         int r, ttl;
 

@@ -90,7 +90,7 @@ static int udp_drain(struct probe_sock *ps, struct probe_reply *out, int max)
     got = sockutil_take_pending(ps, out, max);
     /* A UDP answer: the target has that port open. msg_name is the sender, whose source port
      * is our destination port. */
-    while (got < max && (n = sockutil_recv(ps->fd, 0, buf, sizeof(buf), &rx)) >= 0) {
+    while (got < max && (n = sockutil_recv(ps, ps->fd, 0, buf, sizeof(buf), &rx)) >= 0) {
         int seq = seq_of(ps, &rx.name);
         struct probe_reply *r = &out[got];
         if (seq < 0) {

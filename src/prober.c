@@ -464,6 +464,7 @@ struct probe_counters prober_counters(const struct prober *p)
         sum.foreign += p->socks[m].counters.foreign;
         sum.send_errors += p->socks[m].counters.send_errors;
         sum.send_retries += p->socks[m].counters.send_retries;
+        sum.rx_dropped += p->socks[m].counters.rx_dropped;
     }
     return sum;
 }

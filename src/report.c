@@ -377,12 +377,12 @@ void report_json(FILE *out, const struct run_info *run, const struct hops_snapsh
         fputs("null", out);
     fprintf(out,
             ",\"packets\":{\"malformed\":%" PRIu64 ",\"foreign\":%" PRIu64 ",\"unmatched\":%" PRIu64
-            ",\"send_errors\":%" PRIu64 ",\"send_retries\":%" PRIu64
+            ",\"send_errors\":%" PRIu64 ",\"send_retries\":%" PRIu64 ",\"rx_dropped\":%" PRIu64
             "},\"dns\":{\"queries\":%" PRIu64 ",\"answers\":%" PRIu64 ",\"failures\":%" PRIu64
             ",\"from_databases\":%" PRIu64 "},\"hops\":[",
             run->counters.malformed, run->counters.foreign, run->unmatched,
-            run->counters.send_errors, run->counters.send_retries, run->dns.queries,
-            run->dns.answers, run->dns.failures, run->dns.cached);
+            run->counters.send_errors, run->counters.send_retries, run->counters.rx_dropped,
+            run->dns.queries, run->dns.answers, run->dns.failures, run->dns.cached);
     for (int t = snap->first_ttl; t <= snap->nhops; t++) {
         if (t > snap->first_ttl)
             fputc(',', out);

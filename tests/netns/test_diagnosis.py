@@ -53,7 +53,8 @@ def link_loss(lab, v6=False):
     finally:
         lab.outage(3, False)  # flushes the loss rule too
     v = verdicts(doc)
-    check(v == ["ok", "ok", "forwarding", "forwarding", "forwarding"], f"verdicts {v}")
+    check(v == ["ok", "ok", "forwarding", "forwarding", "forwarding"],
+          f"verdicts {v}, loss {[h['loss_pct'] for h in doc['hops']]}, packets {doc['packets']}")
     o = doc["onset"]
     check(o and o["hop"] == 3 and o["after_hop"] == 2, f"onset {o}")
     tol = binomial_tolerance(0.10, 400)
