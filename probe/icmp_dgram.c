@@ -59,26 +59,9 @@ static int dgram_decode_err(struct probe_sock *ps, const struct probe_rx *rx, co
     return 0;
 }
 
-static size_t echo_len(const struct probe_sock *ps)
-{
-    size_t ip = is_v6(ps) ? 40 : 20;
-    return ps->cfg.packet_bytes > ip + 10 ? ps->cfg.packet_bytes - ip : 10;
-}
-
 static int dgram_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
 {
-    uint8_t buf[65536];
-    struct sockaddr_storage dst;
-    socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
-    size_t len = echo_len(ps);
-    int r;
-
-    if (len > sizeof(buf))
-        len = sizeof(buf);
-    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
-        return r;
-    sockutil_build_echo(buf, len, is_v6(ps), 0, seq);
-    return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, dgram_decode_err, sent_us);
+    return sockutil_send_echo(ps, ttl, seq, 0, dgram_decode_err, sent_us); /* kernel sets id */
 }
 
 static int dgram_drain(struct probe_sock *ps, struct probe_reply *out, int max)

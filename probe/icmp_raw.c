@@ -40,26 +40,9 @@ static int raw_open(struct probe_sock *ps)
     return 0;
 }
 
-static size_t echo_len(const struct probe_sock *ps)
-{
-    size_t ip = is_v6(ps) ? 40 : 20;
-    return ps->cfg.packet_bytes > ip + 10 ? ps->cfg.packet_bytes - ip : 10;
-}
-
 static int raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
 {
-    uint8_t buf[65536];
-    struct sockaddr_storage dst;
-    socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
-    size_t len = echo_len(ps);
-    int r;
-
-    if (len > sizeof(buf))
-        len = sizeof(buf);
-    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
-        return r;
-    sockutil_build_echo(buf, len, is_v6(ps), ps->echo_ident, seq);
-    return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, sockutil_decode_none, sent_us);
+    return sockutil_send_echo(ps, ttl, seq, ps->echo_ident, sockutil_decode_none, sent_us);
 }
 
 /* Decides whether a parsed packet answers one of our probes; fills r. */

@@ -149,21 +149,32 @@ static void init_parsed(struct probe_parsed *out)
     out->ttl = -1;
 }
 
-int parse_ip4_icmp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
+/* Clears out, checks an IPv4 header carrying proto and fills the responder and TTL.
+ * Returns the header length, or 0 if it is not such a header. */
+static size_t ip4_header(const uint8_t *pkt, size_t len, uint8_t proto, struct probe_parsed *out)
 {
     size_t ihl;
-    const uint8_t *icmp;
-    size_t icmp_len;
 
     memset(out, 0, sizeof(*out));
     out->ttl = -1;
     if (len < 20 || (pkt[0] >> 4) != 4)
-        return -EINVAL;
+        return 0;
     ihl = (size_t)(pkt[0] & 0x0f) * 4;
-    if (ihl < 20 || len < ihl + 8 || pkt[9] != IPPROTO_ICMP)
-        return -EINVAL;
+    if (ihl < 20 || len < ihl || pkt[9] != proto)
+        return 0;
     set_addr(&out->from, AF_INET, pkt + 12);
     out->ttl = pkt[8];
+    return ihl;
+}
+
+int parse_ip4_icmp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
+{
+    size_t ihl = ip4_header(pkt, len, IPPROTO_ICMP, out);
+    const uint8_t *icmp;
+    size_t icmp_len;
+
+    if (!ihl || len < ihl + 8)
+        return -EINVAL;
     icmp = pkt + ihl;
     icmp_len = len - ihl;
     out->type = icmp[0];
@@ -248,18 +259,12 @@ int parse_tcp(const uint8_t *seg, size_t len, struct probe_parsed *out)
 
 int parse_ip4_tcp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
 {
-    size_t ihl;
-    int r;
+    size_t ihl = ip4_header(pkt, len, IPPROTO_TCP, out);
+    int ttl = out->ttl, r;
 
-    memset(out, 0, sizeof(*out));
-    out->ttl = -1;
-    if (len < 20 || (pkt[0] >> 4) != 4)
+    if (!ihl)
         return -EINVAL;
-    ihl = (size_t)(pkt[0] & 0x0f) * 4;
-    if (ihl < 20 || len < ihl || pkt[9] != IPPROTO_TCP)
-        return -EINVAL;
-    set_addr(&out->from, AF_INET, pkt + 12);
-    r = parse_tcp(pkt + ihl, len - ihl, out);
-    out->ttl = pkt[8];
+    r = parse_tcp(pkt + ihl, len - ihl, out); /* keeps `from`, resets ttl */
+    out->ttl = ttl;
     return r;
 }

@@ -325,3 +325,22 @@ void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_
         buf[3] = (uint8_t)sum;
     }
 }
+
+int sockutil_send_echo(struct probe_sock *ps, int ttl, uint16_t seq, uint16_t id,
+                       sockutil_decode_err decode, uint64_t *sent_us)
+{
+    static uint8_t buf[65536]; /* prober thread only */
+    struct sockaddr_storage dst;
+    socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
+    bool v6 = ps->cfg.target.family == AF_INET6;
+    size_t ip = v6 ? 40 : 20;
+    size_t len = ps->cfg.packet_bytes > ip + 10 ? ps->cfg.packet_bytes - ip : 10;
+    int r;
+
+    if (len > sizeof(buf))
+        len = sizeof(buf);
+    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
+        return r;
+    sockutil_build_echo(buf, len, v6, id, seq);
+    return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, decode, sent_us);
+}

@@ -79,6 +79,11 @@ void sockutil_close_main(struct probe_sock *ps);
 /* Pops pending replies into out; returns how many. */
 int sockutil_take_pending(struct probe_sock *ps, struct probe_reply *out, int max);
 
+/* Sends one ICMP(v6) echo request of the configured size with this TTL, id and seq (raw and
+ * ping sockets). 0 or -errno. */
+int sockutil_send_echo(struct probe_sock *ps, int ttl, uint16_t seq, uint16_t id,
+                       sockutil_decode_err decode, uint64_t *sent_us);
+
 /* Builds an echo request for seq into buf (len >= 8), keeping the checksum constant across
  * sequence numbers (Paris): a payload word compensates seq. */
 void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_t seq);

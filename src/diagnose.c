@@ -140,6 +140,14 @@ void diagnose_path(const struct diag_input *in, int n, bool dest_answered, struc
         out->hop[h].verdict = classify(in, n, dest_answered, out, h);
 }
 
+int diagnose_first_forwarding(const struct diag_input *in, const struct path_diag *d)
+{
+    for (int i = 0; i < d->n; i++)
+        if (d->hop[i].verdict == VERDICT_FORWARDING)
+            return in[i].ttl;
+    return 0;
+}
+
 const char *verdict_name(enum verdict v)
 {
     static const char *const names[] = {

@@ -73,6 +73,10 @@ const char *verdict_name(enum verdict v);
 void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, int i, char *buf,
                        size_t len);
 
+/* The TTL of the first hop whose verdict is forwarding, or 0 (loss that carries on although
+ * the onset cannot be placed yet). */
+int diagnose_first_forwarding(const struct diag_input *in, const struct path_diag *d);
+
 struct hops_snapshot;
 
 /* Classifies the hops of a snapshot (TTL first_ttl..nhops; in[i] is TTL first_ttl + i).

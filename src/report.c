@@ -72,10 +72,7 @@ static void text_diagnosis(FILE *out, const struct diag_all *a)
                 "Onset: loss starts between hop %d and hop %d (about %.1f%% forwarding loss)\n",
                 prev, a->in[a->d.onset].ttl, 100.0 * a->d.onset_loss);
     } else {
-        int first = 0;
-        for (int i = 0; i < a->d.n && !first; i++)
-            if (a->d.hop[i].verdict == VERDICT_FORWARDING)
-                first = a->in[i].ttl;
+        int first = diagnose_first_forwarding(a->in, &a->d);
         if (first)
             fprintf(out,
                     "Onset: not placed yet; loss carries on to the destination from hop %d, "

@@ -109,15 +109,6 @@ static const char *responder_text(const struct ui *u, const struct hop_responder
 
 /* ---- header and footer ------------------------------------------------------------------ */
 
-/* The first hop whose verdict is forwarding, or 0. */
-static int first_forwarding(const struct ui *u)
-{
-    for (int i = 0; i < u->diag.n; i++)
-        if (u->diag.hop[i].verdict == VERDICT_FORWARDING)
-            return u->diag_in[i].ttl;
-    return 0;
-}
-
 /* Line 2: where loss starts, and the newest event. */
 static void draw_summary(struct ui *u, int cols)
 {
@@ -129,7 +120,7 @@ static void draw_summary(struct ui *u, int cols)
         n = snprintf(line, sizeof(line), "loss starts between hop %d and hop %d (~%.1f%%)", prev,
                      u->diag_in[u->diag.onset].ttl, 100.0 * u->diag.onset_loss);
         color_on(u, PAIR_BAD);
-    } else if ((first = first_forwarding(u)) > 0) {
+    } else if ((first = diagnose_first_forwarding(u->diag_in, &u->diag)) > 0) {
         n = snprintf(line, sizeof(line),
                      "loss carries on to the destination from hop %d; too few probes yet to "
                      "place its start",
