@@ -58,6 +58,27 @@ static bool above(const struct diag_input *in, const struct path_diag *d, int a,
     return lo > 0.0 && d->hop[a].loss - lb >= DIAG_TAU;
 }
 
+/* Is hop h's loss significantly above the loss the path carries downstream? The reference
+ * pools the later usable hops whose loss is not significantly above the least one (ref): under
+ * pure forwarding loss they all estimate the same rate, and the minimum of several noisy
+ * rates alone is biased low - it called a forwarding hop reply-only now and then. Later hops
+ * that lose their own replies stay out of the pool. */
+static bool above_downstream(const struct diag_input *in, const struct path_diag *d, int n, int h,
+                             int ref)
+{
+    uint64_t x = 0, m = 0;
+    double lo, hi;
+
+    for (int j = h + 1; j < n; j++) {
+        if (d->hop[j].usable && !above(in, d, j, ref)) {
+            x += in[j].lost;
+            m += in[j].n;
+        }
+    }
+    diag_newcombe(in[h].lost, in[h].n, x, m, DIAG_Z, &lo, &hi);
+    return lo > 0.0 && d->hop[h].loss - (double)x / (double)m >= DIAG_TAU;
+}
+
 /* Step 1: the downstream reference and the excess of every hop. */
 static void find_excess(const struct diag_input *in, int n, struct path_diag *d)
 {
@@ -67,7 +88,7 @@ static void find_excess(const struct diag_input *in, int n, struct path_diag *d)
         for (int j = h + 1; j < n; j++)
             if (d->hop[j].usable && (hd->ref < 0 || d->hop[j].loss < d->hop[hd->ref].loss))
                 hd->ref = j;
-        hd->informative = hd->usable && !(hd->ref >= 0 && above(in, d, h, hd->ref));
+        hd->informative = hd->usable && !(hd->ref >= 0 && above_downstream(in, d, n, h, hd->ref));
     }
 }
 
@@ -114,7 +135,7 @@ static enum verdict classify(const struct diag_input *in, int n, bool dest_answe
         for (int j = 0; j < h; j++)
             if (d->hop[j].informative && d->hop[j].significant)
                 d->hop[h].upstream_path_loss = true;
-        return above(in, d, h, hd->ref) ? VERDICT_REPLY_ONLY : VERDICT_UNKNOWN;
+        return above_downstream(in, d, n, h, hd->ref) ? VERDICT_REPLY_ONLY : VERDICT_UNKNOWN;
     }
     if (hd->ref < 0 || !hd->usable)
         return hd->significant ? VERDICT_UNKNOWN : (hd->usable ? VERDICT_OK : VERDICT_UNKNOWN);
