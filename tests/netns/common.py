@@ -60,10 +60,19 @@ class Runner:
     def __init__(self):
         self.passed = self.failed = 0
 
-    def case(self, name, fn, *args):
+    def case(self, name, fn, *args, retries=0):
+        """retries: for statistical cases only - a fresh measurement after a failure, with the
+        first failure printed. A systematic fault fails every attempt."""
         t0 = time.time()
         try:
-            fn(*args)
+            for attempt in range(retries + 1):
+                try:
+                    fn(*args)
+                    break
+                except AssertionError as e:
+                    if attempt == retries:
+                        raise
+                    print(f"     {name}: measuring again after: {e}")
         except Exception as e:  # noqa: BLE001 - report every failure the same way
             self.failed += 1
             print(f"FAIL {name} ({time.time() - t0:.1f}s): {e}")

@@ -161,7 +161,9 @@ def main():
         lab = Lab(f"hwdx{i}", routers=4)
         try:
             lab.up()
-            run.case(name, fn, lab)
+            # Random link loss: at 99% intervals a hop comes out significantly above the hops
+            # after it about once in a hundred runs; one fresh measurement is allowed.
+            run.case(name, fn, lab, retries=1 if "random loss" in name else 0)
         finally:
             lab.down()
     return run.finish()
