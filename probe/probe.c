@@ -77,10 +77,9 @@ static void explain(enum probe_mode mode, int err, char *why, size_t len)
     snprintf(why, len, "%s", strerror(-err));
 }
 
-int probe_open(struct probe_sock *ps, enum probe_mode mode, const struct probe_config *cfg,
+int probe_open(struct probe_sock *ps, const struct probe_ops *ops, const struct probe_config *cfg,
                char *why, size_t why_len)
 {
-    const struct probe_ops *ops = probe_ops_for(mode);
     int r;
 
     memset(ps, 0, sizeof(*ps));
@@ -93,7 +92,7 @@ int probe_open(struct probe_sock *ps, enum probe_mode mode, const struct probe_c
     ps->ops = ops;
     r = ops->open(ps);
     if (r < 0) {
-        explain(mode, r, why, why_len);
+        explain(ops->mode, r, why, why_len);
         ops->close(ps);
         ps->ops = NULL;
         return r;

@@ -124,8 +124,9 @@ const char *probe_mode_name(enum probe_mode mode);
 /* Parses "auto", "icmp", "icmp-raw", "icmp-dgram", "udp", "tcp". 0 or -EINVAL. */
 int probe_mode_parse(const char *s, enum probe_mode *mode);
 
-/* Opens `mode` for cfg; 0 or -errno. On failure ps is closed and *why says why in words. */
-int probe_open(struct probe_sock *ps, enum probe_mode mode, const struct probe_config *cfg,
+/* Opens a socket of the mode `ops` implements (probe_ops_for(mode), or a test's fake) for
+ * cfg; 0 or -errno. On failure ps is closed and *why says why in words. */
+int probe_open(struct probe_sock *ps, const struct probe_ops *ops, const struct probe_config *cfg,
                char *why, size_t why_len);
 void probe_close(struct probe_sock *ps);
 

@@ -21,87 +21,87 @@ static void fmt_ms(double us, bool valid, char *buf, size_t len)
         snprintf(buf, len, "%.1f", us / 1000.0);
 }
 
-static void col_loss(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_loss(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     snprintf(b, n, "%.1f%%", hop_loss_pct(h));
 }
 
-static void col_drop(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_drop(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     snprintf(b, n, "%" PRIu64, h->lost);
 }
 
-static void col_rcv(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_rcv(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     snprintf(b, n, "%" PRIu64, h->received);
 }
 
-static void col_sent(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_sent(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     snprintf(b, n, "%" PRIu64, h->sent);
 }
 
-static void col_last(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_last(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     fmt_ms(h->rtt.last_us, h->rtt.n > 0, b, n);
 }
 
-static void col_best(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_best(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     fmt_ms(h->rtt.best_us, h->rtt.n > 0, b, n);
 }
 
-static void col_avg(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_avg(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     fmt_ms(h->rtt.mean_us, h->rtt.n > 0, b, n);
 }
 
-static void col_worst(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_worst(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     fmt_ms(h->rtt.worst_us, h->rtt.n > 0, b, n);
 }
 
-static void col_stdev(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_stdev(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     fmt_ms(rtt_stddev_us(&h->rtt), h->rtt.n > 1, b, n);
 }
 
-static void col_jttr(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_jttr(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     fmt_ms(h->jttr_us, h->njitter > 0, b, n);
 }
 
-static void col_javg(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_javg(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     fmt_ms(h->javg_us, h->njitter > 0, b, n);
 }
 
-static void col_jmax(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_jmax(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     fmt_ms(h->jmax_us, h->njitter > 0, b, n);
 }
 
-static void col_jrfc(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_jrfc(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     fmt_ms(h->jitter_us, h->njitter > 0, b, n);
 }
 
-static void col_rttl(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_rttl(const struct col_row *row, char *b, size_t n)
 {
-    (void)cx;
+    const struct hop_stats *h = row->h;
     const struct hop_responder *r = hop_main_responder(h);
     if (r && r->reply_ttl >= 0)
         snprintf(b, n, "%d", r->reply_ttl);
@@ -109,59 +109,48 @@ static void col_rttl(const struct hop_stats *h, const struct col_ctx *cx, char *
         snprintf(b, n, "-");
 }
 
-static const struct hop_diag *diag_of(const struct hop_stats *h, const struct col_ctx *cx)
+static void col_verdict(const struct col_row *row, char *b, size_t n)
 {
-    int i = cx && cx->diag ? h->ttl - cx->first_ttl : -1;
-    return i >= 0 && i < cx->diag->n ? &cx->diag->hop[i] : NULL;
+    snprintf(b, n, "%s", row->diag ? verdict_name(row->diag->verdict) : "-");
 }
 
-static void col_verdict(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
-{
-    const struct hop_diag *d = diag_of(h, cx);
-    snprintf(b, n, "%s", d ? verdict_name(d->verdict) : "-");
-}
-
-static void window(const struct hop_stats *h, const struct col_ctx *cx, int secs, char *b, size_t n)
+static void window(const struct col_row *row, int secs, char *b, size_t n)
 {
     uint64_t done, lost;
-    hop_window(h, cx ? cx->now_us : 0, secs, &done, &lost);
+    hop_window(row->h, row->now_us, secs, &done, &lost);
     if (done)
         snprintf(b, n, "%.1f%%", 100.0 * (double)lost / (double)done);
     else
         snprintf(b, n, "-");
 }
 
-static void col_loss10s(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_loss10s(const struct col_row *row, char *b, size_t n)
 {
-    window(h, cx, 10, b, n);
+    window(row, 10, b, n);
 }
 
-static void col_loss1m(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_loss1m(const struct col_row *row, char *b, size_t n)
 {
-    window(h, cx, 60, b, n);
+    window(row, 60, b, n);
 }
 
-static void col_loss10m(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_loss10m(const struct col_row *row, char *b, size_t n)
 {
-    window(h, cx, 600, b, n);
+    window(row, 600, b, n);
 }
 
-static void col_asn(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_asn(const struct col_row *row, char *b, size_t n)
 {
-    const struct hop_responder *r = hop_main_responder(h);
-    struct name_info ni;
-    if (r && cx && resolver_get(cx->names, &r->addr, &ni) && ni.asn)
-        snprintf(b, n, "AS%u", ni.asn);
+    if (row->names && row->names->asn)
+        snprintf(b, n, "AS%u", row->names->asn);
     else
         snprintf(b, n, "-");
 }
 
-static void col_cc(const struct hop_stats *h, const struct col_ctx *cx, char *b, size_t n)
+static void col_cc(const struct col_row *row, char *b, size_t n)
 {
-    const struct hop_responder *r = hop_main_responder(h);
-    struct name_info ni;
-    if (r && cx && resolver_get(cx->names, &r->addr, &ni) && ni.cc[0])
-        snprintf(b, n, "%s", ni.cc);
+    if (row->names && row->names->cc[0])
+        snprintf(b, n, "%s", row->names->cc);
     else
         snprintf(b, n, "-");
 }

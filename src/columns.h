@@ -1,7 +1,8 @@
 /*
  * columns.h - the hop table's columns: one table gives each column's key letter (mtr's where
- * mtr has one, for -o/--order), title, width and value. Pure formatting over a hop's
- * statistics, shared by the TUI and the text report.
+ * mtr has one, for -o/--order), title, width and value. Pure formatting over one row - a
+ * hop's statistics, its published verdict and its main responder's names, gathered by the
+ * caller - shared by the TUI and the text report.
  */
 #ifndef HOPWATCH_COLUMNS_H
 #define HOPWATCH_COLUMNS_H
@@ -14,12 +15,12 @@
 
 #define COLUMNS_MAX 32
 
-/* What some columns need beyond the hop itself. */
-struct col_ctx {
-    const struct path_diag *diag; /* verdicts of hops first_ttl.. (NULL: none) */
-    int first_ttl;
-    uint64_t now_us;        /* CLOCK_MONOTONIC, for windowed loss */
-    struct resolver *names; /* AS numbers and countries (NULL: none) */
+/* One row of the table: everything a column may show. */
+struct col_row {
+    const struct hop_stats *h;
+    const struct hop_diag *diag;   /* its published verdict (NULL: none yet) */
+    const struct name_info *names; /* of its main responder (NULL: nothing known) */
+    uint64_t now_us;               /* CLOCK_MONOTONIC, for windowed loss */
 };
 
 struct column {
@@ -28,7 +29,7 @@ struct column {
     int width; /* including one leading space */
     const char *help;
     /* Writes the value (right-aligned by the caller) into buf. */
-    void (*fmt)(const struct hop_stats *h, const struct col_ctx *cx, char *buf, size_t len);
+    void (*fmt)(const struct col_row *row, char *buf, size_t len);
 };
 
 /* Defaults: mtr's latency set with our verdict, "LES NABWV" (spaces separate), and mtr's

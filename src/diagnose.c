@@ -2,16 +2,16 @@
  * diagnose.c - the loss classifier (see diagnose.h). Pure: integer counts in, verdicts out.
  *
  * Three steps, over hops in TTL order:
- *  1. excess: hop h's loss against its downstream reference, the usable later hop with the
- *     least loss. Significantly more (Newcombe interval above 0 and at least TAU) means the hop
- *     drops its own replies; such a hop is not informative about the path.
+ *  1. excess: hop h's loss against the loss the path carries downstream, pooled over the later
+ *     usable hops that are not significantly above the least of them. Significantly more
+ *     (Newcombe interval above 0 and at least TAU) means the hop drops its own replies; such a
+ *     hop is not informative about the path.
  *  2. onset: walk the informative hops only, from the source (loss 0); the first whose loss is
  *     significant and significantly above the previous informative hop's starts the loss.
  *     (Localising with a reply-losing hop blames the wrong segment.)
  *  3. verdicts.
  */
 #include "diagnose.h"
-#include "hops.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -230,51 +230,4 @@ void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, i
                  pct, 100 * h->ci_lo, 100 * h->ci_hi);
         break;
     }
-}
-
-/* Which of the recent rounds the destination answered: bit (newest - round) of a window of
- * HOPS_RING rounds. Then, per hop, its lost rounds and how many of them the destination
- * answered. */
-static void round_evidence(const struct hops_snapshot *snap, struct path_diag *out)
-{
-    uint64_t answered[HOPS_RING / 64] = {0};
-    uint32_t newest;
-    const struct hop_stats *dest;
-
-    if (!snap->dest_ttl || snap->dest_ttl != snap->nhops || !snap->rounds)
-        return;
-    newest = snap->rounds - 1;
-    dest = &snap->hops[snap->dest_ttl - 1];
-    for (int i = 0; i < dest->nsamples; i++) {
-        const struct hop_sample *smp = &dest->ring[i];
-        uint32_t age = newest - smp->round;
-        if (smp->round <= newest && age < HOPS_RING && smp->rtt_us >= 0)
-            answered[age / 64] |= 1ull << (age % 64);
-    }
-    for (int t = snap->first_ttl; t < snap->nhops && t - snap->first_ttl < out->n; t++) {
-        const struct hop_stats *h = &snap->hops[t - 1];
-        struct hop_diag *hd = &out->hop[t - snap->first_ttl];
-        for (int i = 0; i < h->nsamples; i++) {
-            const struct hop_sample *smp = &h->ring[i];
-            uint32_t age = newest - smp->round;
-            if (smp->rtt_us >= 0 || smp->round > newest || age >= HOPS_RING)
-                continue;
-            hd->rounds_lost++;
-            hd->rounds_lost_dest_ok += (answered[age / 64] >> (age % 64)) & 1;
-        }
-    }
-}
-
-int diagnose_snapshot(const struct hops_snapshot *snap, struct diag_input *in,
-                      struct path_diag *out)
-{
-    int n = 0;
-
-    for (int t = snap->first_ttl; t <= snap->nhops && n < DIAG_MAX_HOPS; t++, n++) {
-        const struct hop_stats *h = &snap->hops[t - 1];
-        in[n] = (struct diag_input){.ttl = t, .n = h->received + h->lost, .lost = h->lost};
-    }
-    diagnose_path(in, n, snap->dest_ttl > 0 && snap->dest_ttl == snap->nhops, out);
-    round_evidence(snap, out);
-    return n;
 }

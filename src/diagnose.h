@@ -3,11 +3,14 @@
  *
  * Loss seen at hop h is 1 - (1 - F_h) g_h r_h: forwarding loss up to h (F, inherited by every
  * later hop) times the hop's own reply generation (g) and the reply's way back (r). Only F
- * carries downstream, so the least loss of any later hop bounds the forwarding loss up to h.
- * A hop whose loss is significantly above that bound loses replies, not traffic (reply-only);
- * loss that carries on to the destination starts at the onset hop. Every rate has a Wilson
- * score interval and every comparison a Newcombe interval, so "1 lost of 5" is "unknown", not
- * "20% loss". (../shared/reference/probing-and-loss.md 1.4; validated on its lab vectors.)
+ * carries downstream, so the later hops estimate the forwarding loss up to h: their pooled
+ * loss, over the later hops that agree with each other (a later hop that itself loses
+ * replies stays out of the pool). A hop whose loss is significantly above that pool loses
+ * replies, not traffic (reply-only); loss that carries on to the destination starts at the
+ * onset hop. Every rate has a Wilson score interval (Wilson 1927) and every comparison
+ * Newcombe's hybrid score interval for a difference (Newcombe 1998, method 10), so "1 lost of
+ * 5" is "unknown", not "20% loss". The README's "Loss diagnosis" section shows the lab
+ * vectors it is tested on (tests/unit/test_diagnose.c).
  */
 #ifndef HOPWATCH_DIAGNOSE_H
 #define HOPWATCH_DIAGNOSE_H
@@ -42,11 +45,11 @@ struct hop_diag {
     bool usable;             /* enough samples and not silent */
     bool significant;        /* its loss interval is above TAU */
     bool informative;        /* its loss tracks the path's (no excess of its own) */
-    int ref;                 /* index of the downstream reference hop, -1 none */
+    int ref;                 /* index of the later usable hop with the least loss, -1 none */
     bool upstream_path_loss; /* reply-only, with real path loss before it too */
-    /* Per-round evidence (recent rounds only, from diagnose_snapshot): rounds in which this
+    /* Per-round evidence (recent rounds only, filled by verdicts.c): rounds in which this
      * hop's probe was lost, and of those, rounds in which the destination's probe - sent in
-     * the same burst - was answered: evidence against forwarding loss at this hop. */
+     * the same round - was answered: evidence against forwarding loss at this hop. */
     uint32_t rounds_lost, rounds_lost_dest_ok;
 };
 
@@ -55,7 +58,7 @@ struct path_diag {
     struct hop_diag hop[DIAG_MAX_HOPS];
     int onset;         /* index of the hop where loss persisting to the destination starts, -1 */
     int onset_prev;    /* index of the informative hop before it, -1 for the source */
-    double onset_loss; /* estimated forwarding loss there: the least loss downstream */
+    double onset_loss; /* estimated forwarding loss there: the least loss from it on */
 };
 
 /* Wilson score interval for x of n at z. */
@@ -76,12 +79,5 @@ void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, i
 /* The TTL of the first hop whose verdict is forwarding, or 0 (loss that carries on although
  * the onset cannot be placed yet). */
 int diagnose_first_forwarding(const struct diag_input *in, const struct path_diag *d);
-
-struct hops_snapshot;
-
-/* Classifies the hops of a snapshot (TTL first_ttl..nhops; in[i] is TTL first_ttl + i).
- * Returns how many hops it classified. */
-int diagnose_snapshot(const struct hops_snapshot *snap, struct diag_input *in,
-                      struct path_diag *out);
 
 #endif

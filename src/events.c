@@ -2,8 +2,8 @@
  * events.c - the event log (see events.h): a ring of the newest EVENTS_MAX events.
  */
 #include "events.h"
+#include "jsonw.h"
 #include "probe.h"
-#include "report.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -55,48 +55,38 @@ const char *event_kind_name(enum event_kind k)
     return k <= EVENT_RESET ? names[k] : "?";
 }
 
-void events_iso_time(const struct timespec *ts, char *buf, size_t len)
+void events_json(struct jsonw *w, const struct event *ev)
 {
-    struct tm tm;
-    char base[32];
-
-    gmtime_r(&ts->tv_sec, &tm);
-    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, len, "%.20s.%03dZ", base, (int)(ts->tv_nsec / 1000000 % 1000));
-}
-
-void events_json(FILE *out, const struct event *ev)
-{
-    char t[64];
-
-    events_iso_time(&ev->start, t, sizeof(t));
-    fprintf(out, "{\"id\":%u,\"kind\":\"%s\",\"start\":\"%s\",\"end\":", ev->id,
-            event_kind_name(ev->kind), t);
-    if (ev->ended) {
-        events_iso_time(&ev->end, t, sizeof(t));
-        fprintf(out, "\"%s\"", t);
-    } else {
-        fputs("null", out);
-    }
-    fputs(",\"onset\":", out);
-    if (ev->onset)
-        fprintf(out, "%d", ev->onset);
+    jsonw_object(w);
+    jsonw_kuint(w, "id", ev->id);
+    jsonw_kstring(w, "kind", event_kind_name(ev->kind));
+    jsonw_key(w, "start");
+    jsonw_time(w, &ev->start);
+    jsonw_key(w, "end");
+    if (ev->ended)
+        jsonw_time(w, &ev->end);
     else
-        fputs("null", out);
-    fputs(",\"hops\":[", out);
+        jsonw_null(w);
+    jsonw_kint_or_null(w, "onset", ev->onset, ev->onset != 0);
+    jsonw_key(w, "hops");
+    jsonw_array(w);
     for (int i = 0; i < ev->nhops; i++)
-        fprintf(out, "%s%d", i ? "," : "", ev->hops[i]);
-    fprintf(out, "],\"mode\":\"%s\",\"text\":", probe_mode_name((enum probe_mode)ev->mode));
-    report_json_string(out, ev->text);
-    fputc('}', out);
+        jsonw_int(w, ev->hops[i]);
+    jsonw_end_array(w);
+    jsonw_kstring(w, "mode", probe_mode_name((enum probe_mode)ev->mode));
+    jsonw_kstring(w, "text", ev->text);
+    jsonw_end_object(w);
 }
 
 /* Appends ev to the file, one line, flushed; call with the lock held. */
 static void write_line(struct event_log *log, const struct event *ev)
 {
+    struct jsonw w;
+
     if (!log->file)
         return;
-    events_json(log->file, ev);
+    jsonw_init(&w, log->file);
+    events_json(&w, ev);
     fputc('\n', log->file);
     fflush(log->file);
 }
@@ -143,6 +133,16 @@ int events_copy(struct event_log *log, struct event *out, int max)
     n = log->count < max ? log->count : max;
     for (int i = 0; i < n; i++)
         out[i] = log->ring[(log->head + log->count - n + i) % EVENTS_MAX];
+    pthread_mutex_unlock(&log->lock);
+    return n;
+}
+
+int events_count(struct event_log *log)
+{
+    int n;
+
+    pthread_mutex_lock(&log->lock);
+    n = log->count;
     pthread_mutex_unlock(&log->lock);
     return n;
 }

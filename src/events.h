@@ -42,13 +42,15 @@ void events_free(struct event_log *log);
 uint32_t events_add(struct event_log *log, const struct event *ev);
 /* Ends event id at `end`, with its final hops and onset. */
 void events_end(struct event_log *log, uint32_t id, const struct event *final_state);
-/* Copies up to max events, oldest first; returns how many. */
+/* Copies the newest max events (or fewer), oldest first; returns how many. */
 int events_copy(struct event_log *log, struct event *out, int max);
+/* How many events the log holds (at most EVENTS_MAX). */
+int events_count(struct event_log *log);
 
 const char *event_kind_name(enum event_kind k);
-/* ISO 8601 UTC with milliseconds. */
-void events_iso_time(const struct timespec *ts, char *buf, size_t len);
-/* One event as a JSON object (no newline). */
-void events_json(FILE *out, const struct event *ev);
+
+struct jsonw;
+/* One event as a JSON object, the next value of w. */
+void events_json(struct jsonw *w, const struct event *ev);
 
 #endif

@@ -11,8 +11,6 @@
 #include <string.h>
 
 struct mode_table {
-    int dest_ttl;
-    uint32_t rounds;
     struct hop_stats *hops; /* max_ttl entries */
 };
 
@@ -117,13 +115,17 @@ static void ring_add(struct hop_stats *s, uint64_t sent_us, uint32_t round, int3
         s->nsamples++;
 }
 
-static struct hop_responder *responder_for(struct hop_stats *s, const struct probe_addr *from)
+/* The responder entry for `from`, added if new (*added); NULL when the hop has no room. */
+static struct hop_responder *responder_for(struct hop_stats *s, const struct probe_addr *from,
+                                           bool *added)
 {
+    *added = false;
     for (int i = 0; i < s->nresponders; i++)
         if (probe_addr_equal(&s->responders[i].addr, from))
             return &s->responders[i];
     if (s->nresponders == HOPS_MAX_RESPONDERS)
         return NULL;
+    *added = true;
     s->responders[s->nresponders].addr = *from;
     s->responders[s->nresponders].reply_ttl = -1;
     return &s->responders[s->nresponders++];
@@ -141,12 +143,13 @@ void hops_record_sent(struct hops *h, int mode, int ttl)
     pthread_mutex_unlock(&h->lock);
 }
 
-void hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_addr *from,
+bool hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_addr *from,
                        uint32_t rtt_us, uint64_t sent_us, uint32_t round, int reply_ttl,
-                       bool is_dest, bool unreach)
+                       bool is_dest, bool unreach, struct probe_addr *first)
 {
     struct hop_stats *s;
     struct hop_responder *r;
+    bool added = false, news = false;
 
     pthread_mutex_lock(&h->lock);
     if ((s = hop_at(h, mode, ttl)) && s->inflight > 0) {
@@ -157,7 +160,7 @@ void hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_add
         rtt_add(&s->rtt, rtt_us);
         jitter_add(s, rtt_us);
         ring_add(s, sent_us, round, (int32_t)(rtt_us > INT32_MAX ? INT32_MAX : rtt_us));
-        if ((r = responder_for(s, from))) {
+        if ((r = responder_for(s, from, &added))) {
             r->received++;
             rtt_add(&r->rtt, rtt_us);
             r->reply_ttl = reply_ttl;
@@ -165,8 +168,12 @@ void hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_add
         } else {
             s->other_responders++;
         }
+        news = added && s->nresponders > 1;
+        if (news && first)
+            *first = s->responders[0].addr;
     }
     pthread_mutex_unlock(&h->lock);
+    return news;
 }
 
 void hops_record_loss(struct hops *h, int mode, int ttl, uint64_t sent_us, uint32_t round)
@@ -194,22 +201,6 @@ void hops_record_cancel(struct hops *h, int mode, int ttl)
     pthread_mutex_unlock(&h->lock);
 }
 
-void hops_set_dest_ttl(struct hops *h, int mode, int ttl)
-{
-    pthread_mutex_lock(&h->lock);
-    if (mode >= 0 && mode < PROBE_MODE_COUNT && ttl >= 0 && ttl <= h->max_ttl)
-        h->modes[mode].dest_ttl = ttl;
-    pthread_mutex_unlock(&h->lock);
-}
-
-void hops_set_rounds(struct hops *h, int mode, uint32_t rounds)
-{
-    pthread_mutex_lock(&h->lock);
-    if (mode >= 0 && mode < PROBE_MODE_COUNT)
-        h->modes[mode].rounds = rounds;
-    pthread_mutex_unlock(&h->lock);
-}
-
 void hops_reset(struct hops *h)
 {
     pthread_mutex_lock(&h->lock);
@@ -220,16 +211,15 @@ void hops_reset(struct hops *h)
             hop_init(s, t + 1);
             s->sent = s->inflight = inflight;
         }
-        h->modes[m].rounds = 0;
     }
     pthread_mutex_unlock(&h->lock);
 }
 
 /* The highest TTL worth showing: the destination's, else the last hop that answered. */
-static int shown_hops(const struct hops *h, const struct mode_table *mt)
+static int shown_hops(const struct hops *h, const struct mode_table *mt, int dest_ttl)
 {
-    if (mt->dest_ttl)
-        return mt->dest_ttl;
+    if (dest_ttl > 0 && dest_ttl <= h->max_ttl)
+        return dest_ttl < h->first_ttl ? h->first_ttl : dest_ttl;
     for (int t = h->max_ttl; t >= h->first_ttl; t--)
         if (mt->hops[t - 1].received)
             return t;
@@ -239,7 +229,7 @@ static int shown_hops(const struct hops *h, const struct mode_table *mt)
     return h->first_ttl;
 }
 
-int hops_snapshot(struct hops *h, int mode, struct hops_snapshot *snap)
+int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *snap)
 {
     const struct mode_table *mt;
 
@@ -256,12 +246,38 @@ int hops_snapshot(struct hops *h, int mode, struct hops_snapshot *snap)
     mt = &h->modes[mode];
     snap->mode = mode;
     snap->first_ttl = h->first_ttl;
-    snap->dest_ttl = mt->dest_ttl;
-    snap->rounds = mt->rounds;
-    snap->nhops = shown_hops(h, mt);
+    snap->dest_ttl = dest_ttl;
+    snap->nhops = shown_hops(h, mt, dest_ttl);
     memcpy(snap->hops, mt->hops, (size_t)snap->nhops * sizeof(*snap->hops));
     pthread_mutex_unlock(&h->lock);
     return 0;
+}
+
+int hops_counts(struct hops *h, int mode, int dest_ttl, struct hop_counts *out, int max)
+{
+    int n = 0, last;
+
+    if (mode < 0 || mode >= PROBE_MODE_COUNT)
+        return 0;
+    pthread_mutex_lock(&h->lock);
+    last = shown_hops(h, &h->modes[mode], dest_ttl);
+    for (int t = h->first_ttl; t <= last && n < max; t++, n++) {
+        const struct hop_stats *s = &h->modes[mode].hops[t - 1];
+        out[n] = (struct hop_counts){.ttl = t, .n = s->received + s->lost, .lost = s->lost};
+    }
+    pthread_mutex_unlock(&h->lock);
+    return n;
+}
+
+bool hops_get(struct hops *h, int mode, int ttl, struct hop_stats *out)
+{
+    const struct hop_stats *s;
+
+    pthread_mutex_lock(&h->lock);
+    if ((s = hop_at(h, mode, ttl)))
+        *out = *s;
+    pthread_mutex_unlock(&h->lock);
+    return s != NULL;
 }
 
 void hops_snapshot_free(struct hops_snapshot *snap)

@@ -75,10 +75,16 @@ struct hops_snapshot {
     int mode;
     int first_ttl;
     int nhops;    /* hops first_ttl..nhops are shown: the destination's TTL, or the last answer */
-    int dest_ttl; /* 0 until the target answered */
-    uint32_t rounds;
+    int dest_ttl; /* as the caller gave it: 0 until the target answered */
     int cap;
     struct hop_stats *hops; /* hops[ttl - 1] */
+};
+
+/* A hop's completed probes, for the classifier. */
+struct hop_counts {
+    int ttl;
+    uint64_t n; /* answered + timed out (in flight excluded) */
+    uint64_t lost;
 };
 
 struct hops;
@@ -88,22 +94,27 @@ struct hops *hops_new(int first_ttl, int max_ttl);
 void hops_free(struct hops *h);
 
 void hops_record_sent(struct hops *h, int mode, int ttl);
-void hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_addr *from,
+/* Returns true when `from` is new at a hop that already had a responder (a possible path
+ * change); *first then gets the hop's first responder. first may be NULL. */
+bool hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_addr *from,
                        uint32_t rtt_us, uint64_t sent_us, uint32_t round, int reply_ttl,
-                       bool is_dest, bool unreach);
+                       bool is_dest, bool unreach, struct probe_addr *first);
 void hops_record_loss(struct hops *h, int mode, int ttl, uint64_t sent_us, uint32_t round);
 /* A probe that will not be judged (sent past the destination): undoes hops_record_sent. */
 void hops_record_cancel(struct hops *h, int mode, int ttl);
-/* The target answered at this TTL (0: forget it). Hops beyond it are no longer shown. */
-void hops_set_dest_ttl(struct hops *h, int mode, int ttl);
-void hops_set_rounds(struct hops *h, int mode, uint32_t rounds);
 /* Zeroes every statistic of every mode; probes in flight stay in flight. */
 void hops_reset(struct hops *h);
 
-/* Copies mode's hops into snap (allocating snap->hops as needed, outside the lock).
+/* Copies mode's hops into snap (allocating snap->hops as needed, outside the lock): TTLs up
+ * to dest_ttl (the prober's knowledge of the path's end; 0: up to the last hop that answered).
  * 0 or -ENOMEM. Free with hops_snapshot_free. */
-int hops_snapshot(struct hops *h, int mode, struct hops_snapshot *snap);
+int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *snap);
+/* The counts of the hops a snapshot with this dest_ttl would show (at most max), cheaply, for
+ * a diagnosis. Returns how many it wrote: out[i] is TTL first_ttl + i. */
+int hops_counts(struct hops *h, int mode, int dest_ttl, struct hop_counts *out, int max);
 void hops_snapshot_free(struct hops_snapshot *snap);
+/* Copies one hop of mode; false when (mode, ttl) is outside the table. */
+bool hops_get(struct hops *h, int mode, int ttl, struct hop_stats *out);
 
 /* Derived figures (pure, on a copy). */
 double hop_loss_pct(const struct hop_stats *s);  /* 0 when nothing completed */

@@ -8,6 +8,7 @@
 #include "resolve.h"
 #include "session.h"
 #include "ui.h"
+#include "version.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -30,36 +31,38 @@ static void on_signal(int sig)
 int session_print_report(struct session *s, enum output_format fmt, FILE *out)
 {
     static struct event events[EVENTS_MAX];
-    static struct hops_snapshot by_mode[PROBE_MODE_COUNT];
-    struct hops_snapshot snap = {0};
-    int mode =
-        s->prober.cfg.nrotation > 1 ? s->prober.cfg.rotation[0] : atomic_load(&s->prober.mode);
+    static struct target_view view, by_mode[PROBE_MODE_COUNT];
+    struct prober_status st;
+    int mode;
 
-    if (hops_snapshot(s->hops, mode, &snap) < 0)
+    prober_status(s->prober, &st);
+    mode = st.nrotation > 1 ? st.rotation[0] : st.mode;
+    if (target_view(s->target, mode, st.rounds[mode], st.dest_ttl[mode], &view) < 0)
         return -ENOMEM;
     s->run.by_mode = by_mode;
     s->run.nby_mode = 0;
-    for (int i = 0; s->prober.cfg.nrotation > 1 && i < s->prober.cfg.nrotation; i++)
-        if (hops_snapshot(s->hops, s->prober.cfg.rotation[i], &by_mode[s->run.nby_mode]) == 0)
+    for (int i = 0; st.nrotation > 1 && i < st.nrotation; i++) {
+        int m = st.rotation[i];
+        if (target_view(s->target, m, st.rounds[m], st.dest_ttl[m], &by_mode[s->run.nby_mode]) == 0)
             s->run.nby_mode++;
+    }
     s->run.events = events;
-    s->run.nevents = s->events ? events_copy(s->events, events, EVENTS_MAX) : 0;
+    s->run.nevents = events_copy(target_events(s->target), events, EVENTS_MAX);
     s->run.mode_name = probe_mode_name(mode);
     if (mode != s->run.initial_mode)
         snprintf(s->run.mode_reason, sizeof(s->run.mode_reason), "switched with a key");
-    s->run.counters = prober_counters(&s->prober);
-    s->run.unmatched = s->prober.unmatched;
+    s->run.counters = prober_counters(s->prober, &s->run.unmatched);
     s->run.dns = resolver_stats(s->names);
     if (fmt == OUTPUT_JSON)
-        report_json(out, &s->run, &snap);
+        report_json(out, &s->run, &view);
     else if (fmt == OUTPUT_CSV)
-        report_csv(out, &s->run, &snap);
+        report_csv(out, &s->run, &view);
     else
-        report_text(out, &s->run, &snap);
+        report_text(out, &s->run, &view);
     fflush(out);
-    hops_snapshot_free(&snap);
+    target_view_free(&view);
     for (int i = 0; i < PROBE_MODE_COUNT; i++)
-        hops_snapshot_free(&by_mode[i]);
+        target_view_free(&by_mode[i]);
     return 0;
 }
 
@@ -80,19 +83,21 @@ static void print_remedies(const char *what, const char *why)
 /* Says why the better modes of an automatic choice were passed over. */
 static void explain_choice(struct session *s, enum probe_mode request, int chosen)
 {
+    static struct prober_status st;
     char *buf = s->run.mode_reason;
     size_t len = sizeof(s->run.mode_reason), used = 0;
 
     buf[0] = '\0';
-    if (s->prober.socks[chosen].method) {
-        snprintf(buf, len, "%s", s->prober.socks[chosen].method);
+    prober_status(s->prober, &st);
+    if (st.method[chosen]) {
+        snprintf(buf, len, "%s", st.method[chosen]);
         return;
     }
     if (request != PROBE_AUTO && request != PROBE_ICMP_ANY)
         return;
     for (int m = PROBE_ICMP_RAW; m < chosen; m++) {
         int n = snprintf(buf + used, len - used, "%s%s: %s", used ? "; " : "",
-                         probe_mode_name((enum probe_mode)m), s->prober.why_not[m]);
+                         probe_mode_name((enum probe_mode)m), st.why_not[m]);
         if (n < 0 || (size_t)n >= len - used)
             break;
         used += (size_t)n;
@@ -112,34 +117,44 @@ static int drop_privileges(void)
     return 0;
 }
 
+/* Says why a requested mode could not open, and the remedies. */
+static void refuse(struct session *s, enum probe_mode request)
+{
+    static struct prober_status st;
+    int shown = request >= 0 ? request : PROBE_ICMP_DGRAM;
+
+    prober_status(s->prober, &st);
+    print_remedies(probe_mode_name(request), st.why_not[shown]);
+}
+
 /* --modes: every listed mode must open; rounds take them in turn. */
 static int open_rotation(struct session *s)
 {
-    struct prober *p = &s->prober;
     char *buf = s->run.mode_reason;
+    int modes[PROBE_MODE_COUNT], n = 0;
     size_t used = 0;
 
     for (int i = 0; i < s->opt.nmodes; i++) {
-        int m = prober_open_request(p, s->opt.modes[i]);
+        int m = prober_open_request(s->prober, s->opt.modes[i]);
         if (m < 0) {
-            int shown = s->opt.modes[i] >= 0 ? s->opt.modes[i] : PROBE_ICMP_DGRAM;
-            print_remedies(probe_mode_name(s->opt.modes[i]), p->why_not[shown]);
+            refuse(s, s->opt.modes[i]);
             return -1;
         }
-        for (int j = 0; j < p->cfg.nrotation; j++)
-            if (p->cfg.rotation[j] == m)
+        for (int j = 0; j < n; j++)
+            if (modes[j] == m)
                 m = -1; /* icmp and icmp-raw may name the same mode */
         if (m < 0)
             continue;
-        p->cfg.rotation[p->cfg.nrotation++] = m;
-        used += (size_t)snprintf(buf + used, sizeof(s->run.mode_reason) - used, "%s%s",
-                                 i ? "," : "interleaved with ", probe_mode_name(m));
-        if (used >= sizeof(s->run.mode_reason))
-            break;
+        modes[n++] = m;
+        if (used < sizeof(s->run.mode_reason))
+            used += (size_t)snprintf(buf + used, sizeof(s->run.mode_reason) - used, "%s%s",
+                                     i ? "," : "interleaved with ", probe_mode_name(m));
     }
-    atomic_store(&p->mode, p->cfg.rotation[0]);
-    atomic_store(&p->requested_mode, p->cfg.rotation[0]);
-    s->run.initial_mode = p->cfg.rotation[0];
+    if (prober_set_rotation(s->prober, modes, n) < 0) {
+        fprintf(stderr, "hopwatch: --modes needs at least two different modes\n");
+        return -1;
+    }
+    s->run.initial_mode = modes[0];
     return 0;
 }
 
@@ -154,6 +169,8 @@ static int open_probes(struct session *s)
         .timeout_us = (uint64_t)(o->timeout_s * 1e6),
         .rounds = o->output == OUTPUT_TUI ? 0 : o->cycles,
     };
+    struct target_config tcfg = {
+        .first_ttl = o->first_ttl, .max_ttl = o->max_ttl, .events_path = o->events_path};
     char err[256];
     int mode;
 
@@ -163,29 +180,25 @@ static int open_probes(struct session *s)
     }
     probe_addr_str(&cfg.probe.target, s->run.target_addr, sizeof(s->run.target_addr));
     cfg.probe.port = o->port >= 0 ? (uint16_t)o->port : (o->mode == PROBE_TCP ? 80 : 0);
-    s->hops = hops_new(o->first_ttl, o->max_ttl);
-    if (!s->hops || prober_init(&s->prober, &cfg, s->hops) < 0) {
+    if (!(s->target = target_new(&tcfg, err, sizeof(err)))) {
+        fprintf(stderr, "hopwatch: %s\n", err);
+        return errno == ENOMEM ? 4 : 1;
+    }
+    if (!(s->prober = prober_new(&cfg, NULL))) {
         fprintf(stderr, "hopwatch: out of memory\n");
         return 4;
     }
-    s->events = events_new(o->events_path, err, sizeof(err));
-    if (!s->events) {
-        fprintf(stderr, "hopwatch: %s\n", err);
-        return 1;
-    }
-    s->prober.events = s->events;
     if (o->nmodes)
         return open_rotation(s) < 0 ? 3 : drop_privileges();
-    mode = prober_open_request(&s->prober, o->mode);
+    mode = prober_open_request(s->prober, o->mode);
     if (mode < 0) {
-        int shown = o->mode >= 0 ? o->mode : PROBE_ICMP_DGRAM;
-        print_remedies(probe_mode_name(o->mode), s->prober.why_not[shown]);
+        refuse(s, o->mode);
         return 3;
     }
     explain_choice(s, o->mode, mode);
     s->run.initial_mode = mode;
     if (o->output == OUTPUT_TUI)
-        prober_open_others(&s->prober);
+        prober_open_others(s->prober);
     return drop_privileges();
 }
 
@@ -217,7 +230,7 @@ static int start_names(struct session *s)
     cfg.db = s->db;
     if (!cfg.ptr && !cfg.asn_dns && !asndb_has_asn(s->db))
         return 0;
-    s->names = resolver_start(&cfg, s->hops, err, sizeof(err));
+    s->names = resolver_start(&cfg, target_hops(s->target), err, sizeof(err));
     if (!s->names) {
         fprintf(stderr, "hopwatch: %s\n", err);
         return 1;
@@ -227,30 +240,45 @@ static int start_names(struct session *s)
     return 0;
 }
 
+/* After the prober stopped: the diagnosis of every mode that probed is final. */
+static void settle(struct session *s)
+{
+    static struct prober_status st;
+
+    prober_status(s->prober, &st);
+    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+        if (st.rounds[m])
+            target_settle(s->target, m, st.dest_ttl[m]);
+}
+
 static int run(struct session *s)
 {
+    struct round_consumer consumer;
     int status = 0;
 
     if ((status = start_names(s)) != 0)
         return status;
     clock_gettime(CLOCK_REALTIME, &s->run.started);
-    g_prober = &s->prober;
+    consumer = target_consumer(s->target);
+    prober_add_consumer(s->prober, &consumer);
+    g_prober = s->prober;
     install_signals();
-    if (prober_start(&s->prober) < 0) {
+    if (prober_start(s->prober) < 0) {
         fprintf(stderr, "hopwatch: cannot start the prober thread\n");
         return 4;
     }
     if (s->opt.output == OUTPUT_TUI) {
         /* Nothing may write to the terminal under the TUI: diagnostics go to --log. */
         if (s->opt.log_path && !freopen(s->opt.log_path, "a", stderr)) {
-            prober_stop(&s->prober);
-            prober_join(&s->prober);
+            prober_stop(s->prober);
+            prober_join(s->prober);
             return 4;
         }
         status = ui_run(s, &g_signal);
-        prober_stop(&s->prober);
+        prober_stop(s->prober);
     }
-    prober_join(&s->prober);
+    prober_join(s->prober);
+    settle(s);
     clock_gettime(CLOCK_REALTIME, &s->run.ended);
     if (s->opt.output != OUTPUT_TUI && !g_signal)
         resolver_wait(s->names, 3500); /* at most the DNS timeouts: 1 s, then 2 s */
@@ -269,16 +297,25 @@ static int run(struct session *s)
 
 int main(int argc, char **argv)
 {
-    static struct session s; /* large (in-flight table): not on the stack */
+    static struct session s;
     char err[256];
     int r;
 
     setlocale(LC_ALL, "");
     r = options_parse(argc, argv, &s.opt, err, sizeof(err));
-    if (r != 0) {
-        if (r < 0)
-            fprintf(stderr, "hopwatch: %s\n", err);
-        return r < 0 ? 1 : 0;
+    if (r < 0) {
+        fprintf(stderr, "hopwatch: %s\n", err);
+        return 1;
+    }
+    if (r == OPTIONS_HELP) {
+        options_usage(stdout);
+        printf("\n");
+        ui_print_keys(stdout);
+        return 0;
+    }
+    if (r == OPTIONS_VERSION) {
+        printf("hopwatch %s\n", HOPWATCH_VERSION);
+        return 0;
     }
     if (s.opt.events_path && strcmp(s.opt.events_path, "-") == 0 && s.opt.output == OUTPUT_TUI) {
         fprintf(stderr, "hopwatch: --log-events - (standard output) needs -r, -j or -C; the live "
@@ -297,10 +334,7 @@ int main(int argc, char **argv)
     g_prober = NULL;
     resolver_stop(s.names); /* before the hop table it reads goes */
     asndb_close(s.db);
-    if (s.hops) {
-        prober_close(&s.prober);
-        hops_free(s.hops);
-    }
-    events_free(s.events);
+    prober_free(s.prober);
+    target_free(s.target);
     return r;
 }

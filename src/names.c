@@ -211,7 +211,7 @@ static void scan(struct resolver *r)
     uint64_t now = probe_now_us();
 
     for (int m = 0; m < PROBE_MODE_COUNT; m++) {
-        if (hops_snapshot(r->hops, m, &r->snap) < 0)
+        if (hops_snapshot(r->hops, m, 0, &r->snap) < 0)
             continue;
         for (int t = r->snap.first_ttl; t <= r->snap.nhops; t++)
             for (int i = 0; i < r->snap.hops[t - 1].nresponders; i++)
@@ -352,7 +352,7 @@ static bool all_settled(struct resolver *r, struct hops_snapshot *snap)
     bool settled = true;
 
     for (int m = 0; m < PROBE_MODE_COUNT && settled; m++) {
-        if (hops_snapshot(r->hops, m, snap) < 0)
+        if (hops_snapshot(r->hops, m, 0, snap) < 0)
             return false;
         pthread_mutex_lock(&r->lock);
         for (int t = snap->first_ttl; t <= snap->nhops && settled; t++) {

@@ -1,5 +1,7 @@
 /*
  * options.c - the option table and its parser (see options.h). mtr's letters where mtr has one.
+ * A row says what the option stores where (a flag, a value, a string, a number in a range) or
+ * names the one function that parses it; --help is printed from the same rows.
  */
 #include "options.h"
 #include "version.h"
@@ -14,66 +16,39 @@
 
 typedef int (*opt_setter)(struct options *o, const char *arg, char *err, size_t len);
 
-/* An option either calls its setter or stores into one field of struct options. */
-enum opt_field { FIELD_NONE, FIELD_FLAG, FIELD_STRING };
+/* What an option does with its argument. */
+enum opt_kind {
+    KIND_FLAG,    /* bool field = true */
+    KIND_SET,     /* int-sized field = value */
+    KIND_STRING,  /* const char * field = the argument */
+    KIND_INT,     /* int field = a whole number in [min, max] */
+    KIND_U32,     /* uint32_t field, likewise */
+    KIND_SIZE,    /* size_t field, likewise */
+    KIND_DOUBLE,  /* double field = a number in [min, max] */
+    KIND_CALL,    /* set() */
+    KIND_HELP,    /* --help */
+    KIND_VERSION, /* --version */
+};
 
 struct opt_def {
     const char *name;
-    int letter; /* 0: long only */
-    int has_arg;
-    const char *arg_name;
+    int letter;           /* 0: long only */
+    const char *arg_name; /* NULL: takes no argument */
     const char *help;
-    opt_setter set;
-    enum opt_field kind;
-    size_t field; /* offsetof(struct options, ...) for FIELD_FLAG (bool) and FIELD_STRING */
+    enum opt_kind kind;
+    size_t field;     /* offsetof(struct options, ...) */
+    double min, max;  /* KIND_INT, KIND_U32, KIND_SIZE, KIND_DOUBLE */
+    const char *unit; /* for range errors: "seconds", "bytes" (may be NULL) */
+    int value;        /* KIND_SET */
+    opt_setter set;   /* KIND_CALL */
 };
 
-#define CALL(fn) fn, FIELD_NONE, 0
-#define FLAG(member) NULL, FIELD_FLAG, offsetof(struct options, member)
-#define STRING(member) NULL, FIELD_STRING, offsetof(struct options, member)
-
-static int parse_long(const char *s, long min, long max, long *out)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_double(const char *s, double min, double max, double *out)
-{
-    char *end;
-    double v;
-
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno || end == s || *end || !isfinite(v) || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-#define RANGE_ERR(what, lo, hi)                                                                    \
-    (snprintf(err, len, "%s must be a number from %s to %s, not '%s'", what, lo, hi, arg), -1)
-
-static int set_v4(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)arg, (void)err, (void)len;
-    o->family = AF_INET;
-    return 0;
-}
-
-static int set_v6(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)arg, (void)err, (void)len;
-    o->family = AF_INET6;
-    return 0;
-}
+#define F(member) offsetof(struct options, member)
+#define FLAG(member) .kind = KIND_FLAG, .field = F(member)
+#define SET(member, v) .kind = KIND_SET, .field = F(member), .value = (v)
+#define STRING(member) .kind = KIND_STRING, .field = F(member)
+#define RANGE(k, member, lo, hi, u) .kind = k, .field = F(member), .min = lo, .max = hi, .unit = u
+#define CALL(fn) .kind = KIND_CALL, .set = fn
 
 static int set_mode(struct options *o, const char *arg, char *err, size_t len)
 {
@@ -108,98 +83,11 @@ static int set_modes(struct options *o, const char *arg, char *err, size_t len)
     return 0;
 }
 
-static int set_udp(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)arg, (void)err, (void)len;
-    o->mode = PROBE_UDP;
-    return 0;
-}
-
-static int set_tcp(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)arg, (void)err, (void)len;
-    o->mode = PROBE_TCP;
-    return 0;
-}
-
-static int set_first_ttl(struct options *o, const char *arg, char *err, size_t len)
-{
-    long v;
-    if (parse_long(arg, 1, 255, &v) < 0)
-        return RANGE_ERR("--first-ttl", "1", "255");
-    o->first_ttl = (int)v;
-    return 0;
-}
-
-static int set_max_ttl(struct options *o, const char *arg, char *err, size_t len)
-{
-    long v;
-    if (parse_long(arg, 1, 255, &v) < 0)
-        return RANGE_ERR("--max-ttl", "1", "255");
-    o->max_ttl = (int)v;
-    return 0;
-}
-
-static int set_interval(struct options *o, const char *arg, char *err, size_t len)
-{
-    if (parse_double(arg, 0.01, 3600, &o->interval_s) < 0)
-        return RANGE_ERR("--interval", "0.01", "3600 seconds");
-    return 0;
-}
-
-static int set_timeout(struct options *o, const char *arg, char *err, size_t len)
-{
-    if (parse_double(arg, 0.01, 60, &o->timeout_s) < 0)
-        return RANGE_ERR("--timeout", "0.01", "60 seconds");
-    return 0;
-}
-
-static int set_psize(struct options *o, const char *arg, char *err, size_t len)
-{
-    long v;
-    if (parse_long(arg, 28, 65000, &v) < 0)
-        return RANGE_ERR("--psize", "28", "65000 bytes");
-    o->packet_bytes = (size_t)v;
-    return 0;
-}
-
-static int set_port(struct options *o, const char *arg, char *err, size_t len)
-{
-    long v;
-    if (parse_long(arg, 1, 65535, &v) < 0)
-        return RANGE_ERR("--port", "1", "65535");
-    o->port = (int)v;
-    return 0;
-}
-
 static int set_report(struct options *o, const char *arg, char *err, size_t len)
 {
     (void)arg, (void)err, (void)len;
     if (o->output == OUTPUT_TUI)
         o->output = OUTPUT_REPORT;
-    return 0;
-}
-
-static int set_json(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)arg, (void)err, (void)len;
-    o->output = OUTPUT_JSON;
-    return 0;
-}
-
-static int set_csv(struct options *o, const char *arg, char *err, size_t len)
-{
-    (void)arg, (void)err, (void)len;
-    o->output = OUTPUT_CSV;
-    return 0;
-}
-
-static int set_cycles(struct options *o, const char *arg, char *err, size_t len)
-{
-    long v;
-    if (parse_long(arg, 1, 1000000, &v) < 0)
-        return RANGE_ERR("--report-cycles", "1", "1000000");
-    o->cycles = (uint32_t)v;
     return 0;
 }
 
@@ -219,95 +107,143 @@ static int set_order(struct options *o, const char *arg, char *err, size_t len)
     return 0;
 }
 
-static int set_display(struct options *o, const char *arg, char *err, size_t len)
-{
-    long v;
-    if (parse_long(arg, 0, 2, &v) < 0)
-        return RANGE_ERR("--displaymode", "0", "2");
-    o->display_mode = (int)v;
-    return 0;
-}
-
-#define OPT_HELP 1000
-#define OPT_VERSION 1001
-
 static const struct opt_def opt_table[] = {
-    {"inet", '4', no_argument, NULL, "use IPv4 only", CALL(set_v4)},
-    {"inet6", '6', no_argument, NULL, "use IPv6 only", CALL(set_v6)},
-    {"mode", 'M', required_argument, "MODE",
+    {"inet", '4', NULL, "use IPv4 only", SET(family, AF_INET)},
+    {"inet6", '6', NULL, "use IPv6 only", SET(family, AF_INET6)},
+    {"mode", 'M', "MODE",
      "auto (default: icmp-raw, then icmp-dgram, then udp), icmp, icmp-raw, icmp-dgram, udp, tcp",
      CALL(set_mode)},
-    {"modes", 0, required_argument, "LIST",
+    {"modes", 0, "LIST",
      "probe with several modes in interleaved rounds and compare them, e.g. icmp,udp,tcp",
      CALL(set_modes)},
-    {"udp", 'u', no_argument, NULL, "same as --mode udp", CALL(set_udp)},
-    {"tcp", 'T', no_argument, NULL, "same as --mode tcp", CALL(set_tcp)},
-    {"first-ttl", 'f', required_argument, "N", "first TTL to probe (default 1)",
-     CALL(set_first_ttl)},
-    {"max-ttl", 'm', required_argument, "N", "largest TTL to probe (default 30)",
-     CALL(set_max_ttl)},
-    {"interval", 'i', required_argument, "SECONDS",
-     "time between rounds; fractions allowed, at least 0.01 (default 1)", CALL(set_interval)},
-    {"timeout", 0, required_argument, "SECONDS", "a probe unanswered this long is lost (default 2)",
-     CALL(set_timeout)},
-    {"psize", 's', required_argument, "BYTES", "IP packet size of each probe (default 64)",
-     CALL(set_psize)},
-    {"port", 'P', required_argument, "PORT",
+    {"udp", 'u', NULL, "same as --mode udp", SET(mode, PROBE_UDP)},
+    {"tcp", 'T', NULL, "same as --mode tcp", SET(mode, PROBE_TCP)},
+    {"first-ttl", 'f', "N", "first TTL to probe (default 1)",
+     RANGE(KIND_INT, first_ttl, 1, 255, NULL)},
+    {"max-ttl", 'm', "N", "largest TTL to probe (default 30)",
+     RANGE(KIND_INT, max_ttl, 1, 255, NULL)},
+    {"interval", 'i', "SECONDS",
+     "time between rounds; fractions allowed, at least 0.01 (default 1)",
+     RANGE(KIND_DOUBLE, interval_s, 0.01, 3600, "seconds")},
+    {"timeout", 0, "SECONDS", "a probe unanswered this long is lost (default 2)",
+     RANGE(KIND_DOUBLE, timeout_s, 0.01, 60, "seconds")},
+    {"psize", 's', "BYTES", "IP packet size of each probe (default 64)",
+     RANGE(KIND_SIZE, packet_bytes, 28, 65000, "bytes")},
+    {"port", 'P', "PORT",
      "tcp: destination port (default 80); udp: first destination port (default 33434)",
-     CALL(set_port)},
-    {"report", 'r', no_argument, NULL, "run --report-cycles rounds, print a text report",
-     CALL(set_report)},
-    {"report-cycles", 'c', required_argument, "N", "rounds in a report (default 10)",
-     CALL(set_cycles)},
-    {"json", 'j', no_argument, NULL, "like --report, print JSON (schema 1)", CALL(set_json)},
-    {"csv", 'C', no_argument, NULL, "like --report, print CSV", CALL(set_csv)},
-    {"no-dns", 'n', no_argument, NULL, "show addresses, look up no names", FLAG(no_dns)},
-    {"aslookup", 'z', no_argument, NULL,
-     "AS numbers over DNS (Team Cymru) for addresses no --asn-db knows", FLAG(aslookup)},
-    {"asn-db", 0, required_argument, "PATH",
+     RANGE(KIND_INT, port, 1, 65535, NULL)},
+    {"report", 'r', NULL, "run --report-cycles rounds, print a text report", CALL(set_report)},
+    {"report-cycles", 'c', "N", "rounds in a report (default 10)",
+     RANGE(KIND_U32, cycles, 1, 1000000, NULL)},
+    {"json", 'j', NULL, "like --report, print JSON (schema 1)", SET(output, OUTPUT_JSON)},
+    {"csv", 'C', NULL, "like --report, print CSV", SET(output, OUTPUT_CSV)},
+    {"no-dns", 'n', NULL, "show addresses, look up no names", FLAG(no_dns)},
+    {"aslookup", 'z', NULL, "AS numbers over DNS (Team Cymru) for addresses no --asn-db knows",
+     FLAG(aslookup)},
+    {"asn-db", 0, "PATH",
      "ASN database (GeoLite2-ASN, DB-IP or IPinfo .mmdb; default: found in /usr/share/GeoIP or "
      "/var/lib/GeoIP)",
      STRING(asn_db)},
-    {"geo-db", 0, required_argument, "PATH", "country database (.mmdb) for the CC column",
-     STRING(geo_db)},
-    {"dns-server", 0, required_argument, "ADDR[:PORT]",
-     "send every DNS query to this server (default: the system's)", CALL(set_dns_server)},
-    {"report-on-exit", 0, no_argument, NULL, "print the text report when the TUI closes",
-     FLAG(report_on_exit)},
-    {"order", 'o', required_argument, "LETTERS",
-     "columns and their order by letter (default \"LES NABWV\"; see the man page)",
-     CALL(set_order)},
-    {"displaymode", 0, required_argument, "N",
+    {"geo-db", 0, "PATH", "country database (.mmdb) for the CC column", STRING(geo_db)},
+    {"dns-server", 0, "ADDR[:PORT]", "send every DNS query to this server (default: the system's)",
+     CALL(set_dns_server)},
+    {"report-on-exit", 0, NULL, "print the text report when the TUI closes", FLAG(report_on_exit)},
+    {"order", 'o', "LETTERS",
+     "columns and their order by letter (default \"LES NABWV\"; listed below)", CALL(set_order)},
+    {"displaymode", 0, "N",
      "start the TUI in display mode 0 (table), 1 (+ loss timeline), 2 (timeline, RTT scale)",
-     CALL(set_display)},
-    {"log-events", 0, required_argument, "FILE",
+     RANGE(KIND_INT, display_mode, 0, 2, NULL)},
+    {"log-events", 0, "FILE",
      "append every event (loss burst, path change, ...) to FILE as a JSON line",
      STRING(events_path)},
-    {"log", 0, required_argument, "FILE", "write diagnostics to FILE while the TUI runs",
-     STRING(log_path)},
-    {"no-color", 0, no_argument, NULL, "no colors in the TUI (also: NO_COLOR set)", FLAG(no_color)},
-    {"help", 'h', no_argument, NULL, "show this help", CALL(NULL)},
-    {"version", 'v', no_argument, NULL, "show the version", CALL(NULL)},
+    {"log", 0, "FILE", "write diagnostics to FILE while the TUI runs", STRING(log_path)},
+    {"no-color", 0, NULL, "no colors in the TUI (also: NO_COLOR set)", FLAG(no_color)},
+    {"help", 'h', NULL, "show this help", .kind = KIND_HELP},
+    {"version", 'v', NULL, "show the version", .kind = KIND_VERSION},
 };
 #define NOPTS (sizeof(opt_table) / sizeof(opt_table[0]))
 
+/* getopt_long returns a short option's letter; a long-only option returns LONG_ONLY + its
+ * index in opt_table (above every letter). */
+#define LONG_ONLY 256
+
+static const struct opt_def *opt_for(int c)
+{
+    for (size_t i = 0; i < NOPTS; i++)
+        if (opt_table[i].letter ? opt_table[i].letter == c : (int)(LONG_ONLY + i) == c)
+            return &opt_table[i];
+    return NULL;
+}
+
 void options_usage(FILE *out)
 {
+    size_t ncols;
+    const struct column *cols = columns_all(&ncols);
+
     fprintf(out, "usage: hopwatch [OPTIONS] HOST\n"
                  "Watch every hop between this host and HOST: loss, latency, jitter, live.\n\n");
     for (size_t i = 0; i < NOPTS; i++) {
         const struct opt_def *d = &opt_table[i];
         char lhs[64];
-        if (d->letter)
-            snprintf(lhs, sizeof(lhs), "-%c, --%s%s%s", d->letter, d->name, d->arg_name ? " " : "",
-                     d->arg_name ? d->arg_name : "");
-        else
-            snprintf(lhs, sizeof(lhs), "    --%s%s%s", d->name, d->arg_name ? " " : "",
-                     d->arg_name ? d->arg_name : "");
+        snprintf(lhs, sizeof(lhs), "%c%c%c --%s%s%s", d->letter ? '-' : ' ',
+                 d->letter ? d->letter : ' ', d->letter ? ',' : ' ', d->name,
+                 d->arg_name ? " " : "", d->arg_name ? d->arg_name : "");
         fprintf(out, "  %-28s %s\n", lhs, d->help);
     }
+    fprintf(out, "\nColumns (-o letters; a space separates groups):\n");
+    for (size_t i = 0; i < ncols; i++)
+        fprintf(out, "  %c  %-8s %s\n", cols[i].key, cols[i].title, cols[i].help);
     fprintf(out, "\nWithout root: icmp-dgram needs your group in net.ipv4.ping_group_range;\n"
                  "udp and tcp always work. See hopwatch(1).\n");
+}
+
+/* Stores a ranged number, or says what range it must be in. */
+static int set_number(const struct opt_def *d, struct options *o, const char *arg, char *err,
+                      size_t len)
+{
+    char *p = (char *)o + d->field, *end;
+    double v;
+
+    errno = 0;
+    v = d->kind == KIND_DOUBLE ? strtod(arg, &end) : (double)strtol(arg, &end, 10);
+    if (errno || end == arg || *end || !isfinite(v) || v < d->min || v > d->max)
+        return snprintf(err, len, "--%s must be a number from %.15g to %.15g%s%s, not '%s'",
+                        d->name, d->min, d->max, d->unit ? " " : "", d->unit ? d->unit : "", arg),
+               -1;
+    if (d->kind == KIND_INT)
+        *(int *)p = (int)v;
+    else if (d->kind == KIND_U32)
+        *(uint32_t *)p = (uint32_t)v;
+    else if (d->kind == KIND_SIZE)
+        *(size_t *)p = (size_t)v;
+    else
+        *(double *)p = v;
+    return 0;
+}
+
+/* Applies one option. 0, or -1 with err set. */
+static int apply(const struct opt_def *d, struct options *o, const char *arg, char *err, size_t len)
+{
+    char *p = (char *)o + d->field;
+
+    switch (d->kind) {
+    case KIND_FLAG:
+        *(bool *)p = true;
+        return 0;
+    case KIND_SET:
+        *(int *)p = d->value;
+        return 0;
+    case KIND_STRING:
+        *(const char **)p = arg;
+        return 0;
+    case KIND_CALL:
+        return d->set(o, arg, err, len);
+    case KIND_HELP:
+    case KIND_VERSION:
+        return 0;
+    default:
+        return set_number(d, o, arg, err, len);
+    }
 }
 
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t err_len)
@@ -330,11 +266,12 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
     shorts[ns++] = ':';
     for (size_t i = 0; i < NOPTS; i++) {
         const struct opt_def *d = &opt_table[i];
-        int val = d->letter ? d->letter : (int)(OPT_HELP + 10 + i);
-        longs[i] = (struct option){d->name, d->has_arg, NULL, val};
+        int has_arg = d->arg_name ? required_argument : no_argument;
+        longs[i] =
+            (struct option){d->name, has_arg, NULL, d->letter ? d->letter : (int)(LONG_ONLY + i)};
         if (d->letter) {
             shorts[ns++] = (char)d->letter;
-            if (d->has_arg == required_argument)
+            if (has_arg == required_argument)
                 shorts[ns++] = ':';
         }
     }
@@ -343,28 +280,16 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
     opterr = 0;
     optind = 0; /* GNU getopt: a full reset, so parsing twice works */
     while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
-        const struct opt_def *d = NULL;
-        if (c == '?')
-            return snprintf(err, err_len, "unknown option '%s' (try --help)", argv[optind - 1]), -1;
+        const struct opt_def *d = c == ':' ? NULL : opt_for(c);
         if (c == ':')
             return snprintf(err, err_len, "option '%s' needs a value", argv[optind - 1]), -1;
-        if (c == 'h') {
-            options_usage(stdout);
-            return 1;
-        }
-        if (c == 'v') {
-            printf("hopwatch %s\n", HOPWATCH_VERSION);
-            return 1;
-        }
-        for (size_t i = 0; i < NOPTS && !d; i++)
-            if ((opt_table[i].letter && opt_table[i].letter == c) ||
-                (!opt_table[i].letter && (int)(OPT_HELP + 10 + i) == c))
-                d = &opt_table[i];
-        if (d && d->kind == FIELD_FLAG)
-            *(bool *)((char *)o + d->field) = true;
-        else if (d && d->kind == FIELD_STRING)
-            *(const char **)((char *)o + d->field) = optarg;
-        else if (d && d->set && d->set(o, optarg, err, err_len) < 0)
+        if (!d)
+            return snprintf(err, err_len, "unknown option '%s' (try --help)", argv[optind - 1]), -1;
+        if (d->kind == KIND_HELP)
+            return OPTIONS_HELP;
+        if (d->kind == KIND_VERSION)
+            return OPTIONS_VERSION;
+        if (apply(d, o, optarg, err, err_len) < 0)
             return -1;
     }
     if (optind != argc - 1)

@@ -1,6 +1,6 @@
 /*
- * options.h - command-line options: one table describes every flag (name, letter, argument,
- * help, setter); --help is generated from it. Numbers are range-checked.
+ * options.h - command-line options: one table describes every option (name, letter, argument,
+ * help, what it stores); --help is generated from it. Numbers are range-checked.
  */
 #ifndef HOPWATCH_OPTIONS_H
 #define HOPWATCH_OPTIONS_H
@@ -40,9 +40,12 @@ struct options {
     int nmodes;
 };
 
-/* Returns 0 to run, 1 when it printed help or version (exit 0), -1 on a usage error
- * (message in err). */
+enum { OPTIONS_RUN, OPTIONS_HELP, OPTIONS_VERSION };
+
+/* Returns OPTIONS_RUN, OPTIONS_HELP or OPTIONS_VERSION (the caller prints them; exit 0), or
+ * -1 on a usage error (message in err). */
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t err_len);
+/* The options and the columns, for --help. */
 void options_usage(FILE *out);
 
 #endif

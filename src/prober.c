@@ -1,299 +1,248 @@
 /*
- * prober.c - the prober thread (see prober.h).
+ * prober.c - the prober (see prober.h).
  *
  * A round sends TTL first..last back to back, so the whole path is known about one round-trip
  * after start, then the next round starts `interval` after this one did. `last` is max_ttl
  * until the target answers, then the TTL at which it answered; probes already sent past it are
  * cancelled, not counted. A probe is lost only when its timeout expires. All probes share one
  * timeout, so deadlines follow send order and a FIFO finds the expired ones.
+ *
+ * Each round has a record in a ring (send order) that notes what became of its probes; a
+ * record with nothing pending is complete, and complete records leave the ring in send order:
+ * a round whose probes were all answered completes before an older one whose probes time
+ * out, but consumers see them in the order they were sent.
+ *
+ * Threads: the prober thread runs prober_step; the control atomics and the status fields
+ * below them are the only state other threads touch.
  */
-#include "prober.h"
+#include "prober_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define MAX_POLLFDS 1100
 #define IDLE_WAKE_US 100000
 
-int prober_init(struct prober *p, const struct prober_config *cfg, struct hops *hops)
+static uint64_t now_us(const struct prober *p)
 {
-    memset(p, 0, sizeof(*p));
-    p->cfg = *cfg;
-    p->hops = hops;
-    for (int m = 0; m < PROBE_MODE_COUNT; m++)
-        p->socks[m].fd = -1;
-    atomic_init(&p->mode, -1);
-    atomic_init(&p->requested_mode, -1);
-    p->wake[0] = p->wake[1] = -1;
-    atomic_init(&p->interval_us, cfg->interval_us);
-    if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0)
-        return -errno;
-    return 0;
+    return p->env.now_us ? p->env.now_us() : probe_now_us();
 }
 
-int prober_open_mode(struct prober *p, enum probe_mode mode)
+static void wall_now(const struct prober *p, struct timespec *ts)
 {
-    int r;
-
-    if (mode < 0 || mode >= PROBE_MODE_COUNT)
-        return -EINVAL;
-    if (p->opened[mode])
-        return 0;
-    r = probe_open(&p->socks[mode], mode, &p->cfg.probe, p->why_not[mode],
-                   sizeof(p->why_not[mode]));
-    if (r == 0)
-        p->opened[mode] = true;
-    return r;
+    if (p->env.wall)
+        p->env.wall(ts);
+    else
+        clock_gettime(CLOCK_REALTIME, ts);
 }
 
-int prober_open_request(struct prober *p, enum probe_mode request)
-{
-    static const enum probe_mode order_auto[] = {PROBE_ICMP_RAW, PROBE_ICMP_DGRAM, PROBE_UDP};
-    static const enum probe_mode order_icmp[] = {PROBE_ICMP_RAW, PROBE_ICMP_DGRAM};
-    const enum probe_mode *order = &request;
-    size_t n = 1;
-    int r = -EINVAL;
+/* ---- rounds and their consumers --------------------------------------------------------- */
 
-    if (request == PROBE_AUTO) {
-        order = order_auto;
-        n = 3;
-    } else if (request == PROBE_ICMP_ANY) {
-        order = order_icmp;
-        n = 2;
-    }
-    for (size_t i = 0; i < n; i++) {
-        r = prober_open_mode(p, order[i]);
-        if (r == 0) {
-            atomic_store(&p->mode, order[i]);
-            atomic_store(&p->requested_mode, order[i]);
-            return order[i];
-        }
-    }
-    return r;
+static struct round_rec *rec_at(struct prober *p, uint32_t rec)
+{
+    return &p->recs[rec % p->nrecs];
 }
 
-void prober_open_others(struct prober *p)
+static void tell_probe(struct prober *p, const struct round *r, int ttl)
 {
-    for (int m = 0; m < PROBE_MODE_COUNT; m++)
-        if (!p->opened[m])
-            (void)prober_open_mode(p, (enum probe_mode)m);
+    for (int i = 0; i < p->nconsumers; i++)
+        if (p->consumers[i].on_probe)
+            p->consumers[i].on_probe(p->consumers[i].ctx, r, ttl);
 }
 
-static void wake(struct prober *p)
+/* Hands complete rounds on, oldest first, stopping at the first one still pending. */
+static void hand_on(struct prober *p)
 {
-    char c = 1;
-    ssize_t r = write(p->wake[1], &c, 1);
-    (void)r; /* a full pipe already wakes the thread */
-}
-
-int prober_request_mode(struct prober *p, enum probe_mode mode)
-{
-    if (mode < 0 || mode >= PROBE_MODE_COUNT)
-        return -EINVAL;
-    if (!p->opened[mode])
-        return -ENOTSUP;
-    atomic_store(&p->requested_mode, mode);
-    wake(p);
-    return 0;
-}
-
-void prober_pause(struct prober *p, bool paused)
-{
-    atomic_store(&p->paused, paused);
-    wake(p);
-}
-
-void prober_set_interval(struct prober *p, uint64_t interval_us)
-{
-    atomic_store(&p->interval_us, interval_us);
-    wake(p);
-}
-
-void prober_stop(struct prober *p)
-{
-    atomic_store(&p->stop, true);
-    wake(p);
-}
-
-enum outcome { ANSWERED, LOST, CANCELLED };
-
-/* Notes what became of one probe of a round; a round with nothing pending is complete. */
-static void rec_resolve(struct prober *p, const struct inflight *f, enum outcome o)
-{
-    struct round_rec *rec = &p->recs[f->rec];
-
-    if (rec->pending <= 0 || rec->round != f->round || rec->r.mode != f->mode)
-        return;
-    if (o != CANCELLED)
-        watch_round_mark(&rec->r, f->ttl, o == LOST);
-    if (--rec->pending > 0)
-        return;
-    rec->complete = true;
-    rec->r.dest_ttl = p->dest_ttl[f->mode];
-    /* A round whose probes were all answered completes before an older one whose probes
-     * time out: hand rounds over in the order they were sent. */
     while (p->report_rec != p->next_rec) {
-        struct round_rec *next = &p->recs[p->report_rec % PROBER_ROUND_RECS];
-        if (!next->complete)
+        struct round_rec *rec = rec_at(p, p->report_rec);
+        if (rec->pending > 0)
             break;
-        if (p->events)
-            watch_round(&p->watch, &next->r);
+        for (int i = 0; i < p->nconsumers; i++)
+            if (p->consumers[i].on_round)
+                p->consumers[i].on_round(p->consumers[i].ctx, &rec->r);
         p->report_rec++;
     }
 }
 
-/* Tells the burst detector which hops lose only their own replies (not informative). */
-static void refresh_diagnosis(struct prober *p, int mode)
+/* One pending probe (or the hold taken while sending) of record `rec` is settled. */
+static void release(struct prober *p, uint32_t rec)
 {
-    int n;
+    struct round_rec *rr = rec_at(p, rec);
 
-    if (hops_snapshot(p->hops, mode, &p->snap) < 0)
-        return;
-    n = diagnose_snapshot(&p->snap, p->diag_in, &p->diag);
-    memset(p->watch.uninformative, 0, sizeof(p->watch.uninformative));
-    for (int i = 0; i < n; i++)
-        if (p->diag_in[i].ttl < WATCH_MAX_TTL)
-            p->watch.uninformative[p->diag_in[i].ttl] =
-                p->diag.hop[i].verdict == VERDICT_REPLY_ONLY;
+    if (--rr->pending == 0) {
+        rr->r.dest_ttl = atomic_load(&p->dest_ttl[rr->r.mode]);
+        hand_on(p);
+    }
 }
 
-/* Gives up on a probe: loss if judged, cancel if it went past the destination. */
-static void retire(struct prober *p, uint16_t seq, bool lost)
+/* Settles the probe in slot seq with outcome o (LOST or CANCELLED), or as answered by rep. */
+static void settle(struct prober *p, uint16_t seq, enum round_outcome o,
+                   const struct probe_reply *rep)
 {
     struct inflight *f = &p->slots[seq];
+    struct round_rec *rr = rec_at(p, f->rec);
+    struct round_probe *rp = &rr->r.probe[f->ttl - rr->r.first_ttl];
 
-    if (!f->active)
-        return;
     f->active = false;
     p->ninflight--;
-    rec_resolve(p, f, lost ? LOST : CANCELLED);
-    if (lost)
-        hops_record_loss(p->hops, f->mode, f->ttl, f->sent_us, f->round);
-    else
-        hops_record_cancel(p->hops, f->mode, f->ttl);
-    if (p->socks[f->mode].ops && p->socks[f->mode].ops->forget)
+    rp->outcome = (uint8_t)o;
+    if (rep) {
+        rp->kind = (uint8_t)rep->kind;
+        rp->icmp_type = rep->icmp_type;
+        rp->icmp_code = rep->icmp_code;
+        rp->reply_ttl = rep->reply_ttl;
+        rp->from = rep->from;
+        rp->rtt_us = (uint32_t)(rep->rx_us > rp->sent_us ? rep->rx_us - rp->sent_us : 0);
+    }
+    tell_probe(p, &rr->r, f->ttl);
+    if (o != ROUND_ANSWERED && p->socks[f->mode].ops && p->socks[f->mode].ops->forget)
         p->socks[f->mode].ops->forget(&p->socks[f->mode], seq);
+    release(p, f->rec);
+}
+
+/* Is the FIFO entry still its probe, in flight? */
+static bool live(const struct prober *p, const struct fifo_entry *e)
+{
+    return p->slots[e->seq].active && p->slots[e->seq].sent_us == e->sent_us;
+}
+
+/* Drops the oldest FIFO entry, judging its probe lost if it is still in flight. */
+static void pop_oldest(struct prober *p)
+{
+    const struct fifo_entry *e = &p->fifo[p->fifo_head];
+
+    if (live(p, e))
+        settle(p, e->seq, ROUND_LOST, NULL);
+    p->fifo_head = (p->fifo_head + 1) % PROBE_SEQ_SPACE;
+    p->fifo_len--;
 }
 
 static void expire(struct prober *p, uint64_t now)
 {
     while (p->fifo_len > 0) {
-        uint16_t seq = p->fifo[p->fifo_head];
-        struct inflight *f = &p->slots[seq];
-        if (f->active && now < f->sent_us + p->cfg.timeout_us)
+        const struct fifo_entry *e = &p->fifo[p->fifo_head];
+        if (live(p, e) && now < e->sent_us + p->cfg.timeout_us)
             break;
-        retire(p, seq, true);
-        p->fifo_head = (p->fifo_head + 1) % PROBE_SEQ_SPACE;
-        p->fifo_len--;
+        pop_oldest(p);
     }
 }
 
-/* The next free sequence number; a wrap onto a live probe retires it as lost. */
+/* The next sequence number. Numbers are taken in order and the FIFO holds probes in send
+ * order, so a full FIFO gives up its head, the oldest. A number still held by a live probe
+ * (more probes in flight than numbers) takes it back: that probe is judged lost now. */
 static uint16_t take_seq(struct prober *p)
 {
     uint16_t seq = p->next_seq;
+
     p->next_seq = (uint16_t)((p->next_seq + 1) % PROBE_SEQ_SPACE);
+    if (p->fifo_len == PROBE_SEQ_SPACE)
+        pop_oldest(p);
     if (p->slots[seq].active)
-        retire(p, seq, true);
+        settle(p, seq, ROUND_LOST, NULL);
     return seq;
 }
 
-static void send_round(struct prober *p, int mode)
+/* A fresh record for a round of `mode`. When the ring is full its oldest round's probes are
+ * judged lost now, which completes it. */
+static struct round_rec *new_record(struct prober *p, int mode, uint32_t *index)
 {
-    struct probe_sock *ps = &p->socks[mode];
-    int last = p->dest_ttl[mode] ? p->dest_ttl[mode] : p->cfg.max_ttl;
-    uint32_t round = p->rounds[mode]++;
-    uint16_t ri = (uint16_t)(p->next_rec++ % PROBER_ROUND_RECS);
-    struct round_rec *rec = &p->recs[ri];
+    struct round_rec *rr;
 
-    if (p->events && round % 10 == 0)
-        refresh_diagnosis(p, mode);
-    if (p->next_rec - 1 - p->report_rec >= PROBER_ROUND_RECS)
-        p->report_rec = p->next_rec - PROBER_ROUND_RECS; /* give up the oldest record */
-    memset(rec, 0, sizeof(*rec));
-    rec->round = round;
-    rec->r.mode = mode;
-    clock_gettime(CLOCK_REALTIME, &rec->r.wall);
-    rec->pending = 1; /* held while sending */
-
-    for (int ttl = p->cfg.first_ttl; ttl <= last; ttl++) {
-        uint16_t seq = take_seq(p);
-        uint64_t sent_us;
-        int r;
-
-        if (p->fifo_len == PROBE_SEQ_SPACE)
-            expire(p, UINT64_MAX); /* cannot happen while seq space > probes in flight */
-        r = ps->ops->send(ps, ttl, seq, &sent_us);
-        if (r < 0) {
-            p->last_send_errno = -r;
-            continue;
-        }
-        p->slots[seq] = (struct inflight){.active = true,
-                                          .mode = (int8_t)mode,
-                                          .ttl = (uint8_t)ttl,
-                                          .rec = ri,
-                                          .round = round,
-                                          .sent_us = sent_us};
-        rec->pending++;
-        p->ninflight++;
-        p->fifo[(p->fifo_head + p->fifo_len) % PROBE_SEQ_SPACE] = seq;
-        p->fifo_len++;
-        hops_record_sent(p->hops, mode, ttl);
-    }
-    hops_set_rounds(p->hops, mode, p->rounds[mode]);
-    rec_resolve(p, &(struct inflight){.mode = (int8_t)mode, .rec = ri, .round = round},
-                CANCELLED); /* releases the hold */
+    if (p->next_rec - p->report_rec >= p->nrecs)
+        for (int s = 0; s < PROBE_SEQ_SPACE; s++)
+            if (p->slots[s].active && p->slots[s].rec == p->report_rec)
+                settle(p, (uint16_t)s, ROUND_LOST, NULL);
+    *index = p->next_rec++;
+    rr = rec_at(p, *index);
+    rr->pending = 1; /* held while sending */
+    rr->r = (struct round){.number = atomic_load(&p->rounds[mode]),
+                           .mode = mode,
+                           .prev_mode = p->last_mode,
+                           .first_ttl = p->cfg.first_ttl,
+                           .last_ttl = p->cfg.first_ttl - 1,
+                           .probe = &p->probes[(size_t)(*index % p->nrecs) * (size_t)p->width]};
+    memset(rr->r.probe, 0, (size_t)p->width * sizeof(*rr->r.probe));
+    wall_now(p, &rr->r.wall);
+    return rr;
 }
 
-/* The path ends at ttl for this mode: forget probes sent beyond it. */
+static void send_one(struct prober *p, struct round_rec *rr, uint32_t index, int ttl)
+{
+    struct probe_sock *ps = &p->socks[rr->r.mode];
+    struct round_probe *rp = &rr->r.probe[ttl - rr->r.first_ttl];
+    uint16_t seq = take_seq(p);
+    uint64_t sent_us;
+
+    if (ps->ops->send(ps, ttl, seq, &sent_us) < 0)
+        return; /* counted by the mode; the probe stays ROUND_UNSENT */
+    p->slots[seq] = (struct inflight){.active = true,
+                                      .mode = (int8_t)rr->r.mode,
+                                      .ttl = (uint8_t)ttl,
+                                      .rec = index,
+                                      .sent_us = sent_us};
+    rp->outcome = ROUND_PENDING;
+    rp->sent_us = sent_us;
+    rr->pending++;
+    p->ninflight++;
+    p->fifo[(p->fifo_head + p->fifo_len) % PROBE_SEQ_SPACE] =
+        (struct fifo_entry){.seq = seq, .sent_us = sent_us};
+    p->fifo_len++;
+    tell_probe(p, &rr->r, ttl);
+}
+
+static void send_round(struct prober *p, int mode, bool switched)
+{
+    int dest = atomic_load(&p->dest_ttl[mode]);
+    int last = dest ? dest : p->cfg.max_ttl;
+    uint32_t index;
+    struct round_rec *rr = new_record(p, mode, &index);
+
+    rr->r.switched = switched;
+    rr->r.last_ttl = last;
+    atomic_fetch_add(&p->rounds[mode], 1);
+    p->last_mode = mode;
+    for (int ttl = p->cfg.first_ttl; ttl <= last; ttl++)
+        send_one(p, rr, index, ttl);
+    release(p, index); /* the hold taken by new_record */
+}
+
+/* The path ends at ttl for this mode (0: unknown again): forget probes sent beyond it. */
 static void set_end(struct prober *p, int mode, int ttl)
 {
-    p->dest_ttl[mode] = ttl;
-    hops_set_dest_ttl(p->hops, mode, ttl);
-    if (p->events && ttl > 0) {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        watch_dest(&p->watch, mode, ttl, &now);
-    }
+    atomic_store(&p->dest_ttl[mode], ttl);
+    if (ttl == 0)
+        return;
     for (int s = 0; s < PROBE_SEQ_SPACE; s++)
         if (p->slots[s].active && p->slots[s].mode == mode && p->slots[s].ttl > ttl)
-            retire(p, (uint16_t)s, false);
+            settle(p, (uint16_t)s, ROUND_CANCELLED, NULL);
 }
 
 static void handle_reply(struct prober *p, int mode, const struct probe_reply *r)
 {
     struct inflight *f = &p->slots[r->seq % PROBE_SEQ_SPACE];
     bool ends = r->kind != PROBE_REPLY_TTL_EXCEEDED;
-    int ttl;
+    int dest = atomic_load(&p->dest_ttl[mode]), ttl;
 
     if (!f->active || f->mode != mode) {
         p->unmatched++;
         return;
     }
     ttl = f->ttl;
-    if (ends && p->dest_ttl[mode] && ttl > p->dest_ttl[mode]) {
-        retire(p, r->seq, false);
+    if (ends && dest && ttl > dest) {
+        settle(p, r->seq, ROUND_CANCELLED, NULL);
         return;
     }
-    f->active = false;
-    p->ninflight--;
-    rec_resolve(p, f, ANSWERED);
-    if (p->events) {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        watch_reply(&p->watch, mode, ttl, &r->from, &now);
-    }
-    hops_record_reply(p->hops, mode, ttl, &r->from,
-                      (uint32_t)(r->rx_us > f->sent_us ? r->rx_us - f->sent_us : 0), f->sent_us,
-                      f->round, r->reply_ttl, r->kind == PROBE_REPLY_DEST,
-                      r->kind == PROBE_REPLY_UNREACH);
-    if (ends && (!p->dest_ttl[mode] || ttl < p->dest_ttl[mode]))
+    settle(p, r->seq, ROUND_ANSWERED, r);
+    if (ends && (!dest || ttl < dest))
         set_end(p, mode, ttl);
-    else if (!ends && p->dest_ttl[mode] && ttl >= p->dest_ttl[mode])
+    else if (!ends && dest && ttl >= dest)
         set_end(p, mode, 0); /* the path got longer: rediscover it next round */
 }
 
@@ -314,11 +263,82 @@ static void drain_all(struct prober *p)
     }
 }
 
+static bool rounds_left(const struct prober *p, int mode)
+{
+    return p->cfg.rounds == 0 || atomic_load(&p->rounds[mode]) < p->cfg.rounds;
+}
+
+/* The mode of the next round, or -1 when no mode has rounds left. A mode change asked for
+ * from another thread (or the next mode of a rotation) takes effect here, at a round edge. */
+static int next_mode(struct prober *p, bool *switched)
+{
+    int mode = atomic_load(&p->mode), want = atomic_load(&p->requested_mode);
+
+    *switched = false;
+    if (p->nrotation > 1) {
+        for (int i = 0; i < p->nrotation; i++) {
+            int m = p->rotation[(p->rotation_next + (uint32_t)i) % (uint32_t)p->nrotation];
+            if (rounds_left(p, m)) {
+                p->rotation_next = (p->rotation_next + (uint32_t)i + 1) % (uint32_t)p->nrotation;
+                atomic_store(&p->mode, m);
+                return m;
+            }
+        }
+        return -1;
+    }
+    if (want != mode && want >= 0 && p->opened[want]) {
+        *switched = p->last_mode >= 0;
+        atomic_store(&p->mode, mode = want);
+    }
+    return mode >= 0 && rounds_left(p, mode) ? mode : -1;
+}
+
+static bool any_rounds_left(const struct prober *p)
+{
+    if (p->nrotation > 1) {
+        for (int i = 0; i < p->nrotation; i++)
+            if (rounds_left(p, p->rotation[i]))
+                return true;
+        return false;
+    }
+    return atomic_load(&p->mode) >= 0 && rounds_left(p, atomic_load(&p->mode));
+}
+
+uint64_t prober_step(struct prober *p)
+{
+    uint64_t now = now_us(p), interval = atomic_load(&p->interval_us), until;
+    bool paused = atomic_load(&p->paused), switched;
+    int mode;
+
+    /* Read each time: the interval may change while we wait. */
+    p->next_round = p->any_round ? p->last_start + interval : now;
+    if (!paused && now >= p->next_round && (mode = next_mode(p, &switched)) >= 0) {
+        send_round(p, mode, switched);
+        /* Keep the cadence unless we fell a whole interval behind. */
+        p->last_start = p->any_round && now - p->next_round < interval ? p->next_round : now;
+        p->any_round = true;
+        p->next_round = p->last_start + interval;
+    }
+    drain_all(p);
+    expire(p, now_us(p));
+    if (!any_rounds_left(p) && p->ninflight == 0)
+        return 0;
+    until = now + IDLE_WAKE_US;
+    if (!paused && any_rounds_left(p) && p->next_round < until)
+        until = p->next_round;
+    if (p->fifo_len > 0) {
+        uint64_t d = p->fifo[p->fifo_head].sent_us + p->cfg.timeout_us;
+        if (d < until)
+            until = d;
+    }
+    return until;
+}
+
 static void wait_events(struct prober *p, uint64_t until)
 {
     static struct pollfd fds[MAX_POLLFDS]; /* prober thread only */
     int n = 0, timeout_ms;
-    uint64_t now = probe_now_us();
+    uint64_t now = now_us(p);
     char buf[64];
 
     fds[n].fd = p->wake[0];
@@ -332,84 +352,14 @@ static void wait_events(struct prober *p, uint64_t until)
             ;
 }
 
-static bool rounds_left(const struct prober *p, int mode)
-{
-    return p->cfg.rounds == 0 || p->rounds[mode] < p->cfg.rounds;
-}
-
-/* The mode of the next round, or -1 when no mode has rounds left. A mode change asked for
- * from another thread (or the next mode of a rotation) takes effect here, at a round edge. */
-static int next_mode(struct prober *p)
-{
-    int mode = atomic_load(&p->mode), want;
-
-    if (p->cfg.nrotation > 1) {
-        for (int i = 0; i < p->cfg.nrotation; i++) {
-            int m = p->cfg.rotation[(p->rotation_next + (uint32_t)i) % (uint32_t)p->cfg.nrotation];
-            if (rounds_left(p, m)) {
-                p->rotation_next =
-                    (p->rotation_next + (uint32_t)i + 1) % (uint32_t)p->cfg.nrotation;
-                atomic_store(&p->mode, m);
-                return m;
-            }
-        }
-        return -1;
-    }
-    want = atomic_load(&p->requested_mode);
-    if (want != mode && want >= 0 && p->opened[want]) {
-        if (p->events) {
-            struct timespec wall;
-            clock_gettime(CLOCK_REALTIME, &wall);
-            watch_mode(&p->watch, mode, want, &wall);
-        }
-        atomic_store(&p->mode, mode = want);
-    }
-    return rounds_left(p, mode) ? mode : -1;
-}
-
-static bool any_rounds_left(const struct prober *p)
-{
-    if (p->cfg.nrotation > 1) {
-        for (int i = 0; i < p->cfg.nrotation; i++)
-            if (rounds_left(p, p->cfg.rotation[i]))
-                return true;
-        return false;
-    }
-    return rounds_left(p, atomic_load(&p->mode));
-}
-
 static void *prober_main(void *arg)
 {
     struct prober *p = arg;
-    uint64_t last_start = 0;
-    bool any = false;
 
     while (!atomic_load(&p->stop)) {
-        uint64_t now = probe_now_us(), until;
-        /* Read each time: the interval may change while we wait. */
-        uint64_t next_round = any ? last_start + atomic_load(&p->interval_us) : now;
-        bool paused = atomic_load(&p->paused);
-        int mode;
-
-        if (!paused && now >= next_round && (mode = next_mode(p)) >= 0) {
-            send_round(p, mode);
-            /* Keep the cadence unless we fell a whole interval behind. */
-            last_start = any && now - next_round < atomic_load(&p->interval_us) ? next_round : now;
-            any = true;
-            next_round = now + atomic_load(&p->interval_us);
-        }
-        drain_all(p);
-        expire(p, probe_now_us());
-        if (!any_rounds_left(p) && p->ninflight == 0)
+        uint64_t until = prober_step(p);
+        if (until == 0)
             break;
-        until = now + IDLE_WAKE_US;
-        if (!paused && any_rounds_left(p) && next_round < until)
-            until = next_round;
-        if (p->fifo_len > 0) {
-            uint64_t d = p->slots[p->fifo[p->fifo_head]].sent_us + p->cfg.timeout_us;
-            if (d < until)
-                until = d;
-        }
         wait_events(p, until);
     }
     return NULL;
@@ -420,8 +370,8 @@ int prober_start(struct prober *p)
     sigset_t all, old;
     int r;
 
-    if (p->events)
-        watch_init(&p->watch, p->events);
+    if (p->wake[0] < 0)
+        return -EINVAL; /* a test prober (no_poll) is stepped by hand */
     /* Signals belong to the main thread. */
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -438,33 +388,4 @@ void prober_join(struct prober *p)
     if (p->started)
         pthread_join(p->thread, NULL);
     p->started = false;
-}
-
-void prober_close(struct prober *p)
-{
-    for (int m = 0; m < PROBE_MODE_COUNT; m++)
-        if (p->opened[m])
-            probe_close(&p->socks[m]);
-    memset(p->opened, 0, sizeof(p->opened));
-    hops_snapshot_free(&p->snap);
-    if (p->wake[0] >= 0) {
-        close(p->wake[0]);
-        close(p->wake[1]);
-        p->wake[0] = p->wake[1] = -1;
-    }
-}
-
-struct probe_counters prober_counters(const struct prober *p)
-{
-    struct probe_counters sum = {0};
-    for (int m = 0; m < PROBE_MODE_COUNT; m++) {
-        if (!p->opened[m])
-            continue;
-        sum.malformed += p->socks[m].counters.malformed;
-        sum.foreign += p->socks[m].counters.foreign;
-        sum.send_errors += p->socks[m].counters.send_errors;
-        sum.send_retries += p->socks[m].counters.send_retries;
-        sum.rx_dropped += p->socks[m].counters.rx_dropped;
-    }
-    return sum;
 }

@@ -3,11 +3,12 @@
  *
  * RTTs are kept in microseconds and printed in milliseconds. A hop that never answered prints
  * "???" (text), null (JSON) or an empty field (CSV). Extra responders of a hop (ECMP, route
- * changes) are listed under it, as mtr does.
+ * changes) are listed under it, as mtr does. Verdicts and the onset are the target's
+ * published diagnosis, the same the TUI and the event log show.
  */
 #include "report.h"
 #include "columns.h"
-#include "diagnose.h"
+#include "jsonw.h"
 #include "version.h"
 
 #include <inttypes.h>
@@ -18,30 +19,16 @@ static double ms(double us)
     return us / 1000.0;
 }
 
-static void iso_time(const struct timespec *ts, char *buf, size_t len)
+/* What the resolver knows of a (zeroed when nothing). */
+static struct name_info names_of(const struct run_info *run, const struct probe_addr *a)
 {
-    struct tm tm;
-    char base[32];
-
-    gmtime_r(&ts->tv_sec, &tm);
-    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, len, "%.20s.%03dZ", base, (int)(ts->tv_nsec / 1000000 % 1000));
+    struct name_info ni;
+    if (!a || !resolver_get(run->names, a, &ni))
+        memset(&ni, 0, sizeof(ni));
+    return ni;
 }
 
-/* The diagnosis of a snapshot, for every report. */
-struct diag_all {
-    struct diag_input in[DIAG_MAX_HOPS];
-    struct path_diag d;
-    struct col_ctx cx;
-};
-
-static void diagnose_all(const struct hops_snapshot *snap, struct diag_all *a,
-                         struct resolver *names)
-{
-    diagnose_snapshot(snap, a->in, &a->d);
-    a->cx = (struct col_ctx){
-        .diag = &a->d, .first_ttl = snap->first_ttl, .now_us = probe_now_us(), .names = names};
-}
+/* ---- text ---------------------------------------------------------------------------- */
 
 static void text_events(FILE *out, const struct run_info *run)
 {
@@ -52,27 +39,28 @@ static void text_events(FILE *out, const struct run_info *run)
     fprintf(out, "Events:\n");
     for (int i = 0; i < run->nevents; i++) {
         const struct event *e = &run->events[i];
-        events_iso_time(&e->start, t0, sizeof(t0));
+        jsonw_iso_time(&e->start, t0, sizeof(t0));
         if (e->ended && (e->end.tv_sec != e->start.tv_sec || e->end.tv_nsec != e->start.tv_nsec))
-            events_iso_time(&e->end, t1, sizeof(t1));
+            jsonw_iso_time(&e->end, t1, sizeof(t1));
         else
             snprintf(t1, sizeof(t1), "%s", e->ended ? "" : "ongoing");
-        fprintf(out, "  %s %s%s%s  %s: %s\n", t0, t1[0] ? "- " : "", t1, t1[0] ? "" : "",
-                event_kind_name(e->kind), e->text);
+        fprintf(out, "  %s %s%s  %s: %s\n", t0, t1[0] ? "- " : "", t1, event_kind_name(e->kind),
+                e->text);
     }
 }
 
-static void text_diagnosis(FILE *out, const struct diag_all *a)
+static void text_diagnosis(FILE *out, const struct target_view *v)
 {
+    const struct path_diag *d = &v->diag;
     char ev[320];
 
-    if (a->d.onset >= 0) {
-        int prev = a->d.onset_prev >= 0 ? a->in[a->d.onset_prev].ttl : 0;
+    if (d->onset >= 0) {
+        int prev = d->onset_prev >= 0 ? v->in[d->onset_prev].ttl : 0;
         fprintf(out,
                 "Onset: loss starts between hop %d and hop %d (about %.1f%% forwarding loss)\n",
-                prev, a->in[a->d.onset].ttl, 100.0 * a->d.onset_loss);
+                prev, v->in[d->onset].ttl, 100.0 * d->onset_loss);
     } else {
-        int first = diagnose_first_forwarding(a->in, &a->d);
+        int first = diagnose_first_forwarding(v->in, d);
         if (first)
             fprintf(out,
                     "Onset: not placed yet; loss carries on to the destination from hop %d, "
@@ -81,27 +69,18 @@ static void text_diagnosis(FILE *out, const struct diag_all *a)
         else
             fprintf(out, "Onset: none (no loss that carries on to the destination)\n");
     }
-    for (int i = 0; i < a->d.n; i++) {
-        enum verdict v = a->d.hop[i].verdict;
-        if (v == VERDICT_OK || (v == VERDICT_UNKNOWN && a->in[i].lost == 0))
+    for (int i = 0; i < d->n; i++) {
+        enum verdict vd = d->hop[i].verdict;
+        if (vd == VERDICT_OK || (vd == VERDICT_UNKNOWN && v->in[i].lost == 0))
             continue;
-        diagnose_evidence(a->in, &a->d, i, ev, sizeof(ev));
-        fprintf(out, "  %3d. %-11s %s\n", a->in[i].ttl, verdict_name(v), ev);
+        diagnose_evidence(v->in, d, i, ev, sizeof(ev));
+        fprintf(out, "  %3d. %-11s %s\n", v->in[i].ttl, verdict_name(vd), ev);
     }
 }
 
 static const char *addr_of(const struct hop_responder *r, char *buf, size_t len)
 {
     return r ? probe_addr_str(&r->addr, buf, len) : "???";
-}
-
-/* What the resolver knows of a (zeroed when nothing). */
-static struct name_info names_of(const struct run_info *run, const struct probe_addr *a)
-{
-    struct name_info ni;
-    if (!a || !resolver_get(run->names, a, &ni))
-        memset(&ni, 0, sizeof(ni));
-    return ni;
 }
 
 /* The text report's host: the name when there is one (and names are on), else the address. */
@@ -116,35 +95,9 @@ static const char *host_of(const struct run_info *run, const struct hop_responde
     return addr_of(r, buf, len);
 }
 
-static void json_names(FILE *out, const struct run_info *run, const struct probe_addr *a)
-{
-    struct name_info ni = names_of(run, a);
-
-    fputs(",\"host\":", out);
-    if (ni.host[0] && run->show_names)
-        report_json_string(out, ni.host);
-    else
-        fputs("null", out);
-    if (ni.asn)
-        fprintf(out, ",\"asn\":%u", ni.asn);
-    else
-        fputs(",\"asn\":null", out);
-    fputs(",\"as_name\":", out);
-    if (ni.as_name[0])
-        report_json_string(out, ni.as_name);
-    else
-        fputs("null", out);
-    fputs(",\"cc\":", out);
-    if (ni.cc[0])
-        report_json_string(out, ni.cc);
-    else
-        fputs("null", out);
-}
-
 /* --modes: each hop's loss and verdict in every mode, side by side. */
 static void text_by_mode(FILE *out, const struct run_info *run)
 {
-    static struct diag_all d[PROBE_MODE_COUNT];
     int nhops = 0;
     char addr[256];
 
@@ -155,69 +108,39 @@ static void text_by_mode(FILE *out, const struct run_info *run)
             "ICMP):\n     %-32s",
             "");
     for (int m = 0; m < run->nby_mode; m++) {
-        diagnose_all(&run->by_mode[m], &d[m], run->names);
-        if (run->by_mode[m].nhops > nhops)
-            nhops = run->by_mode[m].nhops;
+        if (run->by_mode[m].snap.nhops > nhops)
+            nhops = run->by_mode[m].snap.nhops;
         fprintf(out, " %18s", probe_mode_name((enum probe_mode)run->by_mode[m].mode));
     }
     fputc('\n', out);
-    for (int t = run->by_mode[0].first_ttl; t <= nhops; t++) {
+    for (int t = run->by_mode[0].snap.first_ttl; t <= nhops; t++) {
         const struct hop_responder *r = NULL;
         for (int m = 0; m < run->nby_mode && !r; m++)
-            if (t <= run->by_mode[m].nhops)
-                r = hop_main_responder(&run->by_mode[m].hops[t - 1]);
+            if (t <= run->by_mode[m].snap.nhops)
+                r = hop_main_responder(&run->by_mode[m].snap.hops[t - 1]);
         fprintf(out, "%3d. %-32.32s", t, addr_of(r, addr, sizeof(addr)));
         for (int m = 0; m < run->nby_mode; m++) {
-            const struct hops_snapshot *sn = &run->by_mode[m];
-            if (t > sn->nhops) {
+            const struct target_view *v = &run->by_mode[m];
+            const struct hop_diag *d = target_view_diag(v, t);
+            if (t > v->snap.nhops) {
                 fprintf(out, " %18s", "-");
                 continue;
             }
-            fprintf(out, " %6.1f%% %-11s", hop_loss_pct(&sn->hops[t - 1]),
-                    verdict_name(d[m].d.hop[t - sn->first_ttl].verdict));
+            fprintf(out, " %6.1f%% %-11s", hop_loss_pct(&v->snap.hops[t - 1]),
+                    d ? verdict_name(d->verdict) : "-");
         }
         fputc('\n', out);
     }
 }
 
-static void json_by_mode(FILE *out, const struct run_info *run)
+void report_text(FILE *out, const struct run_info *run, const struct target_view *v)
 {
-    static struct diag_all d;
-    char addr[256];
-
-    fputs(",\"modes\":[", out);
-    for (int m = 0; m < run->nby_mode; m++) {
-        const struct hops_snapshot *sn = &run->by_mode[m];
-        diagnose_all(sn, &d, run->names);
-        fprintf(out, "%s{\"mode\":\"%s\",\"rounds\":%u,\"hops\":[", m ? "," : "",
-                probe_mode_name((enum probe_mode)sn->mode), sn->rounds);
-        for (int t = sn->first_ttl; t <= sn->nhops; t++) {
-            const struct hop_stats *h = &sn->hops[t - 1];
-            const struct hop_responder *r = hop_main_responder(h);
-            fprintf(out, "%s{\"ttl\":%d,\"addr\":", t > sn->first_ttl ? "," : "", t);
-            if (r)
-                report_json_string(out, probe_addr_str(&r->addr, addr, sizeof(addr)));
-            else
-                fputs("null", out);
-            fprintf(out,
-                    ",\"sent\":%" PRIu64 ",\"received\":%" PRIu64
-                    ",\"loss_pct\":%.2f,\"verdict\":\"%s\"}",
-                    h->sent, h->received, hop_loss_pct(h),
-                    verdict_name(d.d.hop[t - sn->first_ttl].verdict));
-        }
-        fputs("]}", out);
-    }
-    fputc(']', out);
-}
-
-void report_text(FILE *out, const struct run_info *run, const struct hops_snapshot *snap)
-{
+    const struct hops_snapshot *snap = &v->snap;
     const char *order = run->order ? run->order : columns_default;
     char when[64], addr[256], cell[32];
-    static struct diag_all a;
+    uint64_t now = probe_now_us();
 
-    diagnose_all(snap, &a, run->names);
-    iso_time(&run->started, when, sizeof(when));
+    jsonw_iso_time(&run->started, when, sizeof(when));
     fprintf(out, "Start: %s\n", when);
     fprintf(out, "Target: %s (%s)  Mode: %s%s%s%s\n", run->target_name, run->target_addr,
             run->mode_name, run->mode_reason[0] ? " (" : "", run->mode_reason,
@@ -234,6 +157,8 @@ void report_text(FILE *out, const struct run_info *run, const struct hops_snapsh
     for (int t = snap->first_ttl; t <= snap->nhops; t++) {
         const struct hop_stats *s = &snap->hops[t - 1];
         const struct hop_responder *main = hop_main_responder(s);
+        struct name_info ni = names_of(run, main ? &main->addr : NULL);
+        struct col_row row = {.h = s, .diag = target_view_diag(v, t), .names = &ni, .now_us = now};
 
         fprintf(out, "%3d.|-- %-32.32s", t, host_of(run, main, addr, sizeof(addr)));
         for (const char *p = order; *p; p++) {
@@ -242,7 +167,7 @@ void report_text(FILE *out, const struct run_info *run, const struct hops_snapsh
                 fputc(' ', out);
                 continue;
             }
-            c->fmt(s, &a.cx, cell, sizeof(cell));
+            c->fmt(&row, cell, sizeof(cell));
             fprintf(out, "%*s", c->width, cell);
         }
         fputc('\n', out);
@@ -253,153 +178,226 @@ void report_text(FILE *out, const struct run_info *run, const struct hops_snapsh
                     host_of(run, &s->responders[i], addr, sizeof(addr)), s->responders[i].received);
         }
     }
-    text_diagnosis(out, &a);
+    text_diagnosis(out, v);
     text_by_mode(out, run);
     text_events(out, run);
 }
 
-void report_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
+/* ---- JSON ---------------------------------------------------------------------------- */
 
-static void json_ms(FILE *out, const char *key, double us, bool valid)
+static void json_ms(struct jsonw *w, const char *key, double us, bool valid)
 {
+    jsonw_key(w, key);
     if (valid)
-        fprintf(out, ",\"%s\":%.3f", key, ms(us));
+        jsonw_fixed(w, ms(us), 3);
     else
-        fprintf(out, ",\"%s\":null", key);
+        jsonw_null(w);
 }
 
-static void json_window(FILE *out, const char *key, const struct hop_stats *s, uint64_t now_us,
-                        int secs)
+static void json_addr(struct jsonw *w, const char *key, const struct probe_addr *a)
+{
+    char buf[64];
+    jsonw_kstring(w, key, a ? probe_addr_str(a, buf, sizeof(buf)) : NULL);
+}
+
+static void json_names(struct jsonw *w, const struct run_info *run, const struct probe_addr *a)
+{
+    struct name_info ni = names_of(run, a);
+
+    jsonw_kstring(w, "host", ni.host[0] && run->show_names ? ni.host : NULL);
+    jsonw_kint_or_null(w, "asn", ni.asn, ni.asn != 0);
+    jsonw_kstring(w, "as_name", ni.as_name[0] ? ni.as_name : NULL);
+    jsonw_kstring(w, "cc", ni.cc[0] ? ni.cc : NULL);
+}
+
+static void json_window(struct jsonw *w, const char *key, const struct hop_stats *s,
+                        uint64_t now_us, int secs)
 {
     uint64_t done, lost;
+
     hop_window(s, now_us, secs, &done, &lost);
+    jsonw_key(w, key);
     if (done)
-        fprintf(out, "\"%s\":%.2f", key, 100.0 * (double)lost / (double)done);
+        jsonw_fixed(w, 100.0 * (double)lost / (double)done, 2);
     else
-        fprintf(out, "\"%s\":null", key);
+        jsonw_null(w);
 }
 
-static void json_hop(FILE *out, const struct run_info *run, const struct hop_stats *s,
-                     const struct diag_all *a)
+static void json_responders(struct jsonw *w, const struct run_info *run, const struct hop_stats *s)
 {
-    const struct hop_diag *d = &a->d.hop[s->ttl - a->cx.first_ttl];
-    char evidence[400];
-    const struct hop_responder *main = hop_main_responder(s);
-    const struct rtt_stats *r = &s->rtt;
-    char addr[256];
-
-    fprintf(out, "{\"ttl\":%d,\"addr\":", s->ttl);
-    if (main)
-        report_json_string(out, probe_addr_str(&main->addr, addr, sizeof(addr)));
-    else
-        fputs("null", out);
-    json_names(out, run, main ? &main->addr : NULL);
-    fprintf(out,
-            ",\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"lost\":%" PRIu64
-            ",\"in_flight\":%" PRIu64 ",\"loss_pct\":%.2f",
-            s->sent, s->received, s->lost, s->inflight, hop_loss_pct(s));
-    json_ms(out, "last_ms", r->last_us, r->n > 0);
-    json_ms(out, "avg_ms", r->mean_us, r->n > 0);
-    json_ms(out, "best_ms", r->best_us, r->n > 0);
-    json_ms(out, "worst_ms", r->worst_us, r->n > 0);
-    json_ms(out, "stddev_ms", rtt_stddev_us(r), r->n > 1);
-    json_ms(out, "jitter_ms", s->jitter_us, s->njitter > 0);
-    json_ms(out, "jitter_mean_ms", s->javg_us, s->njitter > 0);
-    json_ms(out, "jitter_max_ms", s->jmax_us, s->njitter > 0);
-    fprintf(out,
-            ",\"verdict\":\"%s\",\"loss_ci\":[%.2f,%.2f],\"evidence\":", verdict_name(d->verdict),
-            100.0 * d->ci_lo, 100.0 * d->ci_hi);
-    diagnose_evidence(a->in, &a->d, s->ttl - a->cx.first_ttl, evidence, sizeof(evidence));
-    report_json_string(out, evidence);
-    fprintf(out, ",\"rounds_lost\":%u,\"rounds_lost_dest_answered\":%u,\"loss_windows\":{",
-            d->rounds_lost, d->rounds_lost_dest_ok);
-    json_window(out, "10s", s, a->cx.now_us, 10);
-    fputc(',', out);
-    json_window(out, "60s", s, a->cx.now_us, 60);
-    fputc(',', out);
-    json_window(out, "600s", s, a->cx.now_us, 600);
-    fputc('}', out);
-    fputs(",\"responders\":[", out);
+    jsonw_key(w, "responders");
+    jsonw_array(w);
     for (int i = 0; i < s->nresponders; i++) {
         const struct hop_responder *p = &s->responders[i];
-        fprintf(out, "%s{\"addr\":", i ? "," : "");
-        report_json_string(out, probe_addr_str(&p->addr, addr, sizeof(addr)));
-        json_names(out, run, &p->addr);
-        fprintf(out, ",\"received\":%" PRIu64, p->received);
-        json_ms(out, "avg_ms", p->rtt.mean_us, p->rtt.n > 0);
-        if (p->reply_ttl >= 0)
-            fprintf(out, ",\"reply_ttl\":%d", p->reply_ttl);
-        else
-            fputs(",\"reply_ttl\":null", out);
-        fprintf(out, ",\"is_target\":%s}", p->is_dest ? "true" : "false");
+        jsonw_object(w);
+        json_addr(w, "addr", &p->addr);
+        json_names(w, run, &p->addr);
+        jsonw_kuint(w, "received", p->received);
+        json_ms(w, "avg_ms", p->rtt.mean_us, p->rtt.n > 0);
+        jsonw_kint_or_null(w, "reply_ttl", p->reply_ttl, p->reply_ttl >= 0);
+        jsonw_key(w, "is_target");
+        jsonw_bool(w, p->is_dest);
+        jsonw_end_object(w);
     }
-    fputs("]}", out);
+    jsonw_end_array(w);
 }
 
-void report_json(FILE *out, const struct run_info *run, const struct hops_snapshot *snap)
+static void json_hop(struct jsonw *w, const struct run_info *run, const struct target_view *v,
+                     const struct hop_stats *s, uint64_t now)
 {
-    char t0[64], t1[64];
-    static struct diag_all a;
+    static const struct hop_diag none = {.verdict = VERDICT_UNKNOWN};
+    const struct hop_diag *vd = target_view_diag(v, s->ttl);
+    const struct hop_diag *d = vd ? vd : &none;
+    const struct hop_responder *main = hop_main_responder(s);
+    const struct rtt_stats *r = &s->rtt;
+    char evidence[400] = "";
 
-    diagnose_all(snap, &a, run->names);
-    iso_time(&run->started, t0, sizeof(t0));
-    iso_time(&run->ended, t1, sizeof(t1));
-    fprintf(out, "{\"schema\":1,\"version\":\"%s\",\"target\":{\"name\":", HOPWATCH_VERSION);
-    report_json_string(out, run->target_name);
-    fputs(",\"addr\":", out);
-    report_json_string(out, run->target_addr);
-    fputs("},\"mode\":", out);
-    report_json_string(out, run->mode_name);
-    fputs(",\"mode_reason\":", out);
-    report_json_string(out, run->mode_reason);
-    fprintf(out,
-            ",\"started_at\":\"%s\",\"ended_at\":\"%s\",\"end_reason\":\"%s\",\"rounds\":%u,"
-            "\"dest_ttl\":",
-            t0, t1, run->end_reason, snap->rounds);
-    if (snap->dest_ttl)
-        fprintf(out, "%d", snap->dest_ttl);
-    else
-        fputs("null", out);
-    fprintf(out,
-            ",\"packets\":{\"malformed\":%" PRIu64 ",\"foreign\":%" PRIu64 ",\"unmatched\":%" PRIu64
-            ",\"send_errors\":%" PRIu64 ",\"send_retries\":%" PRIu64 ",\"rx_dropped\":%" PRIu64
-            "},\"dns\":{\"queries\":%" PRIu64 ",\"answers\":%" PRIu64 ",\"failures\":%" PRIu64
-            ",\"from_databases\":%" PRIu64 "},\"hops\":[",
-            run->counters.malformed, run->counters.foreign, run->unmatched,
-            run->counters.send_errors, run->counters.send_retries, run->counters.rx_dropped,
-            run->dns.queries, run->dns.answers, run->dns.failures, run->dns.cached);
-    for (int t = snap->first_ttl; t <= snap->nhops; t++) {
-        if (t > snap->first_ttl)
-            fputc(',', out);
-        json_hop(out, run, &snap->hops[t - 1], &a);
-    }
-    fputs("],\"onset\":", out);
-    if (a.d.onset >= 0)
-        fprintf(out, "{\"hop\":%d,\"after_hop\":%d,\"loss_pct\":%.2f}", a.in[a.d.onset].ttl,
-                a.d.onset_prev >= 0 ? a.in[a.d.onset_prev].ttl : 0, 100.0 * a.d.onset_loss);
-    else
-        fputs("null", out);
-    json_by_mode(out, run);
-    fputs(",\"events\":[", out);
-    for (int i = 0; i < run->nevents; i++) {
-        if (i)
-            fputc(',', out);
-        events_json(out, &run->events[i]);
-    }
-    fputs("]}\n", out);
+    jsonw_object(w);
+    jsonw_kint(w, "ttl", s->ttl);
+    json_addr(w, "addr", main ? &main->addr : NULL);
+    json_names(w, run, main ? &main->addr : NULL);
+    jsonw_kuint(w, "sent", s->sent);
+    jsonw_kuint(w, "received", s->received);
+    jsonw_kuint(w, "lost", s->lost);
+    jsonw_kuint(w, "in_flight", s->inflight);
+    jsonw_kfixed(w, "loss_pct", hop_loss_pct(s), 2);
+    json_ms(w, "last_ms", r->last_us, r->n > 0);
+    json_ms(w, "avg_ms", r->mean_us, r->n > 0);
+    json_ms(w, "best_ms", r->best_us, r->n > 0);
+    json_ms(w, "worst_ms", r->worst_us, r->n > 0);
+    json_ms(w, "stddev_ms", rtt_stddev_us(r), r->n > 1);
+    json_ms(w, "jitter_ms", s->jitter_us, s->njitter > 0);
+    json_ms(w, "jitter_mean_ms", s->javg_us, s->njitter > 0);
+    json_ms(w, "jitter_max_ms", s->jmax_us, s->njitter > 0);
+    jsonw_kstring(w, "verdict", verdict_name(d->verdict));
+    jsonw_key(w, "loss_ci");
+    jsonw_array(w);
+    jsonw_fixed(w, 100.0 * d->ci_lo, 2);
+    jsonw_fixed(w, 100.0 * (vd ? d->ci_hi : 1.0), 2);
+    jsonw_end_array(w);
+    if (vd)
+        diagnose_evidence(v->in, &v->diag, s->ttl - v->snap.first_ttl, evidence, sizeof(evidence));
+    jsonw_kstring(w, "evidence", evidence);
+    jsonw_kuint(w, "rounds_lost", d->rounds_lost);
+    jsonw_kuint(w, "rounds_lost_dest_answered", d->rounds_lost_dest_ok);
+    jsonw_key(w, "loss_windows");
+    jsonw_object(w);
+    json_window(w, "10s", s, now, 10);
+    json_window(w, "60s", s, now, 60);
+    json_window(w, "600s", s, now, 600);
+    jsonw_end_object(w);
+    json_responders(w, run, s);
+    jsonw_end_object(w);
 }
+
+static void json_by_mode(struct jsonw *w, const struct run_info *run)
+{
+    jsonw_key(w, "modes");
+    jsonw_array(w);
+    for (int m = 0; m < run->nby_mode; m++) {
+        const struct target_view *v = &run->by_mode[m];
+        jsonw_object(w);
+        jsonw_kstring(w, "mode", probe_mode_name((enum probe_mode)v->mode));
+        jsonw_kuint(w, "rounds", v->rounds);
+        jsonw_key(w, "hops");
+        jsonw_array(w);
+        for (int t = v->snap.first_ttl; t <= v->snap.nhops; t++) {
+            const struct hop_stats *h = &v->snap.hops[t - 1];
+            const struct hop_responder *r = hop_main_responder(h);
+            const struct hop_diag *d = target_view_diag(v, t);
+            jsonw_object(w);
+            jsonw_kint(w, "ttl", t);
+            json_addr(w, "addr", r ? &r->addr : NULL);
+            jsonw_kuint(w, "sent", h->sent);
+            jsonw_kuint(w, "received", h->received);
+            jsonw_kfixed(w, "loss_pct", hop_loss_pct(h), 2);
+            jsonw_kstring(w, "verdict", verdict_name(d ? d->verdict : VERDICT_UNKNOWN));
+            jsonw_end_object(w);
+        }
+        jsonw_end_array(w);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
+static void json_counters(struct jsonw *w, const struct run_info *run)
+{
+    jsonw_key(w, "packets");
+    jsonw_object(w);
+    jsonw_kuint(w, "malformed", run->counters.malformed);
+    jsonw_kuint(w, "foreign", run->counters.foreign);
+    jsonw_kuint(w, "unmatched", run->unmatched);
+    jsonw_kuint(w, "send_errors", run->counters.send_errors);
+    jsonw_kuint(w, "send_retries", run->counters.send_retries);
+    jsonw_kuint(w, "rx_dropped", run->counters.rx_dropped);
+    jsonw_end_object(w);
+    jsonw_key(w, "dns");
+    jsonw_object(w);
+    jsonw_kuint(w, "queries", run->dns.queries);
+    jsonw_kuint(w, "answers", run->dns.answers);
+    jsonw_kuint(w, "failures", run->dns.failures);
+    jsonw_kuint(w, "from_databases", run->dns.cached);
+    jsonw_end_object(w);
+}
+
+static void json_onset(struct jsonw *w, const struct target_view *v)
+{
+    const struct path_diag *d = &v->diag;
+
+    jsonw_key(w, "onset");
+    if (d->onset < 0 || d->n == 0) {
+        jsonw_null(w);
+        return;
+    }
+    jsonw_object(w);
+    jsonw_kint(w, "hop", v->in[d->onset].ttl);
+    jsonw_kint(w, "after_hop", d->onset_prev >= 0 ? v->in[d->onset_prev].ttl : 0);
+    jsonw_kfixed(w, "loss_pct", 100.0 * d->onset_loss, 2);
+    jsonw_end_object(w);
+}
+
+void report_json(FILE *out, const struct run_info *run, const struct target_view *v)
+{
+    const struct hops_snapshot *snap = &v->snap;
+    uint64_t now = probe_now_us();
+    struct jsonw w;
+
+    jsonw_init(&w, out);
+    jsonw_object(&w);
+    jsonw_kint(&w, "schema", 1);
+    jsonw_kstring(&w, "version", HOPWATCH_VERSION);
+    jsonw_key(&w, "target");
+    jsonw_object(&w);
+    jsonw_kstring(&w, "name", run->target_name);
+    jsonw_kstring(&w, "addr", run->target_addr);
+    jsonw_end_object(&w);
+    jsonw_kstring(&w, "mode", run->mode_name);
+    jsonw_kstring(&w, "mode_reason", run->mode_reason);
+    jsonw_key(&w, "started_at");
+    jsonw_time(&w, &run->started);
+    jsonw_key(&w, "ended_at");
+    jsonw_time(&w, &run->ended);
+    jsonw_kstring(&w, "end_reason", run->end_reason);
+    jsonw_kuint(&w, "rounds", v->rounds);
+    jsonw_kint_or_null(&w, "dest_ttl", snap->dest_ttl, snap->dest_ttl > 0);
+    json_counters(&w, run);
+    jsonw_key(&w, "hops");
+    jsonw_array(&w);
+    for (int t = snap->first_ttl; t <= snap->nhops; t++)
+        json_hop(&w, run, v, &snap->hops[t - 1], now);
+    jsonw_end_array(&w);
+    json_onset(&w, v);
+    json_by_mode(&w, run);
+    jsonw_key(&w, "events");
+    jsonw_array(&w);
+    for (int i = 0; i < run->nevents; i++)
+        events_json(&w, &run->events[i]);
+    jsonw_end_array(&w);
+    jsonw_end_object(&w);
+    fputc('\n', out);
+}
+
+/* ---- CSV ----------------------------------------------------------------------------- */
 
 /* RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */
 static void csv_field(FILE *out, const char *v)
@@ -425,14 +423,12 @@ static void csv_ms(FILE *out, double us, bool valid)
         fputs(",", out);
 }
 
-void report_csv(FILE *out, const struct run_info *run, const struct hops_snapshot *snap)
+void report_csv(FILE *out, const struct run_info *run, const struct target_view *v)
 {
+    const struct hops_snapshot *snap = &v->snap;
     char t0[64], addr[256];
 
-    iso_time(&run->started, t0, sizeof(t0));
-    static struct diag_all a;
-
-    diagnose_all(snap, &a, run->names);
+    jsonw_iso_time(&run->started, t0, sizeof(t0));
     fputs("version,started_at,mode,target,target_addr,hop,addr,host,asn,loss_pct,sent,received,"
           "last_ms,avg_ms,best_ms,worst_ms,stddev_ms,jitter_ms,verdict\n",
           out);
@@ -440,6 +436,7 @@ void report_csv(FILE *out, const struct run_info *run, const struct hops_snapsho
         const struct hop_stats *s = &snap->hops[t - 1];
         const struct hop_responder *main = hop_main_responder(s);
         const struct rtt_stats *r = &s->rtt;
+        const struct hop_diag *d = target_view_diag(v, t);
         struct name_info ni = names_of(run, main ? &main->addr : NULL);
 
         fprintf(out, "%s,%s,%s,", HOPWATCH_VERSION, t0, run->mode_name);
@@ -458,6 +455,6 @@ void report_csv(FILE *out, const struct run_info *run, const struct hops_snapsho
         csv_ms(out, r->worst_us, r->n > 0);
         csv_ms(out, rtt_stddev_us(r), r->n > 1);
         csv_ms(out, s->jitter_us, s->njitter > 0);
-        fprintf(out, ",%s\n", verdict_name(a.d.hop[t - snap->first_ttl].verdict));
+        fprintf(out, ",%s\n", verdict_name(d ? d->verdict : VERDICT_UNKNOWN));
     }
 }

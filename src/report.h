@@ -1,13 +1,14 @@
 /*
  * report.h - the end-of-run outputs: mtr-like text (--report), JSON schema 1 (--json), CSV.
- * Pure formatting over a hop-table snapshot; the caller owns the FILE.
+ * Pure formatting over a target view (statistics and the published diagnosis, target.h); the
+ * caller owns the FILE.
  */
 #ifndef HOPWATCH_REPORT_H
 #define HOPWATCH_REPORT_H
 
 #include "events.h"
 #include "names.h"
-#include "hops.h"
+#include "target.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -26,18 +27,15 @@ struct run_info {
     uint64_t unmatched;
     const struct event *events; /* oldest first */
     int nevents;
-    const struct hops_snapshot *by_mode; /* --modes: every mode of the rotation */
+    const struct target_view *by_mode; /* --modes: every mode of the rotation */
     int nby_mode;
     struct resolver *names; /* NULL: no names or AS numbers */
     bool show_names;        /* host names in the text report (not with -n) */
     struct names_stats dns; /* DNS queries sent and how they ended */
 };
 
-void report_text(FILE *out, const struct run_info *run, const struct hops_snapshot *snap);
-void report_json(FILE *out, const struct run_info *run, const struct hops_snapshot *snap);
-void report_csv(FILE *out, const struct run_info *run, const struct hops_snapshot *snap);
-
-/* Writes s as a JSON string literal: quotes, backslashes and control bytes escaped. */
-void report_json_string(FILE *out, const char *s);
+void report_text(FILE *out, const struct run_info *run, const struct target_view *v);
+void report_json(FILE *out, const struct run_info *run, const struct target_view *v);
+void report_csv(FILE *out, const struct run_info *run, const struct target_view *v);
 
 #endif

@@ -1,23 +1,23 @@
 /*
- * session.h - what one run of hopwatch is: options, target, the prober and its hop table, and
- * the run facts the outputs print. Shared by main.c and the front ends (ui/, report).
+ * session.h - what one run of hopwatch is: options, the target, the prober that probes it,
+ * names, and the run facts the outputs print. Wired by main.c; shared with the front ends
+ * (ui/, the reports).
  */
 #ifndef HOPWATCH_SESSION_H
 #define HOPWATCH_SESSION_H
 
 #include "asndb.h"
-#include "hops.h"
 #include "names.h"
 #include "options.h"
 #include "prober.h"
 #include "report.h"
+#include "target.h"
 
 struct session {
     struct options opt;
-    struct hops *hops;
-    struct prober prober;
+    struct target *target;
+    struct prober *prober;
     struct run_info run;
-    struct event_log *events;
     struct asndb *db;
     struct resolver *names; /* NULL when no lookups at all */
 };

@@ -13,22 +13,17 @@ void watch_init(struct watch *w, struct event_log *log)
     w->log = log;
 }
 
-static bool has(const uint64_t *bits, int ttl)
-{
-    return ttl > 0 && ttl < WATCH_MAX_TTL && (bits[ttl / 64] >> (ttl % 64)) & 1;
-}
-
-int watch_cut(const struct watch *w, const struct watch_round *r)
+int watch_cut(const struct watch *w, const struct round *r)
 {
     int last = r->dest_ttl, cut;
 
-    if (last <= 0 || last >= WATCH_MAX_TTL || !has(r->lost, last))
+    if (last <= 0 || last >= WATCH_MAX_TTL || !round_lost(r, last))
         return 0;
     cut = last;
     for (int k = last - 1; k > 0; k--) {
-        if (w->uninformative[k] || (!has(r->lost, k) && !has(r->answered, k)))
+        if (w->uninformative[k] || (!round_lost(r, k) && !round_answered(r, k)))
             continue;
-        if (!has(r->lost, k))
+        if (!round_lost(r, k))
             break;
         cut = k;
     }
@@ -68,7 +63,7 @@ static double seconds(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void start_burst(struct watch *w, const struct watch_round *r)
+static void start_burst(struct watch *w, const struct round *r)
 {
     struct event *e = &w->burst;
 
@@ -104,11 +99,12 @@ static void end_burst(struct watch *w, int dest_ttl)
     memset(w->hist, 0, sizeof(w->hist));
 }
 
-void watch_round(struct watch *w, const struct watch_round *r)
+/* Loss bursts: runs of rounds with a cut. */
+static void bursts(struct watch *w, const struct round *r)
 {
     int cut = watch_cut(w, r);
 
-    if (r->dest_ttl <= 0 || (!cut && !has(r->answered, r->dest_ttl)))
+    if (r->dest_ttl <= 0 || (!cut && !round_answered(r, r->dest_ttl)))
         return; /* no path yet, or the destination was not probed */
     if (cut) {
         if (!w->in_burst && w->cut_run == 0) {
@@ -135,23 +131,14 @@ void watch_round(struct watch *w, const struct watch_round *r)
         end_burst(w, r->dest_ttl);
 }
 
-void watch_reply(struct watch *w, int mode, int ttl, const struct probe_addr *from,
-                 const struct timespec *now)
+void watch_new_responder(struct watch *w, int mode, int ttl, const struct probe_addr *was,
+                         const struct probe_addr *is, const struct timespec *now)
 {
     struct event e;
-    uint8_t *n;
-    char was[64], is[64];
+    char was_s[64], is_s[64];
 
     if (mode < 0 || mode >= PROBE_MODE_COUNT || ttl <= 0 || ttl >= WATCH_MAX_TTL)
         return;
-    n = &w->nknown[mode][ttl];
-    for (int i = 0; i < *n; i++)
-        if (probe_addr_equal(&w->known[mode][ttl][i], from))
-            return;
-    if (*n < WATCH_KNOWN)
-        w->known[mode][ttl][(*n)++] = *from;
-    if (*n == 1)
-        return; /* the first responder seen: discovery, not a change */
     memset(&e, 0, sizeof(e));
     e.kind = EVENT_PATH_CHANGE;
     e.start = e.end = *now;
@@ -160,12 +147,12 @@ void watch_reply(struct watch *w, int mode, int ttl, const struct probe_addr *fr
     e.nhops = 1;
     e.hops[0] = (uint8_t)ttl;
     snprintf(e.text, sizeof(e.text), "hop %d: new responder %s (first seen: %s)", ttl,
-             probe_addr_str(from, is, sizeof(is)),
-             probe_addr_str(&w->known[mode][ttl][0], was, sizeof(was)));
+             probe_addr_str(is, is_s, sizeof(is_s)), probe_addr_str(was, was_s, sizeof(was_s)));
     events_add(w->log, &e);
 }
 
-void watch_dest(struct watch *w, int mode, int dest_ttl, const struct timespec *now)
+/* The target answers at a new TTL in this mode. */
+static void dest_change(struct watch *w, int mode, int dest_ttl, const struct timespec *now)
 {
     struct event e;
     int old;
@@ -188,7 +175,8 @@ void watch_dest(struct watch *w, int mode, int dest_ttl, const struct timespec *
     events_add(w->log, &e);
 }
 
-void watch_mode(struct watch *w, int from, int to, const struct timespec *now)
+/* Rounds of `to` follow rounds of `from`: a switch asked for from outside. */
+static void mode_change(struct watch *w, int from, int to, const struct timespec *now)
 {
     struct event e;
 
@@ -205,4 +193,13 @@ void watch_mode(struct watch *w, int from, int to, const struct timespec *now)
     snprintf(e.text, sizeof(e.text), "probe mode %s -> %s", probe_mode_name((enum probe_mode)from),
              probe_mode_name((enum probe_mode)to));
     events_add(w->log, &e);
+}
+
+void watch_round(struct watch *w, const struct round *r)
+{
+    if (r->switched && r->prev_mode >= 0 && r->prev_mode < PROBE_MODE_COUNT)
+        mode_change(w, r->prev_mode, r->mode, &r->wall);
+    if (r->mode >= 0 && r->mode < PROBE_MODE_COUNT)
+        dest_change(w, r->mode, r->dest_ttl, &r->wall);
+    bursts(w, r);
 }

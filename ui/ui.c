@@ -1,287 +1,35 @@
 /*
- * ui.c - the live terminal UI's loop and keys (draw.c draws).
+ * ui.c - the live terminal UI's loop (see ui.h): keys.c acts on keys, frame.c reads, draw*.c
+ * draw.
  *
- * The main thread waits for a key at most 100 ms, then redraws from a fresh snapshot of the
- * hop table: at most ten redraws a second, and the hop-table lock is never held while
- * drawing. Keys are a table (mtr's letters where mtr has one). A key that cannot act says why
- * in the status line. Every way out - q, ^C, SIGTERM, an error - restores the terminal.
+ * The main thread waits for a key at most 100 ms, then builds a frame and redraws from it:
+ * at most ten redraws a second, and no lock below ui/ is held while drawing. Every way out -
+ * q, ^C, SIGTERM, an error - restores the terminal.
  */
 #include "ui.h"
+#include "keys.h"
 #include "ui_internal.h"
 
 #include <curses.h>
 #include <langinfo.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define REDRAW_MS 100
-#define KEY_ESC 27
-#define KEY_CTRL_L 12
-
-__attribute__((format(printf, 2, 3))) static void status(struct ui *u, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(u->status, sizeof(u->status), fmt, ap);
-    va_end(ap);
-}
-
-static void key_quit(struct ui *u)
-{
-    u->quit = true;
-}
-
-static void key_pause(struct ui *u)
-{
-    u->paused = true;
-    prober_pause(&u->s->prober, true);
-    status(u, "paused: space resumes");
-}
-
-static void key_resume(struct ui *u)
-{
-    u->paused = false;
-    prober_pause(&u->s->prober, false);
-    status(u, "resumed");
-}
-
-static void key_reset(struct ui *u)
-{
-    struct event e = {.kind = EVENT_RESET, .ended = true, .mode = atomic_load(&u->s->prober.mode)};
-
-    hops_reset(u->s->hops);
-    clock_gettime(CLOCK_REALTIME, &e.start);
-    e.end = e.start;
-    snprintf(e.text, sizeof(e.text), "statistics of every mode reset from the keyboard");
-    if (u->s->events)
-        events_add(u->s->events, &e);
-    status(u, "statistics of every mode reset");
-}
-
-static void key_names(struct ui *u)
-{
-    if (u->s->opt.no_dns) {
-        status(u, "names are off for this run (-n)");
-        return;
-    }
-    u->names = !u->names;
-    status(u, "names %s", u->names ? "on" : "off");
-}
-
-static void key_asn(struct ui *u)
-{
-    u->asn = !u->asn;
-    status(u, "AS numbers %s", u->asn ? "on" : "off");
-}
-
-static void key_display(struct ui *u)
-{
-    static const char *const names[] = {"table", "table + loss timeline",
-                                        "loss timeline with RTT scale"};
-    u->display = (u->display + 1) % 3;
-    status(u, "display: %s", names[u->display]);
-}
-
-static void key_jitter(struct ui *u)
-{
-    u->jitter_cols = !u->jitter_cols;
-    status(u, "columns: %s", u->jitter_cols ? "jitter" : "latency");
-}
-
-static void switch_mode(struct ui *u, enum probe_mode m)
-{
-    const struct prober_config *cfg = &u->s->prober.cfg;
-
-    if (cfg->nrotation > 1) { /* --modes: every mode probes; keys choose the one shown */
-        for (int i = 0; i < cfg->nrotation; i++) {
-            if (cfg->rotation[i] == (int)m) {
-                u->view_mode = m;
-                status(u, "showing %s; --modes keeps every mode probing", probe_mode_name(m));
-                return;
-            }
-        }
-        status(u, "%s is not among --modes", probe_mode_name(m));
-        return;
-    }
-    if (prober_request_mode(&u->s->prober, m) < 0)
-        status(u, "%s unavailable: %s", probe_mode_name(m), u->s->prober.why_not[m]);
-    else
-        status(u, "switching to %s at the next round (statistics per mode)", probe_mode_name(m));
-}
-
-static void key_udp(struct ui *u)
-{
-    switch_mode(u, PROBE_UDP);
-}
-
-static void key_tcp(struct ui *u)
-{
-    switch_mode(u, PROBE_TCP);
-}
-
-static void key_icmp(struct ui *u)
-{
-    switch_mode(u, u->s->prober.opened[PROBE_ICMP_RAW] ? PROBE_ICMP_RAW : PROBE_ICMP_DGRAM);
-}
-
-static void key_next_mode(struct ui *u)
-{
-    const struct prober_config *cfg = &u->s->prober.cfg;
-    int cur = cfg->nrotation > 1 ? u->view_mode : atomic_load(&u->s->prober.requested_mode);
-    for (int i = 1; i < PROBE_MODE_COUNT; i++) {
-        int m = (cur + i) % PROBE_MODE_COUNT;
-        if (u->s->prober.opened[m]) {
-            switch_mode(u, (enum probe_mode)m);
-            return;
-        }
-    }
-    status(u, "no other mode could open");
-}
-
-static void set_interval(struct ui *u, double factor)
-{
-    double v = u->s->opt.interval_s * factor;
-
-    if (v < 0.05 || v > 60) {
-        status(u, "interval stays %.2fs (0.05 to 60 from the keyboard)", u->s->opt.interval_s);
-        return;
-    }
-    u->s->opt.interval_s = v;
-    prober_set_interval(&u->s->prober, (uint64_t)(v * 1e6));
-    status(u, "interval %.2fs", v);
-}
-
-static void key_slower(struct ui *u)
-{
-    set_interval(u, 2.0);
-}
-
-static void key_faster(struct ui *u)
-{
-    set_interval(u, 0.5);
-}
-
-static void key_up(struct ui *u)
-{
-    if (u->selected > u->snap.first_ttl)
-        u->selected--;
-    else if (u->selected == 0)
-        u->selected = u->snap.nhops;
-}
-
-static void key_down(struct ui *u)
-{
-    if (u->selected == 0)
-        u->selected = u->snap.first_ttl;
-    else if (u->selected < u->snap.nhops)
-        u->selected++;
-}
-
-static void key_page_up(struct ui *u)
-{
-    u->scroll = u->scroll > 10 ? u->scroll - 10 : 0;
-}
-
-static void key_page_down(struct ui *u)
-{
-    if (u->scroll + 10 < u->snap.nhops)
-        u->scroll += 10;
-}
-
-static void key_enter(struct ui *u)
-{
-    if (u->selected == 0)
-        u->selected = u->snap.first_ttl;
-    u->screen = SCREEN_DETAIL;
-}
-
-static void key_escape(struct ui *u)
-{
-    if (u->screen != SCREEN_MAIN)
-        u->screen = SCREEN_MAIN;
-    else
-        u->selected = 0;
-}
-
-static void key_help(struct ui *u)
-{
-    u->screen = u->screen == SCREEN_HELP ? SCREEN_MAIN : SCREEN_HELP;
-}
-
-static void key_events(struct ui *u)
-{
-    u->screen = u->screen == SCREEN_EVENTS ? SCREEN_MAIN : SCREEN_EVENTS;
-}
-
-static void key_redraw(struct ui *u)
-{
-    (void)u;
-    clearok(curscr, TRUE);
-}
-
-static const struct key_binding keys[] = {
-    {'q', "q", "quit", key_quit},
-    {'p', "p", "pause probing", key_pause},
-    {' ', "space", "resume probing", key_resume},
-    {'r', "r", "reset the statistics of every mode", key_reset},
-    {'n', "n", "names on / off", key_names},
-    {'z', "z", "AS numbers on / off", key_asn},
-    {'d', "d", "display: table, + loss timeline, timeline with RTT scale", key_display},
-    {'j', "j", "latency columns <-> jitter columns", key_jitter},
-    {'u', "u", "probe with UDP", key_udp},
-    {'t', "t", "probe with TCP SYN", key_tcp},
-    {'i', "i", "probe with ICMP", key_icmp},
-    {'m', "m", "next probe mode that can open", key_next_mode},
-    {'+', "+", "longer interval (x2)", key_slower},
-    {'-', "-", "shorter interval (/2)", key_faster},
-    {KEY_UP, "up", "select the hop above", key_up},
-    {KEY_DOWN, "down", "select the hop below", key_down},
-    {KEY_PPAGE, "PgUp", "scroll up", key_page_up},
-    {KEY_NPAGE, "PgDn", "scroll down", key_page_down},
-    {'\n', "Enter", "details of the selected hop", key_enter},
-    {KEY_ENTER, NULL, NULL, key_enter},
-    {KEY_ESC, "Esc", "back / clear the selection", key_escape},
-    {'l', "l", "the event log: loss bursts, path and mode changes, resets", key_events},
-    {'?', "?  h", "this help", key_help},
-    {'h', NULL, NULL, key_help},
-    {KEY_CTRL_L, "^L", "redraw the screen", key_redraw},
-};
-
-const struct key_binding *ui_keys(size_t *n)
-{
-    *n = sizeof(keys) / sizeof(keys[0]);
-    return keys;
-}
-
-static void dispatch(struct ui *u, int ch)
-{
-    if (ch >= 'A' && ch <= 'Z')
-        ch = ch - 'A' + 'a'; /* mtr: keys work in either case */
-    if (u->screen == SCREEN_HELP && ch != ERR && ch != KEY_RESIZE && ch != 'q') {
-        u->screen = SCREEN_MAIN; /* any key leaves the help screen */
-        return;
-    }
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (keys[i].key == ch) {
-            keys[i].fn(u);
-            return;
-        }
-    }
-}
 
 int ui_run(struct session *s, volatile sig_atomic_t *signalled)
 {
-    static struct ui u; /* large (event copies): not on the stack */
+    static struct ui u; /* large (the frame's event copies): not on the stack */
+    struct prober_status st;
     const char *cs = nl_langinfo(CODESET);
 
+    prober_status(s->prober, &st);
     u = (struct ui){.s = s,
                     .display = s->opt.display_mode,
                     .names = !s->opt.no_dns,
                     .asn = true,
-                    .view_mode = s->prober.cfg.nrotation > 1 ? s->prober.cfg.rotation[0] : -1,
-                    .verdict_mode = -1};
+                    .view_mode = st.nrotation > 1 ? st.rotation[0] : -1};
     clock_gettime(CLOCK_MONOTONIC, &u.t0);
     u.utf8 = cs && strcmp(cs, "UTF-8") == 0;
     if (!newterm(NULL, stdout, stdin)) {
@@ -305,9 +53,9 @@ int ui_run(struct session *s, volatile sig_atomic_t *signalled)
         if (ch == '\r')
             ch = '\n';
         if (ch != ERR)
-            dispatch(&u, ch);
+            keys_dispatch(&u, ch);
     }
     endwin();
-    hops_snapshot_free(&u.snap);
+    frame_free(&u.f);
     return 0;
 }

@@ -1,12 +1,17 @@
 /*
- * ui_internal.h - state shared by the UI's files: ui.c (loop and keys) and draw.c (screens).
- * Main thread only.
+ * ui_internal.h - what the UI's files share: the UI's own state (struct ui) and the frame a
+ * redraw draws from. Main thread only.
+ *
+ * Each redraw first builds one frame (frame.c): the prober's status, the target's view of the
+ * mode shown (statistics and the published diagnosis), the names of every responder on
+ * screen, the events the screen shows and, on the detail screen, the selected hop in every
+ * mode. The screens (draw*.c) then only draw from it; nothing below ui/ is called while
+ * drawing.
  */
 #ifndef HOPWATCH_UI_INTERNAL_H
 #define HOPWATCH_UI_INTERNAL_H
 
 #include "columns.h"
-#include "diagnose.h"
 #include "session.h"
 
 #include <stdbool.h>
@@ -15,46 +20,71 @@
 
 enum ui_screen { SCREEN_MAIN, SCREEN_DETAIL, SCREEN_HELP, SCREEN_EVENTS };
 
+/* A responder's names as the frame found them. */
+struct frame_name {
+    bool known; /* the resolver had an entry */
+    struct name_info info;
+};
+
+struct frame {
+    struct prober_status st;
+    int mode;                /* the mode shown */
+    struct target_view view; /* its statistics and published diagnosis */
+    /* names[(ttl - 1) * HOPS_MAX_RESPONDERS + i]: responder i of hop ttl, for shown hops */
+    struct frame_name *names;
+    size_t names_cap;
+    struct event events[EVENTS_MAX]; /* the newest nevents, oldest first */
+    int nevents, total_events;
+    /* detail screen: the selected hop in every mode */
+    struct hop_stats mode_hop[PROBE_MODE_COUNT];
+    bool mode_has[PROBE_MODE_COUNT];
+    uint64_t now_us;
+};
+
 struct ui {
     struct session *s;
-    struct hops_snapshot snap;                /* the mode being probed, taken once per redraw */
-    struct diag_input diag_in[DIAG_MAX_HOPS]; /* ... and its diagnosis */
-    struct path_diag diag;
-    struct col_ctx cx;
-    /* Verdict hysteresis: a hop's shown verdict changes only after the new one held for
-     * UI_VERDICT_ROUNDS rounds in a row, so borderline data does not flicker. */
-    uint8_t shown[DIAG_MAX_HOPS], candidate[DIAG_MAX_HOPS], held[DIAG_MAX_HOPS];
-    uint32_t verdict_round;
-    int verdict_mode;
-    struct event events[EVENTS_MAX]; /* copied once per redraw */
-    int nevents;
+    struct frame f; /* rebuilt every redraw */
     enum ui_screen screen;
-    bool paused, quit;
+    bool quit;
     bool names, asn;  /* n and z toggles */
     bool jitter_cols; /* j: the jitter column set instead of the latency set */
     int display;      /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
     int selected;     /* selected TTL, 0 for none */
-    int view_mode;    /* --modes: the mode shown (all of them keep probing) */
+    int view_mode;    /* --modes: the mode shown (all of them keep probing); -1 otherwise */
     int scroll;       /* first TTL row shown */
     bool color, utf8;
     char status[192];
     struct timespec t0;
 };
 
-struct key_binding {
-    int key;
-    const char *label; /* for the help screen */
-    const char *help;
-    void (*fn)(struct ui *u);
-};
+/* frame.c */
+/* Reads everything the screen `rows` tall shows into u->f. 0 or -ENOMEM. */
+int frame_build(struct ui *u, int rows);
+void frame_free(struct frame *f);
+/* The names of responder r of hop h in the frame (NULL: none known). */
+const struct name_info *frame_names(const struct frame *f, const struct hop_stats *h,
+                                    const struct hop_responder *r);
 
-/* The key table (ui.c), for the help screen. */
-const struct key_binding *ui_keys(size_t *n);
-
-/* draw.c */
+/* draw.c: shared by the screens */
+enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_HEAD, PAIR_DIM, PAIR_BAR };
 void ui_colors_init(struct ui *u);
 void ui_draw(struct ui *u);
+void color_on(const struct ui *u, int pair);
+void color_off(const struct ui *u, int pair);
 /* The columns in use: -o order, or the jitter set after j. */
 const char *ui_order(const struct ui *u);
+/* "AS64500 name" with z and n on, else the name or the address; "???" for NULL. */
+const char *responder_text(const struct ui *u, const struct hop_stats *h,
+                           const struct hop_responder *r, char *buf, size_t len);
+/* The color of a hop's verdict. */
+int verdict_pair(const struct hop_diag *d);
+/* One table row's values for the column table. */
+struct col_row ui_row(const struct ui *u, const struct hop_stats *h);
+
+/* The screens. */
+void draw_table(struct ui *u, int top, int bottom, int cols);
+void draw_detail(struct ui *u, int rows, int cols);
+void draw_events(struct ui *u, int rows, int cols);
+void draw_help(struct ui *u, int rows, int cols);
 
 #endif

@@ -126,7 +126,11 @@ class Lab:
                 sh("ip", "netns", "del", name, check=False)
 
     def __enter__(self):
-        return self.up()
+        try:
+            return self.up()
+        except BaseException:
+            self.down()  # a lab half built is still torn down
+            raise
 
     def __exit__(self, *exc):
         self.down()

@@ -158,14 +158,10 @@ def main():
              ("--modes: ICMP-only loss shows in icmp, not udp or tcp", modes_side_by_side),
              ("a hop answers from a new address: path-change event", path_change)]
     for i, (name, fn) in enumerate(cases):
-        lab = Lab(f"hwdx{i}", routers=4)
-        try:
-            lab.up()
+        with Lab(f"hwdx{i}", routers=4) as lab:
             # Random link loss: at 99% intervals a hop comes out significantly above the hops
             # after it about once in a hundred runs; one fresh measurement is allowed.
             run.case(name, fn, lab, retries=1 if "random loss" in name else 0)
-        finally:
-            lab.down()
     return run.finish()
 
 

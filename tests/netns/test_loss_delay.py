@@ -42,28 +42,20 @@ def delay_case(lab, mode, v6):
 def main():
     require_root()
     run = Runner()
-    lab = Lab("hwloss", routers=3)
-    try:
-        lab.up()
+    with Lab("hwloss", routers=3) as lab:
         lab.ping_group(0, 2147483647)
         lab.loss(2, 100 * LOSS)
         for v6 in FAMILIES:
             for mode in MODES:
                 run.case(f"loss into hop 2 {mode} {'IPv6' if v6 else 'IPv4'}", loss_case, lab,
                          mode, v6)
-    finally:
-        lab.down()
-    lab = Lab("hwdelay", routers=3)
-    try:
-        lab.up()
+    with Lab("hwdelay", routers=3) as lab:
         lab.ping_group(0, 2147483647)
         lab.delay(2, DELAY_MS)
         for v6 in FAMILIES:
             for mode in MODES:
                 run.case(f"delay into hop 2 {mode} {'IPv6' if v6 else 'IPv4'}", delay_case, lab,
                          mode, v6)
-    finally:
-        lab.down()
     return run.finish()
 
 

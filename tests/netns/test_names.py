@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ui"))
 from common import BIN, Lab, Runner, check, hopwatch_json, require_root  # noqa: E402
-from tui import Tmux  # noqa: E402
+from tui import Tmux, row  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DNS = "127.0.0.1:5353"
@@ -106,6 +106,23 @@ def mmdb(lab, tmp):
         check(len(lines) == 1 and words in lines[0], f"{bad}: {r.stderr!r}")
 
 
+def tui_columns(lab, tmp):
+    asn, geo = os.path.join(tmp, "lab-asn.mmdb"), os.path.join(tmp, "lab-country.mmdb")
+    t = Tmux("hwnamescols", 120, 20)
+    try:
+        t.type(f"ip netns exec {lab.client} {BIN} -n --asn-db {asn} --geo-db {geo} -o LZC "
+               f"-i 0.2 {lab.target()}")
+        t.wait_for(lambda s: all(a in s for a in lab.hops()), 5.0, "the hops")
+        t.keys("z")  # the host column without its AS prefix: what remains is the columns'
+        want = {lab.hop_addr(1): ["AS64500", "NL"], lab.hop_addr(2): ["AS64501"]}
+        s = t.wait_for(lambda s: all(row(s, a) and row(s, a)[3:3 + len(v)] == v
+                                     for a, v in want.items()), 5.0, "AS and CC columns")
+        check("AS numbers off" in s, f"z said nothing:\n{s}")
+        t.keys("q")
+    finally:
+        t.kill()
+
+
 def timed(lab, args):
     t0 = time.monotonic()
     r = lab.run([BIN, "-r", "-c", "3", "-i", "0.1"] + args + [lab.target()])
@@ -139,21 +156,22 @@ def main():
         print("FAIL: dnsmasq is not installed (Debian dnsmasq-base)")
         return 1
     run = Runner()
-    lab = Lab("hwnames", routers=2)
     tmp = tempfile.mkdtemp(prefix="hopwatch-names-")
     dns = None
     try:
-        lab.up()
-        dns = start_dnsmasq(lab, tmp)
-        run.case("names, ASNs and escaped AS names from dnsmasq; -n asks nothing",
-                 names_from_dnsmasq, lab, tmp)
-        run.case("mmdb: GeoLite2 and IPinfo layouts, country, IPv6, bad files", mmdb, lab, tmp)
-        run.case("a dead DNS server costs no more than its timeouts", dead_dns, lab, tmp)
+        with Lab("hwnames", routers=2) as lab:
+            dns = start_dnsmasq(lab, tmp)
+            run.case("names, ASNs and escaped AS names from dnsmasq; -n asks nothing",
+                     names_from_dnsmasq, lab, tmp)
+            run.case("mmdb: GeoLite2 and IPinfo layouts, country, IPv6, bad files", mmdb, lab,
+                     tmp)
+            run.case("the TUI's ASN and CC columns (-o LZC) show the databases' values",
+                     tui_columns, lab, tmp)
+            run.case("a dead DNS server costs no more than its timeouts", dead_dns, lab, tmp)
     finally:
         if dns:
             dns.terminate()
             dns.wait(timeout=5)
-        lab.down()
         shutil.rmtree(tmp, ignore_errors=True)
     return run.finish()
 

@@ -32,15 +32,11 @@ def clean_path(lab, mode, v6):
 def main():
     require_root()
     run = Runner()
-    lab = Lab("hwpath", routers=3)
-    try:
-        lab.up()
+    with Lab("hwpath", routers=3) as lab:
         lab.ping_group(0, 2147483647)  # root may open ping sockets in this namespace
         for v6 in FAMILIES:
             for mode in MODES:
                 run.case(f"clean path {mode} {'IPv6' if v6 else 'IPv4'}", clean_path, lab, mode, v6)
-    finally:
-        lab.down()
     return run.finish()
 
 

@@ -121,19 +121,17 @@ def main():
     import common
     common.BIN = BIN = copy
     run = Runner()
-    lab = Lab("hwpriv", routers=2)
     try:
-        lab.up()
-        run.case("unprivileged auto mode falls back to udp, with reasons", fallback_udp, lab)
-        run.case("unprivileged auto mode uses icmp-dgram when ping_group_range allows",
-                 fallback_dgram, lab)
-        run.case("tcp: raw SYN as root, connect() as nobody, both families", tcp_methods, lab)
-        run.case("icmp-raw without privilege: exit 3 and the three remedies", raw_denied, lab)
-        run.case("root gets icmp-raw in auto mode", root_gets_raw, lab)
-        run.case("^C during a report prints the report", interrupted_report, lab)
-        run.case("unknown host and bad options are clear errors", unknown_host, lab)
+        with Lab("hwpriv", routers=2) as lab:
+            run.case("unprivileged auto mode falls back to udp, with reasons", fallback_udp, lab)
+            run.case("unprivileged auto mode uses icmp-dgram when ping_group_range allows",
+                     fallback_dgram, lab)
+            run.case("tcp: raw SYN as root, connect() as nobody, both families", tcp_methods, lab)
+            run.case("icmp-raw without privilege: exit 3 and the three remedies", raw_denied, lab)
+            run.case("root gets icmp-raw in auto mode", root_gets_raw, lab)
+            run.case("^C during a report prints the report", interrupted_report, lab)
+            run.case("unknown host and bad options are clear errors", unknown_host, lab)
     finally:
-        lab.down()
         subprocess.run(["rm", "-rf", tmp])
     return run.finish()
 

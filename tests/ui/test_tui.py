@@ -161,28 +161,27 @@ def demo_path(t, lab):
 def main():
     require_root()
     run = Runner()
-    lab = Lab("hwtui", routers=3)
     t = None
     try:
-        lab.up()
-        t = Tmux("hwtui")
-        run.case("hop addresses appear", lambda: (start(t, lab), hops_appear(t, lab)))
-        run.case("u / t / m switch modes, statistics kept per mode", modes, t, lab)
-        run.case("p freezes, r zeroes, space resumes", pause_reset, t, lab)
-        run.case("the loss timeline shows an injected outage", outage_timeline, t, lab)
-        run.case("resize to 40x10 and 30x6 and back", resize, t, lab)
-        run.case("q restores the terminal", clean_exit, t, lab, "q", 0)
-        t.type("clear")
-        run.case("^C restores the terminal", lambda: (start(t, lab),
-                                                      clean_exit(t, lab, "C-c", 130)))
-        run.case("--report-on-exit prints the report; SIGTERM restores the terminal",
-                 sigterm_and_report, t, lab)
-        run.case("NO_COLOR: no colors", no_color, t, lab)
-        run.case("make run's demo path: opens, diagnoses, is torn down on q", demo_path, t, lab)
+        with Lab("hwtui", routers=3) as lab:
+            t = Tmux("hwtui")
+            run.case("hop addresses appear", lambda: (start(t, lab), hops_appear(t, lab)))
+            run.case("u / t / m switch modes, statistics kept per mode", modes, t, lab)
+            run.case("p freezes, r zeroes, space resumes", pause_reset, t, lab)
+            run.case("the loss timeline shows an injected outage", outage_timeline, t, lab)
+            run.case("resize to 40x10 and 30x6 and back", resize, t, lab)
+            run.case("q restores the terminal", clean_exit, t, lab, "q", 0)
+            t.type("clear")
+            run.case("^C restores the terminal", lambda: (start(t, lab),
+                                                          clean_exit(t, lab, "C-c", 130)))
+            run.case("--report-on-exit prints the report; SIGTERM restores the terminal",
+                     sigterm_and_report, t, lab)
+            run.case("NO_COLOR: no colors", no_color, t, lab)
+            run.case("make run's demo path: opens, diagnoses, is torn down on q", demo_path, t,
+                     lab)
     finally:
         if t:
             t.kill()
-        lab.down()
     return run.finish()
 
 

@@ -2,16 +2,11 @@
  * ranges that get no AS lookup over DNS. */
 #include "check.h"
 #include "dnsparse.h"
+#include "testaddr.h"
 
 #include <string.h>
 
 #define TXT(s) s, sizeof(s) - 1
-
-static struct probe_addr A(const char *s) {
-    struct probe_addr a;
-    probe_addr_parse(s, &a);
-    return a;
-}
 
 int main(void)
 {
@@ -38,11 +33,11 @@ int main(void)
           strcmp(name, "EVIL\\e]0;x\\x07") == 0);
     CHECK(cymru_parse_asname(TXT("1 | ZZ | lab | 2026 | "), name, sizeof(name)) < 0);
 
-    a = A("198.18.0.2");
+    a = test_addr("198.18.0.2");
     CHECK(dns_query_name(&a, false, q, sizeof(q)) == 0 &&
           strcmp(q, "2.0.18.198.origin.asn.cymru.com") == 0);
     CHECK(dns_query_name(&a, true, q, sizeof(q)) == 0 && strcmp(q, "2.0.18.198.in-addr.arpa") == 0);
-    a = A("2001:db8::1");
+    a = test_addr("2001:db8::1");
     CHECK(
         dns_query_name(&a, false, q, sizeof(q)) == 0 &&
         strcmp(q,
@@ -64,21 +59,21 @@ int main(void)
         CHECK(dns_min_ttl(msg, 27, &ttl) < 0); /* no answers */
     }
 
-    a = A("10.1.2.3");
+    a = test_addr("10.1.2.3");
     CHECK(dns_addr_is_special(&a));
-    a = A("192.168.1.1");
+    a = test_addr("192.168.1.1");
     CHECK(dns_addr_is_special(&a));
-    a = A("203.0.113.9");
+    a = test_addr("203.0.113.9");
     CHECK(dns_addr_is_special(&a));
-    a = A("fe80::1");
+    a = test_addr("fe80::1");
     CHECK(dns_addr_is_special(&a));
-    a = A("2001:db8:3::2");
+    a = test_addr("2001:db8:3::2");
     CHECK(dns_addr_is_special(&a));
-    a = A("198.18.0.2"); /* benchmarking space: the lab asks about it over DNS */
+    a = test_addr("198.18.0.2"); /* benchmarking space: the lab asks about it over DNS */
     CHECK(!dns_addr_is_special(&a));
-    a = A("81.0.100.1");
+    a = test_addr("81.0.100.1");
     CHECK(!dns_addr_is_special(&a));
-    a = A("2a00:1450::1");
+    a = test_addr("2a00:1450::1");
     CHECK(!dns_addr_is_special(&a));
     return check_finish();
 }

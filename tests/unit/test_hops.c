@@ -1,43 +1,38 @@
 /* test_hops.c - the hop table on fixed sample sequences: counts and the in-flight invariant,
  * loss that excludes probes in flight, Welford mean/stddev against a two-pass computation,
- * RFC 3550 and mtr jitter, responders (ECMP), cancel, reset, and what a snapshot shows. */
+ * RFC 3550 and mtr jitter, responders (ECMP) and news of a new one, cancel, reset, what a
+ * snapshot shows and the counts a diagnosis reads. */
 #include "check.h"
 #include "hops.h"
+#include "testaddr.h"
 
 #include <math.h>
 #include <string.h>
-
-static struct probe_addr addr(const char *s)
-{
-    struct probe_addr a;
-    probe_addr_parse(s, &a);
-    return a;
-}
 
 static void counts_and_loss(void)
 {
     struct hops *h = hops_new(1, 30);
     struct hops_snapshot snap = {0};
-    struct probe_addr a = addr("198.18.0.2");
+    struct probe_addr a = test_addr("198.18.0.2");
 
     for (int i = 0; i < 10; i++)
         hops_record_sent(h, PROBE_UDP, 1);
     for (int i = 0; i < 6; i++)
-        hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, (uint32_t)i, 64, false, false);
+        hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, (uint32_t)i, 64, false, false, NULL);
     hops_record_loss(h, PROBE_UDP, 1, 0, 6);
     hops_record_loss(h, PROBE_UDP, 1, 0, 7);
-    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0);
+    CHECK(hops_snapshot(h, PROBE_UDP, 0, &snap) == 0);
     CHECK(snap.hops[0].sent == 10 && snap.hops[0].received == 6 && snap.hops[0].lost == 2);
     CHECK(snap.hops[0].inflight == 2);                   /* sent == received + lost + inflight */
     CHECK_NEAR(hop_loss_pct(&snap.hops[0]), 25.0, 1e-9); /* 2 of 8 completed, not 4 of 10 */
     /* Other modes are separate. */
-    CHECK(hops_snapshot(h, PROBE_TCP, &snap) == 0 && snap.hops[0].sent == 0);
+    CHECK(hops_snapshot(h, PROBE_TCP, 0, &snap) == 0 && snap.hops[0].sent == 0);
     /* A reply without a probe in flight is ignored. */
     hops_record_cancel(h, PROBE_UDP, 1);
     hops_record_cancel(h, PROBE_UDP, 1);
     hops_record_cancel(h, PROBE_UDP, 1);
-    hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, 9, 64, false, false);
-    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0);
+    hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, 9, 64, false, false, NULL);
+    CHECK(hops_snapshot(h, PROBE_UDP, 0, &snap) == 0);
     CHECK(snap.hops[0].sent == 8 && snap.hops[0].inflight == 0 && snap.hops[0].received == 6);
     hops_snapshot_free(&snap);
     hops_free(h);
@@ -49,14 +44,14 @@ static void rtt_statistics(void)
     const size_t n = sizeof(rtts) / sizeof(rtts[0]);
     struct hops *h = hops_new(1, 5);
     struct hops_snapshot snap = {0};
-    struct probe_addr a = addr("2001:db8::2");
+    struct probe_addr a = test_addr("2001:db8::2");
     double mean = 0, var = 0, j3550 = 0, javg = 0;
     uint32_t jmax = 0;
 
     for (size_t i = 0; i < n; i++) {
         hops_record_sent(h, PROBE_ICMP_RAW, 2);
         hops_record_reply(h, PROBE_ICMP_RAW, 2, &a, rtts[i], i * 1000, (uint32_t)i, 63, false,
-                          false);
+                          false, NULL);
         mean += rtts[i];
     }
     mean /= (double)n;
@@ -71,7 +66,7 @@ static void rtt_statistics(void)
             jmax = (uint32_t)d;
     }
     javg /= (double)(n - 1);
-    CHECK(hops_snapshot(h, PROBE_ICMP_RAW, &snap) == 0);
+    CHECK(hops_snapshot(h, PROBE_ICMP_RAW, 0, &snap) == 0);
     {
         const struct hop_stats *s = &snap.hops[1];
         CHECK_NEAR(s->rtt.mean_us, mean, 1e-6);
@@ -91,28 +86,42 @@ static void responders_and_path(void)
 {
     struct hops *h = hops_new(1, 30);
     struct hops_snapshot snap = {0};
-    struct probe_addr a = addr("198.18.1.2"), b = addr("198.18.9.2"), d = addr("198.18.3.2");
+    struct probe_addr a = test_addr("198.18.1.2"), b = test_addr("198.18.9.2"),
+                      d = test_addr("198.18.3.2");
+
+    struct probe_addr first = {0};
+    bool news[3];
 
     for (int i = 0; i < 3; i++) {
         hops_record_sent(h, PROBE_UDP, 2);
-        hops_record_reply(h, PROBE_UDP, 2, i == 1 ? &b : &a, 500, 0, (uint32_t)i, 63, false, false);
+        news[i] = hops_record_reply(h, PROBE_UDP, 2, i == 1 ? &b : &a, 500, 0, (uint32_t)i, 63,
+                                    false, false, &first);
     }
-    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0);
+    /* The first responder is discovery; a second one is news, once, naming the first. */
+    CHECK(!news[0] && news[1] && !news[2] && probe_addr_equal(&first, &a));
+    CHECK(hops_snapshot(h, PROBE_UDP, 0, &snap) == 0);
     CHECK(snap.hops[1].nresponders == 2);
     CHECK(probe_addr_equal(&hop_main_responder(&snap.hops[1])->addr, &a));
     CHECK(snap.nhops == 2 && snap.dest_ttl == 0); /* up to the last hop that answered */
     hops_record_sent(h, PROBE_UDP, 4);
-    hops_record_reply(h, PROBE_UDP, 4, &d, 900, 0, 3, 61, true, false);
-    hops_set_dest_ttl(h, PROBE_UDP, 4);
-    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0 && snap.nhops == 4 && snap.dest_ttl == 4);
+    hops_record_reply(h, PROBE_UDP, 4, &d, 900, 0, 3, 61, true, false, NULL);
+    CHECK(hops_snapshot(h, PROBE_UDP, 4, &snap) == 0 && snap.nhops == 4 && snap.dest_ttl == 4);
     CHECK(snap.hops[3].responders[0].is_dest && snap.hops[3].responders[0].reply_ttl == 61);
     /* Reset zeroes statistics but keeps probes in flight consistent. */
     hops_record_sent(h, PROBE_UDP, 1);
     hops_reset(h);
-    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0);
+    CHECK(hops_snapshot(h, PROBE_UDP, 4, &snap) == 0);
     CHECK(snap.hops[0].sent == 1 && snap.hops[0].inflight == 1 && snap.hops[1].received == 0);
     hops_record_loss(h, PROBE_UDP, 1, 0, 0);
-    CHECK(hops_snapshot(h, PROBE_UDP, &snap) == 0 && snap.hops[0].lost == 1);
+    CHECK(hops_snapshot(h, PROBE_UDP, 0, &snap) == 0 && snap.hops[0].lost == 1);
+    {
+        struct hop_counts c[8];
+        struct hop_stats one;
+        CHECK(hops_counts(h, PROBE_UDP, 4, c, 8) == 4);
+        CHECK(c[0].ttl == 1 && c[0].n == 1 && c[0].lost == 1 && c[3].ttl == 4 && c[3].n == 0);
+        CHECK(hops_get(h, PROBE_UDP, 1, &one) && one.lost == 1 &&
+              !hops_get(h, PROBE_UDP, 31, &one));
+    }
     hops_snapshot_free(&snap);
     hops_free(h);
     CHECK(hops_new(1, 0) == NULL && hops_new(5, 4) == NULL && hops_new(1, 256) == NULL);

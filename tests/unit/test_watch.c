@@ -1,20 +1,32 @@
 /* test_watch.c - the event detector on synthetic rounds: a round's cut skips reply-only hops,
  * a burst needs WATCH_BURST_MIN lost rounds and ends after WATCH_CLEAN_MIN answered ones, its
- * onset is the most frequent cut, ordinary loss makes no burst, and path / mode changes. */
+ * onset is the most frequent cut, ordinary loss makes no burst; path changes (a new responder
+ * as the hop table reports it, a new TTL of the target) and mode changes. */
 #include "check.h"
+#include "hops.h"
+#include "testaddr.h"
 #include "watch.h"
 
 #include <string.h>
 
-static struct watch_round round_at(int sec, int dest, const char *pattern)
+static struct round_probe probes[64];
+
+/* pattern[i] is TTL i+1: 'a' answered, 'x' lost, '.' not probed. */
+static struct round round_at(int sec, int dest, const char *pattern)
 {
-    /* pattern[i] is TTL i+1: 'a' answered, 'x' lost, '.' not probed */
-    struct watch_round r = {.mode = PROBE_ICMP_RAW, .dest_ttl = dest};
+    struct round r = {.mode = PROBE_ICMP_RAW,
+                      .prev_mode = PROBE_ICMP_RAW,
+                      .dest_ttl = dest,
+                      .first_ttl = 1,
+                      .last_ttl = (int)strlen(pattern),
+                      .probe = probes};
     r.wall.tv_sec = 1000 + sec / 10;
     r.wall.tv_nsec = (sec % 10) * 100000000L;
+    memset(probes, 0, sizeof(probes));
     for (int i = 0; pattern[i]; i++)
-        if (pattern[i] != '.')
-            watch_round_mark(&r, i + 1, pattern[i] == 'x');
+        probes[i].outcome = pattern[i] == 'a'   ? ROUND_ANSWERED
+                            : pattern[i] == 'x' ? ROUND_LOST
+                                                : ROUND_UNSENT;
     return r;
 }
 
@@ -23,9 +35,10 @@ int main(void)
     static struct watch w;
     struct event ev[16];
     struct event_log *log = events_new(NULL, NULL, 0);
-    struct watch_round r;
+    struct hops *h = hops_new(1, 30);
+    struct round r;
     struct timespec now = {2000, 0};
-    struct probe_addr a, b;
+    struct probe_addr a = test_addr("198.18.1.2"), b = test_addr("198.18.1.99"), first;
     int n;
 
     watch_init(&w, log);
@@ -62,20 +75,27 @@ int main(void)
     CHECK(ev[0].end.tv_sec == 1003 && ev[0].end.tv_nsec == 800000000L); /* round 38 */
 
     /* Path changes: the first responder is discovery; a second one is a change, once. */
-    probe_addr_parse("198.18.1.2", &a);
-    probe_addr_parse("198.18.1.99", &b);
-    watch_reply(&w, PROBE_ICMP_RAW, 2, &a, &now);
-    watch_reply(&w, PROBE_ICMP_RAW, 2, &a, &now);
-    watch_reply(&w, PROBE_ICMP_RAW, 2, &b, &now);
-    watch_reply(&w, PROBE_ICMP_RAW, 2, &b, &now);
-    watch_dest(&w, PROBE_ICMP_RAW, 5, &now);
-    watch_dest(&w, PROBE_ICMP_RAW, 6, &now);
-    watch_mode(&w, PROBE_ICMP_RAW, PROBE_UDP, &now);
+    for (int i = 0; i < 4; i++) {
+        const struct probe_addr *from = i < 2 ? &a : &b;
+        hops_record_sent(h, PROBE_ICMP_RAW, 2);
+        if (hops_record_reply(h, PROBE_ICMP_RAW, 2, from, 100, 0, 0, 63, false, false, &first))
+            watch_new_responder(&w, PROBE_ICMP_RAW, 2, &first, from, &now);
+    }
+    /* The target answers at TTL 5, then 6; then the user switches to UDP. */
+    r = round_at(50, 5, "aaaaa");
+    watch_round(&w, &r);
+    r = round_at(51, 6, "aaaaaa");
+    watch_round(&w, &r);
+    r = round_at(52, 6, "aaaaaa");
+    r.mode = PROBE_UDP;
+    r.switched = true;
+    watch_round(&w, &r);
     n = events_copy(log, ev, 16);
     CHECK(n == 4);
     CHECK(ev[1].kind == EVENT_PATH_CHANGE && ev[1].hops[0] == 2 && strstr(ev[1].text, ".99"));
     CHECK(ev[2].kind == EVENT_PATH_CHANGE && ev[2].nhops == 2);
     CHECK(ev[3].kind == EVENT_MODE_CHANGE && strstr(ev[3].text, "icmp-raw -> udp"));
     events_free(log);
+    hops_free(h);
     return check_finish();
 }

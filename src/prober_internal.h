@@ -1,0 +1,72 @@
+/*
+ * prober_internal.h - the prober's state, shared by its two files: prober.c (the loop: rounds,
+ * matching, expiry; the prober thread) and prober_ctl.c (opening modes, control, status; any
+ * thread). Nothing outside src/prober*.c includes it.
+ */
+#ifndef HOPWATCH_PROBER_INTERNAL_H
+#define HOPWATCH_PROBER_INTERNAL_H
+
+#include "prober.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define MIN_KEY_INTERVAL_US 50000 /* the shortest interval the keys can set */
+
+struct inflight {
+    bool active;
+    int8_t mode;
+    uint8_t ttl;
+    uint32_t rec;     /* its round's record: an index that only grows (ring slot rec % nrecs) */
+    uint64_t sent_us; /* the prober's clock */
+};
+
+/* A probe in send order. An entry whose slot has since been reused by a newer probe (same
+ * seq, other send time) is stale and only waits its turn to leave. */
+struct fifo_entry {
+    uint16_t seq;
+    uint64_t sent_us;
+};
+
+/* One round while it is in the ring. */
+struct round_rec {
+    int pending;    /* probes in flight, plus one while the round is being sent */
+    struct round r; /* r.probe points into the prober's probe store */
+};
+
+struct prober {
+    struct prober_config cfg;
+    struct prober_env env;
+    struct probe_sock socks[PROBE_MODE_COUNT];
+    bool opened[PROBE_MODE_COUNT];
+    char why_not[PROBE_MODE_COUNT][128];
+    int rotation[PROBE_MODE_COUNT], nrotation; /* fixed before start */
+    struct round_consumer consumers[PROBER_MAX_CONSUMERS];
+    int nconsumers;
+    /* Control and status: any thread. */
+    atomic_int mode, requested_mode;
+    atomic_bool stop, paused;
+    atomic_uint_fast64_t interval_us;
+    atomic_uint rounds[PROBE_MODE_COUNT];
+    atomic_int dest_ttl[PROBE_MODE_COUNT];
+    int wake[2]; /* self-pipe: stop and control requests interrupt poll() */
+    pthread_t thread;
+    bool started;
+    /* Prober thread only. */
+    struct inflight slots[PROBE_SEQ_SPACE];
+    struct fifo_entry fifo[PROBE_SEQ_SPACE]; /* probes in send order: deadlines are monotonic */
+    int fifo_head, fifo_len;
+    int ninflight;
+    uint16_t next_seq;
+    uint64_t unmatched;
+    uint32_t rotation_next; /* index into rotation of the next round's mode */
+    int last_mode;          /* the mode of the last round sent, -1 none */
+    bool any_round;
+    uint64_t last_start, next_round;
+    struct round_rec *recs; /* nrecs records, send order */
+    struct round_probe *probes;
+    uint32_t nrecs, next_rec, report_rec;
+    int width; /* probes per record: max_ttl - first_ttl + 1 */
+};
+
+#endif

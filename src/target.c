@@ -1,0 +1,206 @@
+/*
+ * target.c - one target (see target.h).
+ *
+ * Threads: the consumer calls (on_probe, on_round) run on the prober thread and own `work`
+ * and `watch`; `pub` is what they publish, under `lock`, for readers on any thread. A reset
+ * from another thread zeroes the hop table and `pub` at once and asks the prober thread to
+ * zero its working state at its next round.
+ */
+#include "target.h"
+#include "verdicts.h"
+#include "watch.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct published {
+    int n; /* hops the diagnosis covers */
+    struct diag_input in[DIAG_MAX_HOPS];
+    struct path_diag diag;
+};
+
+struct target {
+    struct hops *hops;
+    struct event_log *events;
+    /* prober thread */
+    struct watch watch;
+    struct verdicts work[PROBE_MODE_COUNT];
+    struct hop_counts counts[DIAG_MAX_HOPS];
+    atomic_bool reset_asked;
+    /* any thread, under lock */
+    pthread_mutex_t lock;
+    struct published pub[PROBE_MODE_COUNT];
+};
+
+struct target *target_new(const struct target_config *cfg, char *err, size_t err_len)
+{
+    struct target *t = calloc(1, sizeof(*t));
+
+    if (!t || !(t->hops = hops_new(cfg->first_ttl, cfg->max_ttl))) {
+        snprintf(err, err_len, "out of memory");
+        free(t);
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (!(t->events = events_new(cfg->events_path, err, err_len))) {
+        int e = errno == ENOMEM ? EIO : errno; /* a file that cannot open is not memory */
+        hops_free(t->hops);
+        free(t);
+        errno = e;
+        return NULL;
+    }
+    pthread_mutex_init(&t->lock, NULL);
+    atomic_init(&t->reset_asked, false);
+    watch_init(&t->watch, t->events);
+    return t;
+}
+
+void target_free(struct target *t)
+{
+    if (!t)
+        return;
+    hops_free(t->hops);
+    events_free(t->events);
+    pthread_mutex_destroy(&t->lock);
+    free(t);
+}
+
+struct hops *target_hops(struct target *t)
+{
+    return t->hops;
+}
+
+struct event_log *target_events(struct target *t)
+{
+    return t->events;
+}
+
+/* A probe as it happens: the live statistics, and a new responder as a path change. */
+static void on_probe(void *ctx, const struct round *r, int ttl)
+{
+    struct target *t = ctx;
+    const struct round_probe *p = round_probe_at(r, ttl);
+    struct probe_addr first;
+
+    switch (p->outcome) {
+    case ROUND_PENDING:
+        hops_record_sent(t->hops, r->mode, ttl);
+        break;
+    case ROUND_ANSWERED:
+        if (hops_record_reply(t->hops, r->mode, ttl, &p->from, p->rtt_us, p->sent_us, r->number,
+                              p->reply_ttl, p->kind == PROBE_REPLY_DEST,
+                              p->kind == PROBE_REPLY_UNREACH, &first)) {
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            watch_new_responder(&t->watch, r->mode, ttl, &first, &p->from, &now);
+        }
+        break;
+    case ROUND_LOST:
+        hops_record_loss(t->hops, r->mode, ttl, p->sent_us, r->number);
+        break;
+    case ROUND_CANCELLED:
+        hops_record_cancel(t->hops, r->mode, ttl);
+        break;
+    default:
+        break;
+    }
+}
+
+/* One evaluation of mode's diagnosis on the hop table as it is now, published. */
+static void evaluate(struct target *t, int mode, int dest_ttl)
+{
+    struct verdicts *v = &t->work[mode];
+    int n = hops_counts(t->hops, mode, dest_ttl, t->counts, DIAG_MAX_HOPS);
+    bool dest_answered = dest_ttl > 0 && n > 0 && t->counts[n - 1].ttl == dest_ttl;
+
+    verdicts_evaluate(v, t->counts, n, dest_answered);
+    pthread_mutex_lock(&t->lock);
+    t->pub[mode].n = n;
+    memcpy(t->pub[mode].in, v->in, (size_t)n * sizeof(v->in[0]));
+    t->pub[mode].diag = v->diag;
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* A completed round, in send order: the diagnosis once, then the events it informs. */
+static void on_round(void *ctx, const struct round *r)
+{
+    struct target *t = ctx;
+    const struct verdicts *v = &t->work[r->mode];
+
+    if (atomic_exchange(&t->reset_asked, false))
+        for (int m = 0; m < PROBE_MODE_COUNT; m++)
+            verdicts_reset(&t->work[m]);
+    verdicts_add_round(&t->work[r->mode], r);
+    evaluate(t, r->mode, r->dest_ttl);
+    memset(t->watch.uninformative, 0, sizeof(t->watch.uninformative));
+    for (int i = 0; i < v->diag.n; i++)
+        if (v->in[i].ttl < WATCH_MAX_TTL)
+            t->watch.uninformative[v->in[i].ttl] = v->diag.hop[i].verdict == VERDICT_REPLY_ONLY;
+    watch_round(&t->watch, r);
+}
+
+struct round_consumer target_consumer(struct target *t)
+{
+    return (struct round_consumer){.ctx = t, .on_probe = on_probe, .on_round = on_round};
+}
+
+void target_reset(struct target *t, int mode)
+{
+    struct event e = {.kind = EVENT_RESET, .ended = true, .mode = mode};
+
+    hops_reset(t->hops);
+    pthread_mutex_lock(&t->lock);
+    memset(t->pub, 0, sizeof(t->pub));
+    pthread_mutex_unlock(&t->lock);
+    atomic_store(&t->reset_asked, true);
+    clock_gettime(CLOCK_REALTIME, &e.start);
+    e.end = e.start;
+    snprintf(e.text, sizeof(e.text), "statistics of every mode reset from the keyboard");
+    events_add(t->events, &e);
+}
+
+int target_view(struct target *t, int mode, uint32_t rounds, int dest_ttl, struct target_view *v)
+{
+    int r;
+
+    if (mode < 0 || mode >= PROBE_MODE_COUNT)
+        return -EINVAL;
+    if ((r = hops_snapshot(t->hops, mode, dest_ttl, &v->snap)) < 0)
+        return r;
+    v->mode = mode;
+    v->rounds = rounds;
+    pthread_mutex_lock(&t->lock);
+    memcpy(v->in, t->pub[mode].in, (size_t)t->pub[mode].n * sizeof(v->in[0]));
+    v->diag = t->pub[mode].diag;
+    pthread_mutex_unlock(&t->lock);
+    return 0;
+}
+
+void target_view_free(struct target_view *v)
+{
+    hops_snapshot_free(&v->snap);
+}
+
+void target_settle(struct target *t, int mode, int dest_ttl)
+{
+    uint64_t done = 0;
+    int n;
+
+    if (mode < 0 || mode >= PROBE_MODE_COUNT)
+        return;
+    n = hops_counts(t->hops, mode, dest_ttl, t->counts, DIAG_MAX_HOPS);
+    for (int i = 0; i < n; i++)
+        done += t->counts[i].n;
+    if (done != t->work[mode].done)
+        evaluate(t, mode, dest_ttl);
+}
+
+const struct hop_diag *target_view_diag(const struct target_view *v, int ttl)
+{
+    int i = ttl - v->snap.first_ttl;
+    return i >= 0 && i < v->diag.n ? &v->diag.hop[i] : NULL;
+}

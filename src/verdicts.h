@@ -1,0 +1,47 @@
+/*
+ * verdicts.h - the diagnosis of one probe mode of one target, kept over time: evaluated once
+ * per completed round (diagnose.c on the hop table's counts), with per-round evidence taken
+ * from the rounds themselves, and held steady - a hop's verdict changes only after the new
+ * one came out VERDICTS_HOLD evaluations in a row (a first verdict, from unknown, shows at
+ * once). Its result is what the TUI, the reports, JSON and the events all show.
+ *
+ * Thread: the prober thread (a round consumer, through target.c); pure otherwise.
+ */
+#ifndef HOPWATCH_VERDICTS_H
+#define HOPWATCH_VERDICTS_H
+
+#include "diagnose.h"
+#include "hops.h"
+#include "round.h"
+
+#define VERDICTS_HOLD 3
+#define VERDICTS_ROUNDS 256 /* recent rounds kept as per-round evidence */
+
+/* One remembered round: which TTLs it lost, and whether its destination probe came back. */
+struct verdicts_round {
+    uint64_t lost[DIAG_MAX_HOPS / 64]; /* bit per TTL below the destination's */
+    bool dest_answered;
+};
+
+struct verdicts {
+    /* per-round evidence over the last VERDICTS_ROUNDS rounds */
+    struct verdicts_round ring[VERDICTS_ROUNDS];
+    int ring_len, ring_next;
+    uint32_t rounds_lost[DIAG_MAX_HOPS], rounds_lost_dest_ok[DIAG_MAX_HOPS]; /* by TTL */
+    /* steadiness, by TTL */
+    uint8_t shown[DIAG_MAX_HOPS], candidate[DIAG_MAX_HOPS], held[DIAG_MAX_HOPS];
+    /* the result: in[i] and diag.hop[i] are hop TTL in[i].ttl */
+    struct diag_input in[DIAG_MAX_HOPS];
+    struct path_diag diag;
+    uint64_t done; /* completed probes of every hop at the last evaluation */
+};
+
+void verdicts_reset(struct verdicts *v);
+/* Notes a completed round's evidence. */
+void verdicts_add_round(struct verdicts *v, const struct round *r);
+/* Classifies counts[0..n) (TTL order; the last one is the destination when dest_answered),
+ * adds the per-round evidence and holds changed verdicts back; the result is v->in, v->diag. */
+void verdicts_evaluate(struct verdicts *v, const struct hop_counts *counts, int n,
+                       bool dest_answered);
+
+#endif

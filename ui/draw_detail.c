@@ -1,0 +1,102 @@
+/*
+ * draw_detail.c - the hop detail screen: the selected hop's counts, its verdict and the
+ * evidence for it, each responder with its names, and the hop in every probe mode.
+ */
+#include "ui_internal.h"
+
+#include <curses.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+static void draw_responders(struct ui *u, const struct hop_stats *h, int *y, int rows, int cols)
+{
+    char buf[300], cell[3][32];
+
+    mvprintw((*y)++, 0, "%-40s %8s %7s %8s %8s %8s %5s", "Responder", "Replies", "Share", "Avg",
+             "Best", "Wrst", "RTTL");
+    for (int i = 0; i < h->nresponders && *y < rows - 8; i++) {
+        const struct hop_responder *r = &h->responders[i];
+        const struct name_info *ni = frame_names(&u->f, h, r);
+        snprintf(cell[0], sizeof(cell[0]), "%.1f", r->rtt.mean_us / 1000.0);
+        snprintf(cell[1], sizeof(cell[1]), "%.1f", r->rtt.best_us / 1000.0);
+        snprintf(cell[2], sizeof(cell[2]), "%.1f", r->rtt.worst_us / 1000.0);
+        mvprintw((*y)++, 0, "%-40.40s %8" PRIu64 " %6.1f%% %8s %8s %8s %5d%s",
+                 responder_text(u, h, r, buf, sizeof(buf)), r->received,
+                 h->received ? 100.0 * (double)r->received / (double)h->received : 0.0, cell[0],
+                 cell[1], cell[2], r->reply_ttl, r->is_dest ? "  target" : "");
+        if (ni && (ni->asn || ni->cc[0] || ni->host[0])) {
+            char addr[64];
+            color_on(u, PAIR_DIM);
+            mvprintw((*y)++, 2, "%.*s  %s  AS%u %s  %s", cols - 10,
+                     ni->host[0] ? ni->host : "(no name)",
+                     probe_addr_str(&r->addr, addr, sizeof(addr)), ni->asn, ni->as_name, ni->cc);
+            color_off(u, PAIR_DIM);
+        }
+    }
+    if (h->other_responders)
+        mvprintw((*y)++, 0, "... and %" PRIu64 " replies from further responders",
+                 h->other_responders);
+}
+
+/* The selected hop in every mode that opened (the frame read them). */
+static void draw_modes(struct ui *u, int y, int rows)
+{
+    static const char letters[] = "LABWI";
+    const struct frame *f = &u->f;
+    char cell[5][32];
+
+    attron(A_BOLD);
+    mvprintw(y++, 0, "Every probe mode on this hop (statistics are kept per mode):");
+    attroff(A_BOLD);
+    mvprintw(y++, 0, "%-12s %8s %8s %8s %8s %8s %8s %8s", "Mode", "Sent", "Rcv", "Loss%", "Avg",
+             "Best", "Wrst", "Jrfc");
+    for (int m = 0; m < PROBE_MODE_COUNT && y < rows - 3; m++) {
+        const struct hop_stats *o = &f->mode_hop[m];
+        int dest = f->st.dest_ttl[m];
+        struct col_row row = {.h = o, .now_us = f->now_us};
+        if (!f->mode_has[m])
+            continue;
+        if (!f->st.rounds[m] || (dest && u->selected > dest)) {
+            mvprintw(y++, 0, "%-12s %8s", probe_mode_name((enum probe_mode)m),
+                     f->st.rounds[m] ? "-" : "not probed yet (u, t, i or m switch)");
+            continue;
+        }
+        for (int c = 0; c < 5; c++)
+            columns_find(letters[c])->fmt(&row, cell[c], sizeof(cell[c]));
+        mvprintw(y++, 0, "%-12s %8" PRIu64 " %8" PRIu64 " %8s %8s %8s %8s %8s%s",
+                 probe_mode_name((enum probe_mode)m), o->sent, o->received, cell[0], cell[1],
+                 cell[2], cell[3], cell[4], m == f->mode ? "  (probing)" : "");
+    }
+}
+
+void draw_detail(struct ui *u, int rows, int cols)
+{
+    const struct target_view *v = &u->f.view;
+    const struct hop_diag *d;
+    const struct hop_stats *h;
+    int y = 4;
+
+    if (u->selected < v->snap.first_ttl || u->selected > v->snap.nhops) {
+        mvprintw(3, 0, "no hop selected");
+        return;
+    }
+    h = &v->snap.hops[u->selected - 1];
+    attron(A_BOLD);
+    mvprintw(y++, 0,
+             "Hop %d in %s mode: %" PRIu64 " sent, %" PRIu64 " answered, %" PRIu64 " lost, %" PRIu64
+             " in flight, %" PRIu64 " unreachable",
+             h->ttl, probe_mode_name(v->mode), h->sent, h->received, h->lost, h->inflight,
+             h->unreach);
+    attroff(A_BOLD);
+    if ((d = target_view_diag(v, h->ttl))) {
+        char ev[320];
+        diagnose_evidence(v->in, &v->diag, h->ttl - v->snap.first_ttl, ev, sizeof(ev));
+        color_on(u, verdict_pair(d));
+        mvprintw(y++, 0, "Verdict: %s", verdict_name(d->verdict));
+        color_off(u, verdict_pair(d));
+        mvprintw(y++, 0, "%.*s", cols - 1, ev);
+    }
+    y++;
+    draw_responders(u, h, &y, rows, cols);
+    draw_modes(u, y + 1, rows);
+}

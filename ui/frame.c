@@ -1,0 +1,96 @@
+/*
+ * frame.c - one redraw's read of everything below ui/ (see ui_internal.h): the prober's
+ * status, the target's view of the mode shown, each responder's names once, the events the
+ * screen shows, and on the detail screen the selected hop in every mode.
+ */
+#include "ui_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Looks every responder of the shown hops up once. */
+static int read_names(struct ui *u)
+{
+    struct frame *f = &u->f;
+    const struct hops_snapshot *sn = &f->view.snap;
+    size_t need = (size_t)(sn->nhops > 0 ? sn->nhops : 1) * HOPS_MAX_RESPONDERS;
+
+    if (f->names_cap < need) {
+        struct frame_name *p = realloc(f->names, need * sizeof(*p));
+        if (!p)
+            return -ENOMEM;
+        f->names = p;
+        f->names_cap = need;
+    }
+    for (int t = sn->first_ttl; t <= sn->nhops; t++) {
+        const struct hop_stats *h = &sn->hops[t - 1];
+        for (int i = 0; i < h->nresponders; i++) {
+            struct frame_name *fn = &f->names[(size_t)(t - 1) * HOPS_MAX_RESPONDERS + (size_t)i];
+            fn->known = resolver_get(u->s->names, &h->responders[i].addr, &fn->info);
+        }
+    }
+    return 0;
+}
+
+/* The events a screen `rows` tall can show: the newest for the header, a page for the log. */
+static void read_events(struct ui *u, int rows)
+{
+    struct event_log *log = target_events(u->s->target);
+    int want = u->screen == SCREEN_EVENTS ? rows : 1;
+
+    if (want > EVENTS_MAX)
+        want = EVENTS_MAX;
+    u->f.nevents = events_copy(log, u->f.events, want);
+    u->f.total_events = events_count(log);
+}
+
+/* The selected hop in every mode that opened, for the detail screen. */
+static void read_modes(struct ui *u)
+{
+    struct frame *f = &u->f;
+
+    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+        f->mode_has[m] = f->st.opened[m] && u->selected > 0 &&
+                         hops_get(target_hops(u->s->target), m, u->selected, &f->mode_hop[m]);
+}
+
+int frame_build(struct ui *u, int rows)
+{
+    struct frame *f = &u->f;
+    int r;
+
+    prober_status(u->s->prober, &f->st);
+    f->mode = u->view_mode >= 0 ? u->view_mode : f->st.mode;
+    if (f->mode < 0 || f->mode >= PROBE_MODE_COUNT)
+        return -EINVAL;
+    r = target_view(u->s->target, f->mode, f->st.rounds[f->mode], f->st.dest_ttl[f->mode],
+                    &f->view);
+    if (r < 0 || (r = read_names(u)) < 0)
+        return r;
+    read_events(u, rows);
+    if (u->screen == SCREEN_DETAIL)
+        read_modes(u);
+    f->now_us = probe_now_us();
+    return 0;
+}
+
+void frame_free(struct frame *f)
+{
+    target_view_free(&f->view);
+    free(f->names);
+    f->names = NULL;
+    f->names_cap = 0;
+}
+
+const struct name_info *frame_names(const struct frame *f, const struct hop_stats *h,
+                                    const struct hop_responder *r)
+{
+    const struct frame_name *fn;
+    long i = r ? r - h->responders : -1;
+
+    if (i < 0 || i >= h->nresponders || h->ttl < 1 || h->ttl > f->view.snap.nhops)
+        return NULL;
+    fn = &f->names[(size_t)(h->ttl - 1) * HOPS_MAX_RESPONDERS + (size_t)i];
+    return fn->known ? &fn->info : NULL;
+}

@@ -1,0 +1,270 @@
+/*
+ * keys.c - the key table and what each key does (see keys.h). A key that cannot act says why
+ * in the status line. Control goes to the prober (mode, pause, interval) and the target
+ * (reset); everything else is the UI's own state.
+ */
+#include "keys.h"
+#include "ui.h"
+#include "ui_internal.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#define KEY_ESC 27
+#define KEY_CTRL_L 12
+
+__attribute__((format(printf, 2, 3))) static void status(struct ui *u, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(u->status, sizeof(u->status), fmt, ap);
+    va_end(ap);
+}
+
+static void key_quit(struct ui *u)
+{
+    u->quit = true;
+}
+
+static void key_pause(struct ui *u)
+{
+    prober_pause(u->s->prober, true);
+    status(u, "paused: space resumes");
+}
+
+static void key_resume(struct ui *u)
+{
+    prober_pause(u->s->prober, false);
+    status(u, "resumed");
+}
+
+static void key_reset(struct ui *u)
+{
+    target_reset(u->s->target, u->f.st.mode);
+    status(u, "statistics of every mode reset");
+}
+
+static void key_names(struct ui *u)
+{
+    if (u->s->opt.no_dns) {
+        status(u, "names are off for this run (-n)");
+        return;
+    }
+    u->names = !u->names;
+    status(u, "names %s", u->names ? "on" : "off");
+}
+
+static void key_asn(struct ui *u)
+{
+    u->asn = !u->asn;
+    status(u, "AS numbers %s", u->asn ? "on" : "off");
+}
+
+static void key_display(struct ui *u)
+{
+    static const char *const names[] = {"table", "table + loss timeline",
+                                        "loss timeline with RTT scale"};
+    u->display = (u->display + 1) % 3;
+    status(u, "display: %s", names[u->display]);
+}
+
+static void key_jitter(struct ui *u)
+{
+    u->jitter_cols = !u->jitter_cols;
+    status(u, "columns: %s", u->jitter_cols ? "jitter" : "latency");
+}
+
+static void switch_mode(struct ui *u, enum probe_mode m)
+{
+    const struct prober_status *st = &u->f.st;
+
+    if (st->nrotation > 1) { /* --modes: every mode probes; keys choose the one shown */
+        for (int i = 0; i < st->nrotation; i++) {
+            if (st->rotation[i] == (int)m) {
+                u->view_mode = m;
+                status(u, "showing %s; --modes keeps every mode probing", probe_mode_name(m));
+                return;
+            }
+        }
+        status(u, "%s is not among --modes", probe_mode_name(m));
+        return;
+    }
+    if (prober_request_mode(u->s->prober, m) < 0)
+        status(u, "%s unavailable: %s", probe_mode_name(m), st->why_not[m]);
+    else
+        status(u, "switching to %s at the next round (statistics per mode)", probe_mode_name(m));
+}
+
+static void key_udp(struct ui *u)
+{
+    switch_mode(u, PROBE_UDP);
+}
+
+static void key_tcp(struct ui *u)
+{
+    switch_mode(u, PROBE_TCP);
+}
+
+static void key_icmp(struct ui *u)
+{
+    switch_mode(u, u->f.st.opened[PROBE_ICMP_RAW] ? PROBE_ICMP_RAW : PROBE_ICMP_DGRAM);
+}
+
+static void key_next_mode(struct ui *u)
+{
+    const struct prober_status *st = &u->f.st;
+    int cur = st->nrotation > 1 ? u->view_mode : st->requested_mode;
+
+    for (int i = 1; i < PROBE_MODE_COUNT; i++) {
+        int m = (cur + i) % PROBE_MODE_COUNT;
+        if (st->opened[m]) {
+            switch_mode(u, (enum probe_mode)m);
+            return;
+        }
+    }
+    status(u, "no other mode could open");
+}
+
+static void set_interval(struct ui *u, double factor)
+{
+    double v = (double)u->f.st.interval_us / 1e6 * factor;
+
+    if (v < 0.05 || v > 60) {
+        status(u, "interval stays %.2fs (0.05 to 60 from the keyboard)",
+               (double)u->f.st.interval_us / 1e6);
+        return;
+    }
+    prober_set_interval(u->s->prober, (uint64_t)(v * 1e6));
+    status(u, "interval %.2fs", v);
+}
+
+static void key_slower(struct ui *u)
+{
+    set_interval(u, 2.0);
+}
+
+static void key_faster(struct ui *u)
+{
+    set_interval(u, 0.5);
+}
+
+static void key_up(struct ui *u)
+{
+    const struct hops_snapshot *sn = &u->f.view.snap;
+
+    if (u->selected > sn->first_ttl)
+        u->selected--;
+    else if (u->selected == 0)
+        u->selected = sn->nhops;
+}
+
+static void key_down(struct ui *u)
+{
+    const struct hops_snapshot *sn = &u->f.view.snap;
+
+    if (u->selected == 0)
+        u->selected = sn->first_ttl;
+    else if (u->selected < sn->nhops)
+        u->selected++;
+}
+
+static void key_page_up(struct ui *u)
+{
+    u->scroll = u->scroll > 10 ? u->scroll - 10 : 0;
+}
+
+static void key_page_down(struct ui *u)
+{
+    if (u->scroll + 10 < u->f.view.snap.nhops)
+        u->scroll += 10;
+}
+
+static void key_enter(struct ui *u)
+{
+    if (u->selected == 0)
+        u->selected = u->f.view.snap.first_ttl;
+    u->screen = SCREEN_DETAIL;
+}
+
+static void key_escape(struct ui *u)
+{
+    if (u->screen != SCREEN_MAIN)
+        u->screen = SCREEN_MAIN;
+    else
+        u->selected = 0;
+}
+
+static void key_help(struct ui *u)
+{
+    u->screen = u->screen == SCREEN_HELP ? SCREEN_MAIN : SCREEN_HELP;
+}
+
+static void key_events(struct ui *u)
+{
+    u->screen = u->screen == SCREEN_EVENTS ? SCREEN_MAIN : SCREEN_EVENTS;
+}
+
+static void key_redraw(struct ui *u)
+{
+    (void)u;
+    clearok(curscr, TRUE);
+}
+
+static const struct key_binding keys[] = {
+    {'q', "q", "quit", key_quit},
+    {'p', "p", "pause probing", key_pause},
+    {' ', "space", "resume probing", key_resume},
+    {'r', "r", "reset the statistics of every mode", key_reset},
+    {'n', "n", "names on / off", key_names},
+    {'z', "z", "AS numbers on / off", key_asn},
+    {'d', "d", "display: table, + loss timeline, timeline with RTT scale", key_display},
+    {'j', "j", "latency columns <-> jitter columns", key_jitter},
+    {'u', "u", "probe with UDP", key_udp},
+    {'t', "t", "probe with TCP SYN", key_tcp},
+    {'i', "i", "probe with ICMP", key_icmp},
+    {'m', "m", "next probe mode that can open", key_next_mode},
+    {'+', "+", "longer interval (x2)", key_slower},
+    {'-', "-", "shorter interval (/2)", key_faster},
+    {KEY_UP, "up", "select the hop above", key_up},
+    {KEY_DOWN, "down", "select the hop below", key_down},
+    {KEY_PPAGE, "PgUp", "scroll up", key_page_up},
+    {KEY_NPAGE, "PgDn", "scroll down", key_page_down},
+    {'\n', "Enter", "details of the selected hop", key_enter},
+    {KEY_ENTER, NULL, NULL, key_enter},
+    {KEY_ESC, "Esc", "back / clear the selection", key_escape},
+    {'l', "l", "the event log: loss bursts, path and mode changes, resets", key_events},
+    {'?', "?  h", "this help", key_help},
+    {'h', NULL, NULL, key_help},
+    {KEY_CTRL_L, "^L", "redraw the screen", key_redraw},
+};
+
+const struct key_binding *keys_table(size_t *n)
+{
+    *n = sizeof(keys) / sizeof(keys[0]);
+    return keys;
+}
+
+void keys_dispatch(struct ui *u, int ch)
+{
+    if (ch >= 'A' && ch <= 'Z')
+        ch = ch - 'A' + 'a'; /* mtr: keys work in either case */
+    if (u->screen == SCREEN_HELP && ch != ERR && ch != KEY_RESIZE && ch != 'q') {
+        u->screen = SCREEN_MAIN; /* any key leaves the help screen */
+        return;
+    }
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (keys[i].key == ch) {
+            keys[i].fn(u);
+            return;
+        }
+    }
+}
+
+void ui_print_keys(FILE *out)
+{
+    fprintf(out, "Keys in the live view:\n");
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (keys[i].label)
+            fprintf(out, "  %-28s %s\n", keys[i].label, keys[i].help);
+}
