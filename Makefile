@@ -71,7 +71,7 @@ endif
 fuzz:
 	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DHOPWATCH_FUZZ=ON -DHOPWATCH_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
-	for f in ip4_icmp icmp6 echo tcp textesc cymru; do \
+	for f in ip4_icmp icmp6 echo tcp textesc cymru rx; do \
 	  mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/; \
 	  if ./build-fuzz/tests/fuzz_$$f -max_total_time=$${FUZZ_SECONDS:-60} \
 	       build-fuzz/corpus-$$f 2> build-fuzz/fuzz_$$f.log; then \

@@ -8,7 +8,6 @@
  * queue (IP_RECVERR / IPV6_RECVERR): the offender from SO_EE_OFFENDER, the payload the echo
  * header we sent, so the seq survives even an 8-byte quote.
  */
-#include "parse.h"
 #include "sockutil.h"
 
 #include <errno.h>
@@ -16,14 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static bool is_v6(const struct probe_sock *ps)
-{
-    return ps->cfg.target.family == AF_INET6;
-}
-
 static int dgram_open(struct probe_sock *ps)
 {
-    bool v6 = is_v6(ps);
+    bool v6 = probe_is_v6(ps);
     int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
                     v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
     int r;
@@ -38,6 +32,7 @@ static int dgram_open(struct probe_sock *ps)
     return 0;
 }
 
+/* An error-queue entry: the echo request we sent, and who could not forward it. */
 static int dgram_decode_err(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
                             size_t len, struct probe_reply *r)
 {
@@ -46,7 +41,7 @@ static int dgram_decode_err(struct probe_sock *ps, const struct probe_rx *rx, co
 
     memset(&pp, 0, sizeof(pp));
     sockutil_from_sockaddr(&rx->name, &dst);
-    if (parse_echo(p, len, is_v6(ps), &pp) < 0 || pp.is_echo_reply) {
+    if (parse_echo(p, len, probe_is_v6(ps), &pp) < 0 || pp.is_echo_reply) {
         ps->counters.malformed++;
         return -1;
     }
@@ -59,51 +54,46 @@ static int dgram_decode_err(struct probe_sock *ps, const struct probe_rx *rx, co
     return 0;
 }
 
+/* A normal read: an echo reply from the target. */
+static int dgram_decode_echo(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
+                             size_t len, struct probe_reply *r)
+{
+    struct probe_parsed pp;
+    struct probe_addr from;
+
+    memset(&pp, 0, sizeof(pp));
+    if (parse_echo(p, len, probe_is_v6(ps), &pp) < 0 || !pp.is_echo_reply) {
+        ps->counters.malformed++;
+        return -1;
+    }
+    sockutil_from_sockaddr(&rx->name, &from);
+    if (pp.echo_seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&from, &ps->cfg.target)) {
+        ps->counters.foreign++;
+        return -1;
+    }
+    sockutil_reply(r, &from, PROBE_REPLY_DEST, pp.echo_seq, rx->ttl, rx->rx_us);
+    r->icmp_type = pp.type;
+    return 0;
+}
+
 static int dgram_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
 {
     return sockutil_send_echo(ps, ttl, seq, 0, dgram_decode_err, sent_us); /* kernel sets id */
 }
 
-static int dgram_drain(struct probe_sock *ps, struct probe_reply *out, int max)
-{
-    uint8_t buf[4096];
-    struct probe_rx rx;
-    ssize_t n;
-    int got;
-
-    sockutil_drain_errqueue(ps, ps->fd, dgram_decode_err);
-    got = sockutil_take_pending(ps, out, max);
-    while (got < max && (n = sockutil_recv(ps, ps->fd, 0, buf, sizeof(buf), &rx)) >= 0) {
-        struct probe_parsed pp;
-        struct probe_reply *r = &out[got];
-
-        memset(&pp, 0, sizeof(pp));
-        if (parse_echo(buf, (size_t)n, is_v6(ps), &pp) < 0 || !pp.is_echo_reply) {
-            ps->counters.malformed++;
-            continue;
-        }
-        memset(r, 0, sizeof(*r));
-        sockutil_from_sockaddr(&rx.name, &r->from);
-        if (pp.echo_seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&r->from, &ps->cfg.target)) {
-            ps->counters.foreign++;
-            continue;
-        }
-        r->kind = PROBE_REPLY_DEST;
-        r->icmp_type = pp.type;
-        r->seq = pp.echo_seq;
-        r->reply_ttl = (int16_t)rx.ttl;
-        r->rx_us = rx.rx_us;
-        got++;
-    }
-    return got;
-}
+static const struct probe_channel dgram_channels[] = {
+    {.errqueue = true, .decode = dgram_decode_err},
+    {.decode = dgram_decode_echo},
+};
 
 const struct probe_ops probe_icmp_dgram_ops = {
     .mode = PROBE_ICMP_DGRAM,
     .name = "icmp-dgram",
     .open = dgram_open,
     .send = dgram_send,
-    .drain = dgram_drain,
+    .channels = dgram_channels,
+    .nchannels = 2,
+    .drain = sockutil_drain,
     .pollfds = sockutil_pollfds_main,
     .forget = NULL,
     .close = sockutil_close_main,

@@ -6,7 +6,6 @@
  * and Destination Unreachable are matched through the quoted echo header (id, seq) and the
  * quoted destination; Echo Reply directly. An ICMP filter wakes us only for those types.
  */
-#include "parse.h"
 #include "sockutil.h"
 
 #include <errno.h>
@@ -16,14 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static bool is_v6(const struct probe_sock *ps)
-{
-    return ps->cfg.target.family == AF_INET6;
-}
-
 static int raw_open(struct probe_sock *ps)
 {
-    bool v6 = is_v6(ps);
+    bool v6 = probe_is_v6(ps);
     int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
                     v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
     int r;
@@ -45,74 +39,54 @@ static int raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent
     return sockutil_send_echo(ps, ttl, seq, ps->echo_ident, sockutil_decode_none, sent_us);
 }
 
-/* Decides whether a parsed packet answers one of our probes; fills r. */
-static int raw_match(struct probe_sock *ps, const struct probe_parsed *pp, int ttl, uint64_t rx_us,
-                     struct probe_reply *r)
+/* Our probe's seq in an echo header, or -1. */
+static int echo_seq(const struct probe_sock *ps, const struct probe_parsed *pp)
 {
-    bool v6 = is_v6(ps);
+    return pp->echo_id == ps->echo_ident && pp->echo_seq < PROBE_SEQ_SPACE ? pp->echo_seq : -1;
+}
 
-    memset(r, 0, sizeof(*r));
-    r->from = pp->from;
-    r->icmp_type = pp->type;
-    r->icmp_code = pp->code;
-    r->reply_ttl = (int16_t)ttl;
-    r->rx_us = rx_us;
-    if (pp->is_echo_reply) {
-        if (pp->echo_id != ps->echo_ident || pp->echo_seq >= PROBE_SEQ_SPACE ||
-            !probe_addr_equal(&pp->from, &ps->cfg.target))
-            return -1;
-        r->seq = pp->echo_seq;
-        r->kind = PROBE_REPLY_DEST;
-        return 0;
-    }
-    if (!pp->is_error || !pp->has_quoted_l4 ||
-        pp->quoted_proto != (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) || pp->echo_id != ps->echo_ident ||
-        pp->echo_seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target))
+/* One packet of the raw socket: an echo reply from the target, or an error quoting an echo. */
+static int raw_decode(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *buf,
+                      size_t len, struct probe_reply *r)
+{
+    bool v6 = probe_is_v6(ps);
+    struct probe_parsed pp;
+    int ok, seq;
+
+    memset(&pp, 0, sizeof(pp));
+    if (v6)
+        sockutil_from_sockaddr(&rx->name, &pp.from);
+    if ((v6 ? parse_icmp6(buf, len, &pp) : parse_ip4_icmp(buf, len, &pp)) < 0) {
+        ps->counters.malformed++;
         return -1;
-    r->seq = pp->echo_seq;
-    r->kind = sockutil_error_kind(ps, v6, pp->type, &pp->from);
-    return 0;
-}
-
-static int raw_drain(struct probe_sock *ps, struct probe_reply *out, int max)
-{
-    uint8_t buf[4096];
-    struct probe_rx rx;
-    ssize_t n;
-    int got = sockutil_take_pending(ps, out, max);
-
-    while (got < max && (n = sockutil_recv(ps, ps->fd, 0, buf, sizeof(buf), &rx)) >= 0) {
-        struct probe_parsed pp;
-        int r, ttl;
-
-        memset(&pp, 0, sizeof(pp));
-        if (is_v6(ps)) {
-            sockutil_from_sockaddr(&rx.name, &pp.from);
-            r = parse_icmp6(buf, (size_t)n, &pp);
-            ttl = rx.ttl;
-        } else {
-            r = parse_ip4_icmp(buf, (size_t)n, &pp);
-            ttl = pp.ttl;
-        }
-        if (r < 0) {
-            ps->counters.malformed++;
-            continue;
-        }
-        if (raw_match(ps, &pp, ttl, rx.rx_us, &out[got]) < 0) {
-            ps->counters.foreign++;
-            continue;
-        }
-        got++;
     }
-    return got;
+    seq = echo_seq(ps, &pp);
+    if (pp.is_echo_reply) {
+        ok = seq >= 0 && probe_addr_equal(&pp.from, &ps->cfg.target);
+        if (ok) {
+            sockutil_reply(r, &pp.from, PROBE_REPLY_DEST, seq, v6 ? rx->ttl : pp.ttl, rx->rx_us);
+            r->icmp_type = pp.type;
+            r->icmp_code = pp.code;
+        }
+    } else {
+        ok = sockutil_quoted_reply(ps, &pp, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, seq,
+                                   v6 ? rx->ttl : pp.ttl, rx->rx_us, r) == 0;
+    }
+    if (!ok)
+        ps->counters.foreign++;
+    return ok ? 0 : -1;
 }
+
+static const struct probe_channel raw_channels[] = {{.decode = raw_decode}};
 
 const struct probe_ops probe_icmp_raw_ops = {
     .mode = PROBE_ICMP_RAW,
     .name = "icmp-raw",
     .open = raw_open,
     .send = raw_send,
-    .drain = raw_drain,
+    .channels = raw_channels,
+    .nchannels = 1,
+    .drain = sockutil_drain,
     .pollfds = sockutil_pollfds_main,
     .forget = NULL,
     .close = sockutil_close_main,

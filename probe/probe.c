@@ -1,11 +1,13 @@
 /*
- * probe.c - the mode table, opening a mode with a reason when it fails, address helpers.
+ * probe.c - the mode table, opening a mode with a reason when it fails, address helpers
+ * (the one place that converts between probe_addr and socket addresses).
  */
 #include "probe.h"
 #include "sockutil.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -114,6 +116,45 @@ bool probe_addr_equal(const struct probe_addr *a, const struct probe_addr *b)
     if (a->family != b->family || !a->family)
         return false;
     return memcmp(a->bytes, b->bytes, a->family == AF_INET ? 4 : 16) == 0;
+}
+
+unsigned probe_addr_to_sockaddr(const struct probe_addr *addr, uint16_t port,
+                                struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (addr->family == AF_INET) {
+        struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
+        memcpy(&sin.sin_addr, addr->bytes, 4);
+        memcpy(ss, &sin, sizeof(sin));
+        return sizeof(sin);
+    }
+    struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+    memcpy(&sin6.sin6_addr, addr->bytes, 16);
+    memcpy(ss, &sin6, sizeof(sin6));
+    return sizeof(sin6);
+}
+
+uint16_t probe_addr_from_sockaddr(const struct sockaddr *sa, struct probe_addr *addr)
+{
+    sa_family_t family;
+
+    memset(addr, 0, sizeof(*addr));
+    memcpy(&family, (const char *)sa + offsetof(struct sockaddr, sa_family), sizeof(family));
+    if (family == AF_INET) {
+        struct sockaddr_in sin;
+        memcpy(&sin, sa, sizeof(sin));
+        addr->family = AF_INET;
+        memcpy(addr->bytes, &sin.sin_addr, 4);
+        return ntohs(sin.sin_port);
+    }
+    if (family == AF_INET6) {
+        struct sockaddr_in6 sin6;
+        memcpy(&sin6, sa, sizeof(sin6));
+        addr->family = AF_INET6;
+        memcpy(addr->bytes, &sin6.sin6_addr, 16);
+        return ntohs(sin6.sin6_port);
+    }
+    return 0;
 }
 
 const char *probe_addr_str(const struct probe_addr *a, char *buf, size_t len)

@@ -16,6 +16,9 @@
 #include <stdint.h>
 
 struct pollfd;
+struct sockaddr;
+struct sockaddr_storage;
+struct probe_channel; /* where a mode's replies come from (internal to probe/) */
 
 /* Sequence numbers live in [0, PROBE_SEQ_SPACE): UDP maps them onto destination ports. */
 #define PROBE_SEQ_SPACE 4096
@@ -75,10 +78,15 @@ struct probe_sock;
 struct probe_ops {
     enum probe_mode mode;
     const char *name;
-    /* 0 or -errno. Opening may need privilege: done before privileges are dropped. */
+    /* 0 or -errno. Opening may need privilege: done before privileges are dropped. It may
+     * put a variant of the mode in ps->ops (tcp: raw SYNs when privileged, else connect()). */
     int (*open)(struct probe_sock *ps);
     /* Send one probe with this TTL; *sent_us gets its CLOCK_MONOTONIC send time. 0 or -errno. */
     int (*send)(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us);
+    /* The sockets and queues replies come from, read in this order, each packet decoded and
+     * matched by the channel's decoder (sockutil.h); the fuzz target feeds them directly. */
+    const struct probe_channel *channels;
+    int nchannels;
     /* Read what is ready without blocking; up to max replies. Returns how many. */
     int (*drain)(struct probe_sock *ps, struct probe_reply *out, int max);
     /* Fill pollfds to wait on; returns how many. */
@@ -100,7 +108,6 @@ struct probe_sock {
     uint16_t echo_ident;  /* raw ICMP echo identifier */
     struct tcp_slot *tcp; /* PROBE_SEQ_SPACE slots, TCP connect() method only */
     /* TCP raw SYN method (privileged): */
-    bool tcp_raw;
     int fd_icmp;    /* raw ICMP socket for Time Exceeded quoting our SYNs */
     int fd_reserve; /* a bound TCP socket holding our source port */
     struct probe_addr src;
@@ -130,8 +137,13 @@ int probe_open(struct probe_sock *ps, const struct probe_ops *ops, const struct 
                char *why, size_t why_len);
 void probe_close(struct probe_sock *ps);
 
-/* Address helpers. */
+/* Address helpers, the only conversions between probe_addr and socket addresses. */
 bool probe_addr_equal(const struct probe_addr *a, const struct probe_addr *b);
+/* Fills ss for addr:port; returns the length to pass as a socklen_t. */
+unsigned probe_addr_to_sockaddr(const struct probe_addr *addr, uint16_t port,
+                                struct sockaddr_storage *ss);
+/* Reads an AF_INET / AF_INET6 socket address (anything else: family 0); returns the port. */
+uint16_t probe_addr_from_sockaddr(const struct sockaddr *sa, struct probe_addr *addr);
 /* Writes the numeric form into buf (at least 46 bytes); returns buf. */
 const char *probe_addr_str(const struct probe_addr *a, char *buf, size_t len);
 /* Parses a numeric IPv4 or IPv6 address. 0 or -EINVAL. */

@@ -1,7 +1,7 @@
 /*
  * sockutil.c - recvmsg/cmsg decoding, drain-and-retry sends, error-queue replies.
  *
- * Kernel facts relied on (see ../shared/reference/probing-and-loss.md section 2):
+ * Kernel facts relied on (ip(7), socket(7), and the kernel's net/ipv4/ip_sockglue.c):
  *  - SO_TIMESTAMPNS stamps normal and error-queue reads with CLOCK_REALTIME; we convert it to
  *    CLOCK_MONOTONIC by the offset between the two clocks read right after recvmsg(), so an
  *    RTT is monotonic send time to (kernel receive time mapped onto the monotonic clock).
@@ -9,7 +9,6 @@
  *    with it without sending: drain MSG_ERRQUEUE and retry.
  */
 #include "sockutil.h"
-#include "parse.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -161,43 +160,6 @@ int sockutil_set_ttl(int fd, int family, int ttl)
     return r < 0 ? -errno : 0;
 }
 
-socklen_t sockutil_sockaddr(const struct probe_addr *addr, uint16_t port,
-                            struct sockaddr_storage *ss)
-{
-    memset(ss, 0, sizeof(*ss));
-    if (addr->family == AF_INET) {
-        struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
-        memcpy(&sin.sin_addr, addr->bytes, 4);
-        memcpy(ss, &sin, sizeof(sin));
-        return sizeof(sin);
-    } else {
-        struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
-        memcpy(&sin6.sin6_addr, addr->bytes, 16);
-        memcpy(ss, &sin6, sizeof(sin6));
-        return sizeof(sin6);
-    }
-}
-
-uint16_t sockutil_from_sockaddr(const struct sockaddr_storage *ss, struct probe_addr *addr)
-{
-    memset(addr, 0, sizeof(*addr));
-    if (ss->ss_family == AF_INET) {
-        struct sockaddr_in sin;
-        memcpy(&sin, ss, sizeof(sin));
-        addr->family = AF_INET;
-        memcpy(addr->bytes, &sin.sin_addr, 4);
-        return ntohs(sin.sin_port);
-    }
-    if (ss->ss_family == AF_INET6) {
-        struct sockaddr_in6 sin6;
-        memcpy(&sin6, ss, sizeof(sin6));
-        addr->family = AF_INET6;
-        memcpy(addr->bytes, &sin6.sin6_addr, 16);
-        return ntohs(sin6.sin6_port);
-    }
-    return 0;
-}
-
 int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, struct probe_reply *r)
 {
     const struct sock_extended_err *ee = &rx->ee;
@@ -217,6 +179,30 @@ int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, st
     r->reply_ttl = (int16_t)rx->ttl;
     r->rx_us = rx->rx_us;
     r->kind = sockutil_error_kind(ps, v6, ee->ee_type, &r->from);
+    return 0;
+}
+
+void sockutil_reply(struct probe_reply *r, const struct probe_addr *from, enum probe_kind kind,
+                    int seq, int ttl, uint64_t rx_us)
+{
+    memset(r, 0, sizeof(*r));
+    r->from = *from;
+    r->kind = kind;
+    r->seq = (uint16_t)seq;
+    r->reply_ttl = (int16_t)ttl;
+    r->rx_us = rx_us;
+}
+
+int sockutil_quoted_reply(const struct probe_sock *ps, const struct probe_parsed *pp, uint8_t proto,
+                          int seq, int ttl, uint64_t rx_us, struct probe_reply *r)
+{
+    if (!pp->is_error || !pp->has_quoted_l4 || pp->quoted_proto != proto || seq < 0 ||
+        seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target))
+        return -1;
+    sockutil_reply(r, &pp->from, sockutil_error_kind(ps, probe_is_v6(ps), pp->type, &pp->from), seq,
+                   ttl, rx_us);
+    r->icmp_type = pp->type;
+    r->icmp_code = pp->code;
     return 0;
 }
 
@@ -251,21 +237,41 @@ void sockutil_close_main(struct probe_sock *ps)
     ps->fd = -1;
 }
 
-void sockutil_drain_errqueue(struct probe_sock *ps, int fd, sockutil_decode_err decode)
+int sockutil_read(struct probe_sock *ps, int fd, int flags, sockutil_decode decode,
+                  struct probe_reply *out, int max)
 {
-    uint8_t buf[2048];
+    static uint8_t buf[4096]; /* prober thread only */
     struct probe_rx rx;
     ssize_t n;
+    int got = 0;
 
-    while ((n = sockutil_recv(ps, fd, MSG_ERRQUEUE, buf, sizeof(buf), &rx)) >= 0) {
-        struct probe_reply r;
-        if (ps->npending >= PROBE_PENDING_MAX) {
-            ps->counters.foreign++; /* overflow: the prober fell behind; counted, not kept */
-            continue;
-        }
-        if (decode(ps, &rx, buf, (size_t)n, &r) == 0)
-            ps->pending[ps->npending++] = r;
+    while (got < max && (n = sockutil_recv(ps, fd, flags, buf, sizeof(buf), &rx)) >= 0)
+        if (decode(ps, &rx, buf, (size_t)n, &out[got]) == 0)
+            got++;
+    return got;
+}
+
+int sockutil_drain(struct probe_sock *ps, struct probe_reply *out, int max)
+{
+    int got = sockutil_take_pending(ps, out, max);
+
+    for (int i = 0; i < ps->ops->nchannels && got < max; i++) {
+        const struct probe_channel *c = &ps->ops->channels[i];
+        got += sockutil_read(ps, c->icmp_fd ? ps->fd_icmp : ps->fd, c->errqueue ? MSG_ERRQUEUE : 0,
+                             c->decode, out + got, max - got);
     }
+    return got;
+}
+
+void sockutil_drain_errqueue(struct probe_sock *ps, int fd, sockutil_decode decode)
+{
+    struct probe_reply overflow;
+
+    ps->npending += sockutil_read(ps, fd, MSG_ERRQUEUE, decode, ps->pending + ps->npending,
+                                  PROBE_PENDING_MAX - ps->npending);
+    /* Full: the prober fell behind. Still empty the queue (sk_err), counting what is lost. */
+    while (sockutil_read(ps, fd, MSG_ERRQUEUE, decode, &overflow, 1) == 1)
+        ps->counters.foreign++;
 }
 
 static bool is_pending_icmp_errno(int e)
@@ -275,7 +281,7 @@ static bool is_pending_icmp_errno(int e)
 }
 
 int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len,
-                  const struct sockaddr_storage *dst, socklen_t dst_len, sockutil_decode_err decode,
+                  const struct sockaddr_storage *dst, socklen_t dst_len, sockutil_decode decode,
                   uint64_t *sent_us)
 {
     for (int attempt = 0; attempt < 4; attempt++) {
@@ -327,12 +333,12 @@ void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_
 }
 
 int sockutil_send_echo(struct probe_sock *ps, int ttl, uint16_t seq, uint16_t id,
-                       sockutil_decode_err decode, uint64_t *sent_us)
+                       sockutil_decode decode, uint64_t *sent_us)
 {
     static uint8_t buf[65536]; /* prober thread only */
     struct sockaddr_storage dst;
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
-    bool v6 = ps->cfg.target.family == AF_INET6;
+    bool v6 = probe_is_v6(ps);
     size_t ip = v6 ? 40 : 20;
     size_t len = ps->cfg.packet_bytes > ip + 10 ? ps->cfg.packet_bytes - ip : 10;
     int r;

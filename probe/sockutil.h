@@ -8,6 +8,7 @@
 #ifndef HOPWATCH_SOCKUTIL_H
 #define HOPWATCH_SOCKUTIL_H
 
+#include "parse.h"
 #include "probe.h"
 
 #include <time.h>
@@ -40,23 +41,60 @@ int sockutil_icmp_filter(int fd, bool v6);
 /* Sets the TTL / hop limit of the next packets. 0 or -errno. */
 int sockutil_set_ttl(int fd, int family, int ttl);
 
-/* Fills a sockaddr for addr:port; returns its length. */
-socklen_t sockutil_sockaddr(const struct probe_addr *addr, uint16_t port,
-                            struct sockaddr_storage *ss);
-/* The reverse; returns the port. */
-uint16_t sockutil_from_sockaddr(const struct sockaddr_storage *ss, struct probe_addr *addr);
+static inline bool probe_is_v6(const struct probe_sock *ps)
+{
+    return ps->cfg.target.family == AF_INET6;
+}
 
-/* Reads every queued error on fd through ps->ops-specific decode(), appending to ps->pending.
- * decode() returns 0 when it produced a reply in *r. */
-typedef int (*sockutil_decode_err)(struct probe_sock *ps, const struct probe_rx *rx,
-                                   const uint8_t *payload, size_t len, struct probe_reply *r);
-void sockutil_drain_errqueue(struct probe_sock *ps, int fd, sockutil_decode_err decode);
+static inline socklen_t sockutil_sockaddr(const struct probe_addr *addr, uint16_t port,
+                                          struct sockaddr_storage *ss)
+{
+    return (socklen_t)probe_addr_to_sockaddr(addr, port, ss);
+}
+
+static inline uint16_t sockutil_from_sockaddr(const struct sockaddr_storage *ss,
+                                              struct probe_addr *addr)
+{
+    return probe_addr_from_sockaddr((const struct sockaddr *)ss, addr);
+}
+
+/* Turns one packet read from a channel into a reply for one of our probes: 0 and *r filled,
+ * or -1 (the decoder counts it as malformed or foreign). */
+typedef int (*sockutil_decode)(struct probe_sock *ps, const struct probe_rx *rx,
+                               const uint8_t *payload, size_t len, struct probe_reply *r);
+
+/* One source of replies: a socket (the main one, or the ICMP one of raw TCP), its normal
+ * queue or its error queue, and how its packets are decoded. */
+struct probe_channel {
+    bool icmp_fd;  /* ps->fd_icmp rather than ps->fd */
+    bool errqueue; /* MSG_ERRQUEUE */
+    sockutil_decode decode;
+};
+
+/* The one receive loop: reads fd (flags: 0 or MSG_ERRQUEUE) until it is empty or max replies
+ * were decoded into out. Returns how many. */
+int sockutil_read(struct probe_sock *ps, int fd, int flags, sockutil_decode decode,
+                  struct probe_reply *out, int max);
+/* A mode's drain: replies queued while sending, then every channel in order. */
+int sockutil_drain(struct probe_sock *ps, struct probe_reply *out, int max);
+/* Reads every queued error on fd into ps->pending (a send must not find sk_err set). */
+void sockutil_drain_errqueue(struct probe_sock *ps, int fd, sockutil_decode decode);
 
 /* sendto() that first drains the error queue and retries when a queued ICMP error makes the
  * send fail (the sk_err trap): the probe is really sent or an error is returned. 0 or -errno. */
 int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len,
-                  const struct sockaddr_storage *dst, socklen_t dst_len, sockutil_decode_err decode,
+                  const struct sockaddr_storage *dst, socklen_t dst_len, sockutil_decode decode,
                   uint64_t *sent_us);
+
+/* An ICMP error quoting one of our probes: the quote carries protocol proto to the target,
+ * and `seq` is the mode's reading of the quoted identity (-1: not ours). Fills r from the
+ * parsed packet (reply TTL ttl, received at rx_us). 0, or -1 when it is not ours. */
+int sockutil_quoted_reply(const struct probe_sock *ps, const struct probe_parsed *pp, uint8_t proto,
+                          int seq, int ttl, uint64_t rx_us, struct probe_reply *r);
+
+/* Fills r for a reply of the given kind from `from`. */
+void sockutil_reply(struct probe_reply *r, const struct probe_addr *from, enum probe_kind kind,
+                    int seq, int ttl, uint64_t rx_us);
 
 /* Fills r from an ICMP extended error: responder, type/code, kind. -1 if not an ICMP error. */
 int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx,
@@ -82,7 +120,7 @@ int sockutil_take_pending(struct probe_sock *ps, struct probe_reply *out, int ma
 /* Sends one ICMP(v6) echo request of the configured size with this TTL, id and seq (raw and
  * ping sockets). 0 or -errno. */
 int sockutil_send_echo(struct probe_sock *ps, int ttl, uint16_t seq, uint16_t id,
-                       sockutil_decode_err decode, uint64_t *sent_us);
+                       sockutil_decode decode, uint64_t *sent_us);
 
 /* Builds an echo request for seq into buf (len >= 8), keeping the checksum constant across
  * sequence numbers (Paris): a payload word compensates seq. */

@@ -1,8 +1,8 @@
 /*
  * tcp.c - TCP SYN probes through non-blocking connect(), with or without privilege.
  *
- * With CAP_NET_RAW the mode uses raw SYNs instead (tcp_raw.c: fixed ports, one flow); the
- * functions below dispatch on ps->tcp_raw.
+ * With CAP_NET_RAW the mode uses raw SYNs instead (tcp_raw.c: fixed ports, one flow): open
+ * puts that variant's operations in ps->ops.
  *
  * Without it, each probe is its own socket: IP_TTL (hop limit) set, IP_RECVERR on, connect()
  * started. When the SYN expires, the ICMP Time Exceeded lands on that socket's error queue with the
@@ -24,6 +24,7 @@ static int tcp_open(struct probe_sock *ps)
     int fd;
 
     if (tcp_raw_open(ps) == 0) {
+        ps->ops = &probe_tcp_raw_ops;
         ps->method = "raw SYN, fixed ports";
         return 0;
     }
@@ -74,8 +75,6 @@ static int tcp_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent
     int family = ps->cfg.target.family;
     int fd, r;
 
-    if (ps->tcp_raw)
-        return tcp_raw_send(ps, ttl, seq, sent_us);
     slot_close(s);
     fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
@@ -118,20 +117,15 @@ static int tcp_decode_err(struct probe_sock *ps, const struct probe_rx *rx, cons
 /* Looks at one in-flight socket; queues a reply and frees the slot when it has an outcome. */
 static void tcp_check(struct probe_sock *ps, struct tcp_slot *s)
 {
-    uint8_t buf[256];
-    struct probe_rx rx;
     struct probe_reply r;
     int err = 0;
     socklen_t elen = sizeof(err);
-    ssize_t n;
 
-    while ((n = sockutil_recv(ps, s->fd, MSG_ERRQUEUE, buf, sizeof(buf), &rx)) >= 0) {
-        if (tcp_decode_err(ps, &rx, buf, (size_t)n, &r) == 0) {
-            r.seq = s->seq;
-            queue_reply(ps, &r);
-            slot_close(s);
-            return;
-        }
+    if (sockutil_read(ps, s->fd, MSG_ERRQUEUE, tcp_decode_err, &r, 1) == 1) {
+        r.seq = s->seq; /* the socket is the probe's identity */
+        queue_reply(ps, &r);
+        slot_close(s);
+        return;
     }
     if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
         return;
@@ -152,8 +146,6 @@ static void tcp_check(struct probe_sock *ps, struct tcp_slot *s)
 
 static int tcp_drain(struct probe_sock *ps, struct probe_reply *out, int max)
 {
-    if (ps->tcp_raw)
-        return tcp_raw_drain(ps, out, max);
     for (int i = 0; i < PROBE_SEQ_SPACE && ps->npending < PROBE_PENDING_MAX; i++)
         if (ps->tcp[i].fd >= 0)
             tcp_check(ps, &ps->tcp[i]);
@@ -164,8 +156,6 @@ static int tcp_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
 {
     int n = 0;
 
-    if (ps->tcp_raw)
-        return tcp_raw_pollfds(ps, fds, max);
     for (int i = 0; i < PROBE_SEQ_SPACE && n < max; i++) {
         if (ps->tcp[i].fd < 0)
             continue;
@@ -180,7 +170,7 @@ static void tcp_forget(struct probe_sock *ps, uint16_t seq)
 {
     struct tcp_slot *s;
 
-    if (ps->tcp_raw || !ps->tcp)
+    if (!ps->tcp)
         return;
     s = &ps->tcp[seq % PROBE_SEQ_SPACE];
     if (s->fd >= 0 && s->seq == seq)
@@ -189,7 +179,7 @@ static void tcp_forget(struct probe_sock *ps, uint16_t seq)
 
 static void tcp_close(struct probe_sock *ps)
 {
-    tcp_raw_close(ps);
+    tcp_raw_close(ps); /* what a failed raw open left */
     if (ps->tcp) {
         for (int i = 0; i < PROBE_SEQ_SPACE; i++)
             slot_close(&ps->tcp[i]);
@@ -198,11 +188,16 @@ static void tcp_close(struct probe_sock *ps)
     }
 }
 
+/* Read on each probe's own socket (tcp_check), not through sockutil_drain. */
+static const struct probe_channel tcp_channels[] = {{.errqueue = true, .decode = tcp_decode_err}};
+
 const struct probe_ops probe_tcp_ops = {
     .mode = PROBE_TCP,
     .name = "tcp",
     .open = tcp_open,
     .send = tcp_send,
+    .channels = tcp_channels,
+    .nchannels = 1,
     .drain = tcp_drain,
     .pollfds = tcp_pollfds,
     .forget = tcp_forget,

@@ -8,7 +8,6 @@
  * ICMP socket, quoting the SYN. A bound TCP socket holds the source port so no local
  * connection can take it; our kernel answers a SYN-ACK with a RST, as for any unknown flow.
  */
-#include "parse.h"
 #include "sockutil.h"
 #include "tcp_raw.h"
 
@@ -21,11 +20,6 @@
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
 #define TCP_ACK 0x10
-
-static bool is_v6(const struct probe_sock *ps)
-{
-    return ps->cfg.target.family == AF_INET6;
-}
 
 /* The local address the kernel would use towards the target. */
 static int source_addr(struct probe_sock *ps)
@@ -67,7 +61,7 @@ static int reserve_port(struct probe_sock *ps)
 
 int tcp_raw_open(struct probe_sock *ps)
 {
-    bool v6 = is_v6(ps);
+    bool v6 = probe_is_v6(ps);
     int family = ps->cfg.target.family, r;
 
     ps->fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP);
@@ -88,7 +82,6 @@ int tcp_raw_open(struct probe_sock *ps)
             return -errno;
     }
     ps->seq_base = (uint32_t)time(NULL) * 2654435761u ^ (uint32_t)getpid() << 16;
-    ps->tcp_raw = true;
     return 0;
 }
 
@@ -116,7 +109,7 @@ static size_t build_syn(const struct probe_sock *ps, uint16_t seq, uint8_t *seg)
     put16(seg + 14, 64240);
     seg[20] = 2, seg[21] = 4; /* MSS */
     put16(seg + 22, 1460);
-    if (!is_v6(ps)) { /* IPv4 raw sockets leave the checksum to us: RFC 793 pseudo-header */
+    if (!probe_is_v6(ps)) { /* IPv4 raw sockets leave the checksum to us: RFC 793 pseudo-header */
         uint8_t buf[12 + 24];
         uint16_t sum;
         memcpy(buf, ps->src.bytes, 4);
@@ -130,7 +123,7 @@ static size_t build_syn(const struct probe_sock *ps, uint16_t seq, uint8_t *seg)
     return 24;
 }
 
-int tcp_raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
+static int tcp_raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
 {
     uint8_t seg[24];
     struct sockaddr_storage dst;
@@ -150,89 +143,65 @@ static int seq_of(const struct probe_sock *ps, uint32_t tcp_seq)
     return d < PROBE_SEQ_SPACE ? (int)d : -1;
 }
 
-static int match_tcp(struct probe_sock *ps, const struct probe_parsed *pp, int ttl, uint64_t rx_us,
-                     struct probe_reply *r)
+/* Parses one packet of a raw socket (tcp: the TCP one, else the ICMP one); -1 malformed. */
+static int parse_packet(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *buf,
+                        size_t len, bool tcp, struct probe_parsed *pp, int *ttl)
 {
-    int seq;
+    bool v6 = probe_is_v6(ps);
+    int r;
 
-    if (!probe_addr_equal(&pp->from, &ps->cfg.target) || pp->tcp_sport != ps->cfg.port ||
-        pp->tcp_dport != ps->sport || !(pp->tcp_flags & (TCP_RST | TCP_SYN)) ||
-        !(pp->tcp_flags & TCP_ACK) || (seq = seq_of(ps, pp->tcp_ack - 1)) < 0)
-        return -1;
-    memset(r, 0, sizeof(*r));
-    r->from = pp->from;
-    r->kind = PROBE_REPLY_DEST;
-    r->seq = (uint16_t)seq;
-    r->reply_ttl = (int16_t)ttl;
-    r->rx_us = rx_us;
-    return 0;
+    memset(pp, 0, sizeof(*pp));
+    if (v6)
+        sockutil_from_sockaddr(&rx->name, &pp->from);
+    if (tcp)
+        r = v6 ? parse_tcp(buf, len, pp) : parse_ip4_tcp(buf, len, pp);
+    else
+        r = v6 ? parse_icmp6(buf, len, pp) : parse_ip4_icmp(buf, len, pp);
+    if (r < 0)
+        ps->counters.malformed++;
+    *ttl = v6 ? rx->ttl : pp->ttl;
+    return r;
 }
 
-static int match_icmp(struct probe_sock *ps, const struct probe_parsed *pp, int ttl, uint64_t rx_us,
-                      struct probe_reply *r)
+/* The target's SYN-ACK or RST: its ack is our sequence number + 1. */
+static int decode_tcp(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *buf,
+                      size_t len, struct probe_reply *r)
 {
-    bool v6 = is_v6(ps);
-    int seq;
+    struct probe_parsed pp;
+    int ttl, seq;
 
-    if (!pp->is_error || !pp->has_quoted_l4 || pp->quoted_proto != IPPROTO_TCP ||
-        !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target) || pp->quoted_sport != ps->sport ||
-        pp->quoted_dport != ps->cfg.port || (seq = seq_of(ps, pp->quoted_tcp_seq)) < 0)
+    if (parse_packet(ps, rx, buf, len, true, &pp, &ttl) < 0)
         return -1;
-    memset(r, 0, sizeof(*r));
-    r->from = pp->from;
-    r->icmp_type = pp->type;
-    r->icmp_code = pp->code;
-    r->seq = (uint16_t)seq;
-    r->reply_ttl = (int16_t)ttl;
-    r->rx_us = rx_us;
-    r->kind = sockutil_error_kind(ps, v6, pp->type, &pp->from);
-    return 0;
-}
-
-/* Reads one socket: tcp selects the TCP or the ICMP parser. */
-static int drain_fd(struct probe_sock *ps, int fd, bool tcp, struct probe_reply *out, int max)
-{
-    uint8_t buf[4096];
-    struct probe_rx rx;
-    ssize_t n;
-    int got = 0;
-    bool v6 = is_v6(ps);
-
-    while (got < max && (n = sockutil_recv(ps, fd, 0, buf, sizeof(buf), &rx)) >= 0) {
-        struct probe_parsed pp;
-        int r, ttl;
-
-        memset(&pp, 0, sizeof(pp));
-        if (v6)
-            sockutil_from_sockaddr(&rx.name, &pp.from);
-        if (tcp)
-            r = v6 ? parse_tcp(buf, (size_t)n, &pp) : parse_ip4_tcp(buf, (size_t)n, &pp);
-        else
-            r = v6 ? parse_icmp6(buf, (size_t)n, &pp) : parse_ip4_icmp(buf, (size_t)n, &pp);
-        if (r < 0) {
-            ps->counters.malformed++;
-            continue;
-        }
-        ttl = v6 ? rx.ttl : pp.ttl;
-        r = tcp ? match_tcp(ps, &pp, ttl, rx.rx_us, &out[got])
-                : match_icmp(ps, &pp, ttl, rx.rx_us, &out[got]);
-        if (r < 0)
-            ps->counters.foreign++;
-        else
-            got++;
+    if (!probe_addr_equal(&pp.from, &ps->cfg.target) || pp.tcp_sport != ps->cfg.port ||
+        pp.tcp_dport != ps->sport || !(pp.tcp_flags & (TCP_RST | TCP_SYN)) ||
+        !(pp.tcp_flags & TCP_ACK) || (seq = seq_of(ps, pp.tcp_ack - 1)) < 0) {
+        ps->counters.foreign++;
+        return -1;
     }
-    return got;
+    sockutil_reply(r, &pp.from, PROBE_REPLY_DEST, seq, ttl, rx->rx_us);
+    return 0;
 }
 
-int tcp_raw_drain(struct probe_sock *ps, struct probe_reply *out, int max)
+/* An ICMP error quoting one of our SYNs: our ports, our sequence number. */
+static int decode_icmp(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *buf,
+                       size_t len, struct probe_reply *r)
 {
-    int got = sockutil_take_pending(ps, out, max);
-    got += drain_fd(ps, ps->fd_icmp, false, out + got, max - got);
-    got += drain_fd(ps, ps->fd, true, out + got, max - got);
-    return got;
+    struct probe_parsed pp;
+    int ttl, seq;
+
+    if (parse_packet(ps, rx, buf, len, false, &pp, &ttl) < 0)
+        return -1;
+    seq = pp.quoted_sport == ps->sport && pp.quoted_dport == ps->cfg.port
+              ? seq_of(ps, pp.quoted_tcp_seq)
+              : -1;
+    if (sockutil_quoted_reply(ps, &pp, IPPROTO_TCP, seq, ttl, rx->rx_us, r) < 0) {
+        ps->counters.foreign++;
+        return -1;
+    }
+    return 0;
 }
 
-int tcp_raw_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
+static int tcp_raw_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
 {
     if (max < 2)
         return 0;
@@ -249,5 +218,22 @@ void tcp_raw_close(struct probe_sock *ps)
             close(*fds[i]);
         *fds[i] = -1;
     }
-    ps->tcp_raw = false;
 }
+
+static const struct probe_channel raw_channels[] = {
+    {.icmp_fd = true, .decode = decode_icmp},
+    {.decode = decode_tcp},
+};
+
+const struct probe_ops probe_tcp_raw_ops = {
+    .mode = PROBE_TCP,
+    .name = "tcp",
+    .open = tcp_raw_open,
+    .send = tcp_raw_send,
+    .channels = raw_channels,
+    .nchannels = 2,
+    .drain = sockutil_drain,
+    .pollfds = tcp_raw_pollfds,
+    .forget = NULL,
+    .close = tcp_raw_close,
+};

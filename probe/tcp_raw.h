@@ -6,12 +6,12 @@
 
 #include "probe.h"
 
+/* The raw-SYN variant of the tcp mode; tcp.c's open puts it in ps->ops when it can. */
+extern const struct probe_ops probe_tcp_raw_ops;
+
 /* 0, or -errno (-EPERM without CAP_NET_RAW: the caller then uses connect()). On failure the
  * caller closes with tcp_raw_close. */
 int tcp_raw_open(struct probe_sock *ps);
-int tcp_raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us);
-int tcp_raw_drain(struct probe_sock *ps, struct probe_reply *out, int max);
-int tcp_raw_pollfds(struct probe_sock *ps, struct pollfd *fds, int max);
 void tcp_raw_close(struct probe_sock *ps);
 
 #endif

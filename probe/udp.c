@@ -79,41 +79,37 @@ static int udp_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent
     return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, udp_decode_err, sent_us);
 }
 
-static int udp_drain(struct probe_sock *ps, struct probe_reply *out, int max)
+/* A UDP answer: the target has that port open. msg_name is the sender, whose source port is
+ * our destination port. */
+static int udp_decode_answer(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
+                             size_t len, struct probe_reply *r)
 {
-    uint8_t buf[2048];
-    struct probe_rx rx;
-    ssize_t n;
-    int got;
+    int seq = seq_of(ps, &rx->name);
+    struct probe_addr from;
 
-    sockutil_drain_errqueue(ps, ps->fd, udp_decode_err);
-    got = sockutil_take_pending(ps, out, max);
-    /* A UDP answer: the target has that port open. msg_name is the sender, whose source port
-     * is our destination port. */
-    while (got < max && (n = sockutil_recv(ps, ps->fd, 0, buf, sizeof(buf), &rx)) >= 0) {
-        int seq = seq_of(ps, &rx.name);
-        struct probe_reply *r = &out[got];
-        if (seq < 0) {
-            ps->counters.foreign++;
-            continue;
-        }
-        memset(r, 0, sizeof(*r));
-        sockutil_from_sockaddr(&rx.name, &r->from);
-        r->kind = PROBE_REPLY_DEST;
-        r->seq = (uint16_t)seq;
-        r->reply_ttl = (int16_t)rx.ttl;
-        r->rx_us = rx.rx_us;
-        got++;
+    (void)p, (void)len;
+    if (seq < 0) {
+        ps->counters.foreign++;
+        return -1;
     }
-    return got;
+    sockutil_from_sockaddr(&rx->name, &from);
+    sockutil_reply(r, &from, PROBE_REPLY_DEST, seq, rx->ttl, rx->rx_us);
+    return 0;
 }
+
+static const struct probe_channel udp_channels[] = {
+    {.errqueue = true, .decode = udp_decode_err},
+    {.decode = udp_decode_answer},
+};
 
 const struct probe_ops probe_udp_ops = {
     .mode = PROBE_UDP,
     .name = "udp",
     .open = udp_open,
     .send = udp_send,
-    .drain = udp_drain,
+    .channels = udp_channels,
+    .nchannels = 2,
+    .drain = sockutil_drain,
     .pollfds = sockutil_pollfds_main,
     .forget = NULL,
     .close = sockutil_close_main,

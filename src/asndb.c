@@ -91,14 +91,16 @@ struct asndb *asndb_open(const char *asn_path, const char *geo_path, bool disc, 
         geo_path = discover(geo_places);
     if (asn_path && (db->have_asn = open_one(&db->asn, asn_path, "ASN", asn_types, warn, warn_len)))
         snprintf(db->asn_path, sizeof(db->asn_path), "%s", asn_path);
-    if (geo_path && !warn[0] &&
-        (db->have_geo = open_one(&db->geo, geo_path, "country", geo_types, warn, warn_len)))
-        snprintf(db->geo_path, sizeof(db->geo_path), "%s", geo_path);
-    else if (geo_path && warn[0]) {
-        char second[256];
+    if (geo_path) {
+        size_t used = warn_len ? strlen(warn) : 0;
+        /* A second warning goes on a line of its own after the first. */
+        if (used && used + 1 < warn_len)
+            warn[used++] = '\n', warn[used] = '\0';
         if ((db->have_geo =
-                 open_one(&db->geo, geo_path, "country", geo_types, second, sizeof(second))))
+                 open_one(&db->geo, geo_path, "country", geo_types, warn + used, warn_len - used)))
             snprintf(db->geo_path, sizeof(db->geo_path), "%s", geo_path);
+        if (used && warn[used] == '\0')
+            warn[used - 1] = '\0'; /* no second warning: no line break */
     }
     return db;
 }
@@ -136,17 +138,11 @@ static bool get_string(MMDB_entry_s *e, char *out, size_t len, const char *const
 
 static bool lookup_entry(const MMDB_s *db, const struct probe_addr *a, MMDB_lookup_result_s *res)
 {
-    struct sockaddr_in sin = {.sin_family = AF_INET};
-    struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+    struct sockaddr_storage ss;
     int err = 0;
 
-    if (a->family == AF_INET) {
-        memcpy(&sin.sin_addr, a->bytes, 4);
-        *res = MMDB_lookup_sockaddr(db, (struct sockaddr *)&sin, &err);
-    } else {
-        memcpy(&sin6.sin6_addr, a->bytes, 16);
-        *res = MMDB_lookup_sockaddr(db, (struct sockaddr *)&sin6, &err);
-    }
+    probe_addr_to_sockaddr(a, 0, &ss);
+    *res = MMDB_lookup_sockaddr(db, (const struct sockaddr *)&ss, &err);
     return err == MMDB_SUCCESS && res->found_entry;
 }
 

@@ -16,8 +16,8 @@
 struct asndb;
 
 /* Opens asn_path and geo_path (each may be NULL: then the usual places are searched, unless
- * `discover` is false). A file that cannot be used gives one warning line in warn (and is left
- * out); never fails. Free with asndb_close. */
+ * `discover` is false). Each file that cannot be used gives one warning line in warn (lines
+ * separated by '\n'; the file is left out); never fails. Free with asndb_close. */
 struct asndb *asndb_open(const char *asn_path, const char *geo_path, bool discover, char *warn,
                          size_t warn_len);
 void asndb_close(struct asndb *db);

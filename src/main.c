@@ -222,11 +222,14 @@ static int start_names(struct session *s)
                                .asn_dns = s->opt.aslookup,
                                .dns_server = s->opt.dns_server,
                                .timeout_ms = 1000};
-    char warn[512], err[256];
+    char warn[768], err[256];
 
     s->db = asndb_open(s->opt.asn_db, s->opt.geo_db, true, warn, sizeof(warn));
-    if (warn[0])
-        fprintf(stderr, "hopwatch: %s\n", warn);
+    for (char *line = warn, *next; *line; line = next) {
+        next = line + strcspn(line, "\n");
+        fprintf(stderr, "hopwatch: %.*s\n", (int)(next - line), line);
+        next += *next == '\n';
+    }
     cfg.db = s->db;
     if (!cfg.ptr && !cfg.asn_dns && !asndb_has_asn(s->db))
         return 0;

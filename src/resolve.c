@@ -27,21 +27,9 @@ static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinf
     q->status = status;
     if (status == ARES_SUCCESS && res) {
         for (struct ares_addrinfo_node *n = res->nodes; n; n = n->ai_next) {
-            struct probe_addr a = {0};
-            if (n->ai_family == AF_INET) {
-                struct sockaddr_in sin;
-                memcpy(&sin, n->ai_addr, sizeof(sin));
-                a.family = AF_INET;
-                memcpy(a.bytes, &sin.sin_addr, 4);
-            } else if (n->ai_family == AF_INET6) {
-                struct sockaddr_in6 sin6;
-                memcpy(&sin6, n->ai_addr, sizeof(sin6));
-                a.family = AF_INET6;
-                memcpy(a.bytes, &sin6.sin6_addr, 16);
-            } else {
-                continue;
-            }
-            if (!q->family || q->family == a.family) {
+            struct probe_addr a;
+            probe_addr_from_sockaddr(n->ai_addr, &a);
+            if (a.family && (!q->family || q->family == a.family)) {
                 q->addr = a;
                 break;
             }

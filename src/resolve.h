@@ -1,5 +1,6 @@
 /*
- * resolve.h - name resolution with c-ares. For now: the target's A/AAAA at start-up.
+ * resolve.h - resolving the target with c-ares: its A/AAAA at start-up (the names of the
+ * hops are names.c's).
  */
 #ifndef HOPWATCH_RESOLVE_H
 #define HOPWATCH_RESOLVE_H

@@ -104,6 +104,12 @@ def mmdb(lab, tmp):
         check(r.returncode == 0 and json.loads(r.stdout)["hops"][0]["asn"] is None, bad)
         lines = [x for x in r.stderr.splitlines() if x.strip()]
         check(len(lines) == 1 and words in lines[0], f"{bad}: {r.stderr!r}")
+    corrupt = os.path.join(tmp, "corrupt.mmdb")
+    r = lab.run([BIN, "-j", "-c", "1", "-n", "--asn-db", corrupt, "--geo-db", corrupt,
+                 lab.target()])
+    lines = [x for x in r.stderr.splitlines() if x.strip()]
+    check(r.returncode == 0 and len(lines) == 2 and "ASN database" in lines[0] and
+          "country database" in lines[1], f"both files bad, both said: {r.stderr!r}")
 
 
 def tui_columns(lab, tmp):
