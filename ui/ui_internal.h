@@ -65,10 +65,9 @@ void frame_free(struct frame *f);
 const struct name_info *frame_names(const struct frame *f, const struct hop_stats *h,
                                     const struct hop_responder *r);
 
-/* draw.c: shared by the screens */
+/* look.c: shared by the screens */
 enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_HEAD, PAIR_DIM, PAIR_BAR };
 void ui_colors_init(struct ui *u);
-void ui_draw(struct ui *u);
 void color_on(const struct ui *u, int pair);
 void color_off(const struct ui *u, int pair);
 /* The columns in use: -o order, or the jitter set after j. */
@@ -80,6 +79,9 @@ const char *responder_text(const struct ui *u, const struct hop_stats *h,
 int verdict_pair(const struct hop_diag *d);
 /* One table row's values for the column table. */
 struct col_row ui_row(const struct ui *u, const struct hop_stats *h);
+
+/* draw.c: one redraw from a fresh frame. */
+void ui_draw(struct ui *u);
 
 /* The screens. */
 void draw_table(struct ui *u, int top, int bottom, int cols);
