@@ -177,3 +177,45 @@ int probe_addr_parse(const char *s, struct probe_addr *a)
     }
     return -EINVAL;
 }
+
+enum probe_unreach probe_unreach_of(int family, uint8_t type, uint8_t code)
+{
+    /* RFC 792 and RFC 1812 5.2.7.1 codes of type 3; RFC 4443 codes of ICMPv6 type 1. */
+    static const uint8_t v4[16] = {
+        PROBE_UNREACH_NET,   PROBE_UNREACH_HOST,  PROBE_UNREACH_PROTOCOL,
+        PROBE_UNREACH_PORT,  PROBE_UNREACH_FRAG,  PROBE_UNREACH_OTHER, /* source route */
+        PROBE_UNREACH_NET,   PROBE_UNREACH_HOST,  PROBE_UNREACH_OTHER, /* host isolated */
+        PROBE_UNREACH_ADMIN, PROBE_UNREACH_ADMIN, PROBE_UNREACH_NET,
+        PROBE_UNREACH_HOST,  PROBE_UNREACH_ADMIN, PROBE_UNREACH_OTHER, /* precedence */
+        PROBE_UNREACH_OTHER,
+    };
+    static const uint8_t v6[8] = {
+        PROBE_UNREACH_NET,  PROBE_UNREACH_ADMIN, PROBE_UNREACH_NET,   PROBE_UNREACH_HOST,
+        PROBE_UNREACH_PORT, PROBE_UNREACH_ADMIN, PROBE_UNREACH_ADMIN, PROBE_UNREACH_OTHER,
+    };
+
+    if (family == AF_INET && type == 3)
+        return code < 16 ? (enum probe_unreach)v4[code] : PROBE_UNREACH_OTHER;
+    if (family == AF_INET6 && type == 1)
+        return code < 8 ? (enum probe_unreach)v6[code] : PROBE_UNREACH_OTHER;
+    return PROBE_UNREACH_NONE;
+}
+
+static const struct {
+    const char *name, *mark;
+} unreach_words[] = {
+    [PROBE_UNREACH_NONE] = {"", ""},       [PROBE_UNREACH_NET] = {"net", "!N"},
+    [PROBE_UNREACH_HOST] = {"host", "!H"}, [PROBE_UNREACH_PROTOCOL] = {"protocol", "!P"},
+    [PROBE_UNREACH_PORT] = {"port", "!p"}, [PROBE_UNREACH_ADMIN] = {"admin", "!X"},
+    [PROBE_UNREACH_FRAG] = {"frag", "!F"}, [PROBE_UNREACH_OTHER] = {"other", "!?"},
+};
+
+const char *probe_unreach_name(enum probe_unreach u)
+{
+    return u <= PROBE_UNREACH_OTHER ? unreach_words[u].name : "other";
+}
+
+const char *probe_unreach_mark(enum probe_unreach u)
+{
+    return u <= PROBE_UNREACH_OTHER ? unreach_words[u].mark : "!?";
+}

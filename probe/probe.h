@@ -47,6 +47,18 @@ enum probe_kind {
     PROBE_REPLY_UNREACH,      /* some hop said the target is unreachable (net/host/admin/...) */
 };
 
+/* What a Destination Unreachable from a router says (traceroute's marks). */
+enum probe_unreach {
+    PROBE_UNREACH_NONE,
+    PROBE_UNREACH_NET,      /* !N: no route to the network */
+    PROBE_UNREACH_HOST,     /* !H: no route to the host, address unreachable */
+    PROBE_UNREACH_PROTOCOL, /* !P: protocol unreachable */
+    PROBE_UNREACH_PORT,     /* !p: port unreachable from a router */
+    PROBE_UNREACH_ADMIN,    /* !X: administratively prohibited (a filter, a reject route) */
+    PROBE_UNREACH_FRAG,     /* !F: fragmentation needed (the probe is too big) */
+    PROBE_UNREACH_OTHER,    /* !?: any other code */
+};
+
 /* One reply, normalized. */
 struct probe_reply {
     struct probe_addr from;
@@ -148,6 +160,12 @@ uint16_t probe_addr_from_sockaddr(const struct sockaddr *sa, struct probe_addr *
 const char *probe_addr_str(const struct probe_addr *a, char *buf, size_t len);
 /* Parses a numeric IPv4 or IPv6 address. 0 or -EINVAL. */
 int probe_addr_parse(const char *s, struct probe_addr *a);
+
+/* The meaning of an unreachable's type and code, ICMP (family AF_INET) or ICMPv6; NONE for
+ * other messages. Its name in words ("net", "admin") and its traceroute mark ("!N"). */
+enum probe_unreach probe_unreach_of(int family, uint8_t type, uint8_t code);
+const char *probe_unreach_name(enum probe_unreach u);
+const char *probe_unreach_mark(enum probe_unreach u);
 
 /* Clock helpers: CLOCK_MONOTONIC in microseconds. */
 uint64_t probe_now_us(void);

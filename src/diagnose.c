@@ -46,16 +46,28 @@ void diag_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z,
     *hi = (p1 - p2) + sqrt((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2));
 }
 
-/* Is hop a's loss significantly above hop b's (b < 0: the source, loss 0)? */
-static bool above(const struct diag_input *in, const struct path_diag *d, int a, int b)
+double diag_z_for(int tests)
 {
-    double lo, hi, lb = b >= 0 ? d->hop[b].loss : 0.0;
+    /* The upper-tail quantile for p = DIAG_CLAIM_ALPHA / tests (Abramowitz and Stegun
+     * 26.2.23, error below 4.5e-4): `tests` one-sided comparisons share the error rate. */
+    double p = DIAG_CLAIM_ALPHA / (tests > 1 ? tests : 1), t = sqrt(-2.0 * log(p));
+    return t - (2.515517 + 0.802853 * t + 0.010328 * t * t) /
+                   (1.0 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+}
 
-    if (b < 0)
-        diag_wilson(in[a].lost, in[a].n, DIAG_Z, &lo, &hi);
-    else
-        diag_newcombe(in[a].lost, in[a].n, in[b].lost, in[b].n, DIAG_Z, &lo, &hi);
-    return lo > 0.0 && d->hop[a].loss - lb >= DIAG_TAU;
+/* Is hop a's loss significantly above hop b's (b < 0: the source, loss 0)? At the 99% level,
+ * or at the path's claim level: Newcombe's interval from each hop's Wilson bounds, which
+ * diagnose_path computed once per hop and level. */
+static bool above_at(const struct path_diag *d, int a, int b, bool claim)
+{
+    const struct hop_diag *ha = &d->hop[a], *hb = b >= 0 ? &d->hop[b] : NULL;
+    double la = claim ? ha->claim_lo : ha->ci_lo, lo = la, pb = hb ? hb->loss : 0.0;
+
+    if (hb) {
+        double ub = claim ? hb->claim_hi : hb->ci_hi;
+        lo = (ha->loss - pb) - sqrt((ha->loss - la) * (ha->loss - la) + (ub - pb) * (ub - pb));
+    }
+    return lo > 0.0 && ha->loss - pb >= DIAG_TAU;
 }
 
 /* Is hop h's loss significantly above the loss the path carries downstream? The reference
@@ -70,13 +82,34 @@ static bool above_downstream(const struct diag_input *in, const struct path_diag
     double lo, hi;
 
     for (int j = h + 1; j < n; j++) {
-        if (d->hop[j].usable && !above(in, d, j, ref)) {
+        if (d->hop[j].usable && !above_at(d, j, ref, false)) {
             x += in[j].lost;
             m += in[j].n;
         }
     }
-    diag_newcombe(in[h].lost, in[h].n, x, m, DIAG_Z, &lo, &hi);
+    diag_newcombe(in[h].lost, in[h].n, x, m, d->claim_z, &lo, &hi);
     return lo > 0.0 && d->hop[h].loss - (double)x / (double)m >= DIAG_TAU;
+}
+
+/* Can hop h be called ok? Only when no later hop shows forwarding loss, or h loses
+ * significantly less than those that do: a hop that merely failed to reach significance
+ * while the path after it loses might be where the loss starts. */
+static bool clearly_before_loss(const struct diag_input *in, const struct path_diag *d, int n,
+                                int h)
+{
+    uint64_t x = 0, m = 0;
+    double lo, hi;
+
+    for (int j = h + 1; j < n; j++) {
+        if (d->hop[j].informative && d->hop[j].significant) {
+            x += in[j].lost;
+            m += in[j].n;
+        }
+    }
+    if (!m)
+        return true;
+    diag_newcombe(x, m, in[h].lost, in[h].n, DIAG_Z, &lo, &hi);
+    return lo > 0.0;
 }
 
 /* Step 1: the downstream reference and the excess of every hop. */
@@ -92,8 +125,11 @@ static void find_excess(const struct diag_input *in, int n, struct path_diag *d)
     }
 }
 
-/* Step 2: the first informative hop whose loss rises significantly over the one before. */
-static void find_onset(const struct diag_input *in, int n, struct path_diag *d)
+/* Step 2: the first informative hop whose loss rises significantly over the one before.
+ * Against the source (no loss) at the 99% level; against an earlier hop it is one of the
+ * path's comparisons, at the family-wise level (a forwarding hop that happened to lose
+ * little must not push the onset one hop on). */
+static void find_onset(int n, struct path_diag *d)
 {
     int prev = -1;
 
@@ -101,7 +137,7 @@ static void find_onset(const struct diag_input *in, int n, struct path_diag *d)
     for (int h = 0; h < n; h++) {
         if (!d->hop[h].informative)
             continue;
-        if (d->onset < 0 && d->hop[h].significant && above(in, d, h, prev)) {
+        if (d->onset < 0 && d->hop[h].significant && above_at(d, h, prev, prev >= 0)) {
             double least = d->hop[h].loss;
             d->onset = h;
             d->onset_prev = prev;
@@ -114,7 +150,7 @@ static void find_onset(const struct diag_input *in, int n, struct path_diag *d)
     }
 }
 
-static enum verdict classify(const struct diag_input *in, int n, bool dest_answered,
+static enum verdict classify(const struct diag_input *in, int n, enum diag_end end,
                              struct path_diag *d, int h)
 {
     const struct hop_diag *hd = &d->hop[h];
@@ -122,14 +158,20 @@ static enum verdict classify(const struct diag_input *in, int n, bool dest_answe
 
     if (in[h].n < DIAG_N_MIN)
         return VERDICT_UNKNOWN;
-    if (dest_answered && h == n - 1) {
+    if (end == DIAG_END_UNREACH && h == n - 1)
+        return hd->usable && !hd->significant ? VERDICT_OK : VERDICT_UNKNOWN;
+    if (end == DIAG_END_TARGET && h == n - 1) {
         if (!hd->significant)
-            return VERDICT_OK;
+            return d->onset >= 0 && d->onset < h && hd->usable ? VERDICT_FORWARDING : VERDICT_OK;
         for (int j = 0; j < h; j++)
             if (d->hop[j].informative)
                 last_informative = j;
-        /* Destination loss beyond what the path before it loses: its own. */
-        return above(in, d, h, last_informative) ? VERDICT_DESTINATION : VERDICT_FORWARDING;
+        /* Destination loss beyond what the path before it loses: its own (or the last
+         * link's: the two look alike). A claim that the loss is not forwarding, so at the
+         * path's family-wise level; short of it, forwarding only when loss started before. */
+        if (above_at(d, h, last_informative, true))
+            return VERDICT_DESTINATION;
+        return d->onset >= 0 && d->onset < h ? VERDICT_FORWARDING : VERDICT_UNKNOWN;
     }
     if (hd->ref >= 0 && (in[h].lost == in[h].n || !hd->informative)) {
         for (int j = 0; j < h; j++)
@@ -139,15 +181,23 @@ static enum verdict classify(const struct diag_input *in, int n, bool dest_answe
     }
     if (hd->ref < 0 || !hd->usable)
         return hd->significant ? VERDICT_UNKNOWN : (hd->usable ? VERDICT_OK : VERDICT_UNKNOWN);
-    return hd->significant ? VERDICT_FORWARDING : VERDICT_OK;
+    /* Forwarding loss carries on: from the onset on, every hop that loses no replies of its
+     * own inherits it, even when its own count alone is not significant yet. */
+    if (hd->significant || (d->onset >= 0 && h > d->onset))
+        return VERDICT_FORWARDING;
+    return clearly_before_loss(in, d, n, h) ? VERDICT_OK : VERDICT_UNKNOWN;
 }
 
-void diagnose_path(const struct diag_input *in, int n, bool dest_answered, struct path_diag *out)
+void diagnose_path(const struct diag_input *in, int n, enum diag_end end, struct path_diag *out)
 {
+    int usable = 0;
+
     if (n > DIAG_MAX_HOPS)
         n = DIAG_MAX_HOPS;
-    memset(out, 0, sizeof(*out));
     out->n = n;
+    out->onset = out->onset_prev = -1;
+    out->onset_loss = 0.0;
+    memset(out->hop, 0, (size_t)n * sizeof(out->hop[0])); /* only the hops it covers */
     for (int h = 0; h < n; h++) {
         struct hop_diag *hd = &out->hop[h];
         hd->loss = in[h].n ? (double)in[h].lost / (double)in[h].n : 0.0;
@@ -155,10 +205,18 @@ void diagnose_path(const struct diag_input *in, int n, bool dest_answered, struc
         hd->usable = in[h].n >= DIAG_N_MIN && in[h].lost < in[h].n;
         hd->significant = hd->usable && hd->ci_lo >= DIAG_TAU;
     }
-    find_excess(in, n, out);
-    find_onset(in, n, out);
     for (int h = 0; h < n; h++)
-        out->hop[h].verdict = classify(in, n, dest_answered, out, h);
+        usable += out->hop[h].usable;
+    out->claim_z = diag_z_for(usable);
+    for (int h = 0; h < n; h++)
+        diag_wilson(in[h].lost, in[h].n, out->claim_z, &out->hop[h].claim_lo,
+                    &out->hop[h].claim_hi);
+    find_excess(in, n, out);
+    if (end == DIAG_END_UNREACH && n > 0)
+        out->hop[n - 1].informative = false; /* its losses are its error rate limit */
+    find_onset(n, out);
+    for (int h = 0; h < n; h++)
+        out->hop[h].verdict = classify(in, n, end, out, h);
 }
 
 int diagnose_first_forwarding(const struct diag_input *in, const struct path_diag *d)

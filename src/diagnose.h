@@ -23,6 +23,10 @@
 #define DIAG_Z 2.576  /* 99 % two-sided: ~30 hops judged again and again stay honest */
 #define DIAG_N_MIN 20 /* completed probes before a hop gets a verdict */
 #define DIAG_TAU 0.01 /* smallest loss difference that matters */
+/* The chance, per evaluation of a whole path, that noise alone makes a claim that a hop's
+ * loss is not forwarding (reply-only, destination) or moves the onset: 0.1%, shared by the
+ * path's hops (Bonferroni). The simulations in tests/stats measured what this buys. */
+#define DIAG_CLAIM_ALPHA 0.001
 
 enum verdict {
     VERDICT_UNKNOWN,     /* too few samples, or nothing downstream to compare with */
@@ -40,13 +44,14 @@ struct diag_input {
 
 struct hop_diag {
     enum verdict verdict;
-    double loss;             /* lost / n */
-    double ci_lo, ci_hi;     /* Wilson interval of the loss, 99 % */
-    bool usable;             /* enough samples and not silent */
-    bool significant;        /* its loss interval is above TAU */
-    bool informative;        /* its loss tracks the path's (no excess of its own) */
-    int ref;                 /* index of the later usable hop with the least loss, -1 none */
-    bool upstream_path_loss; /* reply-only, with real path loss before it too */
+    double loss;               /* lost / n */
+    double ci_lo, ci_hi;       /* Wilson interval of the loss, 99 % */
+    double claim_lo, claim_hi; /* ... at the path's claim level (claim_z) */
+    bool usable;               /* enough samples and not silent */
+    bool significant;          /* its loss interval is above TAU */
+    bool informative;          /* its loss tracks the path's (no excess of its own) */
+    int ref;                   /* index of the later usable hop with the least loss, -1 none */
+    bool upstream_path_loss;   /* reply-only, with real path loss before it too */
     /* Per-round evidence (recent rounds only, filled by verdicts.c): rounds in which this
      * hop's probe was lost, and of those, rounds in which the destination's probe - sent in
      * the same round - was answered: evidence against forwarding loss at this hop. */
@@ -59,6 +64,10 @@ struct path_diag {
     int onset;         /* index of the hop where loss persisting to the destination starts, -1 */
     int onset_prev;    /* index of the informative hop before it, -1 for the source */
     double onset_loss; /* estimated forwarding loss there: the least loss from it on */
+    /* The z of the claims that a hop's loss is not forwarding (reply-only, destination) and
+     * of the onset's placement: every usable hop is such a test, so they share
+     * DIAG_CLAIM_ALPHA. */
+    double claim_z;
 };
 
 /* Wilson score interval for x of n at z. */
@@ -67,8 +76,16 @@ void diag_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi);
 void diag_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z, double *lo,
                    double *hi);
 
-/* Classifies hops in[0..n) in TTL order; in[n-1] is the destination when dest_answered. */
-void diagnose_path(const struct diag_input *in, int n, bool dest_answered, struct path_diag *out);
+/* The z at which `tests` one-sided comparisons together keep DIAG_CLAIM_ALPHA. */
+double diag_z_for(int tests);
+
+/* What the last hop given is: an answering hop like any other (the end of the path is not
+ * known yet), the target, or a router that says the target is unreachable (its replies are
+ * rate-limited errors: they say nothing of forwarding loss). */
+enum diag_end { DIAG_END_OPEN, DIAG_END_TARGET, DIAG_END_UNREACH };
+
+/* Classifies hops in[0..n) in TTL order; `end` says what in[n-1] is. */
+void diagnose_path(const struct diag_input *in, int n, enum diag_end end, struct path_diag *out);
 
 const char *verdict_name(enum verdict v);
 

@@ -115,17 +115,14 @@ static void ring_add(struct hop_stats *s, uint64_t sent_us, uint32_t round, int3
         s->nsamples++;
 }
 
-/* The responder entry for `from`, added if new (*added); NULL when the hop has no room. */
-static struct hop_responder *responder_for(struct hop_stats *s, const struct probe_addr *from,
-                                           bool *added)
+/* The responder entry for `from`, added if new; NULL when the hop has no room. */
+static struct hop_responder *responder_for(struct hop_stats *s, const struct probe_addr *from)
 {
-    *added = false;
     for (int i = 0; i < s->nresponders; i++)
         if (probe_addr_equal(&s->responders[i].addr, from))
             return &s->responders[i];
     if (s->nresponders == HOPS_MAX_RESPONDERS)
         return NULL;
-    *added = true;
     s->responders[s->nresponders].addr = *from;
     s->responders[s->nresponders].reply_ttl = -1;
     return &s->responders[s->nresponders++];
@@ -145,22 +142,25 @@ void hops_record_sent(struct hops *h, int mode, int ttl)
 
 bool hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_addr *from,
                        uint32_t rtt_us, uint64_t sent_us, uint32_t round, int reply_ttl,
-                       bool is_dest, bool unreach, struct probe_addr *first)
+                       bool is_dest, int unreach, struct probe_addr *first)
 {
     struct hop_stats *s;
     struct hop_responder *r;
-    bool added = false, news = false;
+    bool news = false;
 
     pthread_mutex_lock(&h->lock);
     if ((s = hop_at(h, mode, ttl)) && s->inflight > 0) {
         s->inflight--;
         s->received++;
-        if (unreach)
+        if (unreach) {
             s->unreach++;
+            s->unreach_code = (uint8_t)unreach;
+        }
         rtt_add(&s->rtt, rtt_us);
         jitter_add(s, rtt_us);
         ring_add(s, sent_us, round, (int32_t)(rtt_us > INT32_MAX ? INT32_MAX : rtt_us));
-        if ((r = responder_for(s, from, &added))) {
+        int known = s->nresponders;
+        if ((r = responder_for(s, from))) {
             r->received++;
             rtt_add(&r->rtt, rtt_us);
             r->reply_ttl = reply_ttl;
@@ -168,7 +168,7 @@ bool hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_add
         } else {
             s->other_responders++;
         }
-        news = added && s->nresponders > 1;
+        news = known > 0 && s->nresponders > known;
         if (news && first)
             *first = s->responders[0].addr;
     }

@@ -52,7 +52,8 @@ struct hop_responder {
 struct hop_stats {
     int ttl;
     uint64_t sent, received, lost, inflight;
-    uint64_t unreach; /* replies that were Destination Unreachable from a hop */
+    uint64_t unreach;     /* replies that were Destination Unreachable from a hop */
+    uint8_t unreach_code; /* enum probe_unreach of the latest of them */
     struct rtt_stats rtt;
     /* Jitter over consecutive answered probes in arrival order: RFC 3550 interarrival jitter
      * (J += (|D| - J) / 16, true scale) and mtr's |RTTn - RTTn-1| last / mean / max. */
@@ -94,11 +95,12 @@ struct hops *hops_new(int first_ttl, int max_ttl);
 void hops_free(struct hops *h);
 
 void hops_record_sent(struct hops *h, int mode, int ttl);
-/* Returns true when `from` is new at a hop that already had a responder (a possible path
+/* unreach: the enum probe_unreach of a Destination Unreachable from a hop, else NONE.
+ * Returns true when `from` is new at a hop that already had a responder (a possible path
  * change); *first then gets the hop's first responder. first may be NULL. */
 bool hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_addr *from,
                        uint32_t rtt_us, uint64_t sent_us, uint32_t round, int reply_ttl,
-                       bool is_dest, bool unreach, struct probe_addr *first);
+                       bool is_dest, int unreach, struct probe_addr *first);
 void hops_record_loss(struct hops *h, int mode, int ttl, uint64_t sent_us, uint32_t round);
 /* A probe that will not be judged (sent past the destination): undoes hops_record_sent. */
 void hops_record_cancel(struct hops *h, int mode, int ttl);

@@ -37,13 +37,13 @@ int session_print_report(struct session *s, enum output_format fmt, FILE *out)
 
     prober_status(s->prober, &st);
     mode = st.nrotation > 1 ? st.rotation[0] : st.mode;
-    if (target_view(s->target, mode, st.rounds[mode], st.dest_ttl[mode], &view) < 0)
+    if (target_view(s->target, mode, &st.path[mode], &view) < 0)
         return -ENOMEM;
     s->run.by_mode = by_mode;
     s->run.nby_mode = 0;
     for (int i = 0; st.nrotation > 1 && i < st.nrotation; i++) {
         int m = st.rotation[i];
-        if (target_view(s->target, m, st.rounds[m], st.dest_ttl[m], &by_mode[s->run.nby_mode]) == 0)
+        if (target_view(s->target, m, &st.path[m], &by_mode[s->run.nby_mode]) == 0)
             s->run.nby_mode++;
     }
     s->run.events = events;
@@ -250,8 +250,8 @@ static void settle(struct session *s)
 
     prober_status(s->prober, &st);
     for (int m = 0; m < PROBE_MODE_COUNT; m++)
-        if (st.rounds[m])
-            target_settle(s->target, m, st.dest_ttl[m]);
+        if (st.path[m].rounds)
+            target_settle(s->target, m, &st.path[m]);
 }
 
 static int run(struct session *s)

@@ -1,11 +1,13 @@
 /*
  * prober.c - the prober (see prober.h).
  *
- * A round sends TTL first..last back to back, so the whole path is known about one round-trip
- * after start, then the next round starts `interval` after this one did. `last` is max_ttl
- * until the target answers, then the TTL at which it answered; probes already sent past it are
- * cancelled, not counted. A probe is lost only when its timeout expires. All probes share one
- * timeout, so deadlines follow send order and a FIFO finds the expired ones.
+ * The first round of a mode sends TTL first..last back to back, so the whole path is known
+ * about one round-trip after start; later rounds spread their probes evenly over a window
+ * (prober.h), so that no probe waits behind its siblings in a queue. The next round starts
+ * `interval` after this one did. `last` is max_ttl until the path's end answers, then that
+ * TTL; probes already sent past it are cancelled, not counted. A probe is lost only when its
+ * timeout expires. All probes share one timeout, so deadlines follow send order and a FIFO finds
+ * the expired ones.
  *
  * Each round has a record in a ring (send order) that notes what became of its probes; a
  * record with nothing pending is complete, and complete records leave the ring in send order:
@@ -78,6 +80,7 @@ static void release(struct prober *p, uint32_t rec)
 
     if (--rr->pending == 0) {
         rr->r.dest_ttl = atomic_load(&p->dest_ttl[rr->r.mode]);
+        rr->r.end_unreach = atomic_load(&p->end_unreach[rr->r.mode]);
         hand_on(p);
     }
 }
@@ -197,10 +200,40 @@ static void send_one(struct prober *p, struct round_rec *rr, uint32_t index, int
     tell_probe(p, &rr->r, ttl);
 }
 
-static void send_round(struct prober *p, int mode, bool switched)
+/* The TTL a round of `mode` goes up to now: the path's end, or max_ttl until it is known. */
+static int last_ttl(const struct prober *p, int mode)
 {
     int dest = atomic_load(&p->dest_ttl[mode]);
-    int last = dest ? dest : p->cfg.max_ttl;
+    return dest ? dest : p->cfg.max_ttl;
+}
+
+/* Sends the spread round's probes that are due at `now` (all of them when `all`); the round's
+ * hold is released after its last probe. */
+static void spread(struct prober *p, uint64_t now, bool all)
+{
+    struct round_rec *rr = rec_at(p, p->spread_rec);
+    int last = last_ttl(p, rr->r.mode);
+
+    while (p->spreading) {
+        int ttl = p->spread_ttl;
+        if (ttl > last) {
+            rr->r.last_ttl = ttl - 1; /* the end may have come closer meanwhile */
+            p->spreading = false;
+            release(p, p->spread_rec);
+            return;
+        }
+        if (!all && p->spread_start + (uint64_t)(ttl - rr->r.first_ttl) * p->spread_step_us > now)
+            return;
+        send_one(p, rr, p->spread_rec, ttl);
+        p->spread_ttl++;
+        last = last_ttl(p, rr->r.mode);
+    }
+}
+
+static void send_round(struct prober *p, int mode, bool switched, uint64_t now)
+{
+    int last = last_ttl(p, mode), n = last - p->cfg.first_ttl + 1;
+    uint64_t window = atomic_load(&p->interval_us) / 2;
     uint32_t index;
     struct round_rec *rr = new_record(p, mode, &index);
 
@@ -208,14 +241,21 @@ static void send_round(struct prober *p, int mode, bool switched)
     rr->r.last_ttl = last;
     atomic_fetch_add(&p->rounds[mode], 1);
     p->last_mode = mode;
-    for (int ttl = p->cfg.first_ttl; ttl <= last; ttl++)
-        send_one(p, rr, index, ttl);
-    release(p, index); /* the hold taken by new_record */
+    if (window > PROBER_SPREAD_MAX_US)
+        window = PROBER_SPREAD_MAX_US;
+    p->spreading = true;
+    p->spread_rec = index;
+    p->spread_ttl = p->cfg.first_ttl;
+    p->spread_start = now;
+    p->spread_step_us = rr->r.number == 0 || n <= 1 ? 0 : window / (uint64_t)n;
+    spread(p, now, false);
 }
 
-/* The path ends at ttl for this mode (0: unknown again): forget probes sent beyond it. */
-static void set_end(struct prober *p, int mode, int ttl)
+/* The path ends at ttl for this mode (0: unknown again), at the target or at a router that
+ * says unreachable (as traceroute, nothing past it is probed): forget probes sent beyond. */
+static void set_end(struct prober *p, int mode, int ttl, bool unreach)
 {
+    atomic_store(&p->end_unreach[mode], unreach);
     atomic_store(&p->dest_ttl[mode], ttl);
     if (ttl == 0)
         return;
@@ -241,9 +281,9 @@ static void handle_reply(struct prober *p, int mode, const struct probe_reply *r
     }
     settle(p, r->seq, ROUND_ANSWERED, r);
     if (ends && (!dest || ttl < dest))
-        set_end(p, mode, ttl);
+        set_end(p, mode, ttl, r->kind == PROBE_REPLY_UNREACH);
     else if (!ends && dest && ttl >= dest)
-        set_end(p, mode, 0); /* the path got longer: rediscover it next round */
+        set_end(p, mode, 0, false); /* the path got longer: rediscover it next round */
 }
 
 static void drain_all(struct prober *p)
@@ -312,8 +352,10 @@ uint64_t prober_step(struct prober *p)
 
     /* Read each time: the interval may change while we wait. */
     p->next_round = p->any_round ? p->last_start + interval : now;
+    if (p->spreading)
+        spread(p, now, now >= p->next_round); /* a shorter interval: finish it first */
     if (!paused && now >= p->next_round && (mode = next_mode(p, &switched)) >= 0) {
-        send_round(p, mode, switched);
+        send_round(p, mode, switched, now);
         /* Keep the cadence unless we fell a whole interval behind. */
         p->last_start = p->any_round && now - p->next_round < interval ? p->next_round : now;
         p->any_round = true;
@@ -321,11 +363,17 @@ uint64_t prober_step(struct prober *p)
     }
     drain_all(p);
     expire(p, now_us(p));
-    if (!any_rounds_left(p) && p->ninflight == 0)
+    if (!any_rounds_left(p) && p->ninflight == 0 && !p->spreading)
         return 0;
     until = now + IDLE_WAKE_US;
     if (!paused && any_rounds_left(p) && p->next_round < until)
         until = p->next_round;
+    if (p->spreading) {
+        uint64_t d =
+            p->spread_start + (uint64_t)(p->spread_ttl - p->cfg.first_ttl) * p->spread_step_us;
+        if (d < until)
+            until = d;
+    }
     if (p->fifo_len > 0) {
         uint64_t d = p->fifo[p->fifo_head].sent_us + p->cfg.timeout_us;
         if (d < until)

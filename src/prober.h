@@ -24,6 +24,10 @@
 #include <time.h>
 
 #define PROBER_MAX_CONSUMERS 8
+/* Later rounds spread their probes over min(interval / 2, this), so that no probe queues
+ * behind its siblings (which biases RTT and jitter); the first round of a mode is a burst,
+ * so the whole path is known about one round-trip after start. */
+#define PROBER_SPREAD_MAX_US 100000
 
 struct prober_config {
     struct probe_config probe;
@@ -47,8 +51,7 @@ struct prober_status {
     int requested_mode; /* the next round's, when switched from outside */
     bool paused;
     uint64_t interval_us;
-    uint32_t rounds[PROBE_MODE_COUNT]; /* rounds sent per mode */
-    int dest_ttl[PROBE_MODE_COUNT];    /* the target's TTL per mode; 0: not known */
+    struct round_path path[PROBE_MODE_COUNT]; /* per mode: rounds sent, where the path ends */
     bool opened[PROBE_MODE_COUNT];
     char why_not[PROBE_MODE_COUNT][128];  /* why a mode could not open */
     const char *method[PROBE_MODE_COUNT]; /* how an open mode probes, in words (may be NULL) */

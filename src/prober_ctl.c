@@ -32,6 +32,7 @@ struct prober *prober_new(const struct prober_config *cfg, const struct prober_e
         p->socks[m].fd = -1;
         atomic_init(&p->rounds[m], 0);
         atomic_init(&p->dest_ttl[m], 0);
+        atomic_init(&p->end_unreach[m], false);
     }
     atomic_init(&p->mode, -1);
     atomic_init(&p->requested_mode, -1);
@@ -184,8 +185,9 @@ void prober_status(const struct prober *p, struct prober_status *st)
     st->paused = atomic_load(&p->paused);
     st->interval_us = atomic_load(&p->interval_us);
     for (int m = 0; m < PROBE_MODE_COUNT; m++) {
-        st->rounds[m] = atomic_load(&p->rounds[m]);
-        st->dest_ttl[m] = atomic_load(&p->dest_ttl[m]);
+        st->path[m] = (struct round_path){.rounds = atomic_load(&p->rounds[m]),
+                                          .end_ttl = atomic_load(&p->dest_ttl[m]),
+                                          .end_unreach = atomic_load(&p->end_unreach[m])};
         /* Opened, why_not and method are written only before the thread starts. */
         st->opened[m] = p->opened[m];
         memcpy(st->why_not[m], p->why_not[m], sizeof(st->why_not[m]));

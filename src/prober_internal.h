@@ -49,6 +49,7 @@ struct prober {
     atomic_uint_fast64_t interval_us;
     atomic_uint rounds[PROBE_MODE_COUNT];
     atomic_int dest_ttl[PROBE_MODE_COUNT];
+    atomic_bool end_unreach[PROBE_MODE_COUNT];
     int wake[2]; /* self-pipe: stop and control requests interrupt poll() */
     pthread_t thread;
     bool started;
@@ -63,6 +64,11 @@ struct prober {
     int last_mode;          /* the mode of the last round sent, -1 none */
     bool any_round;
     uint64_t last_start, next_round;
+    /* The round being spread over its window: its record, next TTL, and when it started. */
+    bool spreading;
+    uint32_t spread_rec;
+    int spread_ttl;
+    uint64_t spread_start, spread_step_us;
     struct round_rec *recs; /* nrecs records, send order */
     struct round_probe *probes;
     uint32_t nrecs, next_rec, report_rec;

@@ -95,6 +95,35 @@ static const char *host_of(const struct run_info *run, const struct hop_responde
     return addr_of(r, buf, len);
 }
 
+/* A hop's main responder with traceroute's mark when it said unreachable ("... !N"). */
+static const char *marked_host(const struct run_info *run, const struct hop_stats *s, char *buf,
+                               size_t len)
+{
+    const struct hop_responder *main = hop_main_responder(s);
+    char name[256];
+    const char *host = host_of(run, main, name, sizeof(name));
+
+    if (s->unreach && main && !main->is_dest)
+        snprintf(buf, len, "%.200s %s", host, probe_unreach_mark(s->unreach_code));
+    else
+        snprintf(buf, len, "%s", host);
+    return buf;
+}
+
+/* "End: hop 3, 198.18.2.2, says host unreachable (!H): nothing past it is probed". */
+static void text_end(FILE *out, const struct run_info *run, const struct target_view *v)
+{
+    const struct hop_stats *s;
+    char host[256];
+
+    if (!v->end_unreach || v->snap.dest_ttl < v->snap.first_ttl)
+        return;
+    s = &v->snap.hops[v->snap.dest_ttl - 1];
+    fprintf(out, "End: hop %d, %s, says %s unreachable (%s): nothing past it is probed\n", s->ttl,
+            host_of(run, hop_main_responder(s), host, sizeof(host)),
+            probe_unreach_name(s->unreach_code), probe_unreach_mark(s->unreach_code));
+}
+
 /* --modes: each hop's loss and verdict in every mode, side by side. */
 static void text_by_mode(FILE *out, const struct run_info *run)
 {
@@ -160,7 +189,7 @@ void report_text(FILE *out, const struct run_info *run, const struct target_view
         struct name_info ni = names_of(run, main ? &main->addr : NULL);
         struct col_row row = {.h = s, .diag = target_view_diag(v, t), .names = &ni, .now_us = now};
 
-        fprintf(out, "%3d.|-- %-32.32s", t, host_of(run, main, addr, sizeof(addr)));
+        fprintf(out, "%3d.|-- %-32.32s", t, marked_host(run, s, addr, sizeof(addr)));
         for (const char *p = order; *p; p++) {
             const struct column *c = columns_find(*p);
             if (!c) {
@@ -178,6 +207,7 @@ void report_text(FILE *out, const struct run_info *run, const struct target_view
                     host_of(run, &s->responders[i], addr, sizeof(addr)), s->responders[i].received);
         }
     }
+    text_end(out, run, v);
     text_diagnosis(out, v);
     text_by_mode(out, run);
     text_events(out, run);
@@ -286,6 +316,15 @@ static void json_hop(struct jsonw *w, const struct run_info *run, const struct t
     json_window(w, "60s", s, now, 60);
     json_window(w, "600s", s, now, 600);
     jsonw_end_object(w);
+    jsonw_key(w, "unreachable");
+    if (s->unreach) {
+        jsonw_object(w);
+        jsonw_kstring(w, "code", probe_unreach_name(s->unreach_code));
+        jsonw_kuint(w, "count", s->unreach);
+        jsonw_end_object(w);
+    } else {
+        jsonw_null(w);
+    }
     json_responders(w, run, s);
     jsonw_end_object(w);
 }
@@ -340,6 +379,26 @@ static void json_counters(struct jsonw *w, const struct run_info *run)
     jsonw_end_object(w);
 }
 
+/* Where the path ends when a router says unreachable: {"ttl", "addr", "code"}, else null. */
+static void json_end(struct jsonw *w, const struct target_view *v)
+{
+    const struct hop_stats *s;
+    const struct hop_responder *r;
+
+    jsonw_key(w, "unreachable");
+    if (!v->end_unreach || v->snap.dest_ttl < v->snap.first_ttl) {
+        jsonw_null(w);
+        return;
+    }
+    s = &v->snap.hops[v->snap.dest_ttl - 1];
+    r = hop_main_responder(s);
+    jsonw_object(w);
+    jsonw_kint(w, "ttl", s->ttl);
+    json_addr(w, "addr", r ? &r->addr : NULL);
+    jsonw_kstring(w, "code", probe_unreach_name(s->unreach_code));
+    jsonw_end_object(w);
+}
+
 static void json_onset(struct jsonw *w, const struct target_view *v)
 {
     const struct path_diag *d = &v->diag;
@@ -379,7 +438,8 @@ void report_json(FILE *out, const struct run_info *run, const struct target_view
     jsonw_time(&w, &run->ended);
     jsonw_kstring(&w, "end_reason", run->end_reason);
     jsonw_kuint(&w, "rounds", v->rounds);
-    jsonw_kint_or_null(&w, "dest_ttl", snap->dest_ttl, snap->dest_ttl > 0);
+    jsonw_kint_or_null(&w, "dest_ttl", snap->dest_ttl, snap->dest_ttl > 0 && !v->end_unreach);
+    json_end(&w, v);
     json_counters(&w, run);
     jsonw_key(&w, "hops");
     jsonw_array(&w);
@@ -430,7 +490,7 @@ void report_csv(FILE *out, const struct run_info *run, const struct target_view 
 
     jsonw_iso_time(&run->started, t0, sizeof(t0));
     fputs("version,started_at,mode,target,target_addr,hop,addr,host,asn,loss_pct,sent,received,"
-          "last_ms,avg_ms,best_ms,worst_ms,stddev_ms,jitter_ms,verdict\n",
+          "last_ms,avg_ms,best_ms,worst_ms,stddev_ms,jitter_ms,verdict,unreachable\n",
           out);
     for (int t = snap->first_ttl; t <= snap->nhops; t++) {
         const struct hop_stats *s = &snap->hops[t - 1];
@@ -455,6 +515,7 @@ void report_csv(FILE *out, const struct run_info *run, const struct target_view 
         csv_ms(out, r->worst_us, r->n > 0);
         csv_ms(out, rtt_stddev_us(r), r->n > 1);
         csv_ms(out, s->jitter_us, s->njitter > 0);
-        fprintf(out, ",%s\n", verdict_name(d ? d->verdict : VERDICT_UNKNOWN));
+        fprintf(out, ",%s,%s\n", verdict_name(d ? d->verdict : VERDICT_UNKNOWN),
+                s->unreach ? probe_unreach_name(s->unreach_code) : "");
     }
 }

@@ -44,7 +44,8 @@ struct round {
     struct timespec wall; /* CLOCK_REALTIME when it was sent */
     int first_ttl;        /* probe[i] is TTL first_ttl + i */
     int last_ttl;         /* the highest TTL it sent */
-    int dest_ttl;         /* the target's TTL in this mode as the prober knows it; 0: not yet */
+    int dest_ttl;         /* where the path ends in this mode as the prober knows it; 0: not yet */
+    bool end_unreach;     /* ... and it ends at a router that says unreachable, not the target */
     struct round_probe *probe;
 };
 
@@ -66,6 +67,13 @@ static inline bool round_lost(const struct round *r, int ttl)
     const struct round_probe *p = round_probe_at(r, ttl);
     return p && p->outcome == ROUND_LOST;
 }
+
+/* What the prober knows of one mode's path, for readers: rounds sent and where it ends. */
+struct round_path {
+    uint32_t rounds;
+    int end_ttl;      /* the target's TTL, or the unreachable router's; 0: not known yet */
+    bool end_unreach; /* the path ends at a router that says unreachable */
+};
 
 struct round_consumer {
     void *ctx;

@@ -79,7 +79,8 @@ struct event_log *target_events(struct target *t)
     return t->events;
 }
 
-/* A probe as it happens: the live statistics, and a new responder as a path change. */
+/* A probe as it happens: the live statistics; a responder new at its hop is a path change
+ * for the watch to confirm over the next rounds. */
 static void on_probe(void *ctx, const struct round *r, int ttl)
 {
     struct target *t = ctx;
@@ -91,13 +92,14 @@ static void on_probe(void *ctx, const struct round *r, int ttl)
         hops_record_sent(t->hops, r->mode, ttl);
         break;
     case ROUND_ANSWERED:
-        if (hops_record_reply(t->hops, r->mode, ttl, &p->from, p->rtt_us, p->sent_us, r->number,
-                              p->reply_ttl, p->kind == PROBE_REPLY_DEST,
-                              p->kind == PROBE_REPLY_UNREACH, &first)) {
-            struct timespec now;
-            clock_gettime(CLOCK_REALTIME, &now);
-            watch_new_responder(&t->watch, r->mode, ttl, &first, &p->from, &now);
-        }
+        if (hops_record_reply(
+                t->hops, r->mode, ttl, &p->from, p->rtt_us, p->sent_us, r->number, p->reply_ttl,
+                p->kind == PROBE_REPLY_DEST,
+                p->kind == PROBE_REPLY_UNREACH
+                    ? (int)probe_unreach_of(p->from.family, p->icmp_type, p->icmp_code)
+                    : PROBE_UNREACH_NONE,
+                &first))
+            watch_new_responder(&t->watch, r->mode, ttl, r->number, &first, &p->from);
         break;
     case ROUND_LOST:
         hops_record_loss(t->hops, r->mode, ttl, p->sent_us, r->number);
@@ -110,14 +112,17 @@ static void on_probe(void *ctx, const struct round *r, int ttl)
     }
 }
 
-/* One evaluation of mode's diagnosis on the hop table as it is now, published. */
-static void evaluate(struct target *t, int mode, int dest_ttl)
+/* One evaluation of mode's diagnosis on the hop table as it is now, published. A path that
+ * ends at an unreachable router has no destination to judge. */
+static void evaluate(struct target *t, int mode, int dest_ttl, bool end_unreach)
 {
     struct verdicts *v = &t->work[mode];
     int n = hops_counts(t->hops, mode, dest_ttl, t->counts, DIAG_MAX_HOPS);
-    bool dest_answered = dest_ttl > 0 && n > 0 && t->counts[n - 1].ttl == dest_ttl;
+    enum diag_end end = dest_ttl <= 0 || n == 0 || t->counts[n - 1].ttl != dest_ttl ? DIAG_END_OPEN
+                        : end_unreach ? DIAG_END_UNREACH
+                                      : DIAG_END_TARGET;
 
-    verdicts_evaluate(v, t->counts, n, dest_answered);
+    verdicts_evaluate(v, t->counts, n, end);
     pthread_mutex_lock(&t->lock);
     t->pub[mode].n = n;
     memcpy(t->pub[mode].in, v->in, (size_t)n * sizeof(v->in[0]));
@@ -135,7 +140,7 @@ static void on_round(void *ctx, const struct round *r)
         for (int m = 0; m < PROBE_MODE_COUNT; m++)
             verdicts_reset(&t->work[m]);
     verdicts_add_round(&t->work[r->mode], r);
-    evaluate(t, r->mode, r->dest_ttl);
+    evaluate(t, r->mode, r->dest_ttl, r->end_unreach);
     memset(t->watch.uninformative, 0, sizeof(t->watch.uninformative));
     for (int i = 0; i < v->diag.n; i++)
         if (v->in[i].ttl < WATCH_MAX_TTL)
@@ -163,16 +168,17 @@ void target_reset(struct target *t, int mode)
     events_add(t->events, &e);
 }
 
-int target_view(struct target *t, int mode, uint32_t rounds, int dest_ttl, struct target_view *v)
+int target_view(struct target *t, int mode, const struct round_path *path, struct target_view *v)
 {
     int r;
 
     if (mode < 0 || mode >= PROBE_MODE_COUNT)
         return -EINVAL;
-    if ((r = hops_snapshot(t->hops, mode, dest_ttl, &v->snap)) < 0)
+    if ((r = hops_snapshot(t->hops, mode, path->end_ttl, &v->snap)) < 0)
         return r;
     v->mode = mode;
-    v->rounds = rounds;
+    v->rounds = path->rounds;
+    v->end_unreach = path->end_unreach && path->end_ttl > 0;
     pthread_mutex_lock(&t->lock);
     memcpy(v->in, t->pub[mode].in, (size_t)t->pub[mode].n * sizeof(v->in[0]));
     v->diag = t->pub[mode].diag;
@@ -185,18 +191,18 @@ void target_view_free(struct target_view *v)
     hops_snapshot_free(&v->snap);
 }
 
-void target_settle(struct target *t, int mode, int dest_ttl)
+void target_settle(struct target *t, int mode, const struct round_path *path)
 {
     uint64_t done = 0;
     int n;
 
     if (mode < 0 || mode >= PROBE_MODE_COUNT)
         return;
-    n = hops_counts(t->hops, mode, dest_ttl, t->counts, DIAG_MAX_HOPS);
+    n = hops_counts(t->hops, mode, path->end_ttl, t->counts, DIAG_MAX_HOPS);
     for (int i = 0; i < n; i++)
         done += t->counts[i].n;
     if (done != t->work[mode].done)
-        evaluate(t, mode, dest_ttl);
+        evaluate(t, mode, path->end_ttl, path->end_unreach);
 }
 
 const struct hop_diag *target_view_diag(const struct target_view *v, int ttl)

@@ -27,6 +27,7 @@ struct target_config {
 struct target_view {
     int mode;
     uint32_t rounds;           /* rounds sent in this mode (the prober's count) */
+    bool end_unreach;          /* the path ends at snap.dest_ttl with a router's unreachable */
     struct hops_snapshot snap; /* the statistics, TTLs snap.first_ttl..snap.nhops */
     /* The published diagnosis, from the last completed round of this mode: in[i] and
      * diag.hop[i] are hop snap.first_ttl + i, for i < diag.n. */
@@ -50,15 +51,15 @@ struct event_log *target_events(struct target *t);
  * mode probing now). Any thread. */
 void target_reset(struct target *t, int mode);
 
-/* Reads mode's statistics (up to dest_ttl, the prober's end of the path) and its published
- * diagnosis into v; rounds as the prober counts them. 0 or -ENOMEM. v->snap is reused across
- * calls: free it with target_view_free. */
-int target_view(struct target *t, int mode, uint32_t rounds, int dest_ttl, struct target_view *v);
+/* Reads mode's statistics (up to the end of the path as the prober knows it) and its
+ * published diagnosis into v. 0 or -ENOMEM. v->snap is reused across calls: free it with
+ * target_view_free. */
+int target_view(struct target *t, int mode, const struct round_path *path, struct target_view *v);
 void target_view_free(struct target_view *v);
 
 /* After the prober stopped: if probes of mode completed after its last completed round (an
- * interrupted run), one more evaluation of its diagnosis on the final statistics. */
-void target_settle(struct target *t, int mode, int dest_ttl);
+ * interrupted run), one more evaluation of its diagnosis on the final statistics and path. */
+void target_settle(struct target *t, int mode, const struct round_path *path);
 
 /* The verdict published for one hop of a view, NULL when the diagnosis does not cover it. */
 const struct hop_diag *target_view_diag(const struct target_view *v, int ttl);

@@ -26,8 +26,8 @@ void verdicts_add_round(struct verdicts *v, const struct round *r)
 {
     struct verdicts_round vr;
 
-    if (r->dest_ttl <= 0 || r->dest_ttl >= DIAG_MAX_HOPS)
-        return; /* no destination yet: nothing to hold a hop's loss against */
+    if (r->dest_ttl <= 0 || r->dest_ttl >= DIAG_MAX_HOPS || r->end_unreach)
+        return; /* no destination (yet): nothing to hold a hop's loss against */
     memset(&vr, 0, sizeof(vr));
     vr.dest_answered = round_answered(r, r->dest_ttl);
     for (int ttl = r->first_ttl; ttl < r->dest_ttl; ttl++)
@@ -42,13 +42,22 @@ void verdicts_add_round(struct verdicts *v, const struct round *r)
     count_round(v, &vr, 1);
 }
 
-/* The verdict shown for ttl after this evaluation's raw one. */
+/* Claims that a hop's loss is not forwarding loss: they must persist to be made or undone. */
+static bool claim(uint8_t v)
+{
+    return v == VERDICT_REPLY_ONLY || v == VERDICT_DESTINATION;
+}
+
+/* The verdict shown for ttl after this evaluation's raw one. Between unknown, ok and
+ * forwarding a verdict follows the figures at once (each agrees with the interval shown);
+ * a reply-only or destination claim is made, or given up, only after the new verdict came
+ * out VERDICTS_HOLD evaluations in a row. */
 static enum verdict steady(struct verdicts *v, int ttl, enum verdict raw)
 {
     uint8_t r = (uint8_t)raw;
 
-    if (r == v->shown[ttl] || v->shown[ttl] == VERDICT_UNKNOWN) {
-        v->shown[ttl] = r; /* unchanged, or a first verdict */
+    if (r == v->shown[ttl] || (!claim(r) && !claim(v->shown[ttl]))) {
+        v->shown[ttl] = r;
         v->held[ttl] = 0;
     } else if (r == v->candidate[ttl] && v->held[ttl] > 0) {
         if (++v->held[ttl] >= VERDICTS_HOLD) {
@@ -63,7 +72,7 @@ static enum verdict steady(struct verdicts *v, int ttl, enum verdict raw)
 }
 
 void verdicts_evaluate(struct verdicts *v, const struct hop_counts *counts, int n,
-                       bool dest_answered)
+                       enum diag_end end)
 {
     if (n > DIAG_MAX_HOPS)
         n = DIAG_MAX_HOPS;
@@ -73,13 +82,13 @@ void verdicts_evaluate(struct verdicts *v, const struct hop_counts *counts, int 
             (struct diag_input){.ttl = counts[i].ttl, .n = counts[i].n, .lost = counts[i].lost};
         v->done += counts[i].n;
     }
-    diagnose_path(v->in, n, dest_answered, &v->diag);
+    diagnose_path(v->in, n, end, &v->diag);
     for (int i = 0; i < n; i++) {
         int ttl = v->in[i].ttl;
         struct hop_diag *hd = &v->diag.hop[i];
         if (ttl < 0 || ttl >= DIAG_MAX_HOPS)
             continue;
-        if (!dest_answered || i < n - 1) {
+        if (end == DIAG_END_OPEN || i < n - 1) {
             hd->rounds_lost = v->rounds_lost[ttl];
             hd->rounds_lost_dest_ok = v->rounds_lost_dest_ok[ttl];
         }

@@ -1,9 +1,9 @@
 /*
  * verdicts.h - the diagnosis of one probe mode of one target, kept over time: evaluated once
  * per completed round (diagnose.c on the hop table's counts), with per-round evidence taken
- * from the rounds themselves, and held steady - a hop's verdict changes only after the new
- * one came out VERDICTS_HOLD evaluations in a row (a first verdict, from unknown, shows at
- * once). Its result is what the TUI, the reports, JSON and the events all show.
+ * from the rounds themselves, and held steady: a claim that a hop's loss is not forwarding
+ * (reply-only, destination) is made or given up only after it came out VERDICTS_HOLD
+ * evaluations in a row. Its result is what the TUI, the reports, JSON and the events show.
  *
  * Thread: the prober thread (a round consumer, through target.c); pure otherwise.
  */
@@ -39,9 +39,9 @@ struct verdicts {
 void verdicts_reset(struct verdicts *v);
 /* Notes a completed round's evidence. */
 void verdicts_add_round(struct verdicts *v, const struct round *r);
-/* Classifies counts[0..n) (TTL order; the last one is the destination when dest_answered),
- * adds the per-round evidence and holds changed verdicts back; the result is v->in, v->diag. */
+/* Classifies counts[0..n) (TTL order; `end` says what the last one is), adds the per-round
+ * evidence and holds changed verdicts back; the result is v->in, v->diag. */
 void verdicts_evaluate(struct verdicts *v, const struct hop_counts *counts, int n,
-                       bool dest_answered);
+                       enum diag_end end);
 
 #endif

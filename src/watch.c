@@ -15,7 +15,9 @@ void watch_init(struct watch *w, struct event_log *log)
 
 int watch_cut(const struct watch *w, const struct round *r)
 {
-    int last = r->dest_ttl, cut;
+    /* A path that ends at an unreachable router is judged up to the hop before it: the
+     * router's own answers are rate-limited errors. */
+    int last = r->end_unreach ? r->dest_ttl - 1 : r->dest_ttl, cut;
 
     if (last <= 0 || last >= WATCH_MAX_TTL || !round_lost(r, last))
         return 0;
@@ -71,7 +73,7 @@ static void start_burst(struct watch *w, const struct round *r)
     e->kind = EVENT_LOSS_BURST;
     e->start = w->run_start;
     e->mode = r->mode;
-    fill_burst(w, r->dest_ttl);
+    fill_burst(w, r->end_unreach ? r->dest_ttl - 1 : r->dest_ttl);
     snprintf(e->text, sizeof(e->text), "loss burst from hop %d on, ongoing", e->onset);
     w->burst_id = events_add(w->log, e);
     w->in_burst = true;
@@ -104,8 +106,10 @@ static void bursts(struct watch *w, const struct round *r)
 {
     int cut = watch_cut(w, r);
 
-    if (r->dest_ttl <= 0 || (!cut && !round_answered(r, r->dest_ttl)))
-        return; /* no path yet, or the destination was not probed */
+    int last = r->end_unreach ? r->dest_ttl - 1 : r->dest_ttl;
+
+    if (last <= 0 || (!cut && !round_answered(r, last)))
+        return; /* no path yet, or its last hop was not probed */
     if (cut) {
         if (!w->in_burst && w->cut_run == 0) {
             w->run_start = r->wall;
@@ -128,51 +132,88 @@ static void bursts(struct watch *w, const struct round *r)
     if (w->clean_run++ == 0)
         w->first_clean = r->wall;
     if (w->clean_run >= WATCH_CLEAN_MIN)
-        end_burst(w, r->dest_ttl);
+        end_burst(w, last);
 }
 
-void watch_new_responder(struct watch *w, int mode, int ttl, const struct probe_addr *was,
-                         const struct probe_addr *is, const struct timespec *now)
+void watch_new_responder(struct watch *w, int mode, int ttl, uint32_t round,
+                         const struct probe_addr *was, const struct probe_addr *is)
 {
-    struct event e;
-    char was_s[64], is_s[64];
-
     if (mode < 0 || mode >= PROBE_MODE_COUNT || ttl <= 0 || ttl >= WATCH_MAX_TTL)
         return;
+    w->hop[mode][ttl] = (struct watch_pending){.was = *was, .is = *is, .since = round};
+}
+
+static void path_event(struct watch *w, const struct round *r, int lo, int hi, const char *text)
+{
+    struct event e;
+
     memset(&e, 0, sizeof(e));
     e.kind = EVENT_PATH_CHANGE;
-    e.start = e.end = *now;
+    e.start = e.end = r->wall;
     e.ended = true;
-    e.mode = mode;
-    e.nhops = 1;
-    e.hops[0] = (uint8_t)ttl;
-    snprintf(e.text, sizeof(e.text), "hop %d: new responder %s (first seen: %s)", ttl,
-             probe_addr_str(is, is_s, sizeof(is_s)), probe_addr_str(was, was_s, sizeof(was_s)));
+    e.mode = r->mode;
+    for (int k = lo; k <= hi && e.nhops < EVENT_MAX_HOPS; k++)
+        e.hops[e.nhops++] = (uint8_t)k;
+    snprintf(e.text, sizeof(e.text), "%s", text);
     events_add(w->log, &e);
 }
 
-/* The target answers at a new TTL in this mode. */
-static void dest_change(struct watch *w, int mode, int dest_ttl, const struct timespec *now)
+/* New responders that go on answering where they appeared. */
+static void responders(struct watch *w, const struct round *r)
 {
-    struct event e;
-    int old;
+    for (int ttl = r->first_ttl; ttl <= r->last_ttl && ttl < WATCH_MAX_TTL; ttl++) {
+        struct watch_pending *p = &w->hop[r->mode][ttl];
+        const struct round_probe *rp = round_probe_at(r, ttl);
+        char text[160], was[64], is[64];
+        if (!p->is.family || rp->outcome != ROUND_ANSWERED || r->number < p->since)
+            continue; /* rounds sent before it appeared say nothing of it */
+        if (!probe_addr_equal(&rp->from, &p->is)) {
+            memset(p, 0, sizeof(*p)); /* it did not stay: load balancing, or a blip */
+            continue;
+        }
+        if (++p->held < WATCH_SETTLE)
+            continue;
+        snprintf(text, sizeof(text), "hop %d: new responder %s (first seen: %s)", ttl,
+                 probe_addr_str(&p->is, is, sizeof(is)), probe_addr_str(&p->was, was, sizeof(was)));
+        path_event(w, r, ttl, ttl, text);
+        memset(p, 0, sizeof(*p));
+    }
+}
 
-    if (mode < 0 || mode >= PROBE_MODE_COUNT || dest_ttl <= 0)
+/* A new end of the path that holds: the target answers at another TTL, or a router at some
+ * TTL says unreachable. */
+static void path_end(struct watch *w, const struct round *r)
+{
+    int m = r->mode, old = w->dest[m], now = r->dest_ttl;
+    char text[160], addr[64];
+    const struct round_probe *rp;
+
+    if (now <= 0)
         return;
-    old = w->last_dest[mode];
-    w->last_dest[mode] = dest_ttl;
-    if (!old || old == dest_ttl)
+    if (!old || (now == old && r->end_unreach == w->dest_unreach[m])) {
+        w->dest[m] = now; /* discovery, or unchanged */
+        w->dest_unreach[m] = r->end_unreach;
+        w->dest_held[m] = 0;
         return;
-    memset(&e, 0, sizeof(e));
-    e.kind = EVENT_PATH_CHANGE;
-    e.start = e.end = *now;
-    e.ended = true;
-    e.mode = mode;
-    for (int k = old < dest_ttl ? old : dest_ttl;
-         k <= (old > dest_ttl ? old : dest_ttl) && e.nhops < EVENT_MAX_HOPS; k++)
-        e.hops[e.nhops++] = (uint8_t)k;
-    snprintf(e.text, sizeof(e.text), "the target now answers at TTL %d (was %d)", dest_ttl, old);
-    events_add(w->log, &e);
+    }
+    if (now != w->dest_candidate[m])
+        w->dest_held[m] = 0;
+    w->dest_candidate[m] = now;
+    if (++w->dest_held[m] < WATCH_SETTLE)
+        return;
+    rp = round_probe_at(r, now);
+    if (r->end_unreach && rp && rp->outcome == ROUND_ANSWERED)
+        snprintf(
+            text, sizeof(text), "the path now ends at TTL %d: %s says %s unreachable (was %d)", now,
+            probe_addr_str(&rp->from, addr, sizeof(addr)),
+            probe_unreach_name(probe_unreach_of(rp->from.family, rp->icmp_type, rp->icmp_code)),
+            old);
+    else
+        snprintf(text, sizeof(text), "the target now answers at TTL %d (was %d)", now, old);
+    path_event(w, r, old < now ? old : now, old > now ? old : now, text);
+    w->dest[m] = now;
+    w->dest_unreach[m] = r->end_unreach;
+    w->dest_held[m] = 0;
 }
 
 /* Rounds of `to` follow rounds of `from`: a switch asked for from outside. */
@@ -182,7 +223,7 @@ static void mode_change(struct watch *w, int from, int to, const struct timespec
 
     if (w->in_burst) { /* a burst cannot span two probe modes' rounds */
         w->first_clean = *now;
-        end_burst(w, w->last_dest[from]);
+        end_burst(w, w->dest[from]);
     }
     w->cut_run = w->clean_run = 0;
     memset(&e, 0, sizeof(e));
@@ -199,7 +240,9 @@ void watch_round(struct watch *w, const struct round *r)
 {
     if (r->switched && r->prev_mode >= 0 && r->prev_mode < PROBE_MODE_COUNT)
         mode_change(w, r->prev_mode, r->mode, &r->wall);
-    if (r->mode >= 0 && r->mode < PROBE_MODE_COUNT)
-        dest_change(w, r->mode, r->dest_ttl, &r->wall);
+    if (r->mode < 0 || r->mode >= PROBE_MODE_COUNT)
+        return;
+    path_end(w, r);
+    responders(w, r);
     bursts(w, r);
 }

@@ -1,7 +1,11 @@
 /*
- * watch.h - turns completed rounds into events: loss bursts (with their onset), changes of
- * the target's TTL, mode changes; and a new responder at a hop into a path change. Runs in
- * the prober thread (a round consumer, through target.c); writes to the event log.
+ * watch.h - turns completed rounds into events: loss bursts (with their onset), path changes,
+ * mode changes. Runs in the prober thread (a round consumer, through target.c); writes to the
+ * event log.
+ *
+ * A path change is a change after the path settled, that stays: a responder new at a hop (the
+ * hop table says so) that then answers WATCH_SETTLE rounds in a row there, or a new end of
+ * the path that holds WATCH_SETTLE rounds. Finding the path in the first rounds is not one.
  *
  * A round sends every TTL back to back, so a time-correlated outage knocks out every TTL past
  * the fault in the same round: the round's "cut" is the first informative TTL from which every
@@ -23,6 +27,14 @@
 #define WATCH_MAX_TTL 256
 #define WATCH_BURST_MIN 3
 #define WATCH_CLEAN_MIN 2
+#define WATCH_SETTLE 3
+
+/* A change that has not held long enough yet. */
+struct watch_pending {
+    struct probe_addr was, is; /* a hop's first responder, and its new one (none: nothing) */
+    uint32_t since;            /* the round in which the new one first answered */
+    uint8_t held;              /* rounds since then it answered in a row */
+};
 
 struct watch {
     struct event_log *log;
@@ -35,7 +47,11 @@ struct watch {
     uint32_t burst_id;
     struct event burst;
     uint64_t dest_rounds, dest_lost; /* rounds outside bursts, for the ordinary loss rate */
-    int last_dest[PROBE_MODE_COUNT]; /* the target's TTL per mode, as of the last round */
+    /* path changes, per mode */
+    struct watch_pending hop[PROBE_MODE_COUNT][WATCH_MAX_TTL];
+    int dest[PROBE_MODE_COUNT]; /* the settled end of the path (0: not yet) */
+    bool dest_unreach[PROBE_MODE_COUNT];
+    int dest_candidate[PROBE_MODE_COUNT], dest_held[PROBE_MODE_COUNT];
 };
 
 void watch_init(struct watch *w, struct event_log *log);
@@ -43,8 +59,9 @@ void watch_init(struct watch *w, struct event_log *log);
 void watch_round(struct watch *w, const struct round *r);
 /* The cut of a round (see above), or 0. */
 int watch_cut(const struct watch *w, const struct round *r);
-/* A hop of `mode` answered from `is`, new there; it first answered from `was`. */
-void watch_new_responder(struct watch *w, int mode, int ttl, const struct probe_addr *was,
-                         const struct probe_addr *is, const struct timespec *now);
+/* A hop of `mode` answered from `is` in round `round`, new there; it first answered from
+ * `was`. A path change if `is` goes on answering there for WATCH_SETTLE rounds. */
+void watch_new_responder(struct watch *w, int mode, int ttl, uint32_t round,
+                         const struct probe_addr *was, const struct probe_addr *is);
 
 #endif

@@ -27,7 +27,17 @@ static void draw_summary(struct ui *u, int cols)
     char line[512], when[64] = "";
     int n = 0, first = 0, pair;
 
-    if (d->onset >= 0) {
+    if (v->end_unreach && v->snap.dest_ttl >= v->snap.first_ttl) {
+        const struct hop_stats *h = &v->snap.hops[v->snap.dest_ttl - 1];
+        const struct hop_responder *r = hop_main_responder(h);
+        char addr[64] = "hop";
+        if (r)
+            probe_addr_str(&r->addr, addr, sizeof(addr));
+        n = snprintf(line, sizeof(line), "%s says %s unreachable (%s) at hop %d", addr,
+                     probe_unreach_name(h->unreach_code), probe_unreach_mark(h->unreach_code),
+                     h->ttl);
+        pair = PAIR_BAD;
+    } else if (d->onset >= 0) {
         int prev = d->onset_prev >= 0 ? v->in[d->onset_prev].ttl : 0;
         n = snprintf(line, sizeof(line), "loss starts between hop %d and hop %d (~%.1f%%)", prev,
                      v->in[d->onset].ttl, 100.0 * d->onset_loss);

@@ -52,13 +52,13 @@ static void draw_modes(struct ui *u, int y, int rows)
              "Best", "Wrst", "Jrfc");
     for (int m = 0; m < PROBE_MODE_COUNT && y < rows - 3; m++) {
         const struct hop_stats *o = &f->mode_hop[m];
-        int dest = f->st.dest_ttl[m];
+        int dest = f->st.path[m].end_ttl;
         struct col_row row = {.h = o, .now_us = f->now_us};
         if (!f->mode_has[m])
             continue;
-        if (!f->st.rounds[m] || (dest && u->selected > dest)) {
+        if (!f->st.path[m].rounds || (dest && u->selected > dest)) {
             mvprintw(y++, 0, "%-12s %8s", probe_mode_name((enum probe_mode)m),
-                     f->st.rounds[m] ? "-" : "not probed yet (u, t, i or m switch)");
+                     f->st.path[m].rounds ? "-" : "not probed yet (u, t, i or m switch)");
             continue;
         }
         for (int c = 0; c < 5; c++)

@@ -64,8 +64,7 @@ int frame_build(struct ui *u, int rows)
     f->mode = u->view_mode >= 0 ? u->view_mode : f->st.mode;
     if (f->mode < 0 || f->mode >= PROBE_MODE_COUNT)
         return -EINVAL;
-    r = target_view(u->s->target, f->mode, f->st.rounds[f->mode], f->st.dest_ttl[f->mode],
-                    &f->view);
+    r = target_view(u->s->target, f->mode, &f->st.path[f->mode], &f->view);
     if (r < 0 || (r = read_names(u)) < 0)
         return r;
     read_events(u, rows);

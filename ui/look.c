@@ -61,13 +61,18 @@ const char *responder_text(const struct ui *u, const struct hop_stats *h,
     const struct name_info *ni = frame_names(&u->f, h, r);
     char addr[64];
 
+    const char *mark;
+
     if (!r)
         return "???";
+    mark = h->unreach && !r->is_dest ? probe_unreach_mark(h->unreach_code) : "";
     probe_addr_str(&r->addr, addr, sizeof(addr));
     if (ni && u->asn && ni->asn)
-        snprintf(buf, len, "AS%u %s", ni->asn, u->names && ni->host[0] ? ni->host : addr);
+        snprintf(buf, len, "AS%u %s%s%s", ni->asn, u->names && ni->host[0] ? ni->host : addr,
+                 *mark ? " " : "", mark);
     else
-        snprintf(buf, len, "%s", u->names && ni && ni->host[0] ? ni->host : addr);
+        snprintf(buf, len, "%s%s%s", u->names && ni && ni->host[0] ? ni->host : addr,
+                 *mark ? " " : "", mark);
     return buf;
 }
 

@@ -6,6 +6,10 @@
   2. RTT error against an injected delay: a 20.0 ms NFQUEUE hold on the link into router 3;
      hopwatch's avg RTT of each later hop minus hop 1's, against 20.0 ms, per mode.
   3. Names: DNS queries and wall time of -r -c 10 with names (and -z) versus -n.
+  4. Self-queueing: 8 routers that each hold every packet 1 ms (NFQUEUE, one packet after
+     another); the last hop's best RTT and stddev with the whole path probed, against the same
+     hop probed alone (-f 9 -m 9). Probes of a round that leave back to back queue behind
+     each other in every delayer; spread probes do not.
 
 Usage (root): bench.py HOPWATCH_BINARY [NFQDELAY_BINARY]"""
 import json
@@ -127,6 +131,21 @@ def names_cost(binary):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def self_queueing(binary, nfqdelay):
+    with Lab("hwbq", routers=8, nfqdelay=nfqdelay) as lab:
+        for k in range(1, 9):
+            lab.delay(k, 1.0)
+        print("self-queueing: hop 9 behind 8 routers that each hold packets 1 ms, "
+              "-c 200 -i 0.1, best / stddev in ms:")
+        for label, extra in (("whole path", []), ("hop 9 alone (-f 9 -m 9)", ["-f", "9", "-m",
+                                                                             "9"])):
+            r = lab.run([binary, "-j", "-n", "-c", "200", "-i", "0.1"] + extra + [lab.target()],
+                        timeout=300)
+            h = json.loads(r.stdout)["hops"][-1]
+            print(f"  {label:26s} best {h['best_ms']:7.3f}  stddev {h['stddev_ms']:6.3f}  "
+                  f"avg {h['avg_ms']:7.3f}")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     nfq = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(binary), "tests",
@@ -134,6 +153,7 @@ def main():
     wall_times(binary)
     rtt_error(binary, os.path.abspath(nfq))
     names_cost(binary)
+    self_queueing(binary, os.path.abspath(nfq))
 
 
 if __name__ == "__main__":

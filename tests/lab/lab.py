@@ -12,6 +12,8 @@ Impairments (all inside the lab's own namespaces; nothing is routed anywhere els
   loss(k, pct)           random drop of everything entering router/dst k from the left (nft)
   outage(k, on)          drop everything entering node k from the left while on
   ratelimit(k, ms)       node k's own ICMP rate limit (net.ipv4.icmp_ratelimit, icmpv6 too)
+  no_route(k, on)        router k answers "unreachable" (or "prohibited") for the destination
+  reorder(k, ms)         every other packet into node k held ms: later packets overtake
   delay(k, ms, jitter)   hold packets entering node k from the left (NFQUEUE + nfqdelay)
   ping_group(lo, hi)     the client's net.ipv4.ping_group_range
 
@@ -178,14 +180,24 @@ class Lab:
         sh("ip", "-n", self.node(k), "addr", "del", old, "dev", dev)
         sh("ip", "-n", self.node(k), "addr", "add", old, "dev", dev)
 
+    def no_route(self, k, on, kind="unreachable"):
+        """Router k has no route to the destination's link while on: an `unreachable` route
+        (it answers host unreachable) or a `prohibit` one (administratively prohibited)."""
+        last = self.n  # the destination's link
+        for v6, net, via in ((False, f"198.18.{last}.0/24", f"198.18.{k}.2"),
+                             (True, f"2001:db8:{last}::/64", f"2001:db8:{k}::2")):
+            fam = ["-6"] if v6 else []
+            route = [kind, net] if on else [net, "via", via]
+            sh("ip", "-n", self.node(k), *fam, "route", "replace", *route)
+
     def ratelimit(self, k, ms):
         self.sysctl(k, f"net.ipv4.icmp_ratelimit={ms}", f"net.ipv6.icmp.ratelimit={ms}")
 
     def ping_group(self, lo, hi, k=0):
         self.sysctl(k, f"net.ipv4.ping_group_range={lo} {hi}")
 
-    def delay(self, k, ms, jitter_ms=0, seed=1):
-        """Holds every packet entering node k from the left for ms (+- jitter) milliseconds."""
+    def _delayer(self, k, ms, jitter_ms=0, seed=1):
+        """Starts an nfqdelay helper in node k; returns its queue number."""
         if not self.nfqdelay or not os.access(self.nfqdelay, os.X_OK):
             raise RuntimeError("nfqdelay helper not built (set HOPWATCH_NFQDELAY)")
         self.queue += 1
@@ -199,8 +211,22 @@ class Lab:
         line = p.stdout.readline()  # "ready" once the queue is bound
         if "ready" not in line:
             raise RuntimeError(f"nfqdelay did not start: {line} {p.stderr.read()}")
+        return q
+
+    def delay(self, k, ms, jitter_ms=0, seed=1):
+        """Holds every packet entering node k from the left for ms (+- jitter) milliseconds."""
+        q = self._delayer(k, ms, jitter_ms, seed)
         for tool in ("iptables", "ip6tables"):
             self.ns(k, tool, "-t", "mangle", "-A", "PREROUTING", "-i", f"e{k - 1}b", "-j",
+                    "NFQUEUE", "--queue-num", q, "--queue-bypass")
+
+    def reorder(self, k, ms):
+        """Every other packet entering node k from the left is held ms milliseconds while the
+        rest pass at once: later packets overtake earlier ones."""
+        q = self._delayer(k, ms)
+        for tool in ("iptables", "ip6tables"):
+            self.ns(k, tool, "-t", "mangle", "-A", "PREROUTING", "-i", f"e{k - 1}b", "-m",
+                    "statistic", "--mode", "nth", "--every", "2", "--packet", "0", "-j",
                     "NFQUEUE", "--queue-num", q, "--queue-bypass")
 
     def stop_helpers(self):

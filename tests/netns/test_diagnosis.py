@@ -9,7 +9,10 @@
   - a path change (a hop answers from a new address): a path-change event for that hop;
   - too few samples: unknown, no onset;
   - the rate-limited router and the link loss again over IPv6;
-  - --modes: ICMP-only loss shows in the icmp mode only."""
+  - --modes: ICMP-only loss shows in the icmp mode only;
+  - a router without a route to the target ends the path there, marked !H (IPv6: !N), with
+    no ??? past it and no loss burst from its rate-limited unreachables;
+  - a one-round report on a clean path has no events."""
 import json
 import os
 import sys
@@ -18,7 +21,7 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from common import Lab, Runner, binomial_tolerance, check, hopwatch_json, require_root
+from common import BIN, Lab, Runner, binomial_tolerance, check, fam_flag, hopwatch_json, require_root
 
 
 def verdicts(doc):
@@ -139,6 +142,39 @@ def modes_side_by_side(lab):
         check([h["addr"] for h in by[m]["hops"]] == lab.hops(), f"{m} hops")
 
 
+def unreachable(lab, v6=False):
+    lab.no_route(2, True)
+    try:
+        doc, _ = hopwatch_json(lab, ["-c", "20", "-i", "0.05"], v6=v6)
+        text = lab.run([BIN, "-r", "-n", "-c", "5", "-i", "0.05", fam_flag(v6),
+                        lab.target(v6)]).stdout
+    finally:
+        lab.no_route(2, False)
+    end = doc["unreachable"]
+    check(end and end["ttl"] == 2 and end["addr"] == lab.hop_addr(2, v6) and
+          end["code"] == ("net" if v6 else "host"), f"end {end}")
+    check(doc["dest_ttl"] is None and len(doc["hops"]) == 2, f"hops {doc['hops']}")
+    h2 = doc["hops"][1]
+    check(h2["unreachable"] and h2["unreachable"]["count"] > 0 and h2["verdict"] != "destination",
+          f"hop 2 {h2}")
+    check(not any(r["is_target"] for r in h2["responders"]), "the router taken for the target")
+    check(not [e for e in doc["events"] if e["kind"] == "loss-burst"], f"events {doc['events']}")
+    mark = "!N" if v6 else "!H"
+    check(f"2.|-- {lab.hop_addr(2, v6)} {mark}" in text and "End: hop 2" in text and
+          "???" not in text, f"text report:\n{text}")
+
+
+def no_events_at_start(lab):
+    # The destination's answers to the first round's many TTLs arrive out of order: the
+    # target seems to answer at one TTL, then at a lower one. Finding it is not a change.
+    lab.reorder(5, 20)
+    for v6 in (False, True):
+        for mode in ("icmp-raw", "udp"):
+            doc, _ = hopwatch_json(lab, ["-c", "1", "--mode", mode], v6=v6)
+            check(doc["events"] == [], f"{mode} {'v6' if v6 else 'v4'}: {doc['events']}")
+            check(doc["dest_ttl"] == 5, f"dest_ttl {doc['dest_ttl']}")
+
+
 def few_samples(lab):
     doc, _ = hopwatch_json(lab, ["-c", "5", "-i", "0.05"])
     check(set(verdicts(doc)) == {"unknown"}, f"verdicts {verdicts(doc)}")
@@ -156,7 +192,11 @@ def main():
              ("a 2 s outage: one loss-burst event, times, onset, hops", outage_event),
              ("too few samples: unknown", few_samples),
              ("--modes: ICMP-only loss shows in icmp, not udp or tcp", modes_side_by_side),
-             ("a hop answers from a new address: path-change event", path_change)]
+             ("a hop answers from a new address: path-change event", path_change),
+             ("a router without a route ends the path: !H, unreachable, no ???", unreachable),
+             ("IPv6: a router without a route ends the path: !N", lambda lab: unreachable(lab, True)),
+             ("a one-round report on a clean path has no events (v4, v6, icmp, udp)",
+              no_events_at_start)]
     for i, (name, fn) in enumerate(cases):
         with Lab(f"hwdx{i}", routers=4) as lab:
             # Random link loss: at 99% intervals a hop comes out significantly above the hops

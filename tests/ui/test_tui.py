@@ -2,7 +2,8 @@
 """The live TUI, driven in tmux against the netns lab: hop addresses appear; u / t / m change the
 mode in the header and the figures follow (statistics per mode); p freezes the counts and
 space resumes; r zeroes them; the loss timeline shows an injected outage at the right hops;
-resizing to 40x10 and smaller and back does not crash; q and ^C leave a clean shell."""
+resizing to 40x10 and smaller and back does not crash; q and ^C leave a clean shell; on a
+stable lossy path the verdicts shown hold still."""
 import os
 import re
 import signal
@@ -88,6 +89,37 @@ def outage_timeline(t, lab):
             # 2 s at 5 rounds/s: about 10 lost in a row, newest rounds answered again
             check(6 <= lost <= 14 and "\u2717" * 6 in line and not line.rstrip().endswith("\u2717"),
                   f"hop {k} shows {lost} lost probes for a 2 s outage at 5/s:\n{line}")
+
+
+def steady_verdicts(t, lab):
+    """A stable lossy path: router 2 rate-limits its ICMP, the link into hop 3 loses 8%. After
+    a warm-up, each hop's verdict on screen changes at most once (in 90 s at 20 rounds/s)."""
+    lab.ratelimit(2, 1000)
+    lab.loss(3, 8)
+    try:
+        t.type(f"ip netns exec {lab.client} {BIN} -n -i 0.05 {lab.target()}; clear")
+        t.wait_for(lambda s: all(a in s for a in lab.hops()), 10, "all hop addresses")
+        time.sleep(20)  # the first 400 rounds: verdicts find their footing
+        seen, changes = {}, {}
+        end = time.time() + 70
+        while time.time() < end:
+            s = t.screen()
+            for k in range(1, len(lab.hops()) + 1):
+                line = row_ttl(s, k)
+                v = line.split()[3] if line else None
+                if v and k in seen and v != seen[k]:
+                    changes[k] = changes.get(k, 0) + 1
+                if v:
+                    seen[k] = v
+            time.sleep(0.25)
+        check(seen.get(2) == "reply-only" and seen.get(3) == "forwarding",
+              f"verdicts at the end {seen}")
+        check(all(n <= 1 for n in changes.values()), f"verdict changes per hop {changes}")
+    finally:
+        if "hopwatch ->" in t.screen():
+            t.keys("q")
+        lab.ratelimit(2, 0)
+        lab.outage(3, False)
 
 
 def resize(t, lab):
@@ -177,6 +209,8 @@ def main():
             run.case("--report-on-exit prints the report; SIGTERM restores the terminal",
                      sigterm_and_report, t, lab)
             run.case("NO_COLOR: no colors", no_color, t, lab)
+            run.case("a stable lossy path: each verdict changes at most once after warm-up",
+                     steady_verdicts, t, lab)
             run.case("make run's demo path: opens, diagnoses, is torn down on q", demo_path, t,
                      lab)
     finally:

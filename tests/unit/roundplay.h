@@ -8,8 +8,9 @@
 
 #include <string.h>
 
-/* pattern[i] is TTL i+1: 'a' answered by from[i] after rtt_us[i], 'x' lost, '.' not sent.
- * TTL dest (0: none yet) answers as the destination. */
+/* pattern[i] is TTL i+1: 'a' answered by from[i] after rtt_us[i], 'u' answered with a host
+ * unreachable (the path ends there), 'x' lost, '.' not sent. TTL dest (0: none yet) answers
+ * as the destination unless it says unreachable. */
 static inline void play_round(const struct round_consumer *c, int mode, uint32_t number, int dest,
                               const char *pattern, const struct probe_addr *from,
                               const uint32_t *rtt_us)
@@ -35,8 +36,14 @@ static inline void play_round(const struct round_consumer *c, int mode, uint32_t
     for (int i = 0; pattern[i]; i++) {
         if (pattern[i] == '.')
             continue;
-        probe[i].outcome = pattern[i] == 'a' ? ROUND_ANSWERED : ROUND_LOST;
-        if (pattern[i] == 'a') {
+        probe[i].outcome = pattern[i] == 'x' ? ROUND_LOST : ROUND_ANSWERED;
+        if (pattern[i] == 'u') {
+            probe[i].from = from[i];
+            probe[i].kind = PROBE_REPLY_UNREACH;
+            probe[i].icmp_type = 3;
+            probe[i].icmp_code = 1;
+            r.end_unreach = true;
+        } else if (pattern[i] == 'a') {
             probe[i].from = from[i];
             probe[i].rtt_us = rtt_us[i];
             probe[i].reply_ttl = (int16_t)(64 - i);

@@ -18,7 +18,7 @@ static void counts_and_loss(void)
     for (int i = 0; i < 10; i++)
         hops_record_sent(h, PROBE_UDP, 1);
     for (int i = 0; i < 6; i++)
-        hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, (uint32_t)i, 64, false, false, NULL);
+        hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, (uint32_t)i, 64, false, 0, NULL);
     hops_record_loss(h, PROBE_UDP, 1, 0, 6);
     hops_record_loss(h, PROBE_UDP, 1, 0, 7);
     CHECK(hops_snapshot(h, PROBE_UDP, 0, &snap) == 0);
@@ -31,7 +31,7 @@ static void counts_and_loss(void)
     hops_record_cancel(h, PROBE_UDP, 1);
     hops_record_cancel(h, PROBE_UDP, 1);
     hops_record_cancel(h, PROBE_UDP, 1);
-    hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, 9, 64, false, false, NULL);
+    hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, 9, 64, false, 0, NULL);
     CHECK(hops_snapshot(h, PROBE_UDP, 0, &snap) == 0);
     CHECK(snap.hops[0].sent == 8 && snap.hops[0].inflight == 0 && snap.hops[0].received == 6);
     hops_snapshot_free(&snap);
@@ -50,8 +50,8 @@ static void rtt_statistics(void)
 
     for (size_t i = 0; i < n; i++) {
         hops_record_sent(h, PROBE_ICMP_RAW, 2);
-        hops_record_reply(h, PROBE_ICMP_RAW, 2, &a, rtts[i], i * 1000, (uint32_t)i, 63, false,
-                          false, NULL);
+        hops_record_reply(h, PROBE_ICMP_RAW, 2, &a, rtts[i], i * 1000, (uint32_t)i, 63, false, 0,
+                          NULL);
         mean += rtts[i];
     }
     mean /= (double)n;
@@ -95,7 +95,7 @@ static void responders_and_path(void)
     for (int i = 0; i < 3; i++) {
         hops_record_sent(h, PROBE_UDP, 2);
         news[i] = hops_record_reply(h, PROBE_UDP, 2, i == 1 ? &b : &a, 500, 0, (uint32_t)i, 63,
-                                    false, false, &first);
+                                    false, 0, &first);
     }
     /* The first responder is discovery; a second one is news, once, naming the first. */
     CHECK(!news[0] && news[1] && !news[2] && probe_addr_equal(&first, &a));
@@ -104,9 +104,13 @@ static void responders_and_path(void)
     CHECK(probe_addr_equal(&hop_main_responder(&snap.hops[1])->addr, &a));
     CHECK(snap.nhops == 2 && snap.dest_ttl == 0); /* up to the last hop that answered */
     hops_record_sent(h, PROBE_UDP, 4);
-    hops_record_reply(h, PROBE_UDP, 4, &d, 900, 0, 3, 61, true, false, NULL);
+    hops_record_reply(h, PROBE_UDP, 4, &d, 900, 0, 3, 61, true, 0, NULL);
+    hops_record_sent(h, PROBE_UDP, 3);
+    hops_record_reply(h, PROBE_UDP, 3, &b, 700, 0, 3, 62, false, PROBE_UNREACH_ADMIN, NULL);
     CHECK(hops_snapshot(h, PROBE_UDP, 4, &snap) == 0 && snap.nhops == 4 && snap.dest_ttl == 4);
     CHECK(snap.hops[3].responders[0].is_dest && snap.hops[3].responders[0].reply_ttl == 61);
+    CHECK(snap.hops[2].unreach == 1 && snap.hops[2].unreach_code == PROBE_UNREACH_ADMIN &&
+          snap.hops[3].unreach == 0);
     /* Reset zeroes statistics but keeps probes in flight consistent. */
     hops_record_sent(h, PROBE_UDP, 1);
     hops_reset(h);

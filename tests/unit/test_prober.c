@@ -1,5 +1,6 @@
 /* test_prober.c - the prober's loop with a scripted fake mode and a hand-turned clock: a round
- * sends every TTL, a destination reply ends the path and cancels probes past it, later rounds
+ * sends every TTL, a destination reply ends the path and cancels probes past it (also when
+ * the target's answers arrive out of order), later rounds
  * stop at the destination, a probe is lost only when its timeout expires, rounds reach the
  * consumers complete and in send order even when a newer one completes first, late replies
  * count as unmatched, sequence numbers wrap onto live probes by judging them lost, mode
@@ -28,6 +29,7 @@ static void fake_wall(struct timespec *ts)
 struct sent {
     int mode, ttl;
     uint16_t seq;
+    uint64_t at;
 };
 static struct sent sent[20000];
 static int nsent;
@@ -48,7 +50,8 @@ static int fake_open(struct probe_sock *ps)
 static int fake_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
 {
     if (nsent < (int)(sizeof(sent) / sizeof(sent[0])))
-        sent[nsent++] = (struct sent){.mode = ps->ops->mode, .ttl = ttl, .seq = seq};
+        sent[nsent++] =
+            (struct sent){.mode = ps->ops->mode, .ttl = ttl, .seq = seq, .at = clock_us};
     *sent_us = clock_us;
     return 0;
 }
@@ -172,6 +175,23 @@ static struct prober *fresh(uint32_t rounds, int max_ttl, uint64_t interval_us, 
     return p;
 }
 
+/* Turns the clock to `to`, running the prober whenever it asked to run, as its thread would;
+ * returns what the last step returned. */
+static uint64_t run_to(struct prober *p, uint64_t to)
+{
+    uint64_t until = prober_step(p);
+
+    while (until && until <= to) {
+        clock_us = until > clock_us ? until : clock_us + 1;
+        until = prober_step(p);
+    }
+    if (clock_us < to) {
+        clock_us = to;
+        until = prober_step(p);
+    }
+    return until;
+}
+
 /* ---- the cases ---------------------------------------------------------------------------- */
 
 static void path_end_and_order(void)
@@ -190,7 +210,7 @@ static void path_end_and_order(void)
     answer(4, PROBE_REPLY_DEST, 900);
     prober_step(p);
     prober_status(p, &st);
-    CHECK(st.dest_ttl[PROBE_UDP] == 5 && st.rounds[PROBE_UDP] == 1);
+    CHECK(st.path[PROBE_UDP].end_ttl == 5 && st.path[PROBE_UDP].rounds == 1);
     CHECK(seen.probes[ROUND_CANCELLED] == 2); /* TTL 6 and 7 */
     answer(5, PROBE_REPLY_DEST, 950);         /* for a cancelled probe: unmatched */
     for (int i = 0; i < 4; i++)
@@ -199,25 +219,25 @@ static void path_end_and_order(void)
     CHECK(seen.nrounds == 1 && seen.number[0] == 0 && seen.dest[0] == 5);
     CHECK(memcmp(seen.outcome[0], "AAAAACC", 7) == 0);
 
-    /* Round 1 stops at the destination; its TTL 2 will time out. */
-    clock_us += 1000000;
-    prober_step(p);
-    CHECK(nsent == 12 && sent[11].ttl == 5);
+    /* Round 1 stops at the destination, its probes spread over min(interval / 2, 100 ms):
+     * one every 20 ms. Its TTL 2 will time out. */
+    run_to(p, 2000000 + 100000);
+    CHECK(nsent == 12 && sent[11].ttl == 5 && sent[7].at == 2000000);
+    CHECK(sent[8].at == 2020000 && sent[11].at == 2080000);
     for (int i = 7; i < 12; i++)
         if (sent[i].ttl != 2)
             answer(i, sent[i].ttl == 5 ? PROBE_REPLY_DEST : PROBE_REPLY_TTL_EXCEEDED, 500);
     prober_step(p);
     CHECK(seen.nrounds == 1); /* round 1 still waits for TTL 2 */
     /* Round 2, answered at once, completes first but is handed on after round 1. */
-    clock_us += 1000000;
-    prober_step(p);
+    run_to(p, 3000000 + 100000);
     CHECK(nsent == 17);
     for (int i = 12; i < 17; i++)
         answer(i, sent[i].ttl == 5 ? PROBE_REPLY_DEST : PROBE_REPLY_TTL_EXCEEDED, 500);
     clock_us += 500;
     prober_step(p);
     CHECK(seen.nrounds == 1 && seen.probes[ROUND_LOST] == 0);
-    clock_us = 1000000 + 1000000 + 2000000 - 1; /* 1 us before round 1's timeout */
+    clock_us = 2020000 + 2000000 - 1; /* 1 us before round 1's TTL 2 times out */
     prober_step(p);
     CHECK(seen.probes[ROUND_LOST] == 0);
     clock_us += 1;
@@ -231,19 +251,35 @@ static void path_end_and_order(void)
     prober_free(p);
 }
 
+/* The target's answers arrive out of order: TTL 4's before TTL 3's. The round that is handed
+ * on ends at TTL 3; consumers never see the end the prober believed for a moment. */
+static void end_found_out_of_order(void)
+{
+    struct prober *p = fresh(1, 6, 1000000, 2000000);
+
+    prober_step(p);
+    answer(3, PROBE_REPLY_DEST, 300); /* TTL 4 */
+    prober_step(p);
+    answer(2, PROBE_REPLY_DEST, 200); /* TTL 3 */
+    answer(1, PROBE_REPLY_TTL_EXCEEDED, 100);
+    answer(0, PROBE_REPLY_TTL_EXCEEDED, 100);
+    CHECK(prober_step(p) == 0);
+    CHECK(seen.nrounds == 1 && seen.dest[0] == 3 && seen.last[0] == 6);
+    CHECK(memcmp(seen.outcome[0], "AAAACC.", 7) == 0); /* TTL 4 had answered */
+    prober_free(p);
+}
+
 static void sequence_wrap(void)
 {
     /* Nothing answers and the timeout is long: the 4097th probe takes seq 0 back from a
      * live probe, which is judged lost then and there. */
     struct prober *p = fresh(0, 32, 10000, 1000000000);
 
-    for (int r = 0; r < 129; r++) {
-        prober_step(p);
-        clock_us += 10000;
-    }
-    CHECK(nsent == 129 * 32 && sent[4096].seq == 0 && sent[4095].seq == 4095);
-    CHECK(seen.probes[ROUND_LOST] == 32); /* round 0, whole: seqs 0-31 */
-    CHECK(seen.nrounds == 1 && memcmp(seen.outcome[0], "LLLLLLL", 7) == 0);
+    for (int r = 0; r < 129; r++)
+        run_to(p, clock_us + 10000);
+    CHECK(nsent >= 129 * 32 && sent[4096].seq == 0 && sent[4095].seq == 4095);
+    CHECK(seen.probes[ROUND_LOST] == nsent - 4096); /* one taken back for each sent */
+    CHECK(seen.nrounds >= 1 && memcmp(seen.outcome[0], "LLLLLLL", 7) == 0);
     prober_free(p);
 }
 
@@ -259,8 +295,8 @@ static void modes_switch_rotate_pause(void)
     prober_step(p);
     CHECK(seen.nrounds == 1 && seen.mode[0] == PROBE_UDP && !seen.switched[0]);
     clock_us += 400000;
-    prober_step(p);
-    CHECK(nsent == 6 && sent[3].mode == PROBE_TCP);
+    prober_step(p); /* the first tcp round: a burst */
+    CHECK(nsent == 6 && sent[3].mode == PROBE_TCP && sent[5].at == sent[3].at);
     clock_us += 600000;
     prober_step(p);
     CHECK(seen.nrounds == 2 && seen.mode[1] == PROBE_TCP && seen.switched[1]);
@@ -274,10 +310,8 @@ static void modes_switch_rotate_pause(void)
     /* --modes: rounds take the modes in turn, each counting its own. */
     p = fresh(2, 3, 1000000, 500000);
     CHECK(prober_set_rotation(p, tcp_rotation, 2) == 0);
-    for (int i = 0; i < 6; i++) {
-        prober_step(p);
-        clock_us += 1000000;
-    }
+    for (int i = 0; i < 6; i++)
+        run_to(p, clock_us + 1000000);
     CHECK(nsent == 12 && sent[0].mode == PROBE_UDP && sent[3].mode == PROBE_TCP &&
           sent[6].mode == PROBE_UDP && sent[9].mode == PROBE_TCP);
     CHECK(seen.nrounds == 4 && !seen.switched[1] && seen.number[2] == 1);
@@ -289,6 +323,7 @@ int main(void)
     target = test_addr("198.18.3.2");
     router = test_addr("198.18.0.2");
     path_end_and_order();
+    end_found_out_of_order();
     sequence_wrap();
     modes_switch_rotate_pause();
     return check_finish();

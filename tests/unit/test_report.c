@@ -1,6 +1,7 @@
 /* test_report.c - the report writers on a target fed with fixed rounds: JSON has the schema-1
  * fields and escapes hostile strings, a silent hop is null / "???", CSV has one row per hop,
- * and the verdicts are the target's published diagnosis. */
+ * the verdicts are the target's published diagnosis, and a path that ends at a router saying
+ * unreachable is marked so (!H, JSON unreachable, no destination). */
 #include "check.h"
 #include "report.h"
 #include "roundplay.h"
@@ -42,7 +43,7 @@ int main(void)
     snprintf(run.local_host, sizeof(run.local_host), "here");
     for (uint32_t i = 0; i < 4; i++)
         play_round(&c, PROBE_UDP, i, 3, "axa", from, rtt);
-    CHECK(target_view(t, PROBE_UDP, 4, 3, &v) == 0);
+    CHECK(target_view(t, PROBE_UDP, &(struct round_path){4, 3, false}, &v) == 0);
 
     out = render(report_json, &run, &v);
     CHECK(strstr(out, "\"schema\":1") && strstr(out, "\"mode\":\"udp\""));
@@ -78,10 +79,28 @@ int main(void)
     from[1] = from[0];
     for (uint32_t i = 0; i < 74; i++)
         play_round(&c, PROBE_UDP, i, 3, i % 15 == 0 ? "axx" : "aaa", from, fast);
-    CHECK(target_view(t, PROBE_UDP, 74, 3, &v) == 0);
+    CHECK(target_view(t, PROBE_UDP, &(struct round_path){74, 3, false}, &v) == 0);
     out = render(report_text, &run, &v);
     CHECK(strstr(out, "forwarding") && strstr(out, "Onset: not placed yet") &&
           strstr(out, "from hop 2"));
+    free(out);
+    target_free(t);
+
+    /* A router that says host unreachable ends the path: marked, and no destination. */
+    t = new_target();
+    c = target_consumer(t);
+    for (uint32_t i = 0; i < 30; i++)
+        play_round(&c, PROBE_UDP, i, 2, i % 3 ? "ax" : "au", from, fast);
+    CHECK(target_view(t, PROBE_UDP, &(struct round_path){30, 2, true}, &v) == 0);
+    out = render(report_json, &run, &v);
+    CHECK(strstr(out, "\"dest_ttl\":null,\"unreachable\":{\"ttl\":2,\"addr\":\"198.18.0.2\","
+                      "\"code\":\"host\"}"));
+    CHECK(strstr(out, "\"unreachable\":{\"code\":\"host\",\"count\":10}"));
+    CHECK(!strstr(out, "\"verdict\":\"destination\""));
+    free(out);
+    out = render(report_text, &run, &v);
+    CHECK(strstr(out, "  2.|-- 198.18.0.2 !H") && strstr(out, "End: hop 2, 198.18.0.2, says host "
+                                                              "unreachable (!H)"));
     free(out);
     target_view_free(&v);
     target_free(t);

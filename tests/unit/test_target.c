@@ -1,5 +1,5 @@
 /* test_target.c - a target fed rounds the way the prober feeds it: the live hop table, one
- * published diagnosis per completed round held steady (a changed verdict shows after it came
+ * published diagnosis per completed round held steady (a reply-only claim shows once it came
  * out VERDICTS_HOLD evaluations in a row), per-round evidence, no event for discovering the
  * path, events for a new responder and a new target TTL, reset, and the last evaluation of an
  * interrupted run. */
@@ -8,6 +8,7 @@
 #include "target.h"
 #include "testaddr.h"
 #include "verdicts.h"
+#include "watch.h"
 
 #include <string.h>
 
@@ -31,7 +32,7 @@ static enum verdict shown(struct target *t, int ttl, uint32_t rounds)
     const struct hop_diag *d;
     enum verdict out;
 
-    CHECK(target_view(t, PROBE_ICMP_RAW, rounds, 4, &v) == 0);
+    CHECK(target_view(t, PROBE_ICMP_RAW, &(struct round_path){rounds, 4, false}, &v) == 0);
     d = target_view_diag(&v, ttl);
     out = d ? d->verdict : VERDICT_UNKNOWN;
     target_view_free(&v);
@@ -39,7 +40,8 @@ static enum verdict shown(struct target *t, int ttl, uint32_t rounds)
 }
 
 /* Hop 2 starts losing every reply after a clean start: the published verdict follows the
- * classifier's own only once the new verdict held for VERDICTS_HOLD rounds. */
+ * classifier's own at once between ok and forwarding, and makes the reply-only claim only
+ * once it came out VERDICTS_HOLD rounds in a row. */
 static void steady_verdicts(void)
 {
     struct round_consumer c;
@@ -54,22 +56,26 @@ static void steady_verdicts(void)
     for (; r < 80; r++) {
         struct diag_input in[4];
         static struct path_diag d;
+        enum verdict raw;
         play_round(&c, PROBE_ICMP_RAW, r, 4, "axaa", from, rtt);
         lost++;
         for (int i = 0; i < 4; i++)
             in[i] = (struct diag_input){.ttl = i + 1, .n = r + 1, .lost = i == 1 ? lost : 0};
         diagnose_path(in, 4, true, &d);
-        if (raw_since < 0 && d.hop[1].verdict == VERDICT_REPLY_ONLY)
+        raw = d.hop[1].verdict;
+        if (raw_since < 0 && raw == VERDICT_REPLY_ONLY)
             raw_since = (int)r;
-        if (raw_since < 0 || (int)r < raw_since + VERDICTS_HOLD - 1)
-            CHECK(shown(t, 2, r + 1) == VERDICT_OK);
+        if (raw != VERDICT_REPLY_ONLY)
+            CHECK(raw_since < 0 && shown(t, 2, r + 1) == raw);
+        else if ((int)r < raw_since + VERDICTS_HOLD - 1)
+            CHECK(shown(t, 2, r + 1) != VERDICT_REPLY_ONLY);
         else
             CHECK(shown(t, 2, r + 1) == VERDICT_REPLY_ONLY);
     }
     CHECK(raw_since > 40 && raw_since < 60);
     {
         static struct target_view v;
-        CHECK(target_view(t, PROBE_ICMP_RAW, r, 4, &v) == 0);
+        CHECK(target_view(t, PROBE_ICMP_RAW, &(struct round_path){r, 4, false}, &v) == 0);
         /* Per-round evidence: in every lost round the destination answered. */
         CHECK(v.diag.hop[1].rounds_lost == 40 && v.diag.hop[1].rounds_lost_dest_ok == 40);
         CHECK(v.snap.hops[1].lost == 40 && v.rounds == r);
@@ -96,20 +102,23 @@ static void events_and_reset(void)
     moved[1] = test_addr("198.18.1.99");
     for (uint32_t r = 5; r < 8; r++)
         play_round(&c, PROBE_ICMP_RAW, r, 4, "aaaa", moved, rtt);
-    /* The target now answers at TTL 3. */
-    play_round(&c, PROBE_ICMP_RAW, 8, 3, "aaa", moved, rtt);
+    /* The target now answers at TTL 3: a change once it held WATCH_SETTLE rounds. */
+    for (uint32_t r = 8; r < 8 + WATCH_SETTLE; r++) {
+        CHECK(events_copy(target_events(t), ev, 8) == 1);
+        play_round(&c, PROBE_ICMP_RAW, r, 3, "aaa", moved, rtt);
+    }
     n = events_copy(target_events(t), ev, 8);
     CHECK(n == 2 && ev[0].kind == EVENT_PATH_CHANGE && ev[0].hops[0] == 2 &&
           strstr(ev[0].text, "198.18.1.99") && strstr(ev[0].text, "198.18.1.2"));
     CHECK(ev[1].kind == EVENT_PATH_CHANGE && strstr(ev[1].text, "TTL 3 (was 4)"));
     /* Reset: statistics and diagnosis gone at once, an event says so. */
     target_reset(t, PROBE_ICMP_RAW);
-    CHECK(target_view(t, PROBE_ICMP_RAW, 9, 3, &v) == 0);
+    CHECK(target_view(t, PROBE_ICMP_RAW, &(struct round_path){9, 3, false}, &v) == 0);
     CHECK(v.snap.hops[0].sent == 0 && v.diag.n == 0);
     n = events_copy(target_events(t), ev, 8);
     CHECK(n == 3 && ev[2].kind == EVENT_RESET && events_count(target_events(t)) == 3);
     /* An interrupted run: probes completed after the last complete round still count. */
-    for (uint32_t r = 9; r < 40; r++)
+    for (uint32_t r = 11; r < 42; r++)
         play_round(&c, PROBE_ICMP_RAW, r, 3, "aaa", moved, rtt);
     {
         struct round_probe p[3] = {{.outcome = ROUND_PENDING}};
@@ -123,9 +132,11 @@ static void events_and_reset(void)
         p[0].outcome = ROUND_LOST;
         c.on_probe(c.ctx, &half, 1);
     }
-    CHECK(target_view(t, PROBE_ICMP_RAW, 41, 3, &v) == 0 && v.in[0].n == 31);
-    target_settle(t, PROBE_ICMP_RAW, 3);
-    CHECK(target_view(t, PROBE_ICMP_RAW, 41, 3, &v) == 0 && v.in[0].n == 32 && v.in[0].lost == 1);
+    CHECK(target_view(t, PROBE_ICMP_RAW, &(struct round_path){41, 3, false}, &v) == 0 &&
+          v.in[0].n == 31);
+    target_settle(t, PROBE_ICMP_RAW, &(struct round_path){41, 3, false});
+    CHECK(target_view(t, PROBE_ICMP_RAW, &(struct round_path){41, 3, false}, &v) == 0 &&
+          v.in[0].n == 32 && v.in[0].lost == 1);
     target_view_free(&v);
     target_free(t);
 }

@@ -11,6 +11,8 @@
 
 static struct round_probe probes[64];
 
+static struct probe_addr hop2; /* who answers TTL 2 */
+
 /* pattern[i] is TTL i+1: 'a' answered, 'x' lost, '.' not probed. */
 static struct round round_at(int sec, int dest, const char *pattern)
 {
@@ -27,6 +29,8 @@ static struct round round_at(int sec, int dest, const char *pattern)
         probes[i].outcome = pattern[i] == 'a'   ? ROUND_ANSWERED
                             : pattern[i] == 'x' ? ROUND_LOST
                                                 : ROUND_UNSENT;
+    probes[1].from = hop2;
+    r.number = (uint32_t)sec;
     return r;
 }
 
@@ -37,10 +41,10 @@ int main(void)
     struct event_log *log = events_new(NULL, NULL, 0);
     struct hops *h = hops_new(1, 30);
     struct round r;
-    struct timespec now = {2000, 0};
     struct probe_addr a = test_addr("198.18.1.2"), b = test_addr("198.18.1.99"), first;
     int n;
 
+    hop2 = a;
     watch_init(&w, log);
     r = round_at(0, 5, "aaxxx");
     CHECK(watch_cut(&w, &r) == 3);
@@ -74,19 +78,24 @@ int main(void)
     CHECK(ev[0].start.tv_sec == 1003 && ev[0].start.tv_nsec == 0);      /* round 30 */
     CHECK(ev[0].end.tv_sec == 1003 && ev[0].end.tv_nsec == 800000000L); /* round 38 */
 
-    /* Path changes: the first responder is discovery; a second one is a change, once. */
-    for (int i = 0; i < 4; i++) {
-        const struct probe_addr *from = i < 2 ? &a : &b;
+    /* Path changes: the first responder is discovery; a second one is a change, once, when
+     * it goes on answering (WATCH_SETTLE rounds); so is a new TTL of the target. */
+    for (int i = 50; i < 56; i++) {
+        hop2 = i < 52 ? a : b;
         hops_record_sent(h, PROBE_ICMP_RAW, 2);
-        if (hops_record_reply(h, PROBE_ICMP_RAW, 2, from, 100, 0, 0, 63, false, false, &first))
-            watch_new_responder(&w, PROBE_ICMP_RAW, 2, &first, from, &now);
+        if (hops_record_reply(h, PROBE_ICMP_RAW, 2, &hop2, 100, 0, (uint32_t)i, 63, false, 0,
+                              &first))
+            watch_new_responder(&w, PROBE_ICMP_RAW, 2, (uint32_t)i, &first, &hop2);
+        r = round_at(i, 5, "aaaaa");
+        watch_round(&w, &r);
+        CHECK(events_copy(log, ev, 16) == (i < 54 ? 1 : 2)); /* b settles in round 54 */
     }
-    /* The target answers at TTL 5, then 6; then the user switches to UDP. */
-    r = round_at(50, 5, "aaaaa");
-    watch_round(&w, &r);
-    r = round_at(51, 6, "aaaaaa");
-    watch_round(&w, &r);
-    r = round_at(52, 6, "aaaaaa");
+    /* The target answers at TTL 6 from round 56 on; then the user switches to UDP. */
+    for (int i = 56; i < 59; i++) {
+        r = round_at(i, 6, "aaaaaa");
+        watch_round(&w, &r);
+    }
+    r = round_at(59, 6, "aaaaaa");
     r.mode = PROBE_UDP;
     r.switched = true;
     watch_round(&w, &r);

@@ -1,0 +1,206 @@
+/* sim.c - the synthetic paths and the judge (see sim.h). */
+#include "sim.h"
+#include "verdicts.h"
+
+#include <math.h>
+#include <string.h>
+
+/* xoshiro256** seeded by splitmix64: fast, and the same numbers on every machine. */
+struct rng {
+    uint64_t s[4];
+};
+
+static uint64_t splitmix(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(struct rng *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static double uniform(struct rng *r)
+{
+    uint64_t *s = r->s, res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return (double)(res >> 11) * 0x1.0p-53;
+}
+
+/* Linux's inet_peer_xrlim_allow: tokens are time, one ICMP costs 1/rate seconds, the bucket
+ * holds `burst` of them and starts full. */
+struct bucket {
+    double tokens, last;
+};
+
+static bool bucket_allow(struct bucket *b, double now, double per_s, int burst)
+{
+    double cost = 1.0 / per_s;
+
+    b->tokens += now - b->last;
+    b->last = now;
+    if (b->tokens > burst * cost)
+        b->tokens = burst * cost;
+    if (b->tokens < cost)
+        return false;
+    b->tokens -= cost;
+    return true;
+}
+
+/* The share of replies a limiter lets through at one probe per interval, in the long run. */
+static double limiter_pass(const struct scenario *sc)
+{
+    double pass = sc->limit_per_s * sc->interval_s;
+    pass = pass > 1.0 ? 1.0 : pass;
+    return sc->limit_one_of_two ? 0.5 + 0.5 * pass : pass;
+}
+
+void sim_truth(const struct scenario *sc, enum verdict *want, double *loss, int *onset)
+{
+    double fwd = 0.0, outage = sc->outage_every ? (double)sc->outage_len / sc->outage_every : 0;
+
+    *onset = 0;
+    for (int h = 1; h <= sc->hops; h++) {
+        double reach, reply = 1.0;
+        fwd = 1.0 - (1.0 - fwd) * (1.0 - sc->link_loss[h]);
+        reach = (1.0 - fwd) * (sc->outage_hop && h >= sc->outage_hop ? 1.0 - outage : 1.0);
+        if (sc->return_loss)
+            reach *= 1.0 - fwd;
+        if (h == sc->limit_hop)
+            reply = limiter_pass(sc);
+        if (h == sc->hops)
+            reply = 1.0 - sc->dest_loss;
+        loss[h] = 1.0 - reach * reply;
+        if (!*onset && (reach < 1.0 || (h == sc->hops && reply < 1.0)))
+            *onset = h; /* destination-only loss starts at the destination */
+        if (h == sc->hops)
+            want[h] = reply < 1.0   ? VERDICT_DESTINATION
+                      : reach < 1.0 ? VERDICT_FORWARDING
+                                    : VERDICT_OK;
+        else
+            want[h] = reply < 1.0   ? VERDICT_REPLY_ONLY
+                      : reach < 1.0 ? VERDICT_FORWARDING
+                                    : VERDICT_OK;
+    }
+}
+
+/* One round: which TTLs came back. */
+static void play(const struct scenario *sc, struct rng *g, int round, struct bucket *b,
+                 struct round *r)
+{
+    double now = round * sc->interval_s;
+    bool out = sc->outage_every && round % sc->outage_every < sc->outage_len;
+
+    for (int h = 1; h <= sc->hops; h++) {
+        bool ok = !(out && h >= sc->outage_hop);
+        for (int k = 1; k <= h && ok; k++)
+            ok = uniform(g) >= sc->link_loss[k];
+        if (ok && h == sc->limit_hop) {
+            int which = sc->limit_one_of_two ? uniform(g) < 0.5 : 1;
+            ok = !which || bucket_allow(&b[h], now, sc->limit_per_s, sc->limit_burst);
+        }
+        if (ok && h == sc->hops)
+            ok = uniform(g) >= sc->dest_loss;
+        for (int k = h; k >= 1 && ok && sc->return_loss; k--)
+            ok = uniform(g) >= sc->link_loss[k];
+        r->probe[h - 1].outcome = ok ? ROUND_ANSWERED : ROUND_LOST;
+    }
+}
+
+/* Is verdict v, with interval [lo, hi], an honest reading of a hop whose truth is want? */
+static bool honest(enum verdict v, enum verdict want, double lo, double hi, double loss)
+{
+    if (v == want || v == VERDICT_UNKNOWN)
+        return true;
+    /* A loss too small to see at this count may read ok if its interval holds the truth. */
+    return v == VERDICT_OK && lo <= loss && loss <= hi;
+}
+
+/* Plays `rounds` rounds into v; after round `warmup`, counts each hop's verdict changes into
+ * flips (NULL: no counting). */
+static void play_all(const struct scenario *sc, int rounds, uint64_t seed, struct verdicts *v,
+                     int warmup, int *flips)
+{
+    struct round_probe probe[SIM_MAX_HOPS];
+    struct hop_counts counts[SIM_MAX_HOPS];
+    struct bucket b[SIM_MAX_HOPS + 1] = {{0}};
+    enum verdict last[SIM_MAX_HOPS] = {0};
+    struct round r = {.first_ttl = 1, .last_ttl = sc->hops, .dest_ttl = sc->hops, .probe = probe};
+    struct rng g;
+
+    rng_seed(&g, seed);
+    verdicts_reset(v);
+    for (int h = 1; h <= sc->hops; h++) {
+        counts[h - 1] = (struct hop_counts){.ttl = h};
+        b[h] = (struct bucket){.tokens =
+                                   sc->limit_burst / (sc->limit_per_s > 0 ? sc->limit_per_s : 1)};
+    }
+    for (int i = 0; i < rounds; i++) {
+        r.number = (uint32_t)i;
+        play(sc, &g, i, b, &r);
+        for (int h = 0; h < sc->hops; h++) {
+            counts[h].n++;
+            counts[h].lost += probe[h].outcome == ROUND_LOST;
+        }
+        verdicts_add_round(v, &r);
+        verdicts_evaluate(v, counts, sc->hops, DIAG_END_TARGET);
+        for (int h = 0; flips && h < sc->hops; h++) {
+            if (i > warmup && v->diag.hop[h].verdict != last[h])
+                flips[h]++;
+            last[h] = v->diag.hop[h].verdict;
+        }
+    }
+}
+
+int sim_flips(const struct scenario *sc, int rounds, int warmup, uint64_t seed)
+{
+    static _Thread_local struct verdicts v;
+    int flips[SIM_MAX_HOPS] = {0}, most = 0;
+
+    play_all(sc, rounds, seed, &v, warmup, flips);
+    for (int h = 0; h < sc->hops; h++)
+        most = flips[h] > most ? flips[h] : most;
+    return most;
+}
+
+void sim_run(const struct scenario *sc, int rounds, uint64_t seed, struct sim_result *out)
+{
+    static _Thread_local struct verdicts v;
+    enum verdict want[SIM_MAX_HOPS + 1];
+    double loss[SIM_MAX_HOPS + 1];
+    int onset;
+
+    play_all(sc, rounds, seed, &v, 0, NULL);
+    sim_truth(sc, want, loss, &onset);
+    memset(out, 0, sizeof(*out));
+    out->right = out->decided = true;
+    for (int h = 1; h <= sc->hops; h++) {
+        const struct hop_diag *d = &v.diag.hop[h - 1];
+        bool ok = honest(d->verdict, want[h], d->ci_lo, d->ci_hi, loss[h]);
+        out->hop_wrong[h] = !ok;
+        out->got[h] = d->verdict;
+        out->right &= ok;
+        out->decided &= d->verdict == want[h];
+    }
+    {
+        int placed = v.diag.onset >= 0 ? v.in[v.diag.onset].ttl : 0;
+        out->onset = placed;
+        out->right &= placed == onset || placed == 0;
+        out->decided &= placed == onset;
+    }
+    out->decided &= out->right;
+}
