@@ -30,8 +30,9 @@ void diag_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi)
     d = 1.0 + z * z / nn;
     c = (p + z * z / (2.0 * nn)) / d;
     h = z * sqrt(p * (1.0 - p) / nn + z * z / (4.0 * nn * nn)) / d;
-    *lo = c - h > 0.0 ? c - h : 0.0;
-    *hi = c + h < 1.0 ? c + h : 1.0;
+    /* Exact at the ends: rounding must not make "none lost" look like some. */
+    *lo = x == 0 ? 0.0 : c - h > 0.0 ? c - h : 0.0;
+    *hi = x == n ? 1.0 : c + h < 1.0 ? c + h : 1.0;
 }
 
 void diag_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z, double *lo,
@@ -91,25 +92,46 @@ static bool above_downstream(const struct diag_input *in, const struct path_diag
     return lo > 0.0 && d->hop[h].loss - (double)x / (double)m >= DIAG_TAU;
 }
 
-/* Can hop h be called ok? Only when no later hop shows forwarding loss, or h loses
- * significantly less than those that do: a hop that merely failed to reach significance
- * while the path after it loses might be where the loss starts. */
-static bool clearly_before_loss(const struct diag_input *in, const struct path_diag *d, int n,
-                                int h)
+/* The pooled loss of the informative usable hops in [from, to): lost x of m. */
+static void pool(const struct diag_input *in, const struct path_diag *d, int from, int to,
+                 uint64_t *x, uint64_t *m)
 {
-    uint64_t x = 0, m = 0;
-    double lo, hi;
-
-    for (int j = h + 1; j < n; j++) {
-        if (d->hop[j].informative && d->hop[j].significant) {
-            x += in[j].lost;
-            m += in[j].n;
+    *x = *m = 0;
+    for (int j = from; j < to; j++) {
+        if (d->hop[j].informative && d->hop[j].usable) {
+            *x += in[j].lost;
+            *m += in[j].n;
         }
     }
-    if (!m)
-        return true;
+}
+
+/* Does hop h lose significantly less than lost x of m? */
+static bool below(const struct diag_input *in, int h, uint64_t x, uint64_t m)
+{
+    double lo, hi;
+
     diag_newcombe(x, m, in[h].lost, in[h].n, DIAG_Z, &lo, &hi);
     return lo > 0.0;
+}
+
+/* Can hop h be called ok? Only when the hops after it show no loss at all (the intermediate
+ * ones pooled, at the 99% level; the destination, which `dest` is when given, alone: its own
+ * loss must not hide in the pool), or h loses significantly less than they do: a hop that
+ * merely failed to reach significance while the path after it loses might be where the loss
+ * starts. */
+static bool clearly_before_loss(const struct diag_input *in, const struct path_diag *d, int to,
+                                int dest, int h)
+{
+    uint64_t x, m;
+    double lo, hi;
+
+    pool(in, d, h + 1, to, &x, &m);
+    diag_wilson(x, m, DIAG_Z, &lo, &hi);
+    if (m && lo > 0.0)
+        return below(in, h, x, m);
+    if (dest > h && d->hop[dest].significant)
+        return below(in, h, in[dest].lost, in[dest].n);
+    return true;
 }
 
 /* Step 1: the downstream reference and the excess of every hop. */
@@ -150,29 +172,70 @@ static void find_onset(int n, struct path_diag *d)
     }
 }
 
+/* The loss the path carries into the destination h: pooled over the informative hops from
+ * the onset on, or when it is not placed, over those that lose as much as the most lossy of
+ * them (hops clearly before any loss stay out, and one that lost little by chance does not
+ * make the path look cleaner than it is). */
+static void path_into(const struct diag_input *in, const struct path_diag *d, int h, uint64_t *x,
+                      uint64_t *m)
+{
+    int most = -1;
+
+    if (d->onset >= 0 && d->onset < h) {
+        pool(in, d, d->onset, h, x, m);
+        return;
+    }
+    *x = *m = 0;
+    for (int j = 0; j < h; j++)
+        if (d->hop[j].informative && d->hop[j].usable &&
+            (most < 0 || d->hop[j].loss > d->hop[most].loss))
+            most = j;
+    for (int j = 0; most >= 0 && j < h; j++) {
+        if (d->hop[j].informative && d->hop[j].usable && !above_at(d, most, j, false)) {
+            *x += in[j].lost;
+            *m += in[j].n;
+        }
+    }
+}
+
+/* The destination, h = the last hop. Its loss against the loss the path carries into it:
+ * beyond that, the loss is its own or the last link's (the two look alike) - a claim that
+ * the loss is not forwarding, so at the path's claim level. Short of that, forwarding when
+ * loss started before it, else not decided. */
+static enum verdict classify_destination(const struct diag_input *in, const struct path_diag *d,
+                                         int h)
+{
+    const struct hop_diag *hd = &d->hop[h];
+    uint64_t x, m;
+    double lo, hi, l2, u2, p2;
+
+    path_into(in, d, h, &x, &m);
+    if (!hd->significant) {
+        if (d->onset >= 0 && d->onset < h && hd->usable)
+            return VERDICT_FORWARDING;
+        diag_wilson(x, m, DIAG_Z, &lo, &hi); /* loss before it, not placed yet: may share it */
+        return m && lo > 0.0 ? VERDICT_UNKNOWN : VERDICT_OK;
+    }
+    p2 = m ? (double)x / (double)m : 0.0;
+    diag_wilson(x, m, d->claim_z, &l2, &u2);
+    lo = (hd->loss - p2) -
+         sqrt((hd->loss - hd->claim_lo) * (hd->loss - hd->claim_lo) + (u2 - p2) * (u2 - p2));
+    if (lo > 0.0 && hd->loss - p2 >= DIAG_TAU)
+        return VERDICT_DESTINATION;
+    return d->onset >= 0 && d->onset < h ? VERDICT_FORWARDING : VERDICT_UNKNOWN;
+}
+
 static enum verdict classify(const struct diag_input *in, int n, enum diag_end end,
                              struct path_diag *d, int h)
 {
     const struct hop_diag *hd = &d->hop[h];
-    int last_informative = -1;
 
     if (in[h].n < DIAG_N_MIN)
         return VERDICT_UNKNOWN;
     if (end == DIAG_END_UNREACH && h == n - 1)
         return hd->usable && !hd->significant ? VERDICT_OK : VERDICT_UNKNOWN;
-    if (end == DIAG_END_TARGET && h == n - 1) {
-        if (!hd->significant)
-            return d->onset >= 0 && d->onset < h && hd->usable ? VERDICT_FORWARDING : VERDICT_OK;
-        for (int j = 0; j < h; j++)
-            if (d->hop[j].informative)
-                last_informative = j;
-        /* Destination loss beyond what the path before it loses: its own (or the last
-         * link's: the two look alike). A claim that the loss is not forwarding, so at the
-         * path's family-wise level; short of it, forwarding only when loss started before. */
-        if (above_at(d, h, last_informative, true))
-            return VERDICT_DESTINATION;
-        return d->onset >= 0 && d->onset < h ? VERDICT_FORWARDING : VERDICT_UNKNOWN;
-    }
+    if (end == DIAG_END_TARGET && h == n - 1)
+        return classify_destination(in, d, h);
     if (hd->ref >= 0 && (in[h].lost == in[h].n || !hd->informative)) {
         for (int j = 0; j < h; j++)
             if (d->hop[j].informative && d->hop[j].significant)
@@ -185,12 +248,15 @@ static enum verdict classify(const struct diag_input *in, int n, enum diag_end e
      * own inherits it, even when its own count alone is not significant yet. */
     if (hd->significant || (d->onset >= 0 && h > d->onset))
         return VERDICT_FORWARDING;
-    return clearly_before_loss(in, d, n, h) ? VERDICT_OK : VERDICT_UNKNOWN;
+    if (end == DIAG_END_TARGET)
+        return clearly_before_loss(in, d, n - 1, n - 1, h) ? VERDICT_OK : VERDICT_UNKNOWN;
+    return clearly_before_loss(in, d, n, -1, h) ? VERDICT_OK : VERDICT_UNKNOWN;
 }
 
 void diagnose_path(const struct diag_input *in, int n, enum diag_end end, struct path_diag *out)
 {
-    int usable = 0;
+    int usable = 0, looks = 1;
+    uint64_t most = 0;
 
     if (n > DIAG_MAX_HOPS)
         n = DIAG_MAX_HOPS;
@@ -205,9 +271,16 @@ void diagnose_path(const struct diag_input *in, int n, enum diag_end end, struct
         hd->usable = in[h].n >= DIAG_N_MIN && in[h].lost < in[h].n;
         hd->significant = hd->usable && hd->ci_lo >= DIAG_TAU;
     }
-    for (int h = 0; h < n; h++)
+    for (int h = 0; h < n; h++) {
         usable += out->hop[h].usable;
-    out->claim_z = diag_z_for(usable);
+        most = in[h].n > most ? in[h].n : most;
+    }
+    /* The path is judged again every round: its claims share the error rate over time too.
+     * Figures that double are close to a fresh look, so each doubling of the probes since
+     * DIAG_N_MIN counts as one more test (a union bound over dyadic epochs). */
+    for (uint64_t k = DIAG_N_MIN; k * 2 <= most && looks < 40; k *= 2)
+        looks++;
+    out->claim_z = diag_z_for(usable * looks);
     for (int h = 0; h < n; h++)
         diag_wilson(in[h].lost, in[h].n, out->claim_z, &out->hop[h].claim_lo,
                     &out->hop[h].claim_hi);

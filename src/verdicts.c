@@ -48,25 +48,36 @@ static bool claim(uint8_t v)
     return v == VERDICT_REPLY_ONLY || v == VERDICT_DESTINATION;
 }
 
-/* The verdict shown for ttl after this evaluation's raw one. Between unknown, ok and
- * forwarding a verdict follows the figures at once (each agrees with the interval shown);
- * a reply-only or destination claim is made, or given up, only after the new verdict came
- * out VERDICTS_HOLD evaluations in a row. */
+/* Evaluations in a row a new verdict r needs before it is shown for ttl: a hop's first
+ * verdict and changes among unknown, ok and forwarding need one (each agrees with the
+ * interval shown), a claim being made or given up VERDICTS_HOLD; and each change the hop's
+ * verdict already made doubles it. */
+static unsigned needed(const struct verdicts *v, int ttl, uint8_t r)
+{
+    unsigned base = claim(r) || claim(v->shown[ttl]) ? VERDICTS_HOLD : 1;
+    unsigned c = v->changes[ttl] < 8 ? v->changes[ttl] : 8;
+
+    return base << c;
+}
+
+/* The verdict shown for ttl after this evaluation's raw one. */
 static enum verdict steady(struct verdicts *v, int ttl, enum verdict raw)
 {
     uint8_t r = (uint8_t)raw;
 
-    if (r == v->shown[ttl] || (!claim(r) && !claim(v->shown[ttl]))) {
+    if (r == v->shown[ttl]) {
+        v->held[ttl] = 0;
+        return raw;
+    }
+    if (r != v->candidate[ttl] || v->held[ttl] == 0) {
+        v->candidate[ttl] = r;
+        v->held[ttl] = 0;
+    }
+    if (++v->held[ttl] >= needed(v, ttl, r)) {
+        if (v->shown[ttl] != VERDICT_UNKNOWN || v->changes[ttl])
+            v->changes[ttl]++; /* a hop's first verdict is no change */
         v->shown[ttl] = r;
         v->held[ttl] = 0;
-    } else if (r == v->candidate[ttl] && v->held[ttl] > 0) {
-        if (++v->held[ttl] >= VERDICTS_HOLD) {
-            v->shown[ttl] = r;
-            v->held[ttl] = 0;
-        }
-    } else {
-        v->candidate[ttl] = r;
-        v->held[ttl] = 1;
     }
     return (enum verdict)v->shown[ttl];
 }

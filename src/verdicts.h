@@ -1,9 +1,11 @@
 /*
  * verdicts.h - the diagnosis of one probe mode of one target, kept over time: evaluated once
  * per completed round (diagnose.c on the hop table's counts), with per-round evidence taken
- * from the rounds themselves, and held steady: a claim that a hop's loss is not forwarding
+ * from the rounds themselves, and held steady. A claim that a hop's loss is not forwarding
  * (reply-only, destination) is made or given up only after it came out VERDICTS_HOLD
- * evaluations in a row. Its result is what the TUI, the reports, JSON and the events show.
+ * evaluations in a row; and every change of a hop's verdict after its first doubles what the
+ * next change needs, so figures that hover at a threshold do not make the verdict flicker.
+ * Its result is what the TUI, the reports, JSON and the events show.
  *
  * Thread: the prober thread (a round consumer, through target.c); pure otherwise.
  */
@@ -29,7 +31,8 @@ struct verdicts {
     int ring_len, ring_next;
     uint32_t rounds_lost[DIAG_MAX_HOPS], rounds_lost_dest_ok[DIAG_MAX_HOPS]; /* by TTL */
     /* steadiness, by TTL */
-    uint8_t shown[DIAG_MAX_HOPS], candidate[DIAG_MAX_HOPS], held[DIAG_MAX_HOPS];
+    uint8_t shown[DIAG_MAX_HOPS], candidate[DIAG_MAX_HOPS], changes[DIAG_MAX_HOPS];
+    uint16_t held[DIAG_MAX_HOPS];
     /* the result: in[i] and diag.hop[i] are hop TTL in[i].ttl */
     struct diag_input in[DIAG_MAX_HOPS];
     struct path_diag diag;
