@@ -198,6 +198,18 @@ static void path_into(const struct diag_input *in, const struct path_diag *d, in
     }
 }
 
+/* Is the destination h's loss above lost x of m, at the path's claim level? */
+static bool dest_above(const struct path_diag *d, int h, uint64_t x, uint64_t m)
+{
+    const struct hop_diag *hd = &d->hop[h];
+    double p2 = m ? (double)x / (double)m : 0.0, l2, u2, lo;
+
+    diag_wilson(x, m, d->claim_z, &l2, &u2);
+    lo = (hd->loss - p2) -
+         sqrt((hd->loss - hd->claim_lo) * (hd->loss - hd->claim_lo) + (u2 - p2) * (u2 - p2));
+    return lo > 0.0 && hd->loss - p2 >= DIAG_TAU;
+}
+
 /* The destination, h = the last hop. Its loss against the loss the path carries into it:
  * beyond that, the loss is its own or the last link's (the two look alike) - a claim that
  * the loss is not forwarding, so at the path's claim level. Short of that, forwarding when
@@ -207,7 +219,8 @@ static enum verdict classify_destination(const struct diag_input *in, const stru
 {
     const struct hop_diag *hd = &d->hop[h];
     uint64_t x, m;
-    double lo, hi, l2, u2, p2;
+    double lo, hi;
+    int last = -1;
 
     path_into(in, d, h, &x, &m);
     if (!hd->significant) {
@@ -216,11 +229,12 @@ static enum verdict classify_destination(const struct diag_input *in, const stru
         diag_wilson(x, m, DIAG_Z, &lo, &hi); /* loss before it, not placed yet: may share it */
         return m && lo > 0.0 ? VERDICT_UNKNOWN : VERDICT_OK;
     }
-    p2 = m ? (double)x / (double)m : 0.0;
-    diag_wilson(x, m, d->claim_z, &l2, &u2);
-    lo = (hd->loss - p2) -
-         sqrt((hd->loss - hd->claim_lo) * (hd->loss - hd->claim_lo) + (u2 - p2) * (u2 - p2));
-    if (lo > 0.0 && hd->loss - p2 >= DIAG_TAU)
+    /* Above the pool, and above the last hop before it alone: forwarding loss only grows
+     * along the path, so a pool of earlier hops may carry less of it than the last one. */
+    for (int j = 0; j < h; j++)
+        if (d->hop[j].informative && d->hop[j].usable)
+            last = j;
+    if (dest_above(d, h, x, m) && (last < 0 || dest_above(d, h, in[last].lost, in[last].n)))
         return VERDICT_DESTINATION;
     return d->onset >= 0 && d->onset < h ? VERDICT_FORWARDING : VERDICT_UNKNOWN;
 }

@@ -114,11 +114,35 @@ static void silent_and_intervals(void)
     }
 }
 
+/* Loss into the last link before the destination looks like the destination's own only when
+ * the destination loses beyond both the path and the last hop; a claim is made at the path's
+ * family-wise level, which grows with the hops and the doublings of the probe count. */
+static void destination_claims(void)
+{
+    static struct path_diag d;
+    struct diag_input last_link[8], own[8];
+
+    for (int i = 0; i < 8; i++) {
+        last_link[i] = (struct diag_input){i + 1, 100, i == 6 ? 3 : i == 7 ? 9 : 0};
+        own[i] = (struct diag_input){i + 1, 100, i == 7 ? 20 : 0};
+    }
+    diagnose_path(last_link, 8, DIAG_END_TARGET, &d);
+    CHECK(d.hop[7].verdict != DS && d.hop[6].verdict != OK);
+    diagnose_path(own, 8, DIAG_END_TARGET, &d);
+    CHECK(d.hop[7].verdict == DS && d.onset == 7);
+    for (int i = 0; i < 7; i++)
+        CHECK(d.hop[i].verdict == OK);
+    CHECK(diag_z_for(1) > 3.08 && diag_z_for(1) < 3.10); /* 0.1% one-sided */
+    CHECK(diag_z_for(40) > diag_z_for(8) && diag_z_for(8) > diag_z_for(1));
+    CHECK(d.claim_z > diag_z_for(8)); /* 8 hops, and a second look at 40 probes */
+}
+
 int main(void)
 {
     for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
         run_vector(&vectors[i]);
     small_samples();
     silent_and_intervals();
+    destination_claims();
     return check_finish();
 }
