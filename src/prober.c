@@ -286,14 +286,17 @@ static void handle_reply(struct prober *p, int mode, const struct probe_reply *r
         set_end(p, mode, 0, false); /* the path got longer: rediscover it next round */
 }
 
+/* Reads the modes poll found readable (every mode when there is no poll: tests), and those
+ * holding replies a send read off the error queue. A wake-up for a timer costs no reads. */
 static void drain_all(struct prober *p)
 {
     struct probe_reply replies[64];
 
     for (int m = 0; m < PROBE_MODE_COUNT; m++) {
         int n;
-        if (!p->opened[m])
+        if (!p->opened[m] || !(p->ready[m] || p->env.no_poll || p->socks[m].npending))
             continue;
+        p->ready[m] = false;
         while ((n = p->socks[m].ops->drain(&p->socks[m], replies, 64)) > 0) {
             for (int i = 0; i < n; i++)
                 handle_reply(p, m, &replies[i]);
@@ -389,15 +392,25 @@ static void wait_events(struct prober *p, uint64_t until)
     uint64_t now = now_us(p);
     char buf[64];
 
+    int first[PROBE_MODE_COUNT + 1];
+
     fds[n].fd = p->wake[0];
     fds[n++].events = POLLIN;
-    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+    for (int m = 0; m < PROBE_MODE_COUNT; m++) {
+        first[m] = n;
         if (p->opened[m])
             n += p->socks[m].ops->pollfds(&p->socks[m], fds + n, MAX_POLLFDS - n);
+    }
+    first[PROBE_MODE_COUNT] = n;
     timeout_ms = until > now ? (int)((until - now + 999) / 1000) : 0;
-    if (poll(fds, (nfds_t)n, timeout_ms) > 0 && (fds[0].revents & POLLIN))
+    if (poll(fds, (nfds_t)n, timeout_ms) <= 0)
+        return;
+    if (fds[0].revents & POLLIN)
         while (read(p->wake[0], buf, sizeof(buf)) > 0)
             ;
+    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+        for (int i = first[m]; i < first[m + 1] && !p->ready[m]; i++)
+            p->ready[m] = fds[i].revents != 0;
 }
 
 static void *prober_main(void *arg)

@@ -131,19 +131,22 @@ def names_cost(binary):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def self_queueing(binary, nfqdelay):
+def self_queueing(binary, nfqdelay, runs=3):
     with Lab("hwbq", routers=8, nfqdelay=nfqdelay) as lab:
         for k in range(1, 9):
             lab.delay(k, 1.0)
-        print("self-queueing: hop 9 behind 8 routers that each hold packets 1 ms, "
-              "-c 200 -i 0.1, best / stddev in ms:")
+        print(f"self-queueing: hop 9 behind 8 routers that each hold packets 1 ms, -c 200 -i 0.1, "
+              f"median of {runs} runs, ms:")
         for label, extra in (("whole path", []), ("hop 9 alone (-f 9 -m 9)", ["-f", "9", "-m",
                                                                              "9"])):
-            r = lab.run([binary, "-j", "-n", "-c", "200", "-i", "0.1"] + extra + [lab.target()],
-                        timeout=300)
-            h = json.loads(r.stdout)["hops"][-1]
-            print(f"  {label:26s} best {h['best_ms']:7.3f}  stddev {h['stddev_ms']:6.3f}  "
-                  f"avg {h['avg_ms']:7.3f}")
+            hops = []
+            for _ in range(runs):
+                r = lab.run([binary, "-j", "-n", "-c", "200", "-i", "0.1"] + extra +
+                            [lab.target()], timeout=300)
+                hops.append(json.loads(r.stdout)["hops"][-1])
+            print(f"  {label:26s} best {statistics.median(h['best_ms'] for h in hops):7.3f}  "
+                  f"stddev {statistics.median(h['stddev_ms'] for h in hops):6.3f}  "
+                  f"avg {statistics.median(h['avg_ms'] for h in hops):7.3f}")
 
 
 def main():
