@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define DIAG_MAX_HOPS 256
-#define DIAG_Z 2.576  /* 99 % two-sided: ~30 hops judged again and again stay honest */
+#define DIAG_Z 2.576  /* 99 % two-sided: the intervals shown, a hop's own significance */
 #define DIAG_N_MIN 20 /* completed probes before a hop gets a verdict */
 #define DIAG_TAU 0.01 /* smallest loss difference that matters */
 /* The chance, per evaluation of a whole path, that noise alone makes a claim that a hop's
