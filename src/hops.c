@@ -253,7 +253,7 @@ int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *
     return 0;
 }
 
-int hops_counts(struct hops *h, int mode, int dest_ttl, struct hop_counts *out, int max)
+int hops_counts(struct hops *h, int mode, int dest_ttl, struct diag_input *out, int max)
 {
     int n = 0, last;
 
@@ -263,7 +263,7 @@ int hops_counts(struct hops *h, int mode, int dest_ttl, struct hop_counts *out, 
     last = shown_hops(h, &h->modes[mode], dest_ttl);
     for (int t = h->first_ttl; t <= last && n < max; t++, n++) {
         const struct hop_stats *s = &h->modes[mode].hops[t - 1];
-        out[n] = (struct hop_counts){.ttl = t, .n = s->received + s->lost, .lost = s->lost};
+        out[n] = (struct diag_input){.ttl = t, .n = s->received + s->lost, .lost = s->lost};
     }
     pthread_mutex_unlock(&h->lock);
     return n;

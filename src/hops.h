@@ -11,6 +11,7 @@
 #ifndef HOPWATCH_HOPS_H
 #define HOPWATCH_HOPS_H
 
+#include "diagnose.h"
 #include "probe.h"
 
 #include <stdbool.h>
@@ -81,13 +82,6 @@ struct hops_snapshot {
     struct hop_stats *hops; /* hops[ttl - 1] */
 };
 
-/* A hop's completed probes, for the classifier. */
-struct hop_counts {
-    int ttl;
-    uint64_t n; /* answered + timed out (in flight excluded) */
-    uint64_t lost;
-};
-
 struct hops;
 
 /* A table for TTLs 1..max_ttl. NULL on allocation failure. */
@@ -113,7 +107,7 @@ void hops_reset(struct hops *h);
 int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *snap);
 /* The counts of the hops a snapshot with this dest_ttl would show (at most max), cheaply, for
  * a diagnosis. Returns how many it wrote: out[i] is TTL first_ttl + i. */
-int hops_counts(struct hops *h, int mode, int dest_ttl, struct hop_counts *out, int max);
+int hops_counts(struct hops *h, int mode, int dest_ttl, struct diag_input *out, int max);
 void hops_snapshot_free(struct hops_snapshot *snap);
 /* Copies one hop of mode; false when (mode, ttl) is outside the table. */
 bool hops_get(struct hops *h, int mode, int ttl, struct hop_stats *out);

@@ -354,23 +354,24 @@ uint64_t prober_step(struct prober *p)
     int mode;
 
     /* Read each time: the interval may change while we wait. */
-    p->next_round = p->any_round ? p->last_start + interval : now;
+    uint64_t next_round = p->any_round ? p->last_start + interval : now;
+
     if (p->spreading)
-        spread(p, now, now >= p->next_round); /* a shorter interval: finish it first */
-    if (!paused && now >= p->next_round && (mode = next_mode(p, &switched)) >= 0) {
+        spread(p, now, now >= next_round); /* a shorter interval: finish it first */
+    if (!paused && now >= next_round && (mode = next_mode(p, &switched)) >= 0) {
         send_round(p, mode, switched, now);
         /* Keep the cadence unless we fell a whole interval behind. */
-        p->last_start = p->any_round && now - p->next_round < interval ? p->next_round : now;
+        p->last_start = p->any_round && now - next_round < interval ? next_round : now;
         p->any_round = true;
-        p->next_round = p->last_start + interval;
+        next_round = p->last_start + interval;
     }
     drain_all(p);
     expire(p, now_us(p));
     if (!any_rounds_left(p) && p->ninflight == 0 && !p->spreading)
         return 0;
     until = now + IDLE_WAKE_US;
-    if (!paused && any_rounds_left(p) && p->next_round < until)
-        until = p->next_round;
+    if (!paused && any_rounds_left(p) && next_round < until)
+        until = next_round;
     if (p->spreading) {
         uint64_t d =
             p->spread_start + (uint64_t)(p->spread_ttl - p->cfg.first_ttl) * p->spread_step_us;

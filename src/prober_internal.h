@@ -63,7 +63,7 @@ struct prober {
     uint32_t rotation_next; /* index into rotation of the next round's mode */
     int last_mode;          /* the mode of the last round sent, -1 none */
     bool any_round;
-    uint64_t last_start, next_round;
+    uint64_t last_start; /* when the last round started */
     /* The round being spread over its window: its record, next TTL, and when it started. */
     bool spreading;
     uint32_t spread_rec;

@@ -18,8 +18,7 @@
 #include <string.h>
 
 struct published {
-    int n; /* hops the diagnosis covers */
-    struct diag_input in[DIAG_MAX_HOPS];
+    struct diag_input in[DIAG_MAX_HOPS]; /* diag.n of them */
     struct path_diag diag;
 };
 
@@ -29,7 +28,7 @@ struct target {
     /* prober thread */
     struct watch watch;
     struct verdicts work[PROBE_MODE_COUNT];
-    struct hop_counts counts[DIAG_MAX_HOPS];
+    struct diag_input counts[DIAG_MAX_HOPS];
     atomic_bool reset_asked;
     /* any thread, under lock */
     pthread_mutex_t lock;
@@ -124,8 +123,7 @@ static void evaluate(struct target *t, int mode, int dest_ttl, bool end_unreach)
 
     verdicts_evaluate(v, t->counts, n, end);
     pthread_mutex_lock(&t->lock);
-    t->pub[mode].n = n;
-    memcpy(t->pub[mode].in, v->in, (size_t)n * sizeof(v->in[0]));
+    memcpy(t->pub[mode].in, v->in, (size_t)v->diag.n * sizeof(v->in[0]));
     t->pub[mode].diag = v->diag;
     pthread_mutex_unlock(&t->lock);
 }
@@ -180,7 +178,7 @@ int target_view(struct target *t, int mode, const struct round_path *path, struc
     v->rounds = path->rounds;
     v->end_unreach = path->end_unreach && path->end_ttl > 0;
     pthread_mutex_lock(&t->lock);
-    memcpy(v->in, t->pub[mode].in, (size_t)t->pub[mode].n * sizeof(v->in[0]));
+    memcpy(v->in, t->pub[mode].in, (size_t)t->pub[mode].diag.n * sizeof(v->in[0]));
     v->diag = t->pub[mode].diag;
     pthread_mutex_unlock(&t->lock);
     return 0;

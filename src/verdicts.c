@@ -82,15 +82,14 @@ static enum verdict steady(struct verdicts *v, int ttl, enum verdict raw)
     return (enum verdict)v->shown[ttl];
 }
 
-void verdicts_evaluate(struct verdicts *v, const struct hop_counts *counts, int n,
+void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int n,
                        enum diag_end end)
 {
     if (n > DIAG_MAX_HOPS)
         n = DIAG_MAX_HOPS;
     v->done = 0;
     for (int i = 0; i < n; i++) {
-        v->in[i] =
-            (struct diag_input){.ttl = counts[i].ttl, .n = counts[i].n, .lost = counts[i].lost};
+        v->in[i] = counts[i];
         v->done += counts[i].n;
     }
     diagnose_path(v->in, n, end, &v->diag);

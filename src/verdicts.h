@@ -44,7 +44,7 @@ void verdicts_reset(struct verdicts *v);
 void verdicts_add_round(struct verdicts *v, const struct round *r);
 /* Classifies counts[0..n) (TTL order; `end` says what the last one is), adds the per-round
  * evidence and holds changed verdicts back; the result is v->in, v->diag. */
-void verdicts_evaluate(struct verdicts *v, const struct hop_counts *counts, int n,
+void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int n,
                        enum diag_end end);
 
 #endif

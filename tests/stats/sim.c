@@ -136,7 +136,7 @@ static void play_all(const struct scenario *sc, int rounds, uint64_t seed, struc
                      int warmup, int *flips)
 {
     struct round_probe probe[SIM_MAX_HOPS];
-    struct hop_counts counts[SIM_MAX_HOPS];
+    struct diag_input counts[SIM_MAX_HOPS];
     struct bucket b[SIM_MAX_HOPS + 1] = {{0}};
     enum verdict last[SIM_MAX_HOPS] = {0};
     struct round r = {.first_ttl = 1, .last_ttl = sc->hops, .dest_ttl = sc->hops, .probe = probe};
@@ -145,7 +145,7 @@ static void play_all(const struct scenario *sc, int rounds, uint64_t seed, struc
     rng_seed(&g, seed);
     verdicts_reset(v);
     for (int h = 1; h <= sc->hops; h++) {
-        counts[h - 1] = (struct hop_counts){.ttl = h};
+        counts[h - 1] = (struct diag_input){.ttl = h};
         b[h] = (struct bucket){.tokens =
                                    sc->limit_burst / (sc->limit_per_s > 0 ? sc->limit_per_s : 1)};
     }

@@ -119,7 +119,7 @@ static void responders_and_path(void)
     hops_record_loss(h, PROBE_UDP, 1, 0, 0);
     CHECK(hops_snapshot(h, PROBE_UDP, 0, &snap) == 0 && snap.hops[0].lost == 1);
     {
-        struct hop_counts c[8];
+        struct diag_input c[8];
         struct hop_stats one;
         CHECK(hops_counts(h, PROBE_UDP, 4, c, 8) == 4);
         CHECK(c[0].ttl == 1 && c[0].n == 1 && c[0].lost == 1 && c[3].ttl == 4 && c[3].n == 0);
