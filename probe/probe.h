@@ -59,6 +59,15 @@ enum probe_unreach {
     PROBE_UNREACH_OTHER,    /* !?: any other code */
 };
 
+/* One MPLS label stack entry a router quoted in an ICMP extension (RFC 4884 / RFC 4950). */
+#define PROBE_MPLS_MAX 4
+struct probe_mpls {
+    uint32_t label; /* 20 bits */
+    uint8_t tc;     /* traffic class, 3 bits */
+    uint8_t s;      /* bottom of stack */
+    uint8_t ttl;
+};
+
 /* One reply, normalized. */
 struct probe_reply {
     struct probe_addr from;
@@ -68,6 +77,8 @@ struct probe_reply {
     uint16_t seq;      /* the prober's sequence number */
     int16_t reply_ttl; /* TTL / hop limit of the reply as received, -1 unknown */
     uint64_t rx_us;    /* CLOCK_MONOTONIC microseconds, from the kernel receive timestamp */
+    uint8_t nmpls;     /* label stack entries the reply carried, outermost first */
+    struct probe_mpls mpls[PROBE_MPLS_MAX];
 };
 
 /* Counters of packets the mode read but did not turn into replies. */
