@@ -88,6 +88,7 @@ struct probe_counters {
     uint64_t send_errors;
     uint64_t send_retries; /* sendto() failed on a pending ICMP error and was retried */
     uint64_t rx_dropped;   /* replies the kernel dropped: our receive buffer was full */
+    uint64_t short_quotes; /* UDP errors quoting no payload: the mode went to classic ports */
 };
 
 struct probe_config {
@@ -136,6 +137,7 @@ struct probe_sock {
     struct probe_addr src;
     uint16_t sport;
     uint32_t seq_base;
+    bool udp_classic; /* UDP: destination port = base + seq (a router quoted too little) */
     /* Replies read from the error queue while clearing a pending error before a send. */
     struct probe_reply pending[PROBE_PENDING_MAX];
     int npending;

@@ -1,11 +1,18 @@
 /*
  * udp.c - unprivileged UDP probes with IP_RECVERR / IPV6_RECVERR.
  *
- * One unconnected socket; a probe's identity is its destination port (base + seq), which the
- * kernel hands back as msg_name of the error-queue entry. The payload is not used for matching:
- * a router that quotes only 8 bytes of UDP header leaves an empty payload on the error queue.
- * Port Unreachable from the target marks the destination; so does a UDP answer from it.
- * (The destination port varies per probe: like classic traceroute, not Paris.)
+ * One unconnected socket with one source port, and one destination port (the base port): every
+ * probe of every TTL belongs to one flow, so a per-flow load balancer keeps them on one path
+ * (Paris). A probe's identity is in its payload: "HW", the sequence number, and a word that
+ * keeps the payload's sum (and so the UDP checksum) the same for every probe. The error queue
+ * hands back the quoted payload with msg_name = the original destination.
+ *
+ * A router that quotes only 8 bytes of UDP (RFC 792's minimum; RFC 1812 asks for more) leaves
+ * an empty payload: no probe can be told from another through it. The first such error
+ * switches the socket to classic ports (destination port = base + seq, traceroute's way), where
+ * the kernel's msg_name alone names the probe; it is counted in `short_quotes`.
+ * Port Unreachable from the target marks the destination; so does a UDP answer from it (matched
+ * by port in classic mode; with fixed ports, by the payload it echoes, if it does).
  */
 #include "sockutil.h"
 
@@ -27,6 +34,8 @@ static int udp_open(struct probe_sock *ps)
         return r;
     }
     ps->fd = fd;
+    ps->udp_classic = false;
+    ps->method = "fixed ports (one flow), the probe told by its payload";
     return 0;
 }
 
@@ -35,24 +44,64 @@ static uint16_t base_port(const struct probe_sock *ps)
     return ps->cfg.port ? ps->cfg.port : PROBE_UDP_BASE_PORT;
 }
 
-/* seq from the original destination port, or -1. */
-static int seq_of(const struct probe_sock *ps, const struct sockaddr_storage *name)
+#define UDP_ID_BYTES 6 /* 'H' 'W' seq comp */
+
+/* The probe's identity in its first payload bytes; the rest is a recognizable pattern. */
+static void build_payload(uint8_t *buf, size_t len, uint16_t seq)
+{
+    uint16_t comp = (uint16_t)(0x7fff - seq); /* seq < 4096: seq + comp constant */
+
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (uint8_t)('h' + (i % 8));
+    buf[0] = 'H';
+    buf[1] = 'W';
+    buf[2] = (uint8_t)(seq >> 8);
+    buf[3] = (uint8_t)seq;
+    buf[4] = (uint8_t)(comp >> 8);
+    buf[5] = (uint8_t)comp;
+}
+
+/* seq from a quoted or echoed payload, -1 when it is not one of ours, -2 when it is empty. */
+static int payload_seq(const uint8_t *p, size_t len)
+{
+    int seq;
+
+    if (len == 0)
+        return -2;
+    if (len < UDP_ID_BYTES || p[0] != 'H' || p[1] != 'W')
+        return -1;
+    seq = p[2] << 8 | p[3];
+    return seq < PROBE_SEQ_SPACE && ((seq + (p[4] << 8 | p[5])) & 0xffff) == 0x7fff ? seq : -1;
+}
+
+/* seq from the original destination and, with fixed ports, the payload; or -1. An empty
+ * quote (quoted: from the error queue) switches to classic ports. */
+static int seq_of(struct probe_sock *ps, const struct sockaddr_storage *name, const uint8_t *p,
+                  size_t len, bool quoted)
 {
     struct probe_addr dst;
-    uint16_t port = sockutil_from_sockaddr(name, &dst);
-    int seq = (int)port - base_port(ps);
+    int port = sockutil_from_sockaddr(name, &dst) - base_port(ps);
+    int seq = payload_seq(p, len);
 
-    if (!probe_addr_equal(&dst, &ps->cfg.target) || seq < 0 || seq >= PROBE_SEQ_SPACE)
+    if (!probe_addr_equal(&dst, &ps->cfg.target))
         return -1;
-    return seq;
+    if (seq == -2 && quoted && !ps->udp_classic) {
+        ps->counters.short_quotes++;
+        ps->udp_classic = true; /* this probe is lost to us; the next ones are told by port */
+        return -1;
+    }
+    if (seq >= 0 && port == 0)
+        return seq; /* fixed ports: the payload says */
+    if (ps->udp_classic && port >= 0 && port < PROBE_SEQ_SPACE)
+        return port;
+    return -1;
 }
 
 static int udp_decode_err(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
                           size_t len, struct probe_reply *r)
 {
-    int seq = seq_of(ps, &rx->name);
+    int seq = seq_of(ps, &rx->name, p, len, true);
 
-    (void)p, (void)len;
     if (seq < 0 || sockutil_ee_reply(ps, rx, r) < 0) {
         ps->counters.foreign++;
         return -1;
@@ -65,29 +114,30 @@ static int udp_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent
 {
     uint8_t buf[65536];
     struct sockaddr_storage dst;
-    socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, (uint16_t)(base_port(ps) + seq), &dst);
+    uint16_t port = (uint16_t)(base_port(ps) + (ps->udp_classic ? seq : 0));
+    socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, port, &dst);
     size_t hdr = (ps->cfg.target.family == AF_INET6 ? 40 : 20) + 8;
     size_t len = ps->cfg.packet_bytes > hdr ? ps->cfg.packet_bytes - hdr : 0;
     int r;
 
+    if (len < UDP_ID_BYTES)
+        len = UDP_ID_BYTES;
     if (len > sizeof(buf))
         len = sizeof(buf);
-    for (size_t i = 0; i < len; i++)
-        buf[i] = (uint8_t)('h' + (i % 8));
+    build_payload(buf, len, seq);
     if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
         return r;
     return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, udp_decode_err, sent_us);
 }
 
 /* A UDP answer: the target has that port open. msg_name is the sender, whose source port is
- * our destination port. */
+ * our destination port; an echo service hands our payload back. */
 static int udp_decode_answer(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
                              size_t len, struct probe_reply *r)
 {
-    int seq = seq_of(ps, &rx->name);
+    int seq = seq_of(ps, &rx->name, p, len, false);
     struct probe_addr from;
 
-    (void)p, (void)len;
     if (seq < 0) {
         ps->counters.foreign++;
         return -1;

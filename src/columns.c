@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-const char columns_default[] = "LES NABWV";
+const char columns_default[] = "LE SNABWV J";
+const char columns_default_asn[] = "Z LE SNABWV J";
 const char columns_jitter[] = "DR JMXI";
+const char columns_expendable[] = "VWBSNJZAE";
 
 static void fmt_ms(double us, bool valid, char *buf, size_t len)
 {
@@ -109,6 +111,16 @@ static void col_rttl(const struct col_row *row, char *b, size_t n)
         snprintf(b, n, "-");
 }
 
+static void col_back(const struct col_row *row, char *b, size_t n)
+{
+    const struct hop_responder *r = hop_main_responder(row->h);
+    int back = r ? hop_return_hops(r->reply_ttl) : -1;
+    if (back < 0)
+        snprintf(b, n, "-");
+    else
+        snprintf(b, n, "%d%s", back, back > row->h->ttl ? "!" : "");
+}
+
 static void col_verdict(const struct col_row *row, char *b, size_t n)
 {
     snprintf(b, n, "%s", row->diag ? verdict_name(row->diag->verdict) : "-");
@@ -170,13 +182,15 @@ static const struct column table[] = {
     {'X', "Jmax", 7, "largest |RTT(n) - RTT(n-1)|, ms", col_jmax},
     {'I', "Jrfc", 7, "RFC 3550 jitter at true scale (mtr's Jint is 16 times it), ms", col_jrfc},
     {'T', "RTTL", 5, "TTL of the replies as received (return path length)", col_rttl},
+    {'H', "Back", 5, "hops on the way back, from the reply TTL; '!' when longer than the way there",
+     col_back},
     {'E', "Verdict", 12, "what the loss means: ok, reply-only, forwarding, destination, unknown",
      col_verdict},
     {'Z', "ASN", 10, "AS number (--asn-db, or -z over DNS)", col_asn},
     {'C', "CC", 4, "country code (--geo-db, or -z over DNS)", col_cc},
     {'K', "L10s", 7, "loss of the probes sent in the last 10 seconds", col_loss10s},
     {'Y', "L1m", 7, "loss of the probes sent in the last minute", col_loss1m},
-    {'U', "L10m", 7, "loss of the probes sent in the last 10 minutes", col_loss10m},
+    {'O', "L10m", 7, "loss of the probes sent in the last 10 minutes", col_loss10m},
 };
 
 const struct column *columns_find(char key)

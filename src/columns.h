@@ -32,10 +32,15 @@ struct column {
     void (*fmt)(const struct col_row *row, char *buf, size_t len);
 };
 
-/* Defaults: mtr's latency set with our verdict, "LES NABWV" (spaces separate), and mtr's
- * jitter set "DR JMXI". */
+/* Defaults: loss and the verdict, mtr's RTT set and its jitter, "LE SNABWV J" (spaces
+ * separate), with the AS number first when an AS source is on ("Z LE SNABWV J"); mtr's jitter
+ * set "DR JMXI" (key j). When the default does not fit the terminal, its columns go in the
+ * order of columns_expendable, least important first; an -o order loses columns from the
+ * right. */
 extern const char columns_default[];
+extern const char columns_default_asn[];
 extern const char columns_jitter[];
+extern const char columns_expendable[];
 
 const struct column *columns_find(char key);
 /* Every column, for help screens: *n gets the count. */

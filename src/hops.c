@@ -323,3 +323,22 @@ const struct hop_responder *hop_main_responder(const struct hop_stats *s)
             best = &s->responders[i];
     return best;
 }
+
+int hop_return_hops(int reply_ttl)
+{
+    static const int initial[] = {64, 128, 255};
+
+    if (reply_ttl <= 0 || reply_ttl > 255)
+        return -1;
+    for (size_t i = 0; i < sizeof(initial) / sizeof(initial[0]); i++)
+        if (reply_ttl <= initial[i])
+            return initial[i] - reply_ttl + 1;
+    return -1;
+}
+
+bool hop_asymmetric(const struct hop_stats *s)
+{
+    const struct hop_responder *r = hop_main_responder(s);
+    int back = r ? hop_return_hops(r->reply_ttl) : -1;
+    return back > s->ttl;
+}

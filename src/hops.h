@@ -121,5 +121,12 @@ void hop_window(const struct hop_stats *s, uint64_t now_us, int secs, uint64_t *
                 uint64_t *lost);
 /* The responder with the most replies, or NULL. */
 const struct hop_responder *hop_main_responder(const struct hop_stats *s);
+/* Hops on the way back from a responder, from the TTL of its reply as received: the sender's
+ * initial TTL guessed as the next of 64, 128, 255 at or above it (tracepath's guess); -1 when
+ * the TTL is unknown. */
+int hop_return_hops(int reply_ttl);
+/* The way back from the hop's main responder is longer than the way there (its TTL):
+ * tracepath's "asymm". */
+bool hop_asymmetric(const struct hop_stats *s);
 
 #endif

@@ -104,6 +104,7 @@ static int set_order(struct options *o, const char *arg, char *err, size_t len)
     if (columns_check_order(arg, err, len) < 0)
         return -1;
     snprintf(o->order, sizeof(o->order), "%s", arg);
+    o->order_given = true;
     return 0;
 }
 
@@ -149,7 +150,9 @@ static const struct opt_def opt_table[] = {
      CALL(set_dns_server)},
     {"report-on-exit", 0, NULL, "print the text report when the TUI closes", FLAG(report_on_exit)},
     {"order", 'o', "LETTERS",
-     "columns and their order by letter (default \"LES NABWV\"; listed below)", CALL(set_order)},
+     "columns and their order by letter (default \"LE SNABWV J\", \"Z\" first with an AS source;"
+     " listed below)",
+     CALL(set_order)},
     {"displaymode", 0, "N",
      "start the TUI in display mode 0 (table), 1 (+ loss timeline), 2 (timeline, RTT scale)",
      RANGE(KIND_INT, display_mode, 0, 2, NULL)},
@@ -298,6 +301,8 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
                                        : "only one target host, please"),
                -1;
     o->target = argv[optind];
+    if (!o->order_given && (o->aslookup || o->asn_db))
+        snprintf(o->order, sizeof(o->order), "%s", columns_default_asn);
     if (o->first_ttl > o->max_ttl)
         return snprintf(err, err_len, "--first-ttl %d is above --max-ttl %d", o->first_ttl,
                         o->max_ttl),

@@ -32,7 +32,8 @@ struct options {
     const char *dns_server; /* --dns-server ADDR[:PORT] */
     bool report_on_exit;
     bool no_color;
-    char order[COLUMNS_MAX]; /* column letters (-o), mtr's default unless given */
+    char order[COLUMNS_MAX]; /* column letters (-o), the default unless given */
+    bool order_given;        /* -o: the user's columns, cut from the right when too wide */
     const char *log_path;    /* --log: where stderr goes while the TUI runs */
     const char *events_path; /* --log-events: events appended as JSON lines */
     int display_mode;        /* 0 table, 1 table + timeline, 2 timeline with RTT scale */

@@ -211,6 +211,7 @@ struct probe_counters prober_counters(const struct prober *p, uint64_t *unmatche
         sum.send_errors += c->send_errors;
         sum.send_retries += c->send_retries;
         sum.rx_dropped += c->rx_dropped;
+        sum.short_quotes += c->short_quotes;
     }
     if (unmatched)
         *unmatched = p->unmatched;

@@ -1,5 +1,5 @@
 /*
- * report.c - text, JSON and CSV reports (see report.h).
+ * report.c - the text and CSV reports (see report.h; JSON is report_json.c).
  *
  * RTTs are kept in microseconds and printed in milliseconds. A hop that never answered prints
  * "???" (text), null (JSON) or an empty field (CSV). Extra responders of a hop (ECMP, route
@@ -19,8 +19,7 @@ static double ms(double us)
     return us / 1000.0;
 }
 
-/* What the resolver knows of a (zeroed when nothing). */
-static struct name_info names_of(const struct run_info *run, const struct probe_addr *a)
+struct name_info report_names_of(const struct run_info *run, const struct probe_addr *a)
 {
     struct name_info ni;
     if (!a || !resolver_get(run->names, a, &ni))
@@ -87,7 +86,7 @@ static const char *addr_of(const struct hop_responder *r, char *buf, size_t len)
 static const char *host_of(const struct run_info *run, const struct hop_responder *r, char *buf,
                            size_t len)
 {
-    struct name_info ni = names_of(run, r ? &r->addr : NULL);
+    struct name_info ni = report_names_of(run, r ? &r->addr : NULL);
     if (r && run->show_names && ni.host[0]) {
         snprintf(buf, len, "%s", ni.host);
         return buf;
@@ -186,7 +185,7 @@ void report_text(FILE *out, const struct run_info *run, const struct target_view
     for (int t = snap->first_ttl; t <= snap->nhops; t++) {
         const struct hop_stats *s = &snap->hops[t - 1];
         const struct hop_responder *main = hop_main_responder(s);
-        struct name_info ni = names_of(run, main ? &main->addr : NULL);
+        struct name_info ni = report_names_of(run, main ? &main->addr : NULL);
         struct col_row row = {.h = s, .diag = target_view_diag(v, t), .names = &ni, .now_us = now};
 
         fprintf(out, "%3d.|-- %-32.32s", t, marked_host(run, s, addr, sizeof(addr)));
@@ -211,250 +210,6 @@ void report_text(FILE *out, const struct run_info *run, const struct target_view
     text_diagnosis(out, v);
     text_by_mode(out, run);
     text_events(out, run);
-}
-
-/* ---- JSON ---------------------------------------------------------------------------- */
-
-static void json_ms(struct jsonw *w, const char *key, double us, bool valid)
-{
-    jsonw_key(w, key);
-    if (valid)
-        jsonw_fixed(w, ms(us), 3);
-    else
-        jsonw_null(w);
-}
-
-static void json_addr(struct jsonw *w, const char *key, const struct probe_addr *a)
-{
-    char buf[64];
-    jsonw_kstring(w, key, a ? probe_addr_str(a, buf, sizeof(buf)) : NULL);
-}
-
-static void json_names(struct jsonw *w, const struct run_info *run, const struct probe_addr *a)
-{
-    struct name_info ni = names_of(run, a);
-
-    jsonw_kstring(w, "host", ni.host[0] && run->show_names ? ni.host : NULL);
-    jsonw_kint_or_null(w, "asn", ni.asn, ni.asn != 0);
-    jsonw_kstring(w, "as_name", ni.as_name[0] ? ni.as_name : NULL);
-    jsonw_kstring(w, "cc", ni.cc[0] ? ni.cc : NULL);
-}
-
-static void json_window(struct jsonw *w, const char *key, const struct hop_stats *s,
-                        uint64_t now_us, int secs)
-{
-    uint64_t done, lost;
-
-    hop_window(s, now_us, secs, &done, &lost);
-    jsonw_key(w, key);
-    if (done)
-        jsonw_fixed(w, 100.0 * (double)lost / (double)done, 2);
-    else
-        jsonw_null(w);
-}
-
-static void json_responders(struct jsonw *w, const struct run_info *run, const struct hop_stats *s)
-{
-    jsonw_key(w, "responders");
-    jsonw_array(w);
-    for (int i = 0; i < s->nresponders; i++) {
-        const struct hop_responder *p = &s->responders[i];
-        jsonw_object(w);
-        json_addr(w, "addr", &p->addr);
-        json_names(w, run, &p->addr);
-        jsonw_kuint(w, "received", p->received);
-        json_ms(w, "avg_ms", p->rtt.mean_us, p->rtt.n > 0);
-        jsonw_kint_or_null(w, "reply_ttl", p->reply_ttl, p->reply_ttl >= 0);
-        jsonw_key(w, "is_target");
-        jsonw_bool(w, p->is_dest);
-        jsonw_end_object(w);
-    }
-    jsonw_end_array(w);
-}
-
-static void json_hop(struct jsonw *w, const struct run_info *run, const struct target_view *v,
-                     const struct hop_stats *s, uint64_t now)
-{
-    static const struct hop_diag none = {.verdict = VERDICT_UNKNOWN};
-    const struct hop_diag *vd = target_view_diag(v, s->ttl);
-    const struct hop_diag *d = vd ? vd : &none;
-    const struct hop_responder *main = hop_main_responder(s);
-    const struct rtt_stats *r = &s->rtt;
-    char evidence[400] = "";
-
-    jsonw_object(w);
-    jsonw_kint(w, "ttl", s->ttl);
-    json_addr(w, "addr", main ? &main->addr : NULL);
-    json_names(w, run, main ? &main->addr : NULL);
-    jsonw_kuint(w, "sent", s->sent);
-    jsonw_kuint(w, "received", s->received);
-    jsonw_kuint(w, "lost", s->lost);
-    jsonw_kuint(w, "in_flight", s->inflight);
-    jsonw_kfixed(w, "loss_pct", hop_loss_pct(s), 2);
-    json_ms(w, "last_ms", r->last_us, r->n > 0);
-    json_ms(w, "avg_ms", r->mean_us, r->n > 0);
-    json_ms(w, "best_ms", r->best_us, r->n > 0);
-    json_ms(w, "worst_ms", r->worst_us, r->n > 0);
-    json_ms(w, "stddev_ms", rtt_stddev_us(r), r->n > 1);
-    json_ms(w, "jitter_ms", s->jitter_us, s->njitter > 0);
-    json_ms(w, "jitter_mean_ms", s->javg_us, s->njitter > 0);
-    json_ms(w, "jitter_max_ms", s->jmax_us, s->njitter > 0);
-    jsonw_kstring(w, "verdict", verdict_name(d->verdict));
-    jsonw_key(w, "loss_ci");
-    jsonw_array(w);
-    jsonw_fixed(w, 100.0 * d->ci_lo, 2);
-    jsonw_fixed(w, 100.0 * (vd ? d->ci_hi : 1.0), 2);
-    jsonw_end_array(w);
-    if (vd)
-        diagnose_evidence(v->in, &v->diag, s->ttl - v->snap.first_ttl, evidence, sizeof(evidence));
-    jsonw_kstring(w, "evidence", evidence);
-    jsonw_kuint(w, "rounds_lost", d->rounds_lost);
-    jsonw_kuint(w, "rounds_lost_dest_answered", d->rounds_lost_dest_ok);
-    jsonw_key(w, "loss_windows");
-    jsonw_object(w);
-    json_window(w, "10s", s, now, 10);
-    json_window(w, "60s", s, now, 60);
-    json_window(w, "600s", s, now, 600);
-    jsonw_end_object(w);
-    jsonw_key(w, "unreachable");
-    if (s->unreach) {
-        jsonw_object(w);
-        jsonw_kstring(w, "code", probe_unreach_name(s->unreach_code));
-        jsonw_kuint(w, "count", s->unreach);
-        jsonw_end_object(w);
-    } else {
-        jsonw_null(w);
-    }
-    json_responders(w, run, s);
-    jsonw_end_object(w);
-}
-
-static void json_by_mode(struct jsonw *w, const struct run_info *run)
-{
-    jsonw_key(w, "modes");
-    jsonw_array(w);
-    for (int m = 0; m < run->nby_mode; m++) {
-        const struct target_view *v = &run->by_mode[m];
-        jsonw_object(w);
-        jsonw_kstring(w, "mode", probe_mode_name((enum probe_mode)v->mode));
-        jsonw_kuint(w, "rounds", v->rounds);
-        jsonw_key(w, "hops");
-        jsonw_array(w);
-        for (int t = v->snap.first_ttl; t <= v->snap.nhops; t++) {
-            const struct hop_stats *h = &v->snap.hops[t - 1];
-            const struct hop_responder *r = hop_main_responder(h);
-            const struct hop_diag *d = target_view_diag(v, t);
-            jsonw_object(w);
-            jsonw_kint(w, "ttl", t);
-            json_addr(w, "addr", r ? &r->addr : NULL);
-            jsonw_kuint(w, "sent", h->sent);
-            jsonw_kuint(w, "received", h->received);
-            jsonw_kfixed(w, "loss_pct", hop_loss_pct(h), 2);
-            jsonw_kstring(w, "verdict", verdict_name(d ? d->verdict : VERDICT_UNKNOWN));
-            jsonw_end_object(w);
-        }
-        jsonw_end_array(w);
-        jsonw_end_object(w);
-    }
-    jsonw_end_array(w);
-}
-
-static void json_counters(struct jsonw *w, const struct run_info *run)
-{
-    jsonw_key(w, "packets");
-    jsonw_object(w);
-    jsonw_kuint(w, "malformed", run->counters.malformed);
-    jsonw_kuint(w, "foreign", run->counters.foreign);
-    jsonw_kuint(w, "unmatched", run->unmatched);
-    jsonw_kuint(w, "send_errors", run->counters.send_errors);
-    jsonw_kuint(w, "send_retries", run->counters.send_retries);
-    jsonw_kuint(w, "rx_dropped", run->counters.rx_dropped);
-    jsonw_end_object(w);
-    jsonw_key(w, "dns");
-    jsonw_object(w);
-    jsonw_kuint(w, "queries", run->dns.queries);
-    jsonw_kuint(w, "answers", run->dns.answers);
-    jsonw_kuint(w, "failures", run->dns.failures);
-    jsonw_kuint(w, "from_databases", run->dns.cached);
-    jsonw_end_object(w);
-}
-
-/* Where the path ends when a router says unreachable: {"ttl", "addr", "code"}, else null. */
-static void json_end(struct jsonw *w, const struct target_view *v)
-{
-    const struct hop_stats *s;
-    const struct hop_responder *r;
-
-    jsonw_key(w, "unreachable");
-    if (!v->end_unreach || v->snap.dest_ttl < v->snap.first_ttl) {
-        jsonw_null(w);
-        return;
-    }
-    s = &v->snap.hops[v->snap.dest_ttl - 1];
-    r = hop_main_responder(s);
-    jsonw_object(w);
-    jsonw_kint(w, "ttl", s->ttl);
-    json_addr(w, "addr", r ? &r->addr : NULL);
-    jsonw_kstring(w, "code", probe_unreach_name(s->unreach_code));
-    jsonw_end_object(w);
-}
-
-static void json_onset(struct jsonw *w, const struct target_view *v)
-{
-    const struct path_diag *d = &v->diag;
-
-    jsonw_key(w, "onset");
-    if (d->onset < 0 || d->n == 0) {
-        jsonw_null(w);
-        return;
-    }
-    jsonw_object(w);
-    jsonw_kint(w, "hop", v->in[d->onset].ttl);
-    jsonw_kint(w, "after_hop", d->onset_prev >= 0 ? v->in[d->onset_prev].ttl : 0);
-    jsonw_kfixed(w, "loss_pct", 100.0 * d->onset_loss, 2);
-    jsonw_end_object(w);
-}
-
-void report_json(FILE *out, const struct run_info *run, const struct target_view *v)
-{
-    const struct hops_snapshot *snap = &v->snap;
-    uint64_t now = probe_now_us();
-    struct jsonw w;
-
-    jsonw_init(&w, out);
-    jsonw_object(&w);
-    jsonw_kint(&w, "schema", 1);
-    jsonw_kstring(&w, "version", HOPWATCH_VERSION);
-    jsonw_key(&w, "target");
-    jsonw_object(&w);
-    jsonw_kstring(&w, "name", run->target_name);
-    jsonw_kstring(&w, "addr", run->target_addr);
-    jsonw_end_object(&w);
-    jsonw_kstring(&w, "mode", run->mode_name);
-    jsonw_kstring(&w, "mode_reason", run->mode_reason);
-    jsonw_key(&w, "started_at");
-    jsonw_time(&w, &run->started);
-    jsonw_key(&w, "ended_at");
-    jsonw_time(&w, &run->ended);
-    jsonw_kstring(&w, "end_reason", run->end_reason);
-    jsonw_kuint(&w, "rounds", v->rounds);
-    jsonw_kint_or_null(&w, "dest_ttl", snap->dest_ttl, snap->dest_ttl > 0 && !v->end_unreach);
-    json_end(&w, v);
-    json_counters(&w, run);
-    jsonw_key(&w, "hops");
-    jsonw_array(&w);
-    for (int t = snap->first_ttl; t <= snap->nhops; t++)
-        json_hop(&w, run, v, &snap->hops[t - 1], now);
-    jsonw_end_array(&w);
-    json_onset(&w, v);
-    json_by_mode(&w, run);
-    jsonw_key(&w, "events");
-    jsonw_array(&w);
-    for (int i = 0; i < run->nevents; i++)
-        events_json(&w, &run->events[i]);
-    jsonw_end_array(&w);
-    jsonw_end_object(&w);
-    fputc('\n', out);
 }
 
 /* ---- CSV ----------------------------------------------------------------------------- */
@@ -497,7 +252,7 @@ void report_csv(FILE *out, const struct run_info *run, const struct target_view 
         const struct hop_responder *main = hop_main_responder(s);
         const struct rtt_stats *r = &s->rtt;
         const struct hop_diag *d = target_view_diag(v, t);
-        struct name_info ni = names_of(run, main ? &main->addr : NULL);
+        struct name_info ni = report_names_of(run, main ? &main->addr : NULL);
 
         fprintf(out, "%s,%s,%s,", HOPWATCH_VERSION, t0, run->mode_name);
         csv_field(out, run->target_name);

@@ -34,6 +34,9 @@ struct run_info {
     struct names_stats dns; /* DNS queries sent and how they ended */
 };
 
+/* What the resolver knows of a (zeroed when nothing, or a is NULL). */
+struct name_info report_names_of(const struct run_info *run, const struct probe_addr *a);
+
 void report_text(FILE *out, const struct run_info *run, const struct target_view *v);
 void report_json(FILE *out, const struct run_info *run, const struct target_view *v);
 void report_csv(FILE *out, const struct run_info *run, const struct target_view *v);

@@ -69,6 +69,18 @@ static void draw_modes(struct ui *u, int y, int rows)
     }
 }
 
+/* The way back, from the reply TTL (tracepath's asymm). */
+static void draw_return(const struct hop_stats *h, int *y)
+{
+    const struct hop_responder *r = hop_main_responder(h);
+    int back = r ? hop_return_hops(r->reply_ttl) : -1;
+
+    if (back < 0)
+        return;
+    mvprintw((*y)++, 0, "Way back: %d hop%s (way there: %d)%s", back, back == 1 ? "" : "s", h->ttl,
+             back > h->ttl ? ": the replies take a longer path back (asymmetric)" : "");
+}
+
 void draw_detail(struct ui *u, int rows, int cols)
 {
     const struct target_view *v = &u->f.view;
@@ -96,6 +108,7 @@ void draw_detail(struct ui *u, int rows, int cols)
         color_off(u, verdict_pair(d));
         mvprintw(y++, 0, "%.*s", cols - 1, ev);
     }
+    draw_return(h, &y);
     y++;
     draw_responders(u, h, &y, rows, cols);
     draw_modes(u, y + 1, rows);

@@ -1,7 +1,8 @@
 /*
  * draw_table.c - the main screen: the hop table (table-driven columns, one row per hop plus
  * one per extra responder) and the loss timeline beside it, one character per round.
- * Narrow terminals lose columns from the right, then the timeline.
+ * Narrow terminals lose the least important default columns first (an -o order: its
+ * rightmost), then the timeline.
  */
 #include "ui_internal.h"
 
@@ -133,11 +134,36 @@ static void measure(const struct ui *u, struct layout *l)
     }
 }
 
+/* Removes column i, and a separating space left with nothing to separate. */
+static void drop_column(struct layout *l, size_t i)
+{
+    size_t n = strlen(l->order);
+
+    memmove(l->order + i, l->order + i + 1, n - i);
+    memmove(l->width + i, l->width + i + 1, (n - i - 1) * sizeof(l->width[0]));
+    if (i > 0 && l->order[i - 1] == ' ' && (l->order[i] == ' ' || l->order[i] == '\0'))
+        drop_column(l, i - 1);
+}
+
+/* The default columns lose the least important first; an order the user gave (or the jitter
+ * set) loses its rightmost. */
+static void drop_one(const struct ui *u, struct layout *l)
+{
+    size_t n = strlen(l->order);
+
+    if (!u->s->opt.order_given && !u->jitter_cols)
+        for (const char *k = columns_expendable; *k; k++) {
+            const char *at = strchr(l->order, *k);
+            if (at)
+                return drop_column(l, (size_t)(at - l->order));
+        }
+    drop_column(l, n - 1);
+}
+
 static void plan(struct ui *u, int cols, struct layout *l)
 {
     char buf[300];
     int want = 16;
-    size_t n;
 
     for (int t = u->f.view.snap.first_ttl; t <= u->f.view.snap.nhops; t++) {
         const struct hop_stats *h = &u->f.view.snap.hops[t - 1];
@@ -151,9 +177,9 @@ static void plan(struct ui *u, int cols, struct layout *l)
         want = 42;
     snprintf(l->order, sizeof(l->order), "%s", u->display == 2 ? "" : ui_order(u));
     measure(u, l);
-    /* Drop columns from the right until host + columns fit. */
-    while ((n = strlen(l->order)) > 0 && 5 + 16 + order_width(l) > cols - 1)
-        l->order[n - 1] = '\0';
+    /* Drop columns until host + columns fit: never wrap. */
+    while (strlen(l->order) > 0 && 5 + 16 + order_width(l) > cols - 1)
+        drop_one(u, l);
     l->host_w = cols - 1 - 5 - order_width(l);
     if (l->host_w > want)
         l->host_w = want;

@@ -71,13 +71,21 @@ def seeds():
         out[f"dgram-err-{name}-match"] = header(DGRAM, 0, v6=v6, has_ee=True, origin=ICMP6 if v6
                                                 else ICMP, etype=3 if v6 else 11,
                                                 addr="2001:db8::2" if v6 else "198.18.0.2") + req
-    # UDP: the error queue names the probe by the original destination port.
+    # UDP, fixed ports: the error queue hands back the quoted payload, "HW", seq, and the word
+    # that keeps the sum constant. An empty quote names no probe (and turns on classic ports).
+    def udp_payload(seq, comp=None):
+        return b"HW" + struct.pack(">HH", seq, 0x7fff - seq if comp is None else comp) + b"hijk"
     out["udp-err-te-match"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=11,
-                                     port=33434 + 7) + b"payload"
+                                     port=33434) + udp_payload(7)
     out["udp-err-portunreach-match"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=3,
-                                              ecode=3, offender_target=True, port=33434 + 9)
+                                              ecode=3, offender_target=True,
+                                              port=33434) + udp_payload(9)
     out["udp-err-otherport-foreign"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=11,
-                                              port=53)
+                                              port=53) + udp_payload(7)
+    out["udp-err-badcomp-foreign"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=11,
+                                            port=33434) + udp_payload(7, 0x1234)
+    out["udp-err-shortquote-foreign"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=11,
+                                               port=33434 + 7)
     # Raw TCP: the target's RST/SYN-ACK acks our sequence number + 1.
     for name in sorted(os.listdir(os.path.join(C, "tcp"))):
         p = read("tcp", name)

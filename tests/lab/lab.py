@@ -16,6 +16,8 @@ Impairments (all inside the lab's own namespaces; nothing is routed anywhere els
   reorder(k, ms)         every other packet into node k held ms: later packets overtake
   delay(k, ms, jitter)   hold packets entering node k from the left (NFQUEUE + nfqdelay)
   ping_group(lo, hi)     the client's net.ipv4.ping_group_range
+  detour(k)              router k's own packets (its ICMP replies) go back through an extra
+                         router, r{k}x, so its way back is one hop longer than its way there
 
 Used as a module by the tests and as a command by `make run`:
   lab.py up PREFIX N [--demo]   build (and with --demo impair) a lab; prints the target
@@ -189,6 +191,36 @@ class Lab:
             fam = ["-6"] if v6 else []
             route = [kind, net] if on else [net, "via", via]
             sh("ip", "-n", self.node(k), *fam, "route", "replace", *route)
+
+    def detour(self, k):
+        """Router k (k >= 2) sends what it originates, its Time Exceeded and echo replies
+        included, back to the client through a side router r{k}x joined to router k-1, while
+        forwarded traffic keeps the chain: hop k's way back is k + 1 hops, every other hop's
+        is unchanged. The replies keep hop k's usual source address (route src)."""
+        side, prev, me = f"{self.prefix}-r{k}x", self.node(k - 1), self.node(k)
+        sh("ip", "netns", "add", side)
+        sh("ip", "netns", "exec", side, "sysctl", "-qw", "net.ipv4.ip_forward=1",
+           "net.ipv6.conf.all.forwarding=1", "net.ipv6.conf.all.accept_dad=0",
+           "net.ipv6.conf.default.accept_dad=0")
+        links = ((me, f"x{k}a", side, f"x{k}b", 100 + k), (side, f"y{k}a", prev, f"y{k}b", 150 + k))
+        for left, ldev, right, rdev, net in links:
+            sh("ip", "link", "add", ldev, "netns", left, "type", "veth", "peer", "name", rdev,
+               "netns", right)
+            for node, dev, host in ((left, ldev, 1), (right, rdev, 2)):
+                sh("ip", "-n", node, "addr", "add", f"198.18.{net}.{host}/24", "dev", dev)
+                sh("ip", "-n", node, "addr", "add", f"2001:db8:{net}::{host}/64", "dev", dev,
+                   "nodad")
+                sh("ip", "-n", node, "link", "set", dev, "up")
+        for fam, client, via_side, via_prev, src in (
+                ([], "198.18.0.0/24", f"198.18.{100 + k}.2", f"198.18.{150 + k}.2",
+                 f"198.18.{k - 1}.2"),
+                (["-6"], "2001:db8:0::/64", f"2001:db8:{100 + k}::2", f"2001:db8:{150 + k}::2",
+                 f"2001:db8:{k - 1}::2")):
+            sh("ip", "-n", side, *fam, "route", "add", client, "via", via_prev)
+            sh("ip", "-n", me, *fam, "rule", "add", "iif", "lo", "lookup", "100", "pref", "100")
+            sh("ip", "-n", me, *fam, "route", "add", client, "via", via_side, "src", src,
+               "table", "100")
+        self.warm()
 
     def ratelimit(self, k, ms):
         self.sysctl(k, f"net.ipv4.icmp_ratelimit={ms}", f"net.ipv6.icmp.ratelimit={ms}")

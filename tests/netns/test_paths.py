@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """A clean 3-router path, every probe mode, IPv4 and IPv6: hopwatch --json names exactly the
-lab's hop addresses in order, the destination at TTL 4, 0% loss, and the JSON schema 1 fields."""
+lab's hop addresses in order, the destination at TTL 4, 0% loss, and the JSON schema 1 fields.
+Then router 2 sends its replies back through a detour: hop 2, and no other, is asymmetric."""
 import sys
 
 from common import FAMILIES, MODES, Lab, Runner, check, hopwatch_json, require_root
@@ -29,6 +30,18 @@ def clean_path(lab, mode, v6):
     check(doc["hops"][-1]["responders"][0]["is_target"], "last hop is not the target")
 
 
+def asymmetric(lab, v6):
+    doc, _ = hopwatch_json(lab, ["-M", "icmp-raw", "-c", "3", "-i", "0.1"], v6=v6)
+    addrs = [h["addr"] for h in doc["hops"]]
+    check(addrs == lab.hops(v6), f"hops {addrs} != {lab.hops(v6)}")
+    for h in doc["hops"]:
+        want = h["ttl"] + 1 if h["ttl"] == 2 else h["ttl"]
+        check(h["return_hops"] == want and h["asymmetric"] == (h["ttl"] == 2),
+              f"hop {h['ttl']}: return_hops {h['return_hops']} asymmetric {h['asymmetric']}, "
+              f"want {want}")
+        check(h["responders"][0]["return_hops"] == want, f"responder {h['responders'][0]}")
+
+
 def main():
     require_root()
     run = Runner()
@@ -37,6 +50,9 @@ def main():
         for v6 in FAMILIES:
             for mode in MODES:
                 run.case(f"clean path {mode} {'IPv6' if v6 else 'IPv4'}", clean_path, lab, mode, v6)
+        lab.detour(2)
+        for v6 in FAMILIES:
+            run.case(f"asymmetric return path {'IPv6' if v6 else 'IPv4'}", asymmetric, lab, v6)
     return run.finish()
 
 
