@@ -76,9 +76,9 @@ static int dgram_decode_echo(struct probe_sock *ps, const struct probe_rx *rx, c
     return 0;
 }
 
-static int dgram_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
+static int dgram_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
 {
-    return sockutil_send_echo(ps, ttl, seq, 0, dgram_decode_err, sent_us); /* kernel sets id */
+    return sockutil_send_echo(ps, tx, 0, dgram_decode_err, sent_us); /* kernel sets id */
 }
 
 static const struct probe_channel dgram_channels[] = {

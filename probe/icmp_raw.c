@@ -34,9 +34,9 @@ static int raw_open(struct probe_sock *ps)
     return 0;
 }
 
-static int raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
+static int raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
 {
-    return sockutil_send_echo(ps, ttl, seq, ps->echo_ident, sockutil_decode_none, sent_us);
+    return sockutil_send_echo(ps, tx, ps->echo_ident, sockutil_decode_none, sent_us);
 }
 
 /* Our probe's seq in an echo header, or -1. */

@@ -189,6 +189,8 @@ int parse_ip4_icmp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
     case ICMP4_TIME_EXCEEDED:
     case ICMP4_PARAM_PROB:
         out->is_error = true;
+        if (out->type == ICMP4_DEST_UNREACH && out->code == 4) /* RFC 1191 next-hop MTU */
+            out->mtu = rd16(icmp + 6);
         return parse_quoted_ip(icmp + 8, icmp_len - 8, out);
     default:
         return -EINVAL;
@@ -213,6 +215,8 @@ int parse_icmp6(const uint8_t *msg, size_t len, struct probe_parsed *out)
     case ICMP6_TIME_EXCEEDED_T:
     case ICMP6_PARAM_PROB_T:
         out->is_error = true;
+        if (out->type == ICMP6_PACKET_TOO_BIG_T)
+            out->mtu = rd32(msg + 4);
         if (parse_quoted_ip(msg + 8, len - 8, out) < 0 || !out->has_quoted_ip ||
             out->quoted_dst.family != AF_INET6)
             return -EINVAL;

@@ -20,6 +20,7 @@ struct probe_parsed {
     struct probe_addr from; /* the responder (outer source), if the packet had one */
     int ttl;                /* outer TTL / hop limit, -1 unknown */
     uint8_t type, code;     /* ICMP(v6) type and code */
+    uint32_t mtu;           /* Fragmentation Needed / Packet Too Big: the next link's MTU */
     bool is_error;          /* an ICMP error quoting one of our datagrams */
     bool is_echo_reply;
     /* Echo identity: of the echo reply itself, or of the quoted echo request. */

@@ -6,6 +6,9 @@
 #include "sockutil.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -79,6 +82,19 @@ static void explain(enum probe_mode mode, int err, char *why, size_t len)
     snprintf(why, len, "%s", strerror(-err));
 }
 
+/* --pmtu: every packet leaves with DF (v4) and whatever size it has, the kernel's cached path
+ * MTU ignored, so routers answer Fragmentation Needed / Packet Too Big with their next MTU. */
+static int set_pmtu_probe(struct probe_sock *ps)
+{
+    int v = ps->cfg.target.family == AF_INET ? IP_PMTUDISC_PROBE : IPV6_PMTUDISC_PROBE;
+
+    if (ps->ops->fixed_size || ps->fd < 0)
+        return -EOPNOTSUPP;
+    if (ps->cfg.target.family == AF_INET)
+        return setsockopt(ps->fd, SOL_IP, IP_MTU_DISCOVER, &v, sizeof(v)) < 0 ? -errno : 0;
+    return setsockopt(ps->fd, SOL_IPV6, IPV6_MTU_DISCOVER, &v, sizeof(v)) < 0 ? -errno : 0;
+}
+
 int probe_open(struct probe_sock *ps, const struct probe_ops *ops, const struct probe_config *cfg,
                char *why, size_t why_len)
 {
@@ -99,9 +115,48 @@ int probe_open(struct probe_sock *ps, const struct probe_ops *ops, const struct 
         ps->ops = NULL;
         return r;
     }
+    if (cfg->pmtu && (r = set_pmtu_probe(ps)) < 0) {
+        snprintf(why, why_len, "--pmtu: %s",
+                 r == -EOPNOTSUPP ? "its probes cannot be sized (connect() sends a bare SYN)"
+                                  : strerror(-r));
+        probe_close(ps);
+        return r;
+    }
     if (why_len)
         why[0] = '\0';
     return 0;
+}
+
+int probe_route_mtu(const struct probe_addr *target)
+{
+    struct sockaddr_storage ss, local;
+    socklen_t len = (socklen_t)probe_addr_to_sockaddr(target, 9, &ss), llen = sizeof(local);
+    int fd = socket(target->family, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = -ENODEV;
+    struct probe_addr src, a;
+    struct ifaddrs *ifs, *i;
+
+    if (fd < 0)
+        return -errno;
+    /* The interface's MTU, not IP_MTU: that one includes path MTUs the kernel learnt. */
+    if (connect(fd, (struct sockaddr *)&ss, len) < 0 ||
+        getsockname(fd, (struct sockaddr *)&local, &llen) < 0 || getifaddrs(&ifs) < 0) {
+        r = -errno;
+        close(fd);
+        return r;
+    }
+    probe_addr_from_sockaddr((struct sockaddr *)&local, &src);
+    for (i = ifs; i && r == -ENODEV; i = i->ifa_next) {
+        struct ifreq ifr;
+        if (!i->ifa_addr ||
+            (probe_addr_from_sockaddr(i->ifa_addr, &a), !probe_addr_equal(&a, &src)))
+            continue;
+        memset(&ifr, 0, sizeof(ifr));
+        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", i->ifa_name);
+        r = ioctl(fd, SIOCGIFMTU, &ifr) < 0 ? -errno : ifr.ifr_mtu;
+    }
+    freeifaddrs(ifs);
+    close(fd);
+    return r;
 }
 
 void probe_close(struct probe_sock *ps)

@@ -45,6 +45,7 @@ enum probe_kind {
     PROBE_REPLY_TTL_EXCEEDED, /* an intermediate hop answered */
     PROBE_REPLY_DEST,         /* the target answered: echo reply, port unreachable, SYN-ACK/RST */
     PROBE_REPLY_UNREACH,      /* some hop said the target is unreachable (net/host/admin/...) */
+    PROBE_REPLY_TOOBIG,       /* a router said the probe is too big for its next link (mtu) */
 };
 
 /* What a Destination Unreachable from a router says (traceroute's marks). */
@@ -77,6 +78,7 @@ struct probe_reply {
     uint16_t seq;      /* the prober's sequence number */
     int16_t reply_ttl; /* TTL / hop limit of the reply as received, -1 unknown */
     uint64_t rx_us;    /* CLOCK_MONOTONIC microseconds, from the kernel receive timestamp */
+    uint16_t mtu;      /* TOOBIG: the next link's MTU the router gave (0: none) */
     uint8_t nmpls;     /* label stack entries the reply carried, outermost first */
     struct probe_mpls mpls[PROBE_MPLS_MAX];
 };
@@ -95,6 +97,14 @@ struct probe_config {
     struct probe_addr target;
     uint16_t port;       /* TCP destination port; UDP base port */
     size_t packet_bytes; /* whole IP packet size the user asked for (-s) */
+    bool pmtu;           /* --pmtu: DF set, the cached path MTU ignored (IP_PMTUDISC_PROBE) */
+};
+
+/* One probe to send. */
+struct probe_tx {
+    int ttl;
+    uint16_t seq;
+    uint16_t size; /* the whole IP packet in bytes; 0: the configured packet_bytes */
 };
 
 struct probe_sock;
@@ -105,8 +115,10 @@ struct probe_ops {
     /* 0 or -errno. Opening may need privilege: done before privileges are dropped. It may
      * put a variant of the mode in ps->ops (tcp: raw SYNs when privileged, else connect()). */
     int (*open)(struct probe_sock *ps);
-    /* Send one probe with this TTL; *sent_us gets its CLOCK_MONOTONIC send time. 0 or -errno. */
-    int (*send)(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us);
+    /* Send one probe; *sent_us gets its CLOCK_MONOTONIC send time. 0 or -errno. */
+    int (*send)(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us);
+    /* The probe's size cannot be chosen (a bare SYN through connect()): no --pmtu. */
+    bool fixed_size;
     /* The sockets and queues replies come from, read in this order, each packet decoded and
      * matched by the channel's decoder (sockutil.h); the fuzz target feeds them directly. */
     const struct probe_channel *channels;
@@ -137,7 +149,8 @@ struct probe_sock {
     struct probe_addr src;
     uint16_t sport;
     uint32_t seq_base;
-    bool udp_classic; /* UDP: destination port = base + seq (a router quoted too little) */
+    uint16_t syn_data[2]; /* the data lengths of the latest sized SYNs (--pmtu): a RST acks them */
+    bool udp_classic;     /* UDP: destination port = base + seq (a router quoted too little) */
     /* Replies read from the error queue while clearing a pending error before a send. */
     struct probe_reply pending[PROBE_PENDING_MAX];
     int npending;
@@ -179,6 +192,10 @@ int probe_addr_parse(const char *s, struct probe_addr *a);
 enum probe_unreach probe_unreach_of(int family, uint8_t type, uint8_t code);
 const char *probe_unreach_name(enum probe_unreach u);
 const char *probe_unreach_mark(enum probe_unreach u);
+
+/* The MTU of the route towards target (the first link's), from a connected UDP socket; a
+ * negative errno when it cannot be read. */
+int probe_route_mtu(const struct probe_addr *target);
 
 /* Clock helpers: CLOCK_MONOTONIC in microseconds. */
 uint64_t probe_now_us(void);

@@ -178,7 +178,9 @@ int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, st
     r->icmp_code = ee->ee_code;
     r->reply_ttl = (int16_t)rx->ttl;
     r->rx_us = rx->rx_us;
-    r->kind = sockutil_error_kind(ps, v6, ee->ee_type, &r->from);
+    r->kind = sockutil_error_kind(ps, v6, ee->ee_type, ee->ee_code, &r->from);
+    if (r->kind == PROBE_REPLY_TOOBIG)
+        r->mtu = (uint16_t)(ee->ee_info > 0xffff ? 0xffff : ee->ee_info);
     return 0;
 }
 
@@ -199,18 +201,23 @@ int sockutil_quoted_reply(const struct probe_sock *ps, const struct probe_parsed
     if (!pp->is_error || !pp->has_quoted_l4 || pp->quoted_proto != proto || seq < 0 ||
         seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target))
         return -1;
-    sockutil_reply(r, &pp->from, sockutil_error_kind(ps, probe_is_v6(ps), pp->type, &pp->from), seq,
+    sockutil_reply(r, &pp->from,
+                   sockutil_error_kind(ps, probe_is_v6(ps), pp->type, pp->code, &pp->from), seq,
                    ttl, rx_us);
     r->icmp_type = pp->type;
     r->icmp_code = pp->code;
+    if (r->kind == PROBE_REPLY_TOOBIG)
+        r->mtu = (uint16_t)(pp->mtu > 0xffff ? 0xffff : pp->mtu);
     return 0;
 }
 
 enum probe_kind sockutil_error_kind(const struct probe_sock *ps, bool v6, uint8_t type,
-                                    const struct probe_addr *from)
+                                    uint8_t code, const struct probe_addr *from)
 {
     if ((!v6 && type == 11) || (v6 && type == 3)) /* Time Exceeded */
         return PROBE_REPLY_TTL_EXCEEDED;
+    if ((!v6 && type == 3 && code == 4) || (v6 && type == 2)) /* Frag Needed, Packet Too Big */
+        return PROBE_REPLY_TOOBIG;
     return probe_addr_equal(from, &ps->cfg.target) ? PROBE_REPLY_DEST : PROBE_REPLY_UNREACH;
 }
 
@@ -332,21 +339,27 @@ void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_
     }
 }
 
-int sockutil_send_echo(struct probe_sock *ps, int ttl, uint16_t seq, uint16_t id,
+size_t sockutil_payload_len(const struct probe_sock *ps, const struct probe_tx *tx, size_t min)
+{
+    size_t ip = probe_is_v6(ps) ? 40 : 20;
+    size_t want = tx->size ? tx->size : ps->cfg.packet_bytes;
+    size_t len = want > ip + min ? want - ip : min;
+
+    return len > 65000 ? 65000 : len;
+}
+
+int sockutil_send_echo(struct probe_sock *ps, const struct probe_tx *tx, uint16_t id,
                        sockutil_decode decode, uint64_t *sent_us)
 {
     static uint8_t buf[65536]; /* prober thread only */
     struct sockaddr_storage dst;
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
     bool v6 = probe_is_v6(ps);
-    size_t ip = v6 ? 40 : 20;
-    size_t len = ps->cfg.packet_bytes > ip + 10 ? ps->cfg.packet_bytes - ip : 10;
+    size_t len = sockutil_payload_len(ps, tx, 10);
     int r;
 
-    if (len > sizeof(buf))
-        len = sizeof(buf);
-    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
+    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, tx->ttl)) < 0)
         return r;
-    sockutil_build_echo(buf, len, v6, id, seq);
+    sockutil_build_echo(buf, len, v6, id, tx->seq);
     return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, decode, sent_us);
 }

@@ -100,10 +100,10 @@ void sockutil_reply(struct probe_reply *r, const struct probe_addr *from, enum p
 int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx,
                       struct probe_reply *r);
 
-/* What an ICMP error from `from` means: Time Exceeded, the target itself answering (a
- * destination reply), or a hop saying it cannot reach the target. */
+/* What an ICMP error from `from` means: Time Exceeded, too big for a router's next link, the
+ * target itself answering (a destination reply), or a hop saying it cannot reach the target. */
 enum probe_kind sockutil_error_kind(const struct probe_sock *ps, bool v6, uint8_t type,
-                                    const struct probe_addr *from);
+                                    uint8_t code, const struct probe_addr *from);
 
 /* For sockets without an error queue (raw): a failed send has cleared sk_err itself, so
  * sockutil_send just retries. Always -1. */
@@ -117,9 +117,13 @@ void sockutil_close_main(struct probe_sock *ps);
 /* Pops pending replies into out; returns how many. */
 int sockutil_take_pending(struct probe_sock *ps, struct probe_reply *out, int max);
 
-/* Sends one ICMP(v6) echo request of the configured size with this TTL, id and seq (raw and
+/* The IP payload bytes of a probe: tx->size (or the configured size) less the IP header,
+ * at least min. */
+size_t sockutil_payload_len(const struct probe_sock *ps, const struct probe_tx *tx, size_t min);
+
+/* Sends one ICMP(v6) echo request of tx's size with its TTL and seq, and this id (raw and
  * ping sockets). 0 or -errno. */
-int sockutil_send_echo(struct probe_sock *ps, int ttl, uint16_t seq, uint16_t id,
+int sockutil_send_echo(struct probe_sock *ps, const struct probe_tx *tx, uint16_t id,
                        sockutil_decode decode, uint64_t *sent_us);
 
 /* Builds an echo request for seq into buf (len >= 8), keeping the checksum constant across

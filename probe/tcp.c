@@ -67,8 +67,10 @@ static void dest_reply(struct probe_sock *ps, uint16_t seq, struct probe_reply *
     r->rx_us = probe_now_us();
 }
 
-static int tcp_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
+static int tcp_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
 {
+    int ttl = tx->ttl;
+    uint16_t seq = tx->seq;
     struct tcp_slot *s = &ps->tcp[seq % PROBE_SEQ_SPACE];
     struct sockaddr_storage dst;
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, ps->cfg.port, &dst);
@@ -196,6 +198,7 @@ const struct probe_ops probe_tcp_ops = {
     .name = "tcp",
     .open = tcp_open,
     .send = tcp_send,
+    .fixed_size = true, /* a SYN through connect() carries no payload */
     .channels = tcp_channels,
     .nchannels = 1,
     .drain = tcp_drain,

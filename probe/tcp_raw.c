@@ -2,10 +2,11 @@
  * tcp_raw.c - the privileged TCP method: SYNs built by hand on a raw socket (Paris TCP).
  *
  * Source and destination ports stay fixed for the whole trace, so every TTL follows one flow;
- * the probe's identity is the TCP sequence number (seq_base + seq), which sits in the first 8
- * bytes of the TCP header and so survives an RFC 792 minimal quote. The target answers with
- * SYN-ACK or RST whose ack is our sequence number + 1; routers' Time Exceeded arrive on a raw
- * ICMP socket, quoting the SYN. A bound TCP socket holds the source port so no local
+ * the probe's identity is the TCP sequence number, seq_base + seq * 65536, which sits in the
+ * first 8 bytes of the TCP header and so survives an RFC 792 minimal quote. The target answers
+ * with SYN-ACK or RST whose ack is our sequence number + 1 (a RST to a SYN carrying --pmtu's
+ * data also acks the data: the low 16 bits, free, tell them apart); routers' Time Exceeded arrive
+ * on a raw ICMP socket, quoting the SYN. A bound TCP socket holds the source port so no local
  * connection can take it; our kernel answers a SYN-ACK with a RST, as for any unknown flow.
  */
 #include "sockutil.h"
@@ -97,50 +98,58 @@ static void put32(uint8_t *p, uint32_t v)
     put16(p + 2, (uint16_t)v);
 }
 
-/* SYN with an MSS option (a bare SYN is dropped by some middleboxes). */
-static size_t build_syn(const struct probe_sock *ps, uint16_t seq, uint8_t *seg)
+/* SYN with an MSS option (a bare SYN is dropped by some middleboxes), and data bytes after
+ * the header when a size is asked for (--pmtu: a SYN may carry data, RFC 793). */
+static size_t build_syn(const struct probe_sock *ps, uint16_t seq, uint8_t *seg, size_t len)
 {
-    memset(seg, 0, 24);
+    memset(seg, 0, len);
+    for (size_t i = 24; i < len; i++)
+        seg[i] = (uint8_t)('h' + (i % 8));
     put16(seg, ps->sport);
     put16(seg + 2, ps->cfg.port);
-    put32(seg + 4, ps->seq_base + seq);
+    put32(seg + 4, ps->seq_base + ((uint32_t)seq << 16));
     seg[12] = 6 << 4; /* 24-byte header */
     seg[13] = TCP_SYN;
     put16(seg + 14, 64240);
     seg[20] = 2, seg[21] = 4; /* MSS */
     put16(seg + 22, 1460);
     if (!probe_is_v6(ps)) { /* IPv4 raw sockets leave the checksum to us: RFC 793 pseudo-header */
-        uint8_t buf[12 + 24];
+        static uint8_t buf[12 + 65536]; /* prober thread only */
         uint16_t sum;
         memcpy(buf, ps->src.bytes, 4);
         memcpy(buf + 4, ps->cfg.target.bytes, 4);
         buf[8] = 0, buf[9] = IPPROTO_TCP;
-        put16(buf + 10, 24);
-        memcpy(buf + 12, seg, 24);
-        sum = parse_inet_checksum(buf, sizeof(buf));
+        put16(buf + 10, (uint16_t)len);
+        memcpy(buf + 12, seg, len);
+        sum = parse_inet_checksum(buf, 12 + len);
         put16(seg + 16, sum);
     }
-    return 24;
+    return len;
 }
 
-static int tcp_raw_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
+static int tcp_raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
 {
-    uint8_t seg[24];
+    static uint8_t seg[65536]; /* prober thread only */
     struct sockaddr_storage dst;
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
-    size_t len = build_syn(ps, seq, seg);
+    size_t len = build_syn(ps, tx->seq, seg, tx->size ? sockutil_payload_len(ps, tx, 24) : 24);
     int r;
 
-    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
+    if (len > 24 && ps->syn_data[0] != len - 24) {
+        ps->syn_data[1] = ps->syn_data[0];
+        ps->syn_data[0] = (uint16_t)(len - 24);
+    }
+    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, tx->ttl)) < 0)
         return r;
     return sockutil_send(ps, ps->fd, seg, len, &dst, dlen, sockutil_decode_none, sent_us);
 }
 
-/* seq from a 32-bit TCP sequence number of ours, or -1. */
-static int seq_of(const struct probe_sock *ps, uint32_t tcp_seq)
+/* seq from a 32-bit TCP sequence number of ours (seq_base + seq * 65536), plus `data` bytes;
+ * or -1. */
+static int seq_of(const struct probe_sock *ps, uint32_t tcp_seq, uint32_t data)
 {
     uint32_t d = tcp_seq - ps->seq_base;
-    return d < PROBE_SEQ_SPACE ? (int)d : -1;
+    return (d & 0xffff) == data && d >> 16 < PROBE_SEQ_SPACE ? (int)(d >> 16) : -1;
 }
 
 /* Parses one packet of a raw socket (tcp: the TCP one, else the ICMP one); -1 malformed. */
@@ -163,7 +172,19 @@ static int parse_packet(struct probe_sock *ps, const struct probe_rx *rx, const 
     return r;
 }
 
-/* The target's SYN-ACK or RST: its ack is our sequence number + 1. */
+/* seq from the ack of the target's answer: our sequence number + 1 (a SYN-ACK, or a RST to
+ * a bare SYN), + the data length for a RST to a SYN with data (--pmtu's sized probes). */
+static int seq_of_ack(const struct probe_sock *ps, const struct probe_parsed *pp)
+{
+    int seq = seq_of(ps, pp->tcp_ack - 1, 0);
+
+    for (int i = 0; i < 2 && seq < 0 && (pp->tcp_flags & TCP_RST); i++)
+        if (ps->syn_data[i])
+            seq = seq_of(ps, pp->tcp_ack - 1, ps->syn_data[i]);
+    return seq;
+}
+
+/* The target's SYN-ACK or RST: its ack is our sequence number + 1 (+ data). */
 static int decode_tcp(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *buf,
                       size_t len, struct probe_reply *r)
 {
@@ -174,7 +195,7 @@ static int decode_tcp(struct probe_sock *ps, const struct probe_rx *rx, const ui
         return -1;
     if (!probe_addr_equal(&pp.from, &ps->cfg.target) || pp.tcp_sport != ps->cfg.port ||
         pp.tcp_dport != ps->sport || !(pp.tcp_flags & (TCP_RST | TCP_SYN)) ||
-        !(pp.tcp_flags & TCP_ACK) || (seq = seq_of(ps, pp.tcp_ack - 1)) < 0) {
+        !(pp.tcp_flags & TCP_ACK) || (seq = seq_of_ack(ps, &pp)) < 0) {
         ps->counters.foreign++;
         return -1;
     }
@@ -192,7 +213,7 @@ static int decode_icmp(struct probe_sock *ps, const struct probe_rx *rx, const u
     if (parse_packet(ps, rx, buf, len, false, &pp, &ttl) < 0)
         return -1;
     seq = pp.quoted_sport == ps->sport && pp.quoted_dport == ps->cfg.port
-              ? seq_of(ps, pp.quoted_tcp_seq)
+              ? seq_of(ps, pp.quoted_tcp_seq, 0)
               : -1;
     if (sockutil_quoted_reply(ps, &pp, IPPROTO_TCP, seq, ttl, rx->rx_us, r) < 0) {
         ps->counters.foreign++;

@@ -110,22 +110,17 @@ static int udp_decode_err(struct probe_sock *ps, const struct probe_rx *rx, cons
     return 0;
 }
 
-static int udp_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
+static int udp_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
 {
-    uint8_t buf[65536];
+    static uint8_t buf[65536]; /* prober thread only */
     struct sockaddr_storage dst;
-    uint16_t port = (uint16_t)(base_port(ps) + (ps->udp_classic ? seq : 0));
+    uint16_t port = (uint16_t)(base_port(ps) + (ps->udp_classic ? tx->seq : 0));
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, port, &dst);
-    size_t hdr = (ps->cfg.target.family == AF_INET6 ? 40 : 20) + 8;
-    size_t len = ps->cfg.packet_bytes > hdr ? ps->cfg.packet_bytes - hdr : 0;
+    size_t len = sockutil_payload_len(ps, tx, 8 + UDP_ID_BYTES) - 8; /* less the UDP header */
     int r;
 
-    if (len < UDP_ID_BYTES)
-        len = UDP_ID_BYTES;
-    if (len > sizeof(buf))
-        len = sizeof(buf);
-    build_payload(buf, len, seq);
-    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, ttl)) < 0)
+    build_payload(buf, len, tx->seq);
+    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, tx->ttl)) < 0)
         return r;
     return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, udp_decode_err, sent_us);
 }

@@ -167,6 +167,15 @@ static void col_cc(const struct col_row *row, char *b, size_t n)
         snprintf(b, n, "-");
 }
 
+static void col_mtu(const struct col_row *row, char *b, size_t n)
+{
+    int mtu = row->pmtu ? pmtu_mtu_at(row->pmtu, row->h->ttl) : 0;
+    if (mtu > 0)
+        snprintf(b, n, "%d", mtu);
+    else
+        snprintf(b, n, "-");
+}
+
 static const struct column table[] = {
     {'L', "Loss%", 7, "loss: lost / (answered + timed out)", col_loss},
     {'D', "Drop", 6, "probes lost", col_drop},
@@ -190,6 +199,8 @@ static const struct column table[] = {
     {'C', "CC", 4, "country code (--geo-db, or -z over DNS)", col_cc},
     {'K', "L10s", 7, "loss of the probes sent in the last 10 seconds", col_loss10s},
     {'Y', "L1m", 7, "loss of the probes sent in the last minute", col_loss1m},
+    {'U', "MTU", 6, "--pmtu: the path MTU up to this hop (where it drops: the hop after the link)",
+     col_mtu},
     {'O', "L10m", 7, "loss of the probes sent in the last 10 minutes", col_loss10m},
 };
 

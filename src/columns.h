@@ -10,6 +10,7 @@
 #include "diagnose.h"
 #include "hops.h"
 #include "names.h"
+#include "pmtu.h"
 
 #include <stddef.h>
 
@@ -18,9 +19,10 @@
 /* One row of the table: everything a column may show. */
 struct col_row {
     const struct hop_stats *h;
-    const struct hop_diag *diag;   /* its published verdict (NULL: none yet) */
-    const struct name_info *names; /* of its main responder (NULL: nothing known) */
-    uint64_t now_us;               /* CLOCK_MONOTONIC, for windowed loss */
+    const struct hop_diag *diag;    /* its published verdict (NULL: none yet) */
+    const struct name_info *names;  /* of its main responder (NULL: nothing known) */
+    uint64_t now_us;                /* CLOCK_MONOTONIC, for windowed loss */
+    const struct pmtu_result *pmtu; /* --pmtu: the mode's path MTU search (NULL: off) */
 };
 
 struct column {

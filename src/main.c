@@ -162,7 +162,7 @@ static int open_probes(struct session *s)
 {
     struct options *o = &s->opt;
     struct prober_config cfg = {
-        .probe = {.target = {0}, .packet_bytes = o->packet_bytes},
+        .probe = {.target = {0}, .packet_bytes = o->packet_bytes, .pmtu = o->pmtu},
         .first_ttl = o->first_ttl,
         .max_ttl = o->max_ttl,
         .interval_us = (uint64_t)(o->interval_s * 1e6),

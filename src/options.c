@@ -130,6 +130,10 @@ static const struct opt_def opt_table[] = {
      RANGE(KIND_DOUBLE, timeout_s, 0.01, 60, "seconds")},
     {"psize", 's', "BYTES", "IP packet size of each probe (default 64)",
      RANGE(KIND_SIZE, packet_bytes, 28, 65000, "bytes")},
+    {"pmtu", 0, NULL,
+     "find the path MTU and where it drops: some rounds send probes as large as the path takes"
+     " (DF set), not counted in the statistics; column U",
+     FLAG(pmtu)},
     {"port", 'P', "PORT",
      "tcp: destination port (default 80); udp: first destination port (default 33434)",
      RANGE(KIND_INT, port, 1, 65535, NULL)},
@@ -301,8 +305,10 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
                                        : "only one target host, please"),
                -1;
     o->target = argv[optind];
-    if (!o->order_given && (o->aslookup || o->asn_db))
-        snprintf(o->order, sizeof(o->order), "%s", columns_default_asn);
+    if (!o->order_given)
+        snprintf(o->order, sizeof(o->order), "%s%s",
+                 o->aslookup || o->asn_db ? columns_default_asn : columns_default,
+                 o->pmtu ? " U" : "");
     if (o->first_ttl > o->max_ttl)
         return snprintf(err, err_len, "--first-ttl %d is above --max-ttl %d", o->first_ttl,
                         o->max_ttl),

@@ -81,6 +81,10 @@ static void release(struct prober *p, uint32_t rec)
     if (--rr->pending == 0) {
         rr->r.dest_ttl = atomic_load(&p->dest_ttl[rr->r.mode]);
         rr->r.end_unreach = atomic_load(&p->end_unreach[rr->r.mode]);
+        if (p->cfg.probe.pmtu) {
+            pmtu_round(&p->pmtu[rr->r.mode], &rr->r);
+            rr->r.pmtu = &p->pmtu[rr->r.mode].res;
+        }
         hand_on(p);
     }
 }
@@ -101,7 +105,10 @@ static void settle(struct prober *p, uint16_t seq, enum round_outcome o,
         rp->icmp_type = rep->icmp_type;
         rp->icmp_code = rep->icmp_code;
         rp->reply_ttl = rep->reply_ttl;
+        rp->mtu = rep->mtu;
         rp->from = rep->from;
+        rp->nmpls = rep->nmpls;
+        memcpy(rp->mpls, rep->mpls, sizeof(rp->mpls));
         rp->rtt_us = (uint32_t)(rep->rx_us > rp->sent_us ? rep->rx_us - rp->sent_us : 0);
     }
     tell_probe(p, &rr->r, f->ttl);
@@ -180,10 +187,11 @@ static void send_one(struct prober *p, struct round_rec *rr, uint32_t index, int
 {
     struct probe_sock *ps = &p->socks[rr->r.mode];
     struct round_probe *rp = &rr->r.probe[ttl - rr->r.first_ttl];
-    uint16_t seq = take_seq(p);
+    struct probe_tx tx = {.ttl = ttl, .seq = take_seq(p), .size = rr->r.size};
+    uint16_t seq = tx.seq;
     uint64_t sent_us;
 
-    if (ps->ops->send(ps, ttl, seq, &sent_us) < 0)
+    if (ps->ops->send(ps, &tx, &sent_us) < 0)
         return; /* counted by the mode; the probe stays ROUND_UNSENT */
     p->slots[seq] = (struct inflight){.active = true,
                                       .mode = (int8_t)rr->r.mode,
@@ -239,7 +247,13 @@ static void send_round(struct prober *p, int mode, bool switched, uint64_t now)
 
     rr->r.switched = switched;
     rr->r.last_ttl = last;
-    atomic_fetch_add(&p->rounds[mode], 1);
+    if (p->cfg.probe.pmtu && pmtu_due(&p->pmtu[mode])) {
+        rr->r.sizing = true; /* its number stays the next normal round's */
+        rr->r.size = (uint16_t)p->pmtu[mode].res.size;
+        pmtu_sent(&p->pmtu[mode]);
+    } else {
+        atomic_fetch_add(&p->rounds[mode], 1);
+    }
     p->last_mode = mode;
     if (window > PROBER_SPREAD_MAX_US)
         window = PROBER_SPREAD_MAX_US;
@@ -267,7 +281,7 @@ static void set_end(struct prober *p, int mode, int ttl, bool unreach)
 static void handle_reply(struct prober *p, int mode, const struct probe_reply *r)
 {
     struct inflight *f = &p->slots[r->seq % PROBE_SEQ_SPACE];
-    bool ends = r->kind != PROBE_REPLY_TTL_EXCEEDED;
+    bool ends = r->kind == PROBE_REPLY_DEST || r->kind == PROBE_REPLY_UNREACH;
     int dest = atomic_load(&p->dest_ttl[mode]), ttl;
 
     if (!f->active || f->mode != mode) {
@@ -282,7 +296,7 @@ static void handle_reply(struct prober *p, int mode, const struct probe_reply *r
     settle(p, r->seq, ROUND_ANSWERED, r);
     if (ends && (!dest || ttl < dest))
         set_end(p, mode, ttl, r->kind == PROBE_REPLY_UNREACH);
-    else if (!ends && dest && ttl >= dest)
+    else if (r->kind == PROBE_REPLY_TTL_EXCEEDED && dest && ttl >= dest)
         set_end(p, mode, 0, false); /* the path got longer: rediscover it next round */
 }
 

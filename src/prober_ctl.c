@@ -77,8 +77,12 @@ int prober_open_mode(struct prober *p, enum probe_mode mode)
         return 0;
     ops = p->env.ops[mode] ? p->env.ops[mode] : probe_ops_for(mode);
     r = probe_open(&p->socks[mode], ops, &p->cfg.probe, p->why_not[mode], sizeof(p->why_not[mode]));
-    if (r == 0)
+    if (r == 0) {
         p->opened[mode] = true;
+        if (p->cfg.probe.pmtu)
+            pmtu_init(&p->pmtu[mode], probe_route_mtu(&p->cfg.probe.target),
+                      (int)p->cfg.probe.packet_bytes);
+    }
     return r;
 }
 

@@ -6,6 +6,7 @@
 #ifndef HOPWATCH_PROBER_INTERNAL_H
 #define HOPWATCH_PROBER_INTERNAL_H
 
+#include "pmtu.h"
 #include "prober.h"
 
 #include <pthread.h>
@@ -69,8 +70,9 @@ struct prober {
     uint32_t spread_rec;
     int spread_ttl;
     uint64_t spread_start, spread_step_us;
-    bool ready[PROBE_MODE_COUNT]; /* poll saw the mode's sockets readable: drain them */
-    struct round_rec *recs;       /* nrecs records, send order */
+    bool ready[PROBE_MODE_COUNT];       /* poll saw the mode's sockets readable: drain them */
+    struct pmtu pmtu[PROBE_MODE_COUNT]; /* --pmtu: each mode's search */
+    struct round_rec *recs;             /* nrecs records, send order */
     struct round_probe *probes;
     uint32_t nrecs, next_rec, report_rec;
     int width; /* probes per record: max_ttl - first_ttl + 1 */

@@ -123,6 +123,17 @@ static void text_end(FILE *out, const struct run_info *run, const struct target_
             probe_unreach_name(s->unreach_code), probe_unreach_mark(s->unreach_code));
 }
 
+/* --pmtu: the search's result in words. */
+static void text_pmtu(FILE *out, const struct target_view *v)
+{
+    char text[200];
+
+    if (!v->has_pmtu)
+        return;
+    pmtu_describe(&v->pmtu, text, sizeof(text));
+    fprintf(out, "Path MTU: %s\n", text);
+}
+
 /* --modes: each hop's loss and verdict in every mode, side by side. */
 static void text_by_mode(FILE *out, const struct run_info *run)
 {
@@ -186,7 +197,11 @@ void report_text(FILE *out, const struct run_info *run, const struct target_view
         const struct hop_stats *s = &snap->hops[t - 1];
         const struct hop_responder *main = hop_main_responder(s);
         struct name_info ni = report_names_of(run, main ? &main->addr : NULL);
-        struct col_row row = {.h = s, .diag = target_view_diag(v, t), .names = &ni, .now_us = now};
+        struct col_row row = {.h = s,
+                              .diag = target_view_diag(v, t),
+                              .names = &ni,
+                              .now_us = now,
+                              .pmtu = v->has_pmtu ? &v->pmtu : NULL};
 
         fprintf(out, "%3d.|-- %-32.32s", t, marked_host(run, s, addr, sizeof(addr)));
         for (const char *p = order; *p; p++) {
@@ -207,6 +222,7 @@ void report_text(FILE *out, const struct run_info *run, const struct target_view
         }
     }
     text_end(out, run, v);
+    text_pmtu(out, v);
     text_diagnosis(out, v);
     text_by_mode(out, run);
     text_events(out, run);

@@ -97,6 +97,7 @@ static void json_hop(struct jsonw *w, const struct run_info *run, const struct t
     jsonw_kuint(w, "in_flight", s->inflight);
     jsonw_kfixed(w, "loss_pct", hop_loss_pct(s), 2);
     json_return(w, s, main);
+    jsonw_kint_or_null(w, "mtu", v->has_pmtu ? pmtu_mtu_at(&v->pmtu, s->ttl) : 0, v->has_pmtu);
     json_ms(w, "last_ms", r->last_us, r->n > 0);
     json_ms(w, "avg_ms", r->mean_us, r->n > 0);
     json_ms(w, "best_ms", r->best_us, r->n > 0);
@@ -222,6 +223,48 @@ static void json_onset(struct jsonw *w, const struct target_view *v)
     jsonw_end_object(w);
 }
 
+/* --pmtu: the search (null without it). */
+static void json_pmtu(struct jsonw *w, const struct target_view *v)
+{
+    const struct pmtu_result *res = &v->pmtu;
+    char text[200];
+
+    jsonw_key(w, "pmtu");
+    if (!v->has_pmtu) {
+        jsonw_null(w);
+        return;
+    }
+    jsonw_object(w);
+    jsonw_kint_or_null(w, "path_mtu", res->path_mtu, res->path_mtu > 0);
+    jsonw_kint(w, "first_mtu", res->first_mtu);
+    jsonw_kuint(w, "sizing_rounds", res->rounds);
+    jsonw_key(w, "drops");
+    jsonw_array(w);
+    for (int i = 0; i < res->ndrops; i++) {
+        jsonw_object(w);
+        jsonw_kint(w, "hop", res->drops[i].ttl);
+        jsonw_kint(w, "mtu", res->drops[i].mtu);
+        json_addr(w, "from", &res->drops[i].from);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+    jsonw_key(w, "black_hole");
+    if (res->hole_ttl) {
+        jsonw_object(w);
+        jsonw_kint(w, "hop", res->hole_ttl);
+        jsonw_kint(w, "largest_passing", res->hole_good);
+        jsonw_kint(w, "smallest_lost", res->hole_bad);
+        jsonw_key(w, "found");
+        jsonw_bool(w, res->hole_done);
+        jsonw_end_object(w);
+    } else {
+        jsonw_null(w);
+    }
+    pmtu_describe(res, text, sizeof(text));
+    jsonw_kstring(w, "text", text);
+    jsonw_end_object(w);
+}
+
 void report_json(FILE *out, const struct run_info *run, const struct target_view *v)
 {
     const struct hops_snapshot *snap = &v->snap;
@@ -247,6 +290,7 @@ void report_json(FILE *out, const struct run_info *run, const struct target_view
     jsonw_kuint(&w, "rounds", v->rounds);
     jsonw_kint_or_null(&w, "dest_ttl", snap->dest_ttl, snap->dest_ttl > 0 && !v->end_unreach);
     json_end(&w, v);
+    json_pmtu(&w, v);
     json_counters(&w, run);
     jsonw_key(&w, "hops");
     jsonw_array(&w);

@@ -31,10 +31,15 @@ struct round_probe {
     uint8_t icmp_type; /* of the reply, as received */
     uint8_t icmp_code;
     int16_t reply_ttl; /* TTL of the reply as received, -1 unknown */
+    uint16_t mtu;      /* a too-big reply's next-link MTU */
     uint32_t rtt_us;   /* answered: send to kernel receive time */
     uint64_t sent_us;  /* the prober's monotonic clock */
     struct probe_addr from;
+    uint8_t nmpls; /* MPLS label stack entries the reply carried (RFC 4950) */
+    struct probe_mpls mpls[PROBE_MPLS_MAX];
 };
+
+struct pmtu_result;
 
 struct round {
     uint32_t number;      /* per mode, from 0 */
@@ -46,6 +51,10 @@ struct round {
     int last_ttl;         /* the highest TTL it sent */
     int dest_ttl;         /* where the path ends in this mode as the prober knows it; 0: not yet */
     bool end_unreach;     /* ... and it ends at a router that says unreachable, not the target */
+    bool sizing;          /* --pmtu: a sizing round, not statistics (pmtu.h); number is the
+                           * next normal round's */
+    uint16_t size;        /* bytes per probe (the whole IP packet); 0: the configured size */
+    const struct pmtu_result *pmtu; /* --pmtu: the mode's search after this round; else NULL */
     struct round_probe *probe;
 };
 

@@ -7,6 +7,7 @@
  * zero its working state at its next round.
  */
 #include "target.h"
+#include "pmtu.h"
 #include "verdicts.h"
 #include "watch.h"
 
@@ -20,6 +21,8 @@
 struct published {
     struct diag_input in[DIAG_MAX_HOPS]; /* diag.n of them */
     struct path_diag diag;
+    bool has_pmtu;
+    struct pmtu_result pmtu;
 };
 
 struct target {
@@ -86,6 +89,8 @@ static void on_probe(void *ctx, const struct round *r, int ttl)
     const struct round_probe *p = round_probe_at(r, ttl);
     struct probe_addr first;
 
+    if (r->sizing)
+        return; /* --pmtu's sizing probes are not statistics */
     switch (p->outcome) {
     case ROUND_PENDING:
         hops_record_sent(t->hops, r->mode, ttl);
@@ -134,6 +139,14 @@ static void on_round(void *ctx, const struct round *r)
     struct target *t = ctx;
     const struct verdicts *v = &t->work[r->mode];
 
+    if (r->pmtu) {
+        pthread_mutex_lock(&t->lock);
+        t->pub[r->mode].pmtu = *r->pmtu;
+        t->pub[r->mode].has_pmtu = true;
+        pthread_mutex_unlock(&t->lock);
+    }
+    if (r->sizing)
+        return;
     if (atomic_exchange(&t->reset_asked, false))
         for (int m = 0; m < PROBE_MODE_COUNT; m++)
             verdicts_reset(&t->work[m]);
@@ -157,7 +170,10 @@ void target_reset(struct target *t, int mode)
 
     hops_reset(t->hops);
     pthread_mutex_lock(&t->lock);
-    memset(t->pub, 0, sizeof(t->pub));
+    for (int m = 0; m < PROBE_MODE_COUNT; m++) { /* the path MTU is no statistic: it stays */
+        struct published keep = {.has_pmtu = t->pub[m].has_pmtu, .pmtu = t->pub[m].pmtu};
+        t->pub[m] = keep;
+    }
     pthread_mutex_unlock(&t->lock);
     atomic_store(&t->reset_asked, true);
     clock_gettime(CLOCK_REALTIME, &e.start);
@@ -180,6 +196,8 @@ int target_view(struct target *t, int mode, const struct round_path *path, struc
     pthread_mutex_lock(&t->lock);
     memcpy(v->in, t->pub[mode].in, (size_t)t->pub[mode].diag.n * sizeof(v->in[0]));
     v->diag = t->pub[mode].diag;
+    v->has_pmtu = t->pub[mode].has_pmtu;
+    v->pmtu = t->pub[mode].pmtu;
     pthread_mutex_unlock(&t->lock);
     return 0;
 }

@@ -14,6 +14,7 @@
 #include "diagnose.h"
 #include "events.h"
 #include "hops.h"
+#include "pmtu.h"
 #include "round.h"
 
 #include <stddef.h>
@@ -33,6 +34,8 @@ struct target_view {
      * diag.hop[i] are hop snap.first_ttl + i, for i < diag.n. */
     struct diag_input in[DIAG_MAX_HOPS];
     struct path_diag diag;
+    bool has_pmtu; /* --pmtu: the search of this mode, as of its last round */
+    struct pmtu_result pmtu;
 };
 
 struct target;

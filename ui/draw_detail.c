@@ -69,6 +69,25 @@ static void draw_modes(struct ui *u, int y, int rows)
     }
 }
 
+/* --pmtu: the MTU up to this hop, and what happens to large packets here. */
+static void draw_mtu(const struct target_view *v, int ttl, int *y, int cols)
+{
+    const struct pmtu_result *res = &v->pmtu;
+    char addr[64], text[200];
+
+    if (!v->has_pmtu)
+        return;
+    mvprintw((*y)++, 0, "MTU up to this hop: %d", pmtu_mtu_at(res, ttl));
+    for (int i = 0; i < res->ndrops; i++)
+        if (res->drops[i].ttl == ttl)
+            mvprintw((*y)++, 0, "The MTU drops here: %s said its next link takes %d bytes",
+                     probe_addr_str(&res->drops[i].from, addr, sizeof(addr)), res->drops[i].mtu);
+    if (res->hole_ttl == ttl) {
+        pmtu_describe(res, text, sizeof(text));
+        mvprintw((*y)++, 0, "%.*s", cols - 1, text);
+    }
+}
+
 /* The way back, from the reply TTL (tracepath's asymm). */
 static void draw_return(const struct hop_stats *h, int *y)
 {
@@ -109,6 +128,7 @@ void draw_detail(struct ui *u, int rows, int cols)
         mvprintw(y++, 0, "%.*s", cols - 1, ev);
     }
     draw_return(h, &y);
+    draw_mtu(v, h->ttl, &y, cols);
     y++;
     draw_responders(u, h, &y, rows, cols);
     draw_modes(u, y + 1, rows);

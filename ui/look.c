@@ -81,5 +81,6 @@ struct col_row ui_row(const struct ui *u, const struct hop_stats *h)
     return (struct col_row){.h = h,
                             .diag = target_view_diag(&u->f.view, h->ttl),
                             .names = frame_names(&u->f, h, hop_main_responder(h)),
-                            .now_us = u->f.now_us};
+                            .now_us = u->f.now_us,
+                            .pmtu = u->f.view.has_pmtu ? &u->f.view.pmtu : NULL};
 }

@@ -92,8 +92,8 @@ def seeds():
         v6 = name.startswith("tcp6")
         seg = p if v6 else p[(p[0] & 15) * 4:]
         sport, dport, _, ack = struct.unpack(">HHII", seg[:12])
-        out[f"tcpraw-{name}-match"] = header(TCPRAW, 1, v6=v6, seq_base=ack - 1 - 5,
-                                             sport=dport) + p
+        base = (ack - 1 - (5 << 16)) % (1 << 32)  # the probe of seq 5: base + 5 * 65536
+        out[f"tcpraw-{name}-match"] = header(TCPRAW, 1, v6=v6, seq_base=base, sport=dport) + p
     out["tcp-connect-te-match"] = header(TCP, 0, has_ee=True, origin=ICMP, etype=11)
     return out
 

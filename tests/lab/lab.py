@@ -16,6 +16,8 @@ Impairments (all inside the lab's own namespaces; nothing is routed anywhere els
   reorder(k, ms)         every other packet into node k held ms: later packets overtake
   delay(k, ms, jitter)   hold packets entering node k from the left (NFQUEUE + nfqdelay)
   ping_group(lo, hi)     the client's net.ipv4.ping_group_range
+  mtu(j, bytes)          link j (router j to node j+1) takes packets of at most bytes
+  no_too_big(k, on)      router k sends no Fragmentation Needed / Packet Too Big (a black hole)
   detour(k)              router k's own packets (its ICMP replies) go back through an extra
                          router, r{k}x, so its way back is one hop longer than its way there
 
@@ -191,6 +193,25 @@ class Lab:
             fam = ["-6"] if v6 else []
             route = [kind, net] if on else [net, "via", via]
             sh("ip", "-n", self.node(k), *fam, "route", "replace", *route)
+
+    def mtu(self, j, size):
+        """Link j (between node j and node j+1) takes packets of at most size bytes: router j
+        answers larger ones (DF set) with Fragmentation Needed / Packet Too Big."""
+        sh("ip", "-n", self.node(j), "link", "set", f"e{j}a", "mtu", str(size))
+        sh("ip", "-n", self.node(j + 1), "link", "set", f"e{j}b", "mtu", str(size))
+        for k in (0, j):  # forget learnt path MTUs (route exceptions) on both sides
+            for fam in ([], ["-6"]):
+                self.ns(k, "ip", *fam, "route", "flush", "cache", check=False)
+
+    def no_too_big(self, k, on):
+        """Router k's too-big messages are filtered (nftables, its output): a PMTU black hole."""
+        if on:
+            self._nft(k, "table inet labtb {\n chain out {\n"
+                         "  type filter hook output priority 0; policy accept;\n"
+                         "  icmp type destination-unreachable icmp code frag-needed counter drop\n"
+                         "  icmpv6 type packet-too-big counter drop\n }\n}\n")
+        else:
+            self.ns(k, "nft", "delete", "table", "inet", "labtb", check=False)
 
     def detour(self, k):
         """Router k (k >= 2) sends what it originates, its Time Exceeded and echo replies

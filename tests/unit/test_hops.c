@@ -131,8 +131,18 @@ static void responders_and_path(void)
     CHECK(hops_new(1, 0) == NULL && hops_new(5, 4) == NULL && hops_new(1, 256) == NULL);
 }
 
+/* tracepath's guess of the hops back: the initial TTL is the next of 64, 128, 255. */
+static void return_hops(void)
+{
+    CHECK(hop_return_hops(64) == 1 && hop_return_hops(63) == 2 && hop_return_hops(1) == 64);
+    CHECK(hop_return_hops(65) == 64 && hop_return_hops(128) == 1 && hop_return_hops(129) == 127);
+    CHECK(hop_return_hops(255) == 1 && hop_return_hops(0) == -1 && hop_return_hops(-1) == -1);
+    CHECK(hop_return_hops(256) == -1);
+}
+
 int main(void)
 {
+    return_hops();
     counts_and_loss();
     rtt_statistics();
     responders_and_path();

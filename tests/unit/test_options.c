@@ -49,7 +49,15 @@ int main(void)
     CHECK(parse(&o, err, "--modes", "udp", "h", NULL, NULL) < 0 && strstr(err, "two modes"));
     CHECK(parse(&o, err, "--modes", "udp,udp", "h", NULL, NULL) < 0 && strstr(err, "twice"));
     CHECK(parse(&o, err, "-o", "LQ", "h", NULL, NULL) < 0 && strstr(err, "unknown column"));
-    CHECK(parse(&o, err, "h", NULL, NULL, NULL, NULL) == 0 && strcmp(o.order, "LES NABWV") == 0);
+    CHECK(parse(&o, err, "h", NULL, NULL, NULL, NULL) == 0 && strcmp(o.order, "LE SNABWV J") == 0);
+    CHECK(!o.order_given);
+    /* An AS source puts the ASN first; --pmtu adds the MTU column; -o decides alone. */
+    CHECK(parse(&o, err, "-z", "h", NULL, NULL, NULL) == 0 &&
+          strcmp(o.order, "Z LE SNABWV J") == 0);
+    CHECK(parse(&o, err, "--pmtu", "h", NULL, NULL, NULL) == 0 && o.pmtu &&
+          strcmp(o.order, "LE SNABWV J U") == 0);
+    CHECK(parse(&o, err, "-z", "-o", "LH", "h", NULL) == 0 && strcmp(o.order, "LH") == 0 &&
+          o.order_given);
     CHECK(parse(&o, err, "-m", "256", "h", NULL, NULL) < 0 && strstr(err, "--max-ttl"));
     CHECK(parse(&o, err, "-i", "0.001", "h", NULL, NULL) < 0 && strstr(err, "--interval"));
     CHECK(parse(&o, err, "-i", "1x", "h", NULL, NULL) < 0);

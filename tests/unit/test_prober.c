@@ -47,11 +47,11 @@ static int fake_open(struct probe_sock *ps)
     return 0;
 }
 
-static int fake_send(struct probe_sock *ps, int ttl, uint16_t seq, uint64_t *sent_us)
+static int fake_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
 {
     if (nsent < (int)(sizeof(sent) / sizeof(sent[0])))
         sent[nsent++] =
-            (struct sent){.mode = ps->ops->mode, .ttl = ttl, .seq = seq, .at = clock_us};
+            (struct sent){.mode = ps->ops->mode, .ttl = tx->ttl, .seq = tx->seq, .at = clock_us};
     *sent_us = clock_us;
     return 0;
 }

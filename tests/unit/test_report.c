@@ -53,7 +53,9 @@ int main(void)
     CHECK(strstr(out, "{\"ttl\":2,\"addr\":null"));
     CHECK(strstr(out, "\"loss_pct\":100.00") && strstr(out, "\"avg_ms\":2.500"));
     CHECK(strstr(out, "\"dest_ttl\":3") && strstr(out, "\"rounds\":4"));
-    CHECK(strstr(out, "\"reply_ttl\":62,\"is_target\":true"));
+    CHECK(strstr(out, "\"reply_ttl\":62,\"return_hops\":3,\"is_target\":true"));
+    CHECK(strstr(out, "\"return_hops\":3,\"asymmetric\":false,\"mtu\":null"));
+    CHECK(strstr(out, "\"pmtu\":null"));
     CHECK(strstr(out, "\"verdict\":\"unknown\"")); /* 4 probes: too few to judge */
     free(out);
 
