@@ -46,7 +46,7 @@ static int dgram_decode_err(struct probe_sock *ps, const struct probe_rx *rx, co
         return -1;
     }
     if (pp.echo_seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&dst, &ps->cfg.target) ||
-        sockutil_ee_reply(ps, rx, r) < 0) {
+        sockutil_ee_reply(ps, rx, p, len, r) < 0) {
         ps->counters.foreign++;
         return -1;
     }

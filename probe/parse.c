@@ -6,6 +6,7 @@
  * first 8 L4 bytes (ICMP id/seq, UDP ports, TCP ports and sequence number).
  */
 #include "parse.h"
+#include "icmpext.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -108,6 +109,14 @@ static int skip_ip6_ext(const uint8_t *p, size_t len, size_t *off, uint8_t *next
     return -EINVAL;
 }
 
+/* The label stack of an error's RFC 4884 extension, if it has one; a broken one is ignored
+ * (the error itself still counts). */
+static void mpls_of(const uint8_t *icmp, size_t len, bool v6, struct probe_parsed *out)
+{
+    int n = icmpext_from_icmp(icmp, len, v6, out->mpls, PROBE_MPLS_MAX);
+    out->nmpls = (uint8_t)(n > 0 ? n : 0);
+}
+
 int parse_quoted_ip(const uint8_t *p, size_t len, struct probe_parsed *out)
 {
     if (len < 1)
@@ -191,6 +200,7 @@ int parse_ip4_icmp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
         out->is_error = true;
         if (out->type == ICMP4_DEST_UNREACH && out->code == 4) /* RFC 1191 next-hop MTU */
             out->mtu = rd16(icmp + 6);
+        mpls_of(icmp, icmp_len, false, out);
         return parse_quoted_ip(icmp + 8, icmp_len - 8, out);
     default:
         return -EINVAL;
@@ -217,6 +227,7 @@ int parse_icmp6(const uint8_t *msg, size_t len, struct probe_parsed *out)
         out->is_error = true;
         if (out->type == ICMP6_PACKET_TOO_BIG_T)
             out->mtu = rd32(msg + 4);
+        mpls_of(msg, len, true, out);
         if (parse_quoted_ip(msg + 8, len - 8, out) < 0 || !out->has_quoted_ip ||
             out->quoted_dst.family != AF_INET6)
             return -EINVAL;

@@ -21,7 +21,9 @@ struct probe_parsed {
     int ttl;                /* outer TTL / hop limit, -1 unknown */
     uint8_t type, code;     /* ICMP(v6) type and code */
     uint32_t mtu;           /* Fragmentation Needed / Packet Too Big: the next link's MTU */
-    bool is_error;          /* an ICMP error quoting one of our datagrams */
+    uint8_t nmpls;          /* errors: the MPLS label stack of an RFC 4884 extension */
+    struct probe_mpls mpls[PROBE_MPLS_MAX];
+    bool is_error; /* an ICMP error quoting one of our datagrams */
     bool is_echo_reply;
     /* Echo identity: of the echo reply itself, or of the quoted echo request. */
     uint16_t echo_id, echo_seq;

@@ -4,6 +4,7 @@
  */
 #include "probe.h"
 #include "sockutil.h"
+#include "icmpext.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -273,4 +274,9 @@ const char *probe_unreach_name(enum probe_unreach u)
 const char *probe_unreach_mark(enum probe_unreach u)
 {
     return u <= PROBE_UNREACH_OTHER ? unreach_words[u].mark : "!?";
+}
+
+size_t probe_mpls_str(const struct probe_mpls *m, int n, char *buf, size_t len)
+{
+    return icmpext_format(m, n, buf, len);
 }

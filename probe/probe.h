@@ -193,6 +193,9 @@ enum probe_unreach probe_unreach_of(int family, uint8_t type, uint8_t code);
 const char *probe_unreach_name(enum probe_unreach u);
 const char *probe_unreach_mark(enum probe_unreach u);
 
+/* A label stack in words: "L=16001 TC=0 S=0 TTL=1, L=24005 TC=5 S=1 TTL=254". */
+size_t probe_mpls_str(const struct probe_mpls *m, int n, char *buf, size_t len);
+
 /* The MTU of the route towards target (the first link's), from a connected UDP socket; a
  * negative errno when it cannot be read. */
 int probe_route_mtu(const struct probe_addr *target);

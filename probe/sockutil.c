@@ -9,6 +9,7 @@
  *    with it without sending: drain MSG_ERRQUEUE and retry.
  */
 #include "sockutil.h"
+#include "icmpext.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -120,12 +121,17 @@ int sockutil_setup(int fd, int family, bool recverr)
             return -errno;
         if (recverr && setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof(on)) < 0)
             return -errno;
+        /* RFC 4884 extensions (MPLS labels) on the error queue: Linux 5.9 on; best effort. */
+        if (recverr)
+            (void)setsockopt(fd, SOL_IP, IP_RECVERR_RFC4884, &on, sizeof(on));
     } else {
         int off = 0;
         if (setsockopt(fd, SOL_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)) < 0)
             return -errno;
         if (recverr && setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof(on)) < 0)
             return -errno;
+        if (recverr)
+            (void)setsockopt(fd, SOL_IPV6, IPV6_RECVERR_RFC4884, &on, sizeof(on));
         /* Kernel UDP sockets hash a flow label per 5-tuple; keep the flow constant. */
         (void)setsockopt(fd, SOL_IPV6, IPV6_AUTOFLOWLABEL, &off, sizeof(off));
     }
@@ -160,7 +166,8 @@ int sockutil_set_ttl(int fd, int family, int ttl)
     return r < 0 ? -errno : 0;
 }
 
-int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, struct probe_reply *r)
+int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
+                      size_t len, struct probe_reply *r)
 {
     const struct sock_extended_err *ee = &rx->ee;
     bool v6;
@@ -181,6 +188,13 @@ int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, st
     r->kind = sockutil_error_kind(ps, v6, ee->ee_type, ee->ee_code, &r->from);
     if (r->kind == PROBE_REPLY_TOOBIG)
         r->mtu = (uint16_t)(ee->ee_info > 0xffff ? 0xffff : ee->ee_info);
+    /* IP_RECVERR_RFC4884: the kernel checked the extension and says where it starts. */
+    if (ee->ee_rfc4884.len && !(ee->ee_rfc4884.flags & SO_EE_RFC4884_FLAG_INVALID) &&
+        ee->ee_rfc4884.len < len) {
+        int n = icmpext_parse(p + ee->ee_rfc4884.len, len - ee->ee_rfc4884.len, r->mpls,
+                              PROBE_MPLS_MAX);
+        r->nmpls = (uint8_t)(n > 0 ? n : 0);
+    }
     return 0;
 }
 
@@ -208,6 +222,8 @@ int sockutil_quoted_reply(const struct probe_sock *ps, const struct probe_parsed
     r->icmp_code = pp->code;
     if (r->kind == PROBE_REPLY_TOOBIG)
         r->mtu = (uint16_t)(pp->mtu > 0xffff ? 0xffff : pp->mtu);
+    r->nmpls = pp->nmpls;
+    memcpy(r->mpls, pp->mpls, sizeof(r->mpls));
     return 0;
 }
 

@@ -12,6 +12,13 @@
 #include "probe.h"
 
 #include <time.h>
+
+#ifndef IP_RECVERR_RFC4884
+#define IP_RECVERR_RFC4884 26
+#endif
+#ifndef IPV6_RECVERR_RFC4884
+#define IPV6_RECVERR_RFC4884 31
+#endif
 #include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -97,8 +104,8 @@ void sockutil_reply(struct probe_reply *r, const struct probe_addr *from, enum p
                     int seq, int ttl, uint64_t rx_us);
 
 /* Fills r from an ICMP extended error: responder, type/code, kind. -1 if not an ICMP error. */
-int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx,
-                      struct probe_reply *r);
+int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
+                      size_t len, struct probe_reply *r);
 
 /* What an ICMP error from `from` means: Time Exceeded, too big for a router's next link, the
  * target itself answering (a destination reply), or a hop saying it cannot reach the target. */

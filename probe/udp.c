@@ -102,7 +102,7 @@ static int udp_decode_err(struct probe_sock *ps, const struct probe_rx *rx, cons
 {
     int seq = seq_of(ps, &rx->name, p, len, true);
 
-    if (seq < 0 || sockutil_ee_reply(ps, rx, r) < 0) {
+    if (seq < 0 || sockutil_ee_reply(ps, rx, p, len, r) < 0) {
         ps->counters.foreign++;
         return -1;
     }

@@ -167,6 +167,12 @@ static void col_cc(const struct col_row *row, char *b, size_t n)
         snprintf(b, n, "-");
 }
 
+static void col_segment(const struct col_row *row, char *b, size_t n)
+{
+    const char *name = segment_name(row->segment);
+    snprintf(b, n, "%s", name[0] ? name : "-");
+}
+
 static void col_mtu(const struct col_row *row, char *b, size_t n)
 {
     int mtu = row->pmtu ? pmtu_mtu_at(row->pmtu, row->h->ttl) : 0;
@@ -199,6 +205,9 @@ static const struct column table[] = {
     {'C', "CC", 4, "country code (--geo-db, or -z over DNS)", col_cc},
     {'K', "L10s", 7, "loss of the probes sent in the last 10 seconds", col_loss10s},
     {'Y', "L1m", 7, "loss of the probes sent in the last minute", col_loss1m},
+    {'P', "Seg", 8,
+     "segment: lan, cgnat, isp (the ISP's AS), transit (another AS), dest (the target)",
+     col_segment},
     {'U', "MTU", 6, "--pmtu: the path MTU up to this hop (where it drops: the hop after the link)",
      col_mtu},
     {'O', "L10m", 7, "loss of the probes sent in the last 10 minutes", col_loss10m},

@@ -11,6 +11,7 @@
 #include "hops.h"
 #include "names.h"
 #include "pmtu.h"
+#include "segment.h"
 
 #include <stddef.h>
 
@@ -23,6 +24,7 @@ struct col_row {
     const struct name_info *names;  /* of its main responder (NULL: nothing known) */
     uint64_t now_us;                /* CLOCK_MONOTONIC, for windowed loss */
     const struct pmtu_result *pmtu; /* --pmtu: the mode's path MTU search (NULL: off) */
+    enum segment segment;           /* the part of the path its main responder is in */
 };
 
 struct column {

@@ -140,13 +140,14 @@ void hops_record_sent(struct hops *h, int mode, int ttl)
     pthread_mutex_unlock(&h->lock);
 }
 
-bool hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_addr *from,
-                       uint32_t rtt_us, uint64_t sent_us, uint32_t round, int reply_ttl,
-                       bool is_dest, int unreach, struct probe_addr *first)
+bool hops_record_reply(struct hops *h, int mode, int ttl, const struct hop_reply *rep,
+                       struct probe_addr *first)
 {
     struct hop_stats *s;
     struct hop_responder *r;
     bool news = false;
+    uint32_t rtt_us = rep->rtt_us;
+    int unreach = rep->unreach;
 
     pthread_mutex_lock(&h->lock);
     if ((s = hop_at(h, mode, ttl)) && s->inflight > 0) {
@@ -158,13 +159,15 @@ bool hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_add
         }
         rtt_add(&s->rtt, rtt_us);
         jitter_add(s, rtt_us);
-        ring_add(s, sent_us, round, (int32_t)(rtt_us > INT32_MAX ? INT32_MAX : rtt_us));
+        ring_add(s, rep->sent_us, rep->round, (int32_t)(rtt_us > INT32_MAX ? INT32_MAX : rtt_us));
         int known = s->nresponders;
-        if ((r = responder_for(s, from))) {
+        if ((r = responder_for(s, &rep->from))) {
             r->received++;
             rtt_add(&r->rtt, rtt_us);
-            r->reply_ttl = reply_ttl;
-            r->is_dest = is_dest;
+            r->reply_ttl = rep->reply_ttl;
+            r->is_dest = rep->is_dest;
+            r->nmpls = rep->nmpls > PROBE_MPLS_MAX ? PROBE_MPLS_MAX : rep->nmpls;
+            memcpy(r->mpls, rep->mpls, sizeof(r->mpls));
         } else {
             s->other_responders++;
         }

@@ -48,6 +48,21 @@ struct hop_responder {
     struct rtt_stats rtt;
     int reply_ttl; /* TTL of its last reply as received, -1 unknown */
     bool is_dest;
+    uint8_t nmpls; /* the MPLS label stack of its last reply (RFC 4950), outermost first */
+    struct probe_mpls mpls[PROBE_MPLS_MAX];
+};
+
+/* One answered probe, as the hop table takes it. */
+struct hop_reply {
+    struct probe_addr from;
+    uint32_t rtt_us;
+    uint64_t sent_us; /* CLOCK_MONOTONIC */
+    uint32_t round;
+    int reply_ttl;
+    bool is_dest;
+    int unreach; /* enum probe_unreach of an unreachable, else PROBE_UNREACH_NONE */
+    uint8_t nmpls;
+    struct probe_mpls mpls[PROBE_MPLS_MAX];
 };
 
 struct hop_stats {
@@ -92,9 +107,8 @@ void hops_record_sent(struct hops *h, int mode, int ttl);
 /* unreach: the enum probe_unreach of a Destination Unreachable from a hop, else NONE.
  * Returns true when `from` is new at a hop that already had a responder (a possible path
  * change); *first then gets the hop's first responder. first may be NULL. */
-bool hops_record_reply(struct hops *h, int mode, int ttl, const struct probe_addr *from,
-                       uint32_t rtt_us, uint64_t sent_us, uint32_t round, int reply_ttl,
-                       bool is_dest, int unreach, struct probe_addr *first);
+bool hops_record_reply(struct hops *h, int mode, int ttl, const struct hop_reply *rep,
+                       struct probe_addr *first);
 void hops_record_loss(struct hops *h, int mode, int ttl, uint64_t sent_us, uint32_t round);
 /* A probe that will not be judged (sent past the destination): undoes hops_record_sent. */
 void hops_record_cancel(struct hops *h, int mode, int ttl);

@@ -7,6 +7,7 @@
 #include "privs.h"
 #include "resolve.h"
 #include "session.h"
+#include "stun.h"
 #include "ui.h"
 #include "version.h"
 
@@ -216,6 +217,28 @@ static void install_signals(void)
 }
 
 /* Names and AS numbers: local databases, then DNS on the resolver thread. */
+/* --stun: this host's public address, before the names are started (they look its AS up).
+ * A failure is said and the run goes on: the ISP is then the first public hop's AS. */
+static void ask_stun(struct session *s)
+{
+    char host[256], err[256];
+    uint16_t port;
+    struct probe_addr server, target;
+
+    s->run.stun_server = s->opt.stun;
+    probe_addr_parse(s->run.target_addr, &target);
+    if (stun_parse_server(s->opt.stun, host, sizeof(host), &port) < 0)
+        snprintf(s->run.stun_error, sizeof(s->run.stun_error), "--stun %s: not HOST[:PORT]",
+                 s->opt.stun);
+    else if (resolve_target(host, target.family, 3000, &server, err, sizeof(err)) < 0)
+        snprintf(s->run.stun_error, sizeof(s->run.stun_error), "--stun: %s", err);
+    else if (stun_query(&server, port, 2000, &s->run.public_addr, err, sizeof(err)) < 0)
+        snprintf(s->run.stun_error, sizeof(s->run.stun_error), "--stun: %s", err);
+    if (s->run.stun_error[0])
+        fprintf(stderr, "hopwatch: %s; the ISP will be the first public hop's AS\n",
+                s->run.stun_error);
+}
+
 static int start_names(struct session *s)
 {
     struct names_config cfg = {.ptr = !s->opt.no_dns,
@@ -231,6 +254,7 @@ static int start_names(struct session *s)
         next += *next == '\n';
     }
     cfg.db = s->db;
+    cfg.also = s->run.public_addr;
     if (!cfg.ptr && !cfg.asn_dns && !asndb_has_asn(s->db))
         return 0;
     s->names = resolver_start(&cfg, target_hops(s->target), err, sizeof(err));
@@ -259,6 +283,8 @@ static int run(struct session *s)
     struct round_consumer consumer;
     int status = 0;
 
+    if (s->opt.stun)
+        ask_stun(s);
     if ((status = start_names(s)) != 0)
         return status;
     clock_gettime(CLOCK_REALTIME, &s->run.started);

@@ -210,6 +210,8 @@ static void scan(struct resolver *r)
 {
     uint64_t now = probe_now_us();
 
+    if (r->cfg.also.family)
+        consider(r, &r->cfg.also, now);
     for (int m = 0; m < PROBE_MODE_COUNT; m++) {
         if (hops_snapshot(r->hops, m, 0, &r->snap) < 0)
             continue;

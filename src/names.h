@@ -34,6 +34,7 @@ struct names_config {
     const char *dns_server; /* ADDR[:PORT] or NULL for the system's resolv.conf */
     int timeout_ms;         /* per query try */
     struct asndb *db;       /* may be NULL */
+    struct probe_addr also; /* looked up too when family is set: this host's public address */
 };
 
 struct names_stats {

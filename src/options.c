@@ -152,6 +152,10 @@ static const struct opt_def opt_table[] = {
     {"geo-db", 0, "PATH", "country database (.mmdb) for the CC column", STRING(geo_db)},
     {"dns-server", 0, "ADDR[:PORT]", "send every DNS query to this server (default: the system's)",
      CALL(set_dns_server)},
+    {"stun", 0, "HOST[:PORT]",
+     "ask this STUN server (RFC 5389, port 3478 by default) for this host's public address; its"
+     " AS names the ISP (default: the AS of the first public hop)",
+     STRING(stun)},
     {"report-on-exit", 0, NULL, "print the text report when the TUI closes", FLAG(report_on_exit)},
     {"order", 'o', "LETTERS",
      "columns and their order by letter (default \"LE SNABWV J\", \"Z\" first with an AS source;"

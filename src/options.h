@@ -31,6 +31,7 @@ struct options {
     const char *asn_db;     /* --asn-db */
     const char *geo_db;     /* --geo-db */
     const char *dns_server; /* --dns-server ADDR[:PORT] */
+    const char *stun;       /* --stun HOST[:PORT] */
     bool report_on_exit;
     bool no_color;
     char order[COLUMNS_MAX]; /* column letters (-o), the default unless given */

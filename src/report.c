@@ -8,6 +8,7 @@
  */
 #include "report.h"
 #include "columns.h"
+#include "isp.h"
 #include "jsonw.h"
 #include "version.h"
 
@@ -123,6 +124,24 @@ static void text_end(FILE *out, const struct run_info *run, const struct target_
             probe_unreach_name(s->unreach_code), probe_unreach_mark(s->unreach_code));
 }
 
+/* The ISP, and what STUN said when asked. */
+static void text_isp(FILE *out, const struct run_info *run, const struct isp *isp)
+{
+    char name[200], addr[64];
+
+    isp_name(isp, name, sizeof(name));
+    if (name[0])
+        fprintf(out, "ISP: %s (%s %s)\n", name,
+                isp->from_stun ? "the AS of this host's public address"
+                               : "the AS of first public hop",
+                probe_addr_str(&isp->addr, addr, sizeof(addr)));
+    if (run->stun_server && run->public_addr.family)
+        fprintf(out, "STUN: %s says this host is %s\n", run->stun_server,
+                probe_addr_str(&run->public_addr, addr, sizeof(addr)));
+    else if (run->stun_server)
+        fprintf(out, "STUN: %s\n", run->stun_error);
+}
+
 /* --pmtu: the search's result in words. */
 static void text_pmtu(FILE *out, const struct target_view *v)
 {
@@ -172,18 +191,59 @@ static void text_by_mode(FILE *out, const struct run_info *run)
     }
 }
 
+/* One hop's line, its MPLS labels and its other responders, as mtr's report has them. */
+static void text_hop(FILE *out, const struct run_info *run, const struct target_view *v,
+                     const struct isp *isp, const char *order, const struct hop_stats *s,
+                     uint64_t now)
+{
+    const struct hop_responder *main = hop_main_responder(s);
+    struct name_info ni = report_names_of(run, main ? &main->addr : NULL);
+    struct col_row row = {.h = s,
+                          .diag = target_view_diag(v, s->ttl),
+                          .names = &ni,
+                          .now_us = now,
+                          .pmtu = v->has_pmtu ? &v->pmtu : NULL,
+                          .segment = isp_segment(run->names, isp, s)};
+    char addr[256], cell[32];
+
+    fprintf(out, "%3d.|-- %-32.32s", s->ttl, marked_host(run, s, addr, sizeof(addr)));
+    for (const char *p = order; *p; p++) {
+        const struct column *c = columns_find(*p);
+        if (!c) {
+            fputc(' ', out);
+            continue;
+        }
+        c->fmt(&row, cell, sizeof(cell));
+        fprintf(out, "%*s", c->width, cell);
+    }
+    fputc('\n', out);
+    for (int i = 0; i < s->nresponders; i++) {
+        const struct hop_responder *r = &s->responders[i];
+        if (r != main)
+            fprintf(out, "    |  `-- %-32.32s %" PRIu64 " replies\n",
+                    host_of(run, r, addr, sizeof(addr)), r->received);
+        if (r->nmpls) {
+            probe_mpls_str(r->mpls, r->nmpls, addr, sizeof(addr));
+            fprintf(out, "    |      [MPLS: %s]\n", addr);
+        }
+    }
+}
+
 void report_text(FILE *out, const struct run_info *run, const struct target_view *v)
 {
     const struct hops_snapshot *snap = &v->snap;
     const char *order = run->order ? run->order : columns_default;
-    char when[64], addr[256], cell[32];
+    char when[64];
     uint64_t now = probe_now_us();
+    struct isp isp;
 
+    isp_find(run->names, &run->public_addr, snap, &isp);
     jsonw_iso_time(&run->started, when, sizeof(when));
     fprintf(out, "Start: %s\n", when);
     fprintf(out, "Target: %s (%s)  Mode: %s%s%s%s\n", run->target_name, run->target_addr,
             run->mode_name, run->mode_reason[0] ? " (" : "", run->mode_reason,
             run->mode_reason[0] ? ")" : "");
+    text_isp(out, run, &isp);
     fprintf(out, "HOST: %-32.32s", run->local_host);
     for (const char *p = order; *p; p++) {
         const struct column *c = columns_find(*p);
@@ -193,34 +253,8 @@ void report_text(FILE *out, const struct run_info *run, const struct target_view
             fputc(' ', out);
     }
     fputc('\n', out);
-    for (int t = snap->first_ttl; t <= snap->nhops; t++) {
-        const struct hop_stats *s = &snap->hops[t - 1];
-        const struct hop_responder *main = hop_main_responder(s);
-        struct name_info ni = report_names_of(run, main ? &main->addr : NULL);
-        struct col_row row = {.h = s,
-                              .diag = target_view_diag(v, t),
-                              .names = &ni,
-                              .now_us = now,
-                              .pmtu = v->has_pmtu ? &v->pmtu : NULL};
-
-        fprintf(out, "%3d.|-- %-32.32s", t, marked_host(run, s, addr, sizeof(addr)));
-        for (const char *p = order; *p; p++) {
-            const struct column *c = columns_find(*p);
-            if (!c) {
-                fputc(' ', out);
-                continue;
-            }
-            c->fmt(&row, cell, sizeof(cell));
-            fprintf(out, "%*s", c->width, cell);
-        }
-        fputc('\n', out);
-        for (int i = 0; i < s->nresponders; i++) {
-            if (&s->responders[i] == main)
-                continue;
-            fprintf(out, "    |  `-- %-32.32s %" PRIu64 " replies\n",
-                    host_of(run, &s->responders[i], addr, sizeof(addr)), s->responders[i].received);
-        }
-    }
+    for (int t = snap->first_ttl; t <= snap->nhops; t++)
+        text_hop(out, run, v, &isp, order, &snap->hops[t - 1], now);
     text_end(out, run, v);
     text_pmtu(out, v);
     text_diagnosis(out, v);
@@ -261,7 +295,7 @@ void report_csv(FILE *out, const struct run_info *run, const struct target_view 
 
     jsonw_iso_time(&run->started, t0, sizeof(t0));
     fputs("version,started_at,mode,target,target_addr,hop,addr,host,asn,loss_pct,sent,received,"
-          "last_ms,avg_ms,best_ms,worst_ms,stddev_ms,jitter_ms,verdict,unreachable\n",
+          "last_ms,avg_ms,best_ms,worst_ms,stddev_ms,jitter_ms,verdict,unreachable,mpls\n",
           out);
     for (int t = snap->first_ttl; t <= snap->nhops; t++) {
         const struct hop_stats *s = &snap->hops[t - 1];
@@ -286,7 +320,11 @@ void report_csv(FILE *out, const struct run_info *run, const struct target_view 
         csv_ms(out, r->worst_us, r->n > 0);
         csv_ms(out, rtt_stddev_us(r), r->n > 1);
         csv_ms(out, s->jitter_us, s->njitter > 0);
-        fprintf(out, ",%s,%s\n", verdict_name(d ? d->verdict : VERDICT_UNKNOWN),
+        fprintf(out, ",%s,%s,", verdict_name(d ? d->verdict : VERDICT_UNKNOWN),
                 s->unreach ? probe_unreach_name(s->unreach_code) : "");
+        if (main && main->nmpls)
+            probe_mpls_str(main->mpls, main->nmpls, addr, sizeof(addr));
+        csv_field(out, main && main->nmpls ? addr : "");
+        fputc('\n', out);
     }
 }

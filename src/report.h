@@ -29,9 +29,12 @@ struct run_info {
     int nevents;
     const struct target_view *by_mode; /* --modes: every mode of the rotation */
     int nby_mode;
-    struct resolver *names; /* NULL: no names or AS numbers */
-    bool show_names;        /* host names in the text report (not with -n) */
-    struct names_stats dns; /* DNS queries sent and how they ended */
+    struct resolver *names;        /* NULL: no names or AS numbers */
+    bool show_names;               /* host names in the text report (not with -n) */
+    struct names_stats dns;        /* DNS queries sent and how they ended */
+    const char *stun_server;       /* --stun, as given (NULL: not asked) */
+    struct probe_addr public_addr; /* what STUN said this host is (family 0: nothing) */
+    char stun_error[300];          /* why it said nothing */
 };
 
 /* What the resolver knows of a (zeroed when nothing, or a is NULL). */

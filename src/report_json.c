@@ -4,6 +4,7 @@
  * where a value does not exist yet.
  */
 #include "report.h"
+#include "isp.h"
 #include "jsonw.h"
 #include "version.h"
 
@@ -47,6 +48,22 @@ static void json_window(struct jsonw *w, const char *key, const struct hop_stats
         jsonw_null(w);
 }
 
+/* A label stack, outermost first ([] without one). */
+static void json_mpls(struct jsonw *w, const struct hop_responder *r)
+{
+    jsonw_key(w, "mpls");
+    jsonw_array(w);
+    for (int i = 0; r && i < r->nmpls; i++) {
+        jsonw_object(w);
+        jsonw_kuint(w, "label", r->mpls[i].label);
+        jsonw_kuint(w, "tc", r->mpls[i].tc);
+        jsonw_kuint(w, "s", r->mpls[i].s);
+        jsonw_kuint(w, "ttl", r->mpls[i].ttl);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
 static void json_responders(struct jsonw *w, const struct run_info *run, const struct hop_stats *s)
 {
     jsonw_key(w, "responders");
@@ -63,6 +80,7 @@ static void json_responders(struct jsonw *w, const struct run_info *run, const s
                            hop_return_hops(p->reply_ttl) >= 0);
         jsonw_key(w, "is_target");
         jsonw_bool(w, p->is_dest);
+        json_mpls(w, p);
         jsonw_end_object(w);
     }
     jsonw_end_array(w);
@@ -78,8 +96,9 @@ static void json_return(struct jsonw *w, const struct hop_stats *s, const struct
 }
 
 static void json_hop(struct jsonw *w, const struct run_info *run, const struct target_view *v,
-                     const struct hop_stats *s, uint64_t now)
+                     const struct hop_stats *s, uint64_t now, const struct isp *isp)
 {
+    const char *segment = segment_name(isp_segment(run->names, isp, s));
     static const struct hop_diag none = {.verdict = VERDICT_UNKNOWN};
     const struct hop_diag *vd = target_view_diag(v, s->ttl);
     const struct hop_diag *d = vd ? vd : &none;
@@ -96,6 +115,8 @@ static void json_hop(struct jsonw *w, const struct run_info *run, const struct t
     jsonw_kuint(w, "lost", s->lost);
     jsonw_kuint(w, "in_flight", s->inflight);
     jsonw_kfixed(w, "loss_pct", hop_loss_pct(s), 2);
+    jsonw_kstring(w, "segment", segment[0] ? segment : NULL);
+    json_mpls(w, main);
     json_return(w, s, main);
     jsonw_kint_or_null(w, "mtu", v->has_pmtu ? pmtu_mtu_at(&v->pmtu, s->ttl) : 0, v->has_pmtu);
     json_ms(w, "last_ms", r->last_us, r->n > 0);
@@ -223,6 +244,32 @@ static void json_onset(struct jsonw *w, const struct target_view *v)
     jsonw_end_object(w);
 }
 
+/* The ISP (null until an AS is known) and STUN's answer (null when not asked). */
+static void json_isp(struct jsonw *w, const struct run_info *run, const struct isp *isp)
+{
+    jsonw_key(w, "isp");
+    if (isp->asn) {
+        jsonw_object(w);
+        jsonw_kint(w, "asn", isp->asn);
+        jsonw_kstring(w, "as_name", isp->as_name[0] ? isp->as_name : NULL);
+        jsonw_kstring(w, "from", isp->from_stun ? "stun" : "first-public-hop");
+        json_addr(w, "addr", &isp->addr);
+        jsonw_end_object(w);
+    } else {
+        jsonw_null(w);
+    }
+    jsonw_key(w, "stun");
+    if (run->stun_server) {
+        jsonw_object(w);
+        jsonw_kstring(w, "server", run->stun_server);
+        json_addr(w, "public_addr", run->public_addr.family ? &run->public_addr : NULL);
+        jsonw_kstring(w, "error", run->stun_error[0] ? run->stun_error : NULL);
+        jsonw_end_object(w);
+    } else {
+        jsonw_null(w);
+    }
+}
+
 /* --pmtu: the search (null without it). */
 static void json_pmtu(struct jsonw *w, const struct target_view *v)
 {
@@ -270,7 +317,9 @@ void report_json(FILE *out, const struct run_info *run, const struct target_view
     const struct hops_snapshot *snap = &v->snap;
     uint64_t now = probe_now_us();
     struct jsonw w;
+    struct isp isp;
 
+    isp_find(run->names, &run->public_addr, snap, &isp);
     jsonw_init(&w, out);
     jsonw_object(&w);
     jsonw_kint(&w, "schema", 1);
@@ -291,11 +340,12 @@ void report_json(FILE *out, const struct run_info *run, const struct target_view
     jsonw_kint_or_null(&w, "dest_ttl", snap->dest_ttl, snap->dest_ttl > 0 && !v->end_unreach);
     json_end(&w, v);
     json_pmtu(&w, v);
+    json_isp(&w, run, &isp);
     json_counters(&w, run);
     jsonw_key(&w, "hops");
     jsonw_array(&w);
     for (int t = snap->first_ttl; t <= snap->nhops; t++)
-        json_hop(&w, run, v, &snap->hops[t - 1], now);
+        json_hop(&w, run, v, &snap->hops[t - 1], now, &isp);
     jsonw_end_array(&w);
     json_onset(&w, v);
     json_by_mode(&w, run);

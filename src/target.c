@@ -95,16 +95,23 @@ static void on_probe(void *ctx, const struct round *r, int ttl)
     case ROUND_PENDING:
         hops_record_sent(t->hops, r->mode, ttl);
         break;
-    case ROUND_ANSWERED:
-        if (hops_record_reply(
-                t->hops, r->mode, ttl, &p->from, p->rtt_us, p->sent_us, r->number, p->reply_ttl,
-                p->kind == PROBE_REPLY_DEST,
-                p->kind == PROBE_REPLY_UNREACH
-                    ? (int)probe_unreach_of(p->from.family, p->icmp_type, p->icmp_code)
-                    : PROBE_UNREACH_NONE,
-                &first))
+    case ROUND_ANSWERED: {
+        struct hop_reply rep = {
+            .from = p->from,
+            .rtt_us = p->rtt_us,
+            .sent_us = p->sent_us,
+            .round = r->number,
+            .reply_ttl = p->reply_ttl,
+            .is_dest = p->kind == PROBE_REPLY_DEST,
+            .unreach = p->kind == PROBE_REPLY_UNREACH
+                           ? (int)probe_unreach_of(p->from.family, p->icmp_type, p->icmp_code)
+                           : PROBE_UNREACH_NONE,
+            .nmpls = p->nmpls};
+        memcpy(rep.mpls, p->mpls, sizeof(rep.mpls));
+        if (hops_record_reply(t->hops, r->mode, ttl, &rep, &first))
             watch_new_responder(&t->watch, r->mode, ttl, r->number, &first, &p->from);
         break;
+    }
     case ROUND_LOST:
         hops_record_loss(t->hops, r->mode, ttl, p->sent_us, r->number);
         break;

@@ -81,6 +81,9 @@ static void draw_header(struct ui *u, int cols)
     mvprintw(0, 0, "hopwatch");
     attroff(A_BOLD);
     printw(" -> %.*s (%s)", cols / 2, target, run->target_addr);
+    isp_name(&u->f.isp, line, sizeof(line));
+    if (line[0] && getcurx(stdscr) + 8 + (int)strlen(line) < cols - 10)
+        printw("  ISP: %s", line);
     snprintf(line, sizeof(line), "%ld:%02ld:%02ld", secs / 3600, secs / 60 % 60, secs % 60);
     mvprintw(0, cols - (int)strlen(line) - 1, "%s", line);
     /* The reason belongs to the mode chosen at start; a mode switched to by key has none. */

@@ -88,6 +88,20 @@ static void draw_mtu(const struct target_view *v, int ttl, int *y, int cols)
     }
 }
 
+/* Which part of the path the hop is in, and the ISP it is judged against. */
+static void draw_segment(struct ui *u, const struct hop_stats *h, int *y)
+{
+    struct col_row row = ui_row(u, h);
+    char isp[200];
+
+    if (row.segment == SEGMENT_UNKNOWN)
+        return;
+    isp_name(&u->f.isp, isp, sizeof(isp));
+    mvprintw((*y)++, 0, "Segment: %s%s%s%s", segment_name(row.segment), isp[0] ? " (ISP: " : "",
+             isp,
+             isp[0] ? (u->f.isp.from_stun ? ", from STUN)" : ", the first public hop's)") : "");
+}
+
 /* The way back, from the reply TTL (tracepath's asymm). */
 static void draw_return(const struct hop_stats *h, int *y)
 {
@@ -127,6 +141,7 @@ void draw_detail(struct ui *u, int rows, int cols)
         color_off(u, verdict_pair(d));
         mvprintw(y++, 0, "%.*s", cols - 1, ev);
     }
+    draw_segment(u, h, &y);
     draw_return(h, &y);
     draw_mtu(v, h->ttl, &y, cols);
     y++;

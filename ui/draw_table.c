@@ -218,6 +218,19 @@ static void draw_row(struct ui *u, const struct layout *l, const struct hop_stat
         draw_timeline(u, h, y, l->timeline_x, l->timeline_w, scale_us);
 }
 
+/* Key e: a responder's MPLS label stack on a line of its own, as mtr -e does. */
+static void draw_mpls(struct ui *u, const struct hop_responder *r, int *y, int bottom, int cols)
+{
+    char labels[256];
+
+    if (!u->mpls || !r->nmpls || *y >= bottom)
+        return;
+    probe_mpls_str(r->mpls, r->nmpls, labels, sizeof(labels));
+    color_on(u, PAIR_DIM);
+    mvprintw((*y)++, 0, "       [MPLS: %.*s]", cols - 16, labels);
+    color_off(u, PAIR_DIM);
+}
+
 void draw_table(struct ui *u, int top, int bottom, int cols)
 {
     struct layout l;
@@ -245,6 +258,8 @@ void draw_table(struct ui *u, int top, int bottom, int cols)
         const struct hop_stats *h = &u->f.view.snap.hops[t - 1];
         const struct hop_responder *main = hop_main_responder(h);
         draw_row(u, &l, h, y++, scale);
+        if (main)
+            draw_mpls(u, main, &y, bottom, cols);
         for (int i = 0; i < h->nresponders && y < bottom; i++) {
             const struct hop_responder *r = &h->responders[i];
             if (r == main)
@@ -253,6 +268,7 @@ void draw_table(struct ui *u, int top, int bottom, int cols)
             mvprintw(y++, 0, "     %.*s  (%" PRIu64 " of %" PRIu64 " replies)", l.host_w,
                      responder_text(u, h, r, buf, sizeof(buf)), r->received, h->received);
             color_off(u, PAIR_DIM);
+            draw_mpls(u, r, &y, bottom, cols);
         }
     }
     if (l.timeline_w && u->display == 2)

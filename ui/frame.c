@@ -67,6 +67,7 @@ int frame_build(struct ui *u, int rows)
     r = target_view(u->s->target, f->mode, &f->st.path[f->mode], &f->view);
     if (r < 0 || (r = read_names(u)) < 0)
         return r;
+    isp_find(u->s->names, &u->s->run.public_addr, &f->view.snap, &f->isp);
     read_events(u, rows);
     if (u->screen == SCREEN_DETAIL)
         read_modes(u);

@@ -75,6 +75,12 @@ static void key_jitter(struct ui *u)
     status(u, "columns: %s", u->jitter_cols ? "jitter" : "latency");
 }
 
+static void key_mpls(struct ui *u)
+{
+    u->mpls = !u->mpls;
+    status(u, "MPLS labels under each hop: %s", u->mpls ? "on" : "off");
+}
+
 static void switch_mode(struct ui *u, enum probe_mode m)
 {
     const struct prober_status *st = &u->f.st;
@@ -220,6 +226,7 @@ static const struct key_binding keys[] = {
     {'z', "z", "AS numbers on / off", key_asn},
     {'d', "d", "display: table, + loss timeline, timeline with RTT scale", key_display},
     {'j', "j", "latency columns <-> jitter columns", key_jitter},
+    {'e', "e", "MPLS label stacks under each hop on / off", key_mpls},
     {'u', "u", "probe with UDP", key_udp},
     {'t', "t", "probe with TCP SYN", key_tcp},
     {'i', "i", "probe with ICMP", key_icmp},

@@ -78,9 +78,15 @@ const char *responder_text(const struct ui *u, const struct hop_stats *h,
 
 struct col_row ui_row(const struct ui *u, const struct hop_stats *h)
 {
+    const struct hop_responder *r = hop_main_responder(h);
+    const struct name_info *ni = frame_names(&u->f, h, r);
+
     return (struct col_row){.h = h,
                             .diag = target_view_diag(&u->f.view, h->ttl),
-                            .names = frame_names(&u->f, h, hop_main_responder(h)),
+                            .names = ni,
+                            .segment =
+                                r ? segment_of(&r->addr, ni ? ni->asn : 0, u->f.isp.asn, r->is_dest)
+                                  : SEGMENT_UNKNOWN,
                             .now_us = u->f.now_us,
                             .pmtu = u->f.view.has_pmtu ? &u->f.view.pmtu : NULL};
 }

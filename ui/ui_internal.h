@@ -12,6 +12,7 @@
 #define HOPWATCH_UI_INTERNAL_H
 
 #include "columns.h"
+#include "isp.h"
 #include "session.h"
 
 #include <stdbool.h>
@@ -30,6 +31,7 @@ struct frame {
     struct prober_status st;
     int mode;                /* the mode shown */
     struct target_view view; /* its statistics and published diagnosis */
+    struct isp isp;          /* whose network this is, from the names known now */
     /* names[(ttl - 1) * HOPS_MAX_RESPONDERS + i]: responder i of hop ttl, for shown hops */
     struct frame_name *names;
     size_t names_cap;
@@ -48,6 +50,7 @@ struct ui {
     bool quit;
     bool names, asn;  /* n and z toggles */
     bool jitter_cols; /* j: the jitter column set instead of the latency set */
+    bool mpls;        /* e: MPLS label stacks under their hops */
     int display;      /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
     int selected;     /* selected TTL, 0 for none */
     int view_mode;    /* --modes: the mode shown (all of them keep probing); -1 otherwise */

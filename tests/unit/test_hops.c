@@ -18,7 +18,15 @@ static void counts_and_loss(void)
     for (int i = 0; i < 10; i++)
         hops_record_sent(h, PROBE_UDP, 1);
     for (int i = 0; i < 6; i++)
-        hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, (uint32_t)i, 64, false, 0, NULL);
+        hops_record_reply(h, PROBE_UDP, 1,
+                          &(struct hop_reply){.from = a,
+                                              .rtt_us = 1000,
+                                              .sent_us = 0,
+                                              .round = (uint32_t)i,
+                                              .reply_ttl = 64,
+                                              .is_dest = false,
+                                              .unreach = 0},
+                          NULL);
     hops_record_loss(h, PROBE_UDP, 1, 0, 6);
     hops_record_loss(h, PROBE_UDP, 1, 0, 7);
     CHECK(hops_snapshot(h, PROBE_UDP, 0, &snap) == 0);
@@ -31,7 +39,15 @@ static void counts_and_loss(void)
     hops_record_cancel(h, PROBE_UDP, 1);
     hops_record_cancel(h, PROBE_UDP, 1);
     hops_record_cancel(h, PROBE_UDP, 1);
-    hops_record_reply(h, PROBE_UDP, 1, &a, 1000, 0, 9, 64, false, 0, NULL);
+    hops_record_reply(h, PROBE_UDP, 1,
+                      &(struct hop_reply){.from = a,
+                                          .rtt_us = 1000,
+                                          .sent_us = 0,
+                                          .round = 9,
+                                          .reply_ttl = 64,
+                                          .is_dest = false,
+                                          .unreach = 0},
+                      NULL);
     CHECK(hops_snapshot(h, PROBE_UDP, 0, &snap) == 0);
     CHECK(snap.hops[0].sent == 8 && snap.hops[0].inflight == 0 && snap.hops[0].received == 6);
     hops_snapshot_free(&snap);
@@ -50,7 +66,14 @@ static void rtt_statistics(void)
 
     for (size_t i = 0; i < n; i++) {
         hops_record_sent(h, PROBE_ICMP_RAW, 2);
-        hops_record_reply(h, PROBE_ICMP_RAW, 2, &a, rtts[i], i * 1000, (uint32_t)i, 63, false, 0,
+        hops_record_reply(h, PROBE_ICMP_RAW, 2,
+                          &(struct hop_reply){.from = a,
+                                              .rtt_us = rtts[i],
+                                              .sent_us = i * 1000,
+                                              .round = (uint32_t)i,
+                                              .reply_ttl = 63,
+                                              .is_dest = false,
+                                              .unreach = 0},
                           NULL);
         mean += rtts[i];
     }
@@ -94,8 +117,15 @@ static void responders_and_path(void)
 
     for (int i = 0; i < 3; i++) {
         hops_record_sent(h, PROBE_UDP, 2);
-        news[i] = hops_record_reply(h, PROBE_UDP, 2, i == 1 ? &b : &a, 500, 0, (uint32_t)i, 63,
-                                    false, 0, &first);
+        news[i] = hops_record_reply(h, PROBE_UDP, 2,
+                                    &(struct hop_reply){.from = *(i == 1 ? &b : &a),
+                                                        .rtt_us = 500,
+                                                        .sent_us = 0,
+                                                        .round = (uint32_t)i,
+                                                        .reply_ttl = 63,
+                                                        .is_dest = false,
+                                                        .unreach = 0},
+                                    &first);
     }
     /* The first responder is discovery; a second one is news, once, naming the first. */
     CHECK(!news[0] && news[1] && !news[2] && probe_addr_equal(&first, &a));
@@ -104,9 +134,25 @@ static void responders_and_path(void)
     CHECK(probe_addr_equal(&hop_main_responder(&snap.hops[1])->addr, &a));
     CHECK(snap.nhops == 2 && snap.dest_ttl == 0); /* up to the last hop that answered */
     hops_record_sent(h, PROBE_UDP, 4);
-    hops_record_reply(h, PROBE_UDP, 4, &d, 900, 0, 3, 61, true, 0, NULL);
+    hops_record_reply(h, PROBE_UDP, 4,
+                      &(struct hop_reply){.from = d,
+                                          .rtt_us = 900,
+                                          .sent_us = 0,
+                                          .round = 3,
+                                          .reply_ttl = 61,
+                                          .is_dest = true,
+                                          .unreach = 0},
+                      NULL);
     hops_record_sent(h, PROBE_UDP, 3);
-    hops_record_reply(h, PROBE_UDP, 3, &b, 700, 0, 3, 62, false, PROBE_UNREACH_ADMIN, NULL);
+    hops_record_reply(h, PROBE_UDP, 3,
+                      &(struct hop_reply){.from = b,
+                                          .rtt_us = 700,
+                                          .sent_us = 0,
+                                          .round = 3,
+                                          .reply_ttl = 62,
+                                          .is_dest = false,
+                                          .unreach = PROBE_UNREACH_ADMIN},
+                      NULL);
     CHECK(hops_snapshot(h, PROBE_UDP, 4, &snap) == 0 && snap.nhops == 4 && snap.dest_ttl == 4);
     CHECK(snap.hops[3].responders[0].is_dest && snap.hops[3].responders[0].reply_ttl == 61);
     CHECK(snap.hops[2].unreach == 1 && snap.hops[2].unreach_code == PROBE_UNREACH_ADMIN &&

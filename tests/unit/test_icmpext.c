@@ -229,6 +229,11 @@ static void bad_objects(void)
         ext_checksum(ext, el + extra);
         CHECK(icmpext_parse(ext, el + extra, got, PROBE_MPLS_MAX) == -EINVAL);
     }
+    /* a 6-byte object that ends exactly at the end: only its length is wrong */
+    el = ext_mpls(ext, two, 1);
+    wr16(ext + 4, 6);
+    ext_checksum(ext, 10);
+    CHECK(icmpext_parse(ext, 10, got, PROBE_MPLS_MAX) == -EINVAL);
     /* a second, empty object of length 4 after it is fine */
     el = ext_mpls(ext, two, 2);
     wr16(ext + el, 4), ext[el + 2] = 3, ext[el + 3] = 1;
@@ -293,6 +298,10 @@ static void length_field(void)
 
     n = message(msg, false, 11, 0, 7, ext, el); /* 28 bytes: not compliant */
     CHECK(icmpext_from_icmp(msg, n, false, got, PROBE_MPLS_MAX) == -EINVAL);
+    /* a structure right after those 28 bytes: well formed, but behind a short datagram */
+    memcpy(msg + 8 + 28, ext, el);
+    CHECK(icmpext_from_icmp(msg, 8 + 28 + el, false, got, PROBE_MPLS_MAX) == -EINVAL);
+    CHECK(icmpext_parse(msg + 8 + 28, el, got, PROBE_MPLS_MAX) == 2);
     n = message(msg, false, 11, 0, QUOTE_BYTES / 4, ext, 0); /* set, nothing after */
     CHECK(icmpext_from_icmp(msg, n, false, got, PROBE_MPLS_MAX) == 0);
     n = message(msg, false, 11, 0, 255, ext, el); /* past the end */

@@ -83,7 +83,14 @@ int main(void)
     for (int i = 50; i < 56; i++) {
         hop2 = i < 52 ? a : b;
         hops_record_sent(h, PROBE_ICMP_RAW, 2);
-        if (hops_record_reply(h, PROBE_ICMP_RAW, 2, &hop2, 100, 0, (uint32_t)i, 63, false, 0,
+        if (hops_record_reply(h, PROBE_ICMP_RAW, 2,
+                              &(struct hop_reply){.from = hop2,
+                                                  .rtt_us = 100,
+                                                  .sent_us = 0,
+                                                  .round = (uint32_t)i,
+                                                  .reply_ttl = 63,
+                                                  .is_dest = false,
+                                                  .unreach = 0},
                               &first))
             watch_new_responder(&w, PROBE_ICMP_RAW, 2, (uint32_t)i, &first, &hop2);
         r = round_at(i, 5, "aaaaa");
