@@ -16,6 +16,7 @@ Impairments (all inside the lab's own namespaces; nothing is routed anywhere els
   reorder(k, ms)         every other packet into node k held ms: later packets overtake
   delay(k, ms, jitter)   hold packets entering node k from the left (NFQUEUE + nfqdelay)
   ping_group(lo, hi)     the client's net.ipv4.ping_group_range
+  answer_from(k, a4, a6)  router k's own packets (its ICMP) leave with these source addresses
   mtu(j, bytes)          link j (router j to node j+1) takes packets of at most bytes
   no_too_big(k, on)      router k sends no Fragmentation Needed / Packet Too Big (a black hole)
   detour(k)              router k's own packets (its ICMP replies) go back through an extra
@@ -193,6 +194,19 @@ class Lab:
             fam = ["-6"] if v6 else []
             route = [kind, net] if on else [net, "via", via]
             sh("ip", "-n", self.node(k), *fam, "route", "replace", *route)
+
+    def answer_from(self, k, addr4, addr6):
+        """Router k answers from addr4 / addr6 (say a private or CGNAT address, as real access
+        routers do): the addresses go on its loopback and its routes back to the client take
+        them as their source."""
+        me = self.node(k)
+        sh("ip", "-n", me, "addr", "add", f"{addr4}/32", "dev", "lo")
+        sh("ip", "-n", me, "addr", "add", f"{addr6}/128", "dev", "lo")
+        for fam, net, via, src in (([], "198.18.0.0/24", f"198.18.{k - 1}.1", addr4),
+                                   (["-6"], "2001:db8:0::/64", f"2001:db8:{k - 1}::1", addr6)):
+            # k = 1: the client's link is connected; its IPv6 route has the kernel's metric 256
+            how = (["dev", "e0b"] + (["metric", "256"] if fam else [])) if k == 1 else ["via", via]
+            sh("ip", "-n", me, *fam, "route", "replace", net, *how, "src", src)
 
     def mtu(self, j, size):
         """Link j (between node j and node j+1) takes packets of at most size bytes: router j

@@ -62,6 +62,22 @@ my $city = tree('GeoLite2-City', { city => 'map', names => 'map', en => 'utf8_st
 $city->insert_network('198.18.0.0/24', { city => { names => { en => 'Labville' } } });
 write_tree($city, 'lab-city.mmdb');
 
+# The segments lab (tests/netns/test_segments.py): the client's own network and hop 3 are the
+# ISP's AS, hop 4 a transit AS, the destination a third.
+my $seg = tree('GeoLite2-ASN',
+    { autonomous_system_number => 'uint32', autonomous_system_organization => 'utf8_string' });
+for (['198.18.0.0/24', '2001:db8::/48', 64500, 'Example Net'],
+     ['198.18.2.0/24', '2001:db8:2::/48', 64500, 'Example Net'],
+     ['198.18.3.0/24', '2001:db8:3::/48', 64501, 'Transit Co'],
+     ['198.18.4.0/24', '2001:db8:4::/48', 64502, 'Dest Net']) {
+    my ($v4, $v6, $as, $name) = @$_;
+    for my $net ($v4, $v6) {
+        $seg->insert_network($net, { autonomous_system_number => $as,
+            autonomous_system_organization => $name });
+    }
+}
+write_tree($seg, 'lab-segments.mmdb');
+
 open my $fh, '>:raw', "$dir/corrupt.mmdb" or die;
 print $fh "\x00" x 100, "this is not a MaxMind DB", "\xab\xcd\xef" x 50;
 close $fh;
