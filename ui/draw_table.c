@@ -177,6 +177,8 @@ static void plan(struct ui *u, int cols, struct layout *l)
         want = 42;
     snprintf(l->order, sizeof(l->order), "%s", u->display == 2 ? "" : ui_order(u));
     measure(u, l);
+    if (!u->asn && strchr(l->order, 'Z')) /* z: AS numbers off */
+        drop_column(l, (size_t)(strchr(l->order, 'Z') - l->order));
     /* Drop columns until host + columns fit: never wrap. */
     while (strlen(l->order) > 0 && 5 + 16 + order_width(l) > cols - 1)
         drop_one(u, l);

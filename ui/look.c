@@ -6,6 +6,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <string.h>
 
 void ui_colors_init(struct ui *u)
 {
@@ -67,7 +68,7 @@ const char *responder_text(const struct ui *u, const struct hop_stats *h,
         return "???";
     mark = h->unreach && !r->is_dest ? probe_unreach_mark(h->unreach_code) : "";
     probe_addr_str(&r->addr, addr, sizeof(addr));
-    if (ni && u->asn && ni->asn)
+    if (ni && u->asn && ni->asn && !strchr(ui_order(u), 'Z')) /* mtr -z: AS before the host */
         snprintf(buf, len, "AS%u %s%s%s", ni->asn, u->names && ni->host[0] ? ni->host : addr,
                  *mark ? " " : "", mark);
     else
