@@ -102,7 +102,9 @@ int probe_open(struct probe_sock *ps, const struct probe_ops *ops, const struct 
     int r;
 
     memset(ps, 0, sizeof(*ps));
-    ps->fd = ps->fd_icmp = ps->fd_reserve = -1;
+    ps->fd = ps->fd_icmp = -1;
+    for (int f = 0; f < PROBE_FLOWS_MAX; f++)
+        ps->fd_reserve[f] = -1;
     ps->cfg = *cfg;
     if (!ops) {
         snprintf(why, why_len, "no such mode");

@@ -24,6 +24,7 @@ struct probe_channel; /* where a mode's replies come from (internal to probe/) *
 #define PROBE_SEQ_SPACE 4096
 #define PROBE_PENDING_MAX 64
 #define PROBE_UDP_BASE_PORT 33434
+#define PROBE_FLOWS_MAX 8 /* --flows: distinct flow identifiers a mode can probe */
 
 enum probe_mode {
     PROBE_ICMP_RAW,
@@ -98,6 +99,7 @@ struct probe_config {
     uint16_t port;       /* TCP destination port; UDP base port */
     size_t packet_bytes; /* whole IP packet size the user asked for (-s) */
     bool pmtu;           /* --pmtu: DF set, the cached path MTU ignored (IP_PMTUDISC_PROBE) */
+    int nflows;          /* --flows: flow identifiers 0..nflows-1 (0 or 1: one flow) */
 };
 
 /* One probe to send. */
@@ -105,6 +107,7 @@ struct probe_tx {
     int ttl;
     uint16_t seq;
     uint16_t size; /* the whole IP packet in bytes; 0: the configured packet_bytes */
+    uint8_t flow;  /* which flow (< PROBE_FLOWS_MAX): what a load balancer hashes differs */
 };
 
 struct probe_sock;
@@ -144,10 +147,10 @@ struct probe_sock {
     uint16_t echo_ident;  /* raw ICMP echo identifier */
     struct tcp_slot *tcp; /* PROBE_SEQ_SPACE slots, TCP connect() method only */
     /* TCP raw SYN method (privileged): */
-    int fd_icmp;    /* raw ICMP socket for Time Exceeded quoting our SYNs */
-    int fd_reserve; /* a bound TCP socket holding our source port */
+    int fd_icmp;                     /* raw ICMP socket for Time Exceeded quoting our SYNs */
+    int fd_reserve[PROBE_FLOWS_MAX]; /* bound TCP sockets holding our source ports */
     struct probe_addr src;
-    uint16_t sport;
+    uint16_t sport[PROBE_FLOWS_MAX]; /* the source port of each flow */
     uint32_t seq_base;
     uint16_t syn_data[2]; /* the data lengths of the latest sized SYNs (--pmtu): a RST acks them */
     bool udp_classic;     /* UDP: destination port = base + seq (a router quoted too little) */

@@ -331,7 +331,7 @@ int sockutil_take_pending(struct probe_sock *ps, struct probe_reply *out, int ma
     return n;
 }
 
-void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_t seq)
+void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_t seq, uint8_t flow)
 {
     uint16_t comp = (uint16_t)(0x7fff - seq); /* seq < 4096: no wrap, seq + comp constant */
     uint16_t sum;
@@ -348,6 +348,10 @@ void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_
     }
     for (size_t i = 10; i < len; i++)
         buf[i] = (uint8_t)('h' + (i % 8)); /* recognizable in captures */
+    if (len >= 12) {                       /* the flow: another constant checksum */
+        buf[10] = 'f';
+        buf[11] = flow;
+    }
     if (!v6) {
         sum = parse_inet_checksum(buf, len);
         buf[2] = (uint8_t)(sum >> 8);
@@ -371,11 +375,11 @@ int sockutil_send_echo(struct probe_sock *ps, const struct probe_tx *tx, uint16_
     struct sockaddr_storage dst;
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
     bool v6 = probe_is_v6(ps);
-    size_t len = sockutil_payload_len(ps, tx, 10);
+    size_t len = sockutil_payload_len(ps, tx, 12);
     int r;
 
     if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, tx->ttl)) < 0)
         return r;
-    sockutil_build_echo(buf, len, v6, id, tx->seq);
+    sockutil_build_echo(buf, len, v6, id, tx->seq, tx->flow);
     return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, decode, sent_us);
 }

@@ -134,7 +134,9 @@ int sockutil_send_echo(struct probe_sock *ps, const struct probe_tx *tx, uint16_
                        sockutil_decode decode, uint64_t *sent_us);
 
 /* Builds an echo request for seq into buf (len >= 8), keeping the checksum constant across
- * sequence numbers (Paris): a payload word compensates seq. */
-void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_t seq);
+ * sequence numbers (Paris): a payload word compensates seq, and the next one names the flow
+ * (len >= 12), so each flow has a constant checksum of its own. */
+void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_t seq,
+                         uint8_t flow);
 
 #endif

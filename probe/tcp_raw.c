@@ -1,7 +1,8 @@
 /*
  * tcp_raw.c - the privileged TCP method: SYNs built by hand on a raw socket (Paris TCP).
  *
- * Source and destination ports stay fixed for the whole trace, so every TTL follows one flow;
+ * Source and destination ports stay fixed for the whole trace, so every TTL follows one flow
+ * (--flows N: N source ports, each held by a bound socket, one per flow);
  * the probe's identity is the TCP sequence number, seq_base + seq * 65536, which sits in the
  * first 8 bytes of the TCP header and so survives an RFC 792 minimal quote. The target answers
  * with SYN-ACK or RST whose ack is our sequence number + 1 (a RST to a SYN carrying --pmtu's
@@ -40,8 +41,8 @@ static int source_addr(struct probe_sock *ps)
     return r;
 }
 
-/* Binds a TCP socket to an ephemeral port of the source address: our fixed source port. */
-static int reserve_port(struct probe_sock *ps)
+/* Binds a TCP socket to an ephemeral port of the source address: flow f's fixed source port. */
+static int reserve_port(struct probe_sock *ps, int f)
 {
     struct sockaddr_storage ss;
     socklen_t len = sockutil_sockaddr(&ps->src, 0, &ss);
@@ -55,9 +56,18 @@ static int reserve_port(struct probe_sock *ps)
         close(fd);
         return r;
     }
-    ps->fd_reserve = fd;
-    ps->sport = sockutil_from_sockaddr(&ss, &ps->src);
+    ps->fd_reserve[f] = fd;
+    ps->sport[f] = sockutil_from_sockaddr(&ss, &ps->src);
     return 0;
+}
+
+/* The flow of a source port of ours, or -1. */
+static int flow_of(const struct probe_sock *ps, uint16_t port)
+{
+    for (int f = 0; f < PROBE_FLOWS_MAX && ps->sport[f]; f++)
+        if (ps->sport[f] == port)
+            return f;
+    return -1;
 }
 
 int tcp_raw_open(struct probe_sock *ps)
@@ -74,9 +84,11 @@ int tcp_raw_open(struct probe_sock *ps)
         return -errno;
     if ((r = sockutil_icmp_filter(ps->fd_icmp, v6)) < 0 ||
         (r = sockutil_setup(ps->fd, family, false)) < 0 ||
-        (r = sockutil_setup(ps->fd_icmp, family, false)) < 0 || (r = source_addr(ps)) < 0 ||
-        (r = reserve_port(ps)) < 0)
+        (r = sockutil_setup(ps->fd_icmp, family, false)) < 0 || (r = source_addr(ps)) < 0)
         return r;
+    for (int f = 0; f < (ps->cfg.nflows > 1 ? ps->cfg.nflows : 1); f++)
+        if ((r = reserve_port(ps, f)) < 0)
+            return r;
     if (v6) {
         int offset = 16; /* the kernel fills in the TCP checksum, pseudo-header included */
         if (setsockopt(ps->fd, IPPROTO_IPV6, IPV6_CHECKSUM, &offset, sizeof(offset)) < 0)
@@ -100,12 +112,15 @@ static void put32(uint8_t *p, uint32_t v)
 
 /* SYN with an MSS option (a bare SYN is dropped by some middleboxes), and data bytes after
  * the header when a size is asked for (--pmtu: a SYN may carry data, RFC 793). */
-static size_t build_syn(const struct probe_sock *ps, uint16_t seq, uint8_t *seg, size_t len)
+static size_t build_syn(const struct probe_sock *ps, const struct probe_tx *tx, uint8_t *seg,
+                        size_t len)
 {
+    uint16_t seq = tx->seq;
+
     memset(seg, 0, len);
     for (size_t i = 24; i < len; i++)
         seg[i] = (uint8_t)('h' + (i % 8));
-    put16(seg, ps->sport);
+    put16(seg, ps->sport[tx->flow < PROBE_FLOWS_MAX && ps->sport[tx->flow] ? tx->flow : 0]);
     put16(seg + 2, ps->cfg.port);
     put32(seg + 4, ps->seq_base + ((uint32_t)seq << 16));
     seg[12] = 6 << 4; /* 24-byte header */
@@ -132,7 +147,7 @@ static int tcp_raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64
     static uint8_t seg[65536]; /* prober thread only */
     struct sockaddr_storage dst;
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
-    size_t len = build_syn(ps, tx->seq, seg, tx->size ? sockutil_payload_len(ps, tx, 24) : 24);
+    size_t len = build_syn(ps, tx, seg, tx->size ? sockutil_payload_len(ps, tx, 24) : 24);
     int r;
 
     if (len > 24 && ps->syn_data[0] != len - 24) {
@@ -194,7 +209,7 @@ static int decode_tcp(struct probe_sock *ps, const struct probe_rx *rx, const ui
     if (parse_packet(ps, rx, buf, len, true, &pp, &ttl) < 0)
         return -1;
     if (!probe_addr_equal(&pp.from, &ps->cfg.target) || pp.tcp_sport != ps->cfg.port ||
-        pp.tcp_dport != ps->sport || !(pp.tcp_flags & (TCP_RST | TCP_SYN)) ||
+        flow_of(ps, pp.tcp_dport) < 0 || !(pp.tcp_flags & (TCP_RST | TCP_SYN)) ||
         !(pp.tcp_flags & TCP_ACK) || (seq = seq_of_ack(ps, &pp)) < 0) {
         ps->counters.foreign++;
         return -1;
@@ -212,7 +227,7 @@ static int decode_icmp(struct probe_sock *ps, const struct probe_rx *rx, const u
 
     if (parse_packet(ps, rx, buf, len, false, &pp, &ttl) < 0)
         return -1;
-    seq = pp.quoted_sport == ps->sport && pp.quoted_dport == ps->cfg.port
+    seq = flow_of(ps, pp.quoted_sport) >= 0 && pp.quoted_dport == ps->cfg.port
               ? seq_of(ps, pp.quoted_tcp_seq, 0)
               : -1;
     if (sockutil_quoted_reply(ps, &pp, IPPROTO_TCP, seq, ttl, rx->rx_us, r) < 0) {
@@ -233,7 +248,9 @@ static int tcp_raw_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
 
 void tcp_raw_close(struct probe_sock *ps)
 {
-    int *fds[] = {&ps->fd, &ps->fd_icmp, &ps->fd_reserve};
+    int *fds[2 + PROBE_FLOWS_MAX] = {&ps->fd, &ps->fd_icmp};
+    for (int f = 0; f < PROBE_FLOWS_MAX; f++)
+        fds[2 + f] = &ps->fd_reserve[f];
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
         if (*fds[i] >= 0)
             close(*fds[i]);

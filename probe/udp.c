@@ -3,9 +3,10 @@
  *
  * One unconnected socket with one source port, and one destination port (the base port): every
  * probe of every TTL belongs to one flow, so a per-flow load balancer keeps them on one path
- * (Paris). A probe's identity is in its payload: "HW", the sequence number, and a word that
- * keeps the payload's sum (and so the UDP checksum) the same for every probe. The error queue
- * hands back the quoted payload with msg_name = the original destination.
+ * (Paris). --flows N: flow f uses destination port base + f. A probe's identity is in its payload:
+ * "HW", the sequence number, and a word that keeps the payload's sum (and so the UDP checksum) the
+ * same for every probe. The error queue hands back the quoted payload with msg_name = the original
+ * destination.
  *
  * A router that quotes only 8 bytes of UDP (RFC 792's minimum; RFC 1812 asks for more) leaves
  * an empty payload: no probe can be told from another through it. The first such error
@@ -90,8 +91,8 @@ static int seq_of(struct probe_sock *ps, const struct sockaddr_storage *name, co
         ps->udp_classic = true; /* this probe is lost to us; the next ones are told by port */
         return -1;
     }
-    if (seq >= 0 && port == 0)
-        return seq; /* fixed ports: the payload says */
+    if (seq >= 0 && port >= 0 && port < PROBE_FLOWS_MAX)
+        return seq; /* fixed ports (base + flow): the payload says */
     if (ps->udp_classic && port >= 0 && port < PROBE_SEQ_SPACE)
         return port;
     return -1;
@@ -114,7 +115,7 @@ static int udp_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *
 {
     static uint8_t buf[65536]; /* prober thread only */
     struct sockaddr_storage dst;
-    uint16_t port = (uint16_t)(base_port(ps) + (ps->udp_classic ? tx->seq : 0));
+    uint16_t port = (uint16_t)(base_port(ps) + (ps->udp_classic ? tx->seq : tx->flow));
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, port, &dst);
     size_t len = sockutil_payload_len(ps, tx, 8 + UDP_ID_BYTES) - 8; /* less the UDP header */
     int r;

@@ -32,7 +32,7 @@ static void on_signal(int sig)
 int session_print_report(struct session *s, enum output_format fmt, FILE *out)
 {
     static struct event events[EVENTS_MAX];
-    static struct target_view view, by_mode[PROBE_MODE_COUNT];
+    static struct target_view view, by_mode[PROBE_MODE_COUNT], flows[PROBE_FLOWS_MAX];
     struct prober_status st;
     int mode;
 
@@ -47,6 +47,11 @@ int session_print_report(struct session *s, enum output_format fmt, FILE *out)
         if (target_view(s->target, m, &st.path[m], &by_mode[s->run.nby_mode]) == 0)
             s->run.nby_mode++;
     }
+    s->run.flows = flows;
+    s->run.nflows = 0;
+    for (int f = 0; f < target_flows(s->target); f++)
+        if (target_flow_view(s->target, mode, f, &st.path[mode], &flows[s->run.nflows]) == 0)
+            s->run.nflows++;
     s->run.events = events;
     s->run.nevents = events_copy(target_events(s->target), events, EVENTS_MAX);
     s->run.mode_name = probe_mode_name(mode);
@@ -64,6 +69,8 @@ int session_print_report(struct session *s, enum output_format fmt, FILE *out)
     target_view_free(&view);
     for (int i = 0; i < PROBE_MODE_COUNT; i++)
         target_view_free(&by_mode[i]);
+    for (int i = 0; i < PROBE_FLOWS_MAX; i++)
+        target_view_free(&flows[i]);
     return 0;
 }
 
@@ -163,15 +170,20 @@ static int open_probes(struct session *s)
 {
     struct options *o = &s->opt;
     struct prober_config cfg = {
-        .probe = {.target = {0}, .packet_bytes = o->packet_bytes, .pmtu = o->pmtu},
+        .probe = {.target = {0},
+                  .packet_bytes = o->packet_bytes,
+                  .pmtu = o->pmtu,
+                  .nflows = o->nflows},
         .first_ttl = o->first_ttl,
         .max_ttl = o->max_ttl,
         .interval_us = (uint64_t)(o->interval_s * 1e6),
         .timeout_us = (uint64_t)(o->timeout_s * 1e6),
         .rounds = o->output == OUTPUT_TUI ? 0 : o->cycles,
     };
-    struct target_config tcfg = {
-        .first_ttl = o->first_ttl, .max_ttl = o->max_ttl, .events_path = o->events_path};
+    struct target_config tcfg = {.first_ttl = o->first_ttl,
+                                 .max_ttl = o->max_ttl,
+                                 .nflows = o->nflows,
+                                 .events_path = o->events_path};
     char err[256];
     int mode;
 

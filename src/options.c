@@ -130,6 +130,10 @@ static const struct opt_def opt_table[] = {
      RANGE(KIND_DOUBLE, timeout_s, 0.01, 60, "seconds")},
     {"psize", 's', "BYTES", "IP packet size of each probe (default 64)",
      RANGE(KIND_SIZE, packet_bytes, 28, 65000, "bytes")},
+    {"flows", 0, "N",
+     "probe N flows (1-8; load balancers hash each apart), each round one flow: statistics and"
+     " verdicts per flow too; key f shows one flow",
+     RANGE(KIND_INT, nflows, 1, PROBE_FLOWS_MAX, NULL)},
     {"pmtu", 0, NULL,
      "find the path MTU and where it drops: some rounds send probes as large as the path takes"
      " (DF set), not counted in the statistics; column U",
@@ -272,6 +276,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
                           .packet_bytes = 64,
                           .port = -1,
                           .cycles = 10,
+                          .nflows = 1,
                           .display_mode = 1};
     snprintf(o->order, sizeof(o->order), "%s", columns_default);
     shorts[ns++] = ':';

@@ -22,8 +22,9 @@ struct options {
     int first_ttl, max_ttl;
     double interval_s, timeout_s;
     size_t packet_bytes;
-    bool pmtu; /* --pmtu: search the path MTU in sizing rounds */
-    int port;  /* -1: the mode's default */
+    bool pmtu;  /* --pmtu: search the path MTU in sizing rounds */
+    int nflows; /* --flows N (1: one flow) */
+    int port;   /* -1: the mode's default */
     enum output_format output;
     uint32_t cycles;
     bool no_dns;

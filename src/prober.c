@@ -187,7 +187,7 @@ static void send_one(struct prober *p, struct round_rec *rr, uint32_t index, int
 {
     struct probe_sock *ps = &p->socks[rr->r.mode];
     struct round_probe *rp = &rr->r.probe[ttl - rr->r.first_ttl];
-    struct probe_tx tx = {.ttl = ttl, .seq = take_seq(p), .size = rr->r.size};
+    struct probe_tx tx = {.ttl = ttl, .seq = take_seq(p), .size = rr->r.size, .flow = rr->r.flow};
     uint16_t seq = tx.seq;
     uint64_t sent_us;
 
@@ -252,6 +252,9 @@ static void send_round(struct prober *p, int mode, bool switched, uint64_t now)
         rr->r.size = (uint16_t)p->pmtu[mode].res.size;
         pmtu_sent(&p->pmtu[mode]);
     } else {
+        /* --flows: the rounds take the flows in turn, each round one flow at every TTL */
+        if (p->cfg.probe.nflows > 1)
+            rr->r.flow = (uint8_t)(rr->r.number % (uint32_t)p->cfg.probe.nflows);
         atomic_fetch_add(&p->rounds[mode], 1);
     }
     p->last_mode = mode;

@@ -29,6 +29,8 @@ struct run_info {
     int nevents;
     const struct target_view *by_mode; /* --modes: every mode of the rotation */
     int nby_mode;
+    const struct target_view *flows; /* --flows: each flow of the mode reported */
+    int nflows;
     struct resolver *names;        /* NULL: no names or AS numbers */
     bool show_names;               /* host names in the text report (not with -n) */
     struct names_stats dns;        /* DNS queries sent and how they ended */

@@ -312,6 +312,44 @@ static void json_pmtu(struct jsonw *w, const struct target_view *v)
     jsonw_end_object(w);
 }
 
+/* --flows: each flow's hops (main responder, counts, loss, RTT, verdict) and onset; null
+ * without flows. */
+static void json_flows(struct jsonw *w, const struct run_info *run)
+{
+    jsonw_key(w, "flows");
+    if (!run->nflows) {
+        jsonw_null(w);
+        return;
+    }
+    jsonw_array(w);
+    for (int f = 0; f < run->nflows; f++) {
+        const struct target_view *v = &run->flows[f];
+        jsonw_object(w);
+        jsonw_kint(w, "flow", v->flow);
+        jsonw_key(w, "hops");
+        jsonw_array(w);
+        for (int t = v->snap.first_ttl; t <= v->snap.nhops; t++) {
+            const struct hop_stats *h = &v->snap.hops[t - 1];
+            const struct hop_responder *r = hop_main_responder(h);
+            const struct hop_diag *d = target_view_diag(v, t);
+            jsonw_object(w);
+            jsonw_kint(w, "ttl", t);
+            json_addr(w, "addr", r ? &r->addr : NULL);
+            jsonw_kuint(w, "sent", h->sent);
+            jsonw_kuint(w, "received", h->received);
+            jsonw_kuint(w, "lost", h->lost);
+            jsonw_kfixed(w, "loss_pct", hop_loss_pct(h), 2);
+            json_ms(w, "avg_ms", h->rtt.mean_us, h->rtt.n > 0);
+            jsonw_kstring(w, "verdict", verdict_name(d ? d->verdict : VERDICT_UNKNOWN));
+            jsonw_end_object(w);
+        }
+        jsonw_end_array(w);
+        json_onset(w, v);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
 void report_json(FILE *out, const struct run_info *run, const struct target_view *v)
 {
     const struct hops_snapshot *snap = &v->snap;
@@ -349,6 +387,7 @@ void report_json(FILE *out, const struct run_info *run, const struct target_view
     jsonw_end_array(&w);
     json_onset(&w, v);
     json_by_mode(&w, run);
+    json_flows(&w, run);
     jsonw_key(&w, "events");
     jsonw_array(&w);
     for (int i = 0; i < run->nevents; i++)

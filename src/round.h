@@ -54,6 +54,7 @@ struct round {
     bool sizing;          /* --pmtu: a sizing round, not statistics (pmtu.h); number is the
                            * next normal round's */
     uint16_t size;        /* bytes per probe (the whole IP packet); 0: the configured size */
+    uint8_t flow;         /* --flows: the flow every probe of the round belongs to */
     const struct pmtu_result *pmtu; /* --pmtu: the mode's search after this round; else NULL */
     struct round_probe *probe;
 };

@@ -21,12 +21,14 @@
 
 struct target_config {
     int first_ttl, max_ttl;
+    int nflows;              /* --flows: statistics of each flow apart too (0 or 1: none) */
     const char *events_path; /* --log-events FILE, "-" for stdout, NULL for none */
 };
 
 /* One mode of a target, read once: what a redraw or a report shows. */
 struct target_view {
     int mode;
+    int flow;                  /* --flows: the flow's statistics; -1: every probe of the mode */
     uint32_t rounds;           /* rounds sent in this mode (the prober's count) */
     bool end_unreach;          /* the path ends at snap.dest_ttl with a router's unreachable */
     struct hops_snapshot snap; /* the statistics, TTLs snap.first_ttl..snap.nhops */
@@ -59,6 +61,15 @@ void target_reset(struct target *t, int mode);
  * target_view_free. */
 int target_view(struct target *t, int mode, const struct round_path *path, struct target_view *v);
 void target_view_free(struct target_view *v);
+/* --flows: the same for one flow's lane (flow -1 or past the flows: the whole, as target_view). */
+int target_flow_view(struct target *t, int mode, int flow, const struct round_path *path,
+                     struct target_view *v);
+/* --flows: hop ttl of one flow's lane in mode, and its published verdict (verdict
+ * VERDICT_UNKNOWN when none covers it). False when the flow or the hop is not there. */
+bool target_flow_hop(struct target *t, int mode, int flow, int ttl, struct hop_stats *out,
+                     struct hop_diag *diag);
+/* How many flows have lanes of their own (0 without --flows). */
+int target_flows(const struct target *t);
 
 /* After the prober stopped: if probes of mode completed after its last completed round (an
  * interrupted run), one more evaluation of its diagnosis on the final statistics and path. */

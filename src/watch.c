@@ -135,12 +135,13 @@ static void bursts(struct watch *w, const struct round *r)
         end_burst(w, last);
 }
 
-void watch_new_responder(struct watch *w, int mode, int ttl, uint32_t round,
+void watch_new_responder(struct watch *w, int mode, int flow, int ttl, uint32_t round,
                          const struct probe_addr *was, const struct probe_addr *is)
 {
     if (mode < 0 || mode >= PROBE_MODE_COUNT || ttl <= 0 || ttl >= WATCH_MAX_TTL)
         return;
-    w->hop[mode][ttl] = (struct watch_pending){.was = *was, .is = *is, .since = round};
+    w->hop[mode][ttl] =
+        (struct watch_pending){.was = *was, .is = *is, .since = round, .flow = (uint8_t)flow};
 }
 
 static void path_event(struct watch *w, const struct round *r, int lo, int hi, const char *text)
@@ -165,8 +166,9 @@ static void responders(struct watch *w, const struct round *r)
         struct watch_pending *p = &w->hop[r->mode][ttl];
         const struct round_probe *rp = round_probe_at(r, ttl);
         char text[160], was[64], is[64];
-        if (!p->is.family || rp->outcome != ROUND_ANSWERED || r->number < p->since)
-            continue; /* rounds sent before it appeared say nothing of it */
+        if (!p->is.family || rp->outcome != ROUND_ANSWERED || r->number < p->since ||
+            r->flow != p->flow)
+            continue; /* rounds sent before it appeared (or of other flows) say nothing of it */
         if (!probe_addr_equal(&rp->from, &p->is)) {
             memset(p, 0, sizeof(*p)); /* it did not stay: load balancing, or a blip */
             continue;

@@ -33,6 +33,7 @@
 struct watch_pending {
     struct probe_addr was, is; /* a hop's first responder, and its new one (none: nothing) */
     uint32_t since;            /* the round in which the new one first answered */
+    uint8_t flow;              /* --flows: only rounds of this flow confirm it */
     uint8_t held;              /* rounds since then it answered in a row */
 };
 
@@ -59,9 +60,10 @@ void watch_init(struct watch *w, struct event_log *log);
 void watch_round(struct watch *w, const struct round *r);
 /* The cut of a round (see above), or 0. */
 int watch_cut(const struct watch *w, const struct round *r);
-/* A hop of `mode` answered from `is` in round `round`, new there; it first answered from
- * `was`. A path change if `is` goes on answering there for WATCH_SETTLE rounds. */
-void watch_new_responder(struct watch *w, int mode, int ttl, uint32_t round,
+/* A hop of `mode` answered from `is` in round `round` (of flow `flow`), new there; it first
+ * answered from `was`. A path change if `is` goes on answering there for WATCH_SETTLE rounds
+ * of that flow. */
+void watch_new_responder(struct watch *w, int mode, int flow, int ttl, uint32_t round,
                          const struct probe_addr *was, const struct probe_addr *is);
 
 #endif

@@ -71,7 +71,7 @@ static void draw_header(struct ui *u, int cols)
     const struct prober_status *st = &u->f.st;
     struct timespec now;
     long secs;
-    char target[160], line[512], pmtu[64] = "";
+    char target[160], line[1024], pmtu[64] = "", flow[32] = "";
     const char *reason;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -92,10 +92,13 @@ static void draw_header(struct ui *u, int cols)
         pmtu_short(&u->f.view.pmtu, pmtu + 3, sizeof(pmtu) - 3);
         memcpy(pmtu, " | ", 3);
     }
-    snprintf(line, sizeof(line), "mode %s%s%s%s | %s | interval %.2fs | round %u%s%s",
+    if (u->f.view.flow >= 0)
+        snprintf(flow, sizeof(flow), " | flow %d of %d", u->f.view.flow,
+                 target_flows(u->s->target));
+    snprintf(line, sizeof(line), "mode %s%s%s%s | %s | interval %.2fs | round %u%s%s%s",
              probe_mode_name(u->f.mode), reason[0] ? " (" : "", reason, reason[0] ? ")" : "",
              st->privileged ? "privileged sockets" : "unprivileged", (double)st->interval_us / 1e6,
-             u->f.view.rounds, pmtu, st->paused ? " | PAUSED" : "");
+             u->f.view.rounds, flow, pmtu, st->paused ? " | PAUSED" : "");
     color_on(u, PAIR_HEAD);
     mvprintw(1, 0, "%.*s", cols - 1, line);
     color_off(u, PAIR_HEAD);

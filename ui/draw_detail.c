@@ -114,6 +114,32 @@ static void draw_return(const struct hop_stats *h, int *y)
              back > h->ttl ? ": the replies take a longer path back (asymmetric)" : "");
 }
 
+/* --flows: the selected hop in every flow (the frame read them). */
+static int draw_flows(struct ui *u, int y, int rows)
+{
+    const struct frame *f = &u->f;
+    char addr[64], cell[2][32];
+
+    if (!f->nflows || y >= rows - 4)
+        return y;
+    attron(A_BOLD);
+    mvprintw(y++, 0, "Every flow on this hop (a load balancer may send each another way):");
+    attroff(A_BOLD);
+    mvprintw(y++, 0, "%-6s %-40s %8s %8s %8s %12s", "Flow", "Responder", "Sent", "Loss%", "Avg",
+             "Verdict");
+    for (int i = 0; i < f->nflows && y < rows - 3; i++) {
+        const struct hop_stats *h = &f->flow_hop[i];
+        const struct hop_responder *r = hop_main_responder(h);
+        struct col_row row = {.h = h, .now_us = f->now_us};
+        columns_find('L')->fmt(&row, cell[0], sizeof(cell[0]));
+        columns_find('A')->fmt(&row, cell[1], sizeof(cell[1]));
+        mvprintw(y++, 0, "%-6d %-40s %8" PRIu64 " %8s %8s %12s", i,
+                 r ? probe_addr_str(&r->addr, addr, sizeof(addr)) : "???", h->sent, cell[0],
+                 cell[1], verdict_name(f->flow_diag[i].verdict));
+    }
+    return y + 1;
+}
+
 void draw_detail(struct ui *u, int rows, int cols)
 {
     const struct target_view *v = &u->f.view;
@@ -146,5 +172,6 @@ void draw_detail(struct ui *u, int rows, int cols)
     draw_mtu(v, h->ttl, &y, cols);
     y++;
     draw_responders(u, h, &y, rows, cols);
-    draw_modes(u, y + 1, rows);
+    y = draw_flows(u, y + 1, rows);
+    draw_modes(u, y, rows);
 }

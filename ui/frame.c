@@ -53,6 +53,11 @@ static void read_modes(struct ui *u)
     for (int m = 0; m < PROBE_MODE_COUNT; m++)
         f->mode_has[m] = f->st.opened[m] && u->selected > 0 &&
                          hops_get(target_hops(u->s->target), m, u->selected, &f->mode_hop[m]);
+    f->nflows = 0;
+    while (f->nflows < target_flows(u->s->target) &&
+           target_flow_hop(u->s->target, f->mode, f->nflows, u->selected, &f->flow_hop[f->nflows],
+                           &f->flow_diag[f->nflows]))
+        f->nflows++;
 }
 
 int frame_build(struct ui *u, int rows)
@@ -64,7 +69,7 @@ int frame_build(struct ui *u, int rows)
     f->mode = u->view_mode >= 0 ? u->view_mode : f->st.mode;
     if (f->mode < 0 || f->mode >= PROBE_MODE_COUNT)
         return -EINVAL;
-    r = target_view(u->s->target, f->mode, &f->st.path[f->mode], &f->view);
+    r = target_flow_view(u->s->target, f->mode, u->flow, &f->st.path[f->mode], &f->view);
     if (r < 0 || (r = read_names(u)) < 0)
         return r;
     isp_find(u->s->names, &u->s->run.public_addr, &f->view.snap, &f->isp);

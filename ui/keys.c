@@ -81,6 +81,21 @@ static void key_mpls(struct ui *u)
     status(u, "MPLS labels under each hop: %s", u->mpls ? "on" : "off");
 }
 
+static void key_flow(struct ui *u)
+{
+    int n = target_flows(u->s->target);
+
+    if (n == 0) {
+        status(u, "one flow: --flows N probes N of them");
+        return;
+    }
+    u->flow = u->flow + 1 >= n ? -1 : u->flow + 1;
+    if (u->flow < 0)
+        status(u, "every flow together");
+    else
+        status(u, "flow %d of %d alone", u->flow, n);
+}
+
 static void switch_mode(struct ui *u, enum probe_mode m)
 {
     const struct prober_status *st = &u->f.st;
@@ -227,6 +242,7 @@ static const struct key_binding keys[] = {
     {'d', "d", "display: table, + loss timeline, timeline with RTT scale", key_display},
     {'j', "j", "latency columns <-> jitter columns", key_jitter},
     {'e', "e", "MPLS label stacks under each hop on / off", key_mpls},
+    {'f', "f", "--flows: show one flow after another, then all together", key_flow},
     {'u', "u", "probe with UDP", key_udp},
     {'t', "t", "probe with TCP SYN", key_tcp},
     {'i', "i", "probe with ICMP", key_icmp},

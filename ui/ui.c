@@ -30,6 +30,7 @@ int ui_run(struct session *s, volatile sig_atomic_t *signalled)
                     .names = !s->opt.no_dns,
                     .asn = true,
                     .mpls = true,
+                    .flow = -1,
                     .view_mode = st.nrotation > 1 ? st.rotation[0] : -1};
     clock_gettime(CLOCK_MONOTONIC, &u.t0);
     u.utf8 = cs && strcmp(cs, "UTF-8") == 0;

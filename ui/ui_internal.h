@@ -40,6 +40,10 @@ struct frame {
     /* detail screen: the selected hop in every mode */
     struct hop_stats mode_hop[PROBE_MODE_COUNT];
     bool mode_has[PROBE_MODE_COUNT];
+    /* detail screen with --flows: the selected hop in each flow, and its verdict there */
+    struct hop_stats flow_hop[PROBE_FLOWS_MAX];
+    struct hop_diag flow_diag[PROBE_FLOWS_MAX];
+    int nflows;
     uint64_t now_us;
 };
 
@@ -51,6 +55,7 @@ struct ui {
     bool names, asn;  /* n and z toggles */
     bool jitter_cols; /* j: the jitter column set instead of the latency set */
     bool mpls;        /* e: MPLS label stacks under their hops */
+    int flow;         /* f (--flows): the flow whose statistics the table shows; -1 all */
     int display;      /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
     int selected;     /* selected TTL, 0 for none */
     int view_mode;    /* --modes: the mode shown (all of them keep probing); -1 otherwise */

@@ -49,12 +49,14 @@ static inline int rx_decode(const uint8_t *d, size_t size, struct probe_reply *r
     v6 = d[2] & 1;
     memset(&ps, 0, sizeof(ps));
     ps.ops = ops;
-    ps.fd = ps.fd_icmp = ps.fd_reserve = -1;
+    ps.fd = ps.fd_icmp = -1;
+    for (int f = 0; f < PROBE_FLOWS_MAX; f++)
+        ps.fd_reserve[f] = -1;
     probe_addr_parse(v6 ? "2001:db8:2::2" : "198.18.2.2", &ps.cfg.target);
     ps.cfg.port = ops == &probe_udp_ops ? PROBE_UDP_BASE_PORT : 80;
     ps.echo_ident = (uint16_t)rx_be(d + 6, 2);
     ps.seq_base = rx_be(d + 8, 4);
-    ps.sport = (uint16_t)rx_be(d + 12, 2);
+    ps.sport[0] = (uint16_t)rx_be(d + 12, 2);
     other.family = v6 ? AF_INET6 : AF_INET;
     memcpy(other.bytes, d + 17, 16);
     memset(&rx, 0, sizeof(rx));

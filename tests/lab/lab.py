@@ -16,6 +16,9 @@ Impairments (all inside the lab's own namespaces; nothing is routed anywhere els
   reorder(k, ms)         every other packet into node k held ms: later packets overtake
   delay(k, ms, jitter)   hold packets entering node k from the left (NFQUEUE + nfqdelay)
   ping_group(lo, hi)     the client's net.ipv4.ping_group_range
+  ecmp(k)                a router r{k}b parallel to router k, and router k-1 spreading the
+                         traffic past it over both by flow (multipath, L4 hash): a diamond
+  branch_loss(k, pct)    random loss into r{k}b only (one branch of the diamond)
   answer_from(k, a4, a6)  router k's own packets (its ICMP) leave with these source addresses
   mtu(j, bytes)          link j (router j to node j+1) takes packets of at most bytes
   no_too_big(k, on)      router k sends no Fragmentation Needed / Packet Too Big (a black hole)
@@ -194,6 +197,55 @@ class Lab:
             fam = ["-6"] if v6 else []
             route = [kind, net] if on else [net, "via", via]
             sh("ip", "-n", self.node(k), *fam, "route", "replace", *route)
+
+    def branch_addr(self, k, v6=False):
+        """The address the parallel router r{k}b answers from."""
+        return str(ipaddress.ip_address(f"2001:db8:{200 + k}::2" if v6 else f"198.18.{200 + k}.2"))
+
+    def ecmp(self, k):
+        """A diamond at hop k: r{k}b joins node k-1 and node k+1 beside router k, and node k-1
+        reaches everything past router k over both (equal-cost multipath, hashed by flow:
+        fib_multipath_hash_policy=1, addresses and ports). Replies come back through router k."""
+        side, left, right = f"{self.prefix}-r{k}b", self.node(k - 1), self.node(k + 1)
+        sh("ip", "netns", "add", side)
+        sh("ip", "netns", "exec", side, "sysctl", "-qw", "net.ipv4.ip_forward=1",
+           "net.ipv6.conf.all.forwarding=1", "net.ipv4.icmp_ratelimit=0",
+           "net.ipv6.icmp.ratelimit=0", "net.ipv6.conf.all.accept_dad=0",
+           "net.ipv6.conf.default.accept_dad=0")
+        sh("ip", "netns", "exec", side, "ip", "link", "set", "lo", "up")
+        self.sysctl(k - 1, "net.ipv4.fib_multipath_hash_policy=1",
+                    "net.ipv6.fib_multipath_hash_policy=1")
+        for a, adev, b, bdev, net in ((left, f"b{k}a", side, f"b{k}b", 200 + k),
+                                      (side, f"c{k}a", right, f"c{k}b", 220 + k)):
+            sh("ip", "link", "add", adev, "netns", a, "type", "veth", "peer", "name", bdev,
+               "netns", b)
+            for node, dev, host in ((a, adev, 1), (b, bdev, 2)):
+                sh("ip", "-n", node, "addr", "add", f"198.18.{net}.{host}/24", "dev", dev)
+                sh("ip", "-n", node, "addr", "add", f"2001:db8:{net}::{host}/64", "dev", dev,
+                   "nodad")
+                sh("ip", "-n", node, "link", "set", dev, "up")
+        for j in range(self.n + 1):
+            for fam, net, left_via, right_via, main_via in (
+                    ([], f"198.18.{j}.0/24", f"198.18.{200 + k}.1", f"198.18.{220 + k}.2",
+                     f"198.18.{k - 1}.2"),
+                    (["-6"], f"2001:db8:{j}::/64", f"2001:db8:{200 + k}::1",
+                     f"2001:db8:{220 + k}::2", f"2001:db8:{k - 1}::2")):
+                if j >= k:  # past router k: the side router forwards right, node k-1 spreads
+                    sh("ip", "-n", side, *fam, "route", "add", net, "via", right_via)
+                    sh("ip", "-n", left, *fam, "route", "replace", net, "nexthop", "via",
+                       main_via, "nexthop", "via", self.branch_addr(k, bool(fam)))
+                elif j <= k - 2:  # towards the client
+                    sh("ip", "-n", side, *fam, "route", "add", net, "via", left_via)
+        self.warm()
+
+    def branch_loss(self, k, pct):
+        """Random loss of pct % into the branch router r{k}b."""
+        rules = (f"table inet lab {{\n chain pre {{\n"
+                 f"  type filter hook prerouting priority -300; policy accept;\n"
+                 f'  iifname "b{k}b" numgen random mod 10000 < {int(pct * 100)} counter drop\n'
+                 f" }}\n}}\n")
+        subprocess.run(["ip", "netns", "exec", f"{self.prefix}-r{k}b", "nft", "-f", "-"],
+                       input=rules, text=True, check=True)
 
     def answer_from(self, k, addr4, addr6):
         """Router k answers from addr4 / addr6 (say a private or CGNAT address, as real access

@@ -119,11 +119,14 @@ def tui_columns(lab, tmp):
         t.type(f"ip netns exec {lab.client} {BIN} -n --asn-db {asn} --geo-db {geo} -o LZC "
                f"-i 0.2 {lab.target()}")
         t.wait_for(lambda s: all(a in s for a in lab.hops()), 5.0, "the hops")
-        t.keys("z")  # the host column without its AS prefix: what remains is the columns'
+        # With a Z column the host has no AS prefix: the fields after Loss% are the columns'.
         want = {lab.hop_addr(1): ["AS64500", "NL"], lab.hop_addr(2): ["AS64501"]}
-        s = t.wait_for(lambda s: all(row(s, a) and row(s, a)[3:3 + len(v)] == v
-                                     for a, v in want.items()), 5.0, "AS and CC columns")
-        check("AS numbers off" in s, f"z said nothing:\n{s}")
+        t.wait_for(lambda s: all(row(s, a) and row(s, a)[3:3 + len(v)] == v
+                                 for a, v in want.items()), 5.0, "AS and CC columns")
+        t.keys("z")  # AS numbers off: the Z column goes
+        s = t.wait_for(lambda s: "AS numbers off" in s and "AS64501" not in s, 5.0,
+                       "z to hide the ASN column")
+        check(row(s, lab.hop_addr(1))[3] == "NL", f"CC after z:\n{s}")
         t.keys("q")
     finally:
         t.kill()

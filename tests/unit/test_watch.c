@@ -92,7 +92,7 @@ int main(void)
                                                   .is_dest = false,
                                                   .unreach = 0},
                               &first))
-            watch_new_responder(&w, PROBE_ICMP_RAW, 2, (uint32_t)i, &first, &hop2);
+            watch_new_responder(&w, PROBE_ICMP_RAW, 0, 2, (uint32_t)i, &first, &hop2);
         r = round_at(i, 5, "aaaaa");
         watch_round(&w, &r);
         CHECK(events_copy(log, ev, 16) == (i < 54 ? 1 : 2)); /* b settles in round 54 */
