@@ -15,10 +15,11 @@ BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxmindd
               libnetfilter-queue-dev python3
 # Tests: the namespace lab (iproute2, nftables, iptables, NFQUEUE), python3 for the lab
 # scripts, tmux for the TUI, clang for the fuzzers, dnsmasq and MaxMind's writer for names
-# and ASNs, and the tools hopwatch is compared with in benchmarks.
+# and ASNs, coturn (a real STUN server for --stun), and the tools hopwatch is compared with
+# in benchmarks.
 TEST_PKGS  := $(BUILD_PKGS) iproute2 nftables iptables libnetfilter-queue-dev libmnl-dev \
               python3 util-linux iputils-ping tmux clang libclang-rt-14-dev dnsmasq-base \
-              libmaxmind-db-writer-perl mtr-tiny traceroute clang-format
+              libmaxmind-db-writer-perl mtr-tiny traceroute clang-format coturn
 RUN_PKGS   := $(BUILD_PKGS) iproute2 nftables iptables \
               iputils-ping
 
@@ -71,7 +72,7 @@ endif
 fuzz:
 	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DHOPWATCH_FUZZ=ON -DHOPWATCH_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
-	for f in ip4_icmp icmp6 echo tcp textesc cymru rx; do \
+	for f in ip4_icmp icmp6 echo tcp textesc cymru rx icmpext stun; do \
 	  mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/; \
 	  if ./build-fuzz/tests/fuzz_$$f -max_total_time=$${FUZZ_SECONDS:-60} \
 	       build-fuzz/corpus-$$f 2> build-fuzz/fuzz_$$f.log; then \
