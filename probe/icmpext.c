@@ -25,27 +25,11 @@
 #define ICMP_HDR_BYTES 8
 #define ORIG_DATAGRAM_MIN 128 /* RFC 4884 section 5.1; also where section 5.5 looks */
 
-#define ICMP4_DEST_UNREACH 3
-#define ICMP4_TIME_EXCEEDED 11
-#define ICMP4_PARAM_PROB 12
-#define ICMP6_DEST_UNREACH_T 1
-#define ICMP6_TIME_EXCEEDED_T 3
-
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
 /* Appends the entries of one MPLS object payload (plen bytes, a multiple of 4) to out. */
 static int mpls_entries(const uint8_t *p, size_t plen, struct probe_mpls *out, int n, int max)
 {
     for (size_t off = 0; off + 4 <= plen && n < max; off += 4, n++) {
-        uint32_t e = rd32(p + off);
+        uint32_t e = parse_rd32(p + off);
         out[n].label = e >> 12;
         out[n].tc = (uint8_t)((e >> 9) & 0x7);
         out[n].s = (uint8_t)((e >> 8) & 0x1);
@@ -63,7 +47,7 @@ static int parse_ext(const uint8_t *p, size_t len, bool need_checksum, struct pr
 
     if (len < EXT_HDR_BYTES || (p[0] >> 4) != EXT_VERSION)
         return -EINVAL;
-    if (rd16(p + 2) == 0 ? need_checksum : parse_inet_checksum(p, len) != 0)
+    if (parse_rd16(p + 2) == 0 ? need_checksum : parse_inet_checksum(p, len) != 0)
         return -EINVAL;
     if (max < 0)
         max = 0;
@@ -71,7 +55,7 @@ static int parse_ext(const uint8_t *p, size_t len, bool need_checksum, struct pr
         size_t olen;
         if (len - off < OBJ_HDR_BYTES)
             return -EINVAL;
-        olen = rd16(p + off);
+        olen = parse_rd16(p + off);
         if (olen < OBJ_HDR_BYTES || olen % 4 != 0 || olen > len - off)
             return -EINVAL;
         if (p[off + 2] == MPLS_CLASS && p[off + 3] == MPLS_CTYPE_STACK)

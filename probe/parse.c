@@ -13,35 +13,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define ICMP4_ECHO_REPLY 0
-#define ICMP4_DEST_UNREACH 3
-#define ICMP4_ECHO 8
-#define ICMP4_TIME_EXCEEDED 11
-#define ICMP4_PARAM_PROB 12
-#define ICMP6_DEST_UNREACH_T 1
-#define ICMP6_PACKET_TOO_BIG_T 2
-#define ICMP6_TIME_EXCEEDED_T 3
-#define ICMP6_PARAM_PROB_T 4
-#define ICMP6_ECHO_T 128
-#define ICMP6_ECHO_REPLY_T 129
-
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
 uint16_t parse_inet_checksum(const uint8_t *p, size_t len)
 {
     uint32_t sum = 0;
     size_t i;
 
     for (i = 0; i + 1 < len; i += 2)
-        sum += rd16(p + i);
+        sum += parse_rd16(p + i);
     if (len & 1)
         sum += (uint32_t)p[len - 1] << 8;
     while (sum >> 16)
@@ -65,14 +43,14 @@ static void parse_quoted_l4(const uint8_t *p, size_t len, struct probe_parsed *o
     switch (out->quoted_proto) {
     case IPPROTO_ICMP:
     case IPPROTO_ICMPV6:
-        out->echo_id = rd16(p + 4);
-        out->echo_seq = rd16(p + 6);
+        out->echo_id = parse_rd16(p + 4);
+        out->echo_seq = parse_rd16(p + 6);
         break;
     case IPPROTO_UDP:
     case IPPROTO_TCP:
-        out->quoted_sport = rd16(p);
-        out->quoted_dport = rd16(p + 2);
-        out->quoted_tcp_seq = rd32(p + 4);
+        out->quoted_sport = parse_rd16(p);
+        out->quoted_dport = parse_rd16(p + 2);
+        out->quoted_tcp_seq = parse_rd32(p + 4);
         break;
     default:
         out->has_quoted_l4 = false;
@@ -191,15 +169,15 @@ int parse_ip4_icmp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
     switch (out->type) {
     case ICMP4_ECHO_REPLY:
         out->is_echo_reply = true;
-        out->echo_id = rd16(icmp + 4);
-        out->echo_seq = rd16(icmp + 6);
+        out->echo_id = parse_rd16(icmp + 4);
+        out->echo_seq = parse_rd16(icmp + 6);
         return 0;
     case ICMP4_DEST_UNREACH:
     case ICMP4_TIME_EXCEEDED:
     case ICMP4_PARAM_PROB:
         out->is_error = true;
         if (out->type == ICMP4_DEST_UNREACH && out->code == 4) /* RFC 1191 next-hop MTU */
-            out->mtu = rd16(icmp + 6);
+            out->mtu = parse_rd16(icmp + 6);
         mpls_of(icmp, icmp_len, false, out);
         return parse_quoted_ip(icmp + 8, icmp_len - 8, out);
     default:
@@ -217,8 +195,8 @@ int parse_icmp6(const uint8_t *msg, size_t len, struct probe_parsed *out)
     switch (out->type) {
     case ICMP6_ECHO_REPLY_T:
         out->is_echo_reply = true;
-        out->echo_id = rd16(msg + 4);
-        out->echo_seq = rd16(msg + 6);
+        out->echo_id = parse_rd16(msg + 4);
+        out->echo_seq = parse_rd16(msg + 6);
         return 0;
     case ICMP6_DEST_UNREACH_T:
     case ICMP6_PACKET_TOO_BIG_T:
@@ -226,7 +204,7 @@ int parse_icmp6(const uint8_t *msg, size_t len, struct probe_parsed *out)
     case ICMP6_PARAM_PROB_T:
         out->is_error = true;
         if (out->type == ICMP6_PACKET_TOO_BIG_T)
-            out->mtu = rd32(msg + 4);
+            out->mtu = parse_rd32(msg + 4);
         mpls_of(msg, len, true, out);
         if (parse_quoted_ip(msg + 8, len - 8, out) < 0 || !out->has_quoted_ip ||
             out->quoted_dst.family != AF_INET6)
@@ -248,8 +226,8 @@ int parse_echo(const uint8_t *msg, size_t len, bool v6, struct probe_parsed *out
         out->type != (v6 ? ICMP6_ECHO_T : ICMP4_ECHO))
         return -EINVAL;
     out->is_echo_reply = out->type == (v6 ? ICMP6_ECHO_REPLY_T : ICMP4_ECHO_REPLY);
-    out->echo_id = rd16(msg + 4);
-    out->echo_seq = rd16(msg + 6);
+    out->echo_id = parse_rd16(msg + 4);
+    out->echo_seq = parse_rd16(msg + 6);
     return 0;
 }
 
@@ -264,10 +242,10 @@ int parse_tcp(const uint8_t *seg, size_t len, struct probe_parsed *out)
     if (off < 20 || off > len)
         return -EINVAL;
     out->is_tcp = true;
-    out->tcp_sport = rd16(seg);
-    out->tcp_dport = rd16(seg + 2);
-    out->tcp_seq = rd32(seg + 4);
-    out->tcp_ack = rd32(seg + 8);
+    out->tcp_sport = parse_rd16(seg);
+    out->tcp_dport = parse_rd16(seg + 2);
+    out->tcp_seq = parse_rd32(seg + 4);
+    out->tcp_ack = parse_rd32(seg + 8);
     out->tcp_flags = seg[13];
     return 0;
 }

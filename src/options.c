@@ -261,6 +261,26 @@ static int apply(const struct opt_def *d, struct options *o, const char *arg, ch
     }
 }
 
+/* After the options: the one target, the TTL range, the default columns. */
+static int finish(int argc, char **argv, struct options *o, char *err, size_t err_len)
+{
+    if (optind != argc - 1)
+        return snprintf(err, err_len,
+                        optind >= argc ? "no target host given (try --help)"
+                                       : "only one target host, please"),
+               -1;
+    o->target = argv[optind];
+    if (!o->order_given)
+        snprintf(o->order, sizeof(o->order), "%s%s",
+                 o->aslookup || o->asn_db ? columns_default_asn : columns_default,
+                 o->pmtu ? " U" : "");
+    if (o->first_ttl > o->max_ttl)
+        return snprintf(err, err_len, "--first-ttl %d is above --max-ttl %d", o->first_ttl,
+                        o->max_ttl),
+               -1;
+    return 0;
+}
+
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t err_len)
 {
     struct option longs[NOPTS + 1];
@@ -308,19 +328,5 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
         if (apply(d, o, optarg, err, err_len) < 0)
             return -1;
     }
-    if (optind != argc - 1)
-        return snprintf(err, err_len,
-                        optind >= argc ? "no target host given (try --help)"
-                                       : "only one target host, please"),
-               -1;
-    o->target = argv[optind];
-    if (!o->order_given)
-        snprintf(o->order, sizeof(o->order), "%s%s",
-                 o->aslookup || o->asn_db ? columns_default_asn : columns_default,
-                 o->pmtu ? " U" : "");
-    if (o->first_ttl > o->max_ttl)
-        return snprintf(err, err_len, "--first-ttl %d is above --max-ttl %d", o->first_ttl,
-                        o->max_ttl),
-               -1;
-    return 0;
+    return finish(argc, argv, o, err, err_len);
 }

@@ -157,6 +157,30 @@ static void json_hop(struct jsonw *w, const struct run_info *run, const struct t
     jsonw_end_object(w);
 }
 
+/* The hops of another view (a mode of --modes, a flow of --flows), in brief: main responder,
+ * counts, loss, mean RTT, verdict. */
+static void json_brief_hops(struct jsonw *w, const struct target_view *v)
+{
+    jsonw_key(w, "hops");
+    jsonw_array(w);
+    for (int t = v->snap.first_ttl; t <= v->snap.nhops; t++) {
+        const struct hop_stats *h = &v->snap.hops[t - 1];
+        const struct hop_responder *r = hop_main_responder(h);
+        const struct hop_diag *d = target_view_diag(v, t);
+        jsonw_object(w);
+        jsonw_kint(w, "ttl", t);
+        json_addr(w, "addr", r ? &r->addr : NULL);
+        jsonw_kuint(w, "sent", h->sent);
+        jsonw_kuint(w, "received", h->received);
+        jsonw_kuint(w, "lost", h->lost);
+        jsonw_kfixed(w, "loss_pct", hop_loss_pct(h), 2);
+        json_ms(w, "avg_ms", h->rtt.mean_us, h->rtt.n > 0);
+        jsonw_kstring(w, "verdict", verdict_name(d ? d->verdict : VERDICT_UNKNOWN));
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
 static void json_by_mode(struct jsonw *w, const struct run_info *run)
 {
     jsonw_key(w, "modes");
@@ -166,22 +190,7 @@ static void json_by_mode(struct jsonw *w, const struct run_info *run)
         jsonw_object(w);
         jsonw_kstring(w, "mode", probe_mode_name((enum probe_mode)v->mode));
         jsonw_kuint(w, "rounds", v->rounds);
-        jsonw_key(w, "hops");
-        jsonw_array(w);
-        for (int t = v->snap.first_ttl; t <= v->snap.nhops; t++) {
-            const struct hop_stats *h = &v->snap.hops[t - 1];
-            const struct hop_responder *r = hop_main_responder(h);
-            const struct hop_diag *d = target_view_diag(v, t);
-            jsonw_object(w);
-            jsonw_kint(w, "ttl", t);
-            json_addr(w, "addr", r ? &r->addr : NULL);
-            jsonw_kuint(w, "sent", h->sent);
-            jsonw_kuint(w, "received", h->received);
-            jsonw_kfixed(w, "loss_pct", hop_loss_pct(h), 2);
-            jsonw_kstring(w, "verdict", verdict_name(d ? d->verdict : VERDICT_UNKNOWN));
-            jsonw_end_object(w);
-        }
-        jsonw_end_array(w);
+        json_brief_hops(w, v);
         jsonw_end_object(w);
     }
     jsonw_end_array(w);
@@ -326,24 +335,7 @@ static void json_flows(struct jsonw *w, const struct run_info *run)
         const struct target_view *v = &run->flows[f];
         jsonw_object(w);
         jsonw_kint(w, "flow", v->flow);
-        jsonw_key(w, "hops");
-        jsonw_array(w);
-        for (int t = v->snap.first_ttl; t <= v->snap.nhops; t++) {
-            const struct hop_stats *h = &v->snap.hops[t - 1];
-            const struct hop_responder *r = hop_main_responder(h);
-            const struct hop_diag *d = target_view_diag(v, t);
-            jsonw_object(w);
-            jsonw_kint(w, "ttl", t);
-            json_addr(w, "addr", r ? &r->addr : NULL);
-            jsonw_kuint(w, "sent", h->sent);
-            jsonw_kuint(w, "received", h->received);
-            jsonw_kuint(w, "lost", h->lost);
-            jsonw_kfixed(w, "loss_pct", hop_loss_pct(h), 2);
-            json_ms(w, "avg_ms", h->rtt.mean_us, h->rtt.n > 0);
-            jsonw_kstring(w, "verdict", verdict_name(d ? d->verdict : VERDICT_UNKNOWN));
-            jsonw_end_object(w);
-        }
-        jsonw_end_array(w);
+        json_brief_hops(w, v);
         json_onset(w, v);
         jsonw_end_object(w);
     }

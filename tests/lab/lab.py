@@ -99,14 +99,7 @@ class Lab:
                         "net.ipv4.icmp_msgs_per_sec=100000", "net.ipv4.icmp_msgs_burst=100000",
                         "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0")
         for k in range(self.n + 1):
-            left, right = self.node(k), self.node(k + 1)
-            sh("ip", "link", "add", f"e{k}a", "netns", left, "type", "veth", "peer", "name",
-               f"e{k}b", "netns", right)
-            for node, dev, host in ((left, f"e{k}a", 1), (right, f"e{k}b", 2)):
-                sh("ip", "-n", node, "addr", "add", f"198.18.{k}.{host}/24", "dev", dev)
-                sh("ip", "-n", node, "addr", "add", f"2001:db8:{k}::{host}/64", "dev", dev,
-                   "nodad")
-                sh("ip", "-n", node, "link", "set", dev, "up")
+            self._link(self.node(k), f"e{k}a", self.node(k + 1), f"e{k}b", k)
         for k in nodes:
             for j in range(self.n + 1):
                 if j in (k - 1, k):
@@ -198,6 +191,18 @@ class Lab:
             route = [kind, net] if on else [net, "via", via]
             sh("ip", "-n", self.node(k), *fam, "route", "replace", *route)
 
+    @staticmethod
+    def _link(left, ldev, right, rdev, net):
+        """A veth between two namespaces: 198.18.net.1 / 2001:db8:net::1 on the left end,
+        .2 / ::2 on the right."""
+        sh("ip", "link", "add", ldev, "netns", left, "type", "veth", "peer", "name", rdev,
+           "netns", right)
+        for node, dev, host in ((left, ldev, 1), (right, rdev, 2)):
+            sh("ip", "-n", node, "addr", "add", f"198.18.{net}.{host}/24", "dev", dev)
+            sh("ip", "-n", node, "addr", "add", f"2001:db8:{net}::{host}/64", "dev", dev,
+               "nodad")
+            sh("ip", "-n", node, "link", "set", dev, "up")
+
     def branch_addr(self, k, v6=False):
         """The address the parallel router r{k}b answers from."""
         return str(ipaddress.ip_address(f"2001:db8:{200 + k}::2" if v6 else f"198.18.{200 + k}.2"))
@@ -215,15 +220,8 @@ class Lab:
         sh("ip", "netns", "exec", side, "ip", "link", "set", "lo", "up")
         self.sysctl(k - 1, "net.ipv4.fib_multipath_hash_policy=1",
                     "net.ipv6.fib_multipath_hash_policy=1")
-        for a, adev, b, bdev, net in ((left, f"b{k}a", side, f"b{k}b", 200 + k),
-                                      (side, f"c{k}a", right, f"c{k}b", 220 + k)):
-            sh("ip", "link", "add", adev, "netns", a, "type", "veth", "peer", "name", bdev,
-               "netns", b)
-            for node, dev, host in ((a, adev, 1), (b, bdev, 2)):
-                sh("ip", "-n", node, "addr", "add", f"198.18.{net}.{host}/24", "dev", dev)
-                sh("ip", "-n", node, "addr", "add", f"2001:db8:{net}::{host}/64", "dev", dev,
-                   "nodad")
-                sh("ip", "-n", node, "link", "set", dev, "up")
+        self._link(left, f"b{k}a", side, f"b{k}b", 200 + k)
+        self._link(side, f"c{k}a", right, f"c{k}b", 220 + k)
         for j in range(self.n + 1):
             for fam, net, left_via, right_via, main_via in (
                     ([], f"198.18.{j}.0/24", f"198.18.{200 + k}.1", f"198.18.{220 + k}.2",
@@ -289,15 +287,8 @@ class Lab:
         sh("ip", "netns", "exec", side, "sysctl", "-qw", "net.ipv4.ip_forward=1",
            "net.ipv6.conf.all.forwarding=1", "net.ipv6.conf.all.accept_dad=0",
            "net.ipv6.conf.default.accept_dad=0")
-        links = ((me, f"x{k}a", side, f"x{k}b", 100 + k), (side, f"y{k}a", prev, f"y{k}b", 150 + k))
-        for left, ldev, right, rdev, net in links:
-            sh("ip", "link", "add", ldev, "netns", left, "type", "veth", "peer", "name", rdev,
-               "netns", right)
-            for node, dev, host in ((left, ldev, 1), (right, rdev, 2)):
-                sh("ip", "-n", node, "addr", "add", f"198.18.{net}.{host}/24", "dev", dev)
-                sh("ip", "-n", node, "addr", "add", f"2001:db8:{net}::{host}/64", "dev", dev,
-                   "nodad")
-                sh("ip", "-n", node, "link", "set", dev, "up")
+        self._link(me, f"x{k}a", side, f"x{k}b", 100 + k)
+        self._link(side, f"y{k}a", prev, f"y{k}b", 150 + k)
         for fam, client, via_side, via_prev, src in (
                 ([], "198.18.0.0/24", f"198.18.{100 + k}.2", f"198.18.{150 + k}.2",
                  f"198.18.{k - 1}.2"),
