@@ -12,14 +12,15 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian package names. Build: compiler, CMake, the three libraries, libcap.
 BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxminddb-dev libcap-dev \
-              libnetfilter-queue-dev python3
+              libzstd-dev libnetfilter-queue-dev python3
 # Tests: the namespace lab (iproute2, nftables, iptables, NFQUEUE), python3 for the lab
 # scripts, tmux for the TUI, clang for the fuzzers, dnsmasq and MaxMind's writer for names
 # and ASNs, coturn (a real STUN server for --stun), and the tools hopwatch is compared with
 # in benchmarks.
 TEST_PKGS  := $(BUILD_PKGS) iproute2 nftables iptables libnetfilter-queue-dev libmnl-dev \
               python3 util-linux iputils-ping tmux clang libclang-rt-14-dev dnsmasq-base \
-              libmaxmind-db-writer-perl mtr-tiny traceroute clang-format coturn
+              libmaxmind-db-writer-perl mtr-tiny traceroute clang-format coturn zstd \
+              python3-jsonschema
 RUN_PKGS   := $(BUILD_PKGS) iproute2 nftables iptables \
               iputils-ping
 
@@ -85,6 +86,7 @@ bench: build
 	cmake --build $(BUILD) --target nfqdelay -j $(JOBS)
 	$(SUDO) python3 tests/bench/bench.py $(BUILD)/hopwatch $(BUILD)/tests/nfqdelay
 	$(SUDO) python3 tests/bench/cpu_tui.py $(BUILD)/hopwatch 60
+	$(SUDO) python3 tests/bench/stream_size.py $(BUILD)/hopwatch 600
 
 # The classifier's measured accuracy: every scenario family at 100, 400 and 2000 probes,
 # 10,000 seeded runs each (about 7 minutes on 2 cores). make test runs a short version.

@@ -16,6 +16,8 @@ struct event_log {
     int head, count;
     uint32_t next_id;
     FILE *file;
+    events_sink sink; /* also told of every event as it starts and ends (the NDJSON stream) */
+    void *sink_ctx;
 };
 
 struct event_log *events_new(const char *path, char *err, size_t err_len)
@@ -78,11 +80,21 @@ void events_json(struct jsonw *w, const struct event *ev)
     jsonw_end_object(w);
 }
 
-/* Appends ev to the file, one line, flushed; call with the lock held. */
+void events_set_sink(struct event_log *log, events_sink sink, void *ctx)
+{
+    pthread_mutex_lock(&log->lock);
+    log->sink = sink;
+    log->sink_ctx = ctx;
+    pthread_mutex_unlock(&log->lock);
+}
+
+/* Appends ev to the file, one line, flushed, and tells the sink; call with the lock held. */
 static void write_line(struct event_log *log, const struct event *ev)
 {
     struct jsonw w;
 
+    if (log->sink)
+        log->sink(log->sink_ctx, ev);
     if (!log->file)
         return;
     jsonw_init(&w, log->file);

@@ -49,6 +49,11 @@ int events_count(struct event_log *log);
 
 const char *event_kind_name(enum event_kind k);
 
+/* Told of every event when it starts and again when it ends (ev->ended), under the log's
+ * lock, on the thread that added or ended it. */
+typedef void (*events_sink)(void *ctx, const struct event *ev);
+void events_set_sink(struct event_log *log, events_sink sink, void *ctx);
+
 struct jsonw;
 /* One event as a JSON object, the next value of w. */
 void events_json(struct jsonw *w, const struct event *ev);

@@ -7,6 +7,7 @@
 #include "privs.h"
 #include "resolve.h"
 #include "session.h"
+#include "stream.h"
 #include "stun.h"
 #include "ui.h"
 #include "version.h"
@@ -89,28 +90,27 @@ static void print_remedies(const char *what, const char *why)
 }
 
 /* Says why the better modes of an automatic choice were passed over. */
+/* Why this mode (the better ones an automatic choice passed over, and why), then how it
+ * probes when the mode says (udp and tcp: which flow, which ports). */
 static void explain_choice(struct session *s, enum probe_mode request, int chosen)
 {
     static struct prober_status st;
     char *buf = s->run.mode_reason;
     size_t len = sizeof(s->run.mode_reason), used = 0;
+    bool automatic = request == PROBE_AUTO || request == PROBE_ICMP_ANY;
 
     buf[0] = '\0';
     prober_status(s->prober, &st);
-    if (st.method[chosen]) {
-        snprintf(buf, len, "%s", st.method[chosen]);
-        return;
-    }
-    if (request != PROBE_AUTO && request != PROBE_ICMP_ANY)
-        return;
-    for (int m = PROBE_ICMP_RAW; m < chosen; m++) {
+    for (int m = PROBE_ICMP_RAW; automatic && m < chosen; m++) {
         int n = snprintf(buf + used, len - used, "%s%s: %s", used ? "; " : "",
                          probe_mode_name((enum probe_mode)m), st.why_not[m]);
         if (n < 0 || (size_t)n >= len - used)
-            break;
+            return;
         used += (size_t)n;
     }
-    if (!used)
+    if (st.method[chosen])
+        snprintf(buf + used, len - used, "%s%s", used ? "; then: " : "", st.method[chosen]);
+    else if (!used && automatic)
         snprintf(buf, len, "best mode available");
 }
 
@@ -290,6 +290,25 @@ static void settle(struct session *s)
             target_settle(s->target, m, &st.path[m]);
 }
 
+/* --ndjson / --record: the stream opens with its header and then hears every round and event. */
+static int start_stream(struct session *s)
+{
+    struct round_consumer c;
+    char err[300];
+
+    if (!s->opt.ndjson_path && !s->opt.record_path)
+        return 0;
+    if (!(s->stream = stream_open(s->opt.ndjson_path, s->opt.record_path, err, sizeof(err)))) {
+        fprintf(stderr, "hopwatch: %s\n", err);
+        return 1;
+    }
+    stream_header(s->stream, s);
+    c = stream_consumer(s->stream, s);
+    prober_add_consumer(s->prober, &c);
+    events_set_sink(target_events(s->target), stream_event, s->stream);
+    return 0;
+}
+
 static int run(struct session *s)
 {
     struct round_consumer consumer;
@@ -302,6 +321,8 @@ static int run(struct session *s)
     clock_gettime(CLOCK_REALTIME, &s->run.started);
     consumer = target_consumer(s->target);
     prober_add_consumer(s->prober, &consumer);
+    if ((status = start_stream(s)) != 0)
+        return status;
     g_prober = s->prober;
     install_signals();
     if (prober_start(s->prober) < 0) {
@@ -327,6 +348,8 @@ static int run(struct session *s)
                         : g_signal == SIGTERM ? "terminated"
                         : g_signal            ? "hangup"
                                               : "completed";
+    stream_close(s->stream, s);
+    s->stream = NULL;
     if (status != 0)
         return status;
     if (s->opt.output != OUTPUT_TUI)
@@ -334,6 +357,11 @@ static int run(struct session *s)
     else if (s->opt.report_on_exit)
         session_print_report(s, OUTPUT_REPORT, stdout);
     return g_signal == SIGINT ? 130 : g_signal == SIGTERM ? 143 : 0;
+}
+
+static bool is_stdout(const char *path)
+{
+    return path && strcmp(path, "-") == 0;
 }
 
 int main(int argc, char **argv)
@@ -358,9 +386,10 @@ int main(int argc, char **argv)
         printf("hopwatch %s\n", HOPWATCH_VERSION);
         return 0;
     }
-    if (s.opt.events_path && strcmp(s.opt.events_path, "-") == 0 && s.opt.output == OUTPUT_TUI) {
-        fprintf(stderr, "hopwatch: --log-events - (standard output) needs -r, -j or -C; the live "
-                        "view owns the terminal\n");
+    if (s.opt.output == OUTPUT_TUI &&
+        (is_stdout(s.opt.events_path) || is_stdout(s.opt.ndjson_path))) {
+        fprintf(stderr, "hopwatch: --log-events - and --ndjson - (standard output) need -r, -j or "
+                        "-C; the live view owns the terminal\n");
         return 1;
     }
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))

@@ -171,6 +171,12 @@ static const struct opt_def opt_table[] = {
     {"log-events", 0, "FILE",
      "append every event (loss burst, path change, ...) to FILE as a JSON line",
      STRING(events_path)},
+    {"ndjson", 0, "FILE",
+     "stream the run to FILE (- for standard output) as NDJSON: a header, every round, the"
+     " events, a summary every 10 s, an end line; flushed line by line",
+     STRING(ndjson_path)},
+    {"record", 0, "FILE", "record the same stream to FILE, zstd-compressed when it ends in .zst",
+     STRING(record_path)},
     {"log", 0, "FILE", "write diagnostics to FILE while the TUI runs", STRING(log_path)},
     {"no-color", 0, NULL, "no colors in the TUI (also: NO_COLOR set)", FLAG(no_color)},
     {"help", 'h', NULL, "show this help", .kind = KIND_HELP},

@@ -39,6 +39,8 @@ struct options {
     bool order_given;        /* -o: the user's columns, cut from the right when too wide */
     const char *log_path;    /* --log: where stderr goes while the TUI runs */
     const char *events_path; /* --log-events: events appended as JSON lines */
+    const char *ndjson_path; /* --ndjson FILE|-: the run as NDJSON (stream.h) */
+    const char *record_path; /* --record FILE: the same, zstd when FILE ends in .zst */
     int display_mode;        /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
     enum probe_mode modes[PROBE_MODE_COUNT]; /* --modes: interleaved rounds */
     int nmodes;

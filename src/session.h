@@ -20,6 +20,7 @@ struct session {
     struct run_info run;
     struct asndb *db;
     struct resolver *names; /* NULL when no lookups at all */
+    struct stream *stream;  /* --ndjson / --record, NULL without */
 };
 
 /* Writes the chosen output (text / JSON / CSV) of the current mode to out. */
