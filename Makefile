@@ -10,9 +10,10 @@ TEST_BUILD ?= build-test
 JOBS       ?= $(shell nproc)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian package names. Build: compiler, CMake, the three libraries, libcap.
+# Debian package names. Build: compiler, CMake, the three libraries, libcap, libzstd and
+# jansson (the flight recorder writes and reads zstd NDJSON).
 BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxminddb-dev libcap-dev \
-              libzstd-dev libnetfilter-queue-dev python3
+              libzstd-dev libjansson-dev libnetfilter-queue-dev python3
 # Tests: the namespace lab (iproute2, nftables, iptables, NFQUEUE), python3 for the lab
 # scripts, tmux for the TUI, clang for the fuzzers, dnsmasq and MaxMind's writer for names
 # and ASNs, coturn (a real STUN server for --stun), and the tools hopwatch is compared with
@@ -73,7 +74,7 @@ endif
 fuzz:
 	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DHOPWATCH_FUZZ=ON -DHOPWATCH_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
-	for f in ip4_icmp icmp6 echo tcp textesc cymru rx icmpext stun; do \
+	for f in ip4_icmp icmp6 echo tcp textesc cymru rx icmpext stun recording; do \
 	  mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/; \
 	  if ./build-fuzz/tests/fuzz_$$f -max_total_time=$${FUZZ_SECONDS:-60} \
 	       build-fuzz/corpus-$$f 2> build-fuzz/fuzz_$$f.log; then \

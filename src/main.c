@@ -30,51 +30,6 @@ static void on_signal(int sig)
         prober_stop(g_prober);
 }
 
-int session_print_report(struct session *s, enum output_format fmt, FILE *out)
-{
-    static struct event events[EVENTS_MAX];
-    static struct target_view view, by_mode[PROBE_MODE_COUNT], flows[PROBE_FLOWS_MAX];
-    struct prober_status st;
-    int mode;
-
-    prober_status(s->prober, &st);
-    mode = st.nrotation > 1 ? st.rotation[0] : st.mode;
-    if (target_view(s->target, mode, &st.path[mode], &view) < 0)
-        return -ENOMEM;
-    s->run.by_mode = by_mode;
-    s->run.nby_mode = 0;
-    for (int i = 0; st.nrotation > 1 && i < st.nrotation; i++) {
-        int m = st.rotation[i];
-        if (target_view(s->target, m, &st.path[m], &by_mode[s->run.nby_mode]) == 0)
-            s->run.nby_mode++;
-    }
-    s->run.flows = flows;
-    s->run.nflows = 0;
-    for (int f = 0; f < target_flows(s->target); f++)
-        if (target_flow_view(s->target, mode, f, &st.path[mode], &flows[s->run.nflows]) == 0)
-            s->run.nflows++;
-    s->run.events = events;
-    s->run.nevents = events_copy(target_events(s->target), events, EVENTS_MAX);
-    s->run.mode_name = probe_mode_name(mode);
-    if (mode != s->run.initial_mode)
-        snprintf(s->run.mode_reason, sizeof(s->run.mode_reason), "switched with a key");
-    s->run.counters = prober_counters(s->prober, &s->run.unmatched);
-    s->run.dns = resolver_stats(s->names);
-    if (fmt == OUTPUT_JSON)
-        report_json(out, &s->run, &view);
-    else if (fmt == OUTPUT_CSV)
-        report_csv(out, &s->run, &view);
-    else
-        report_text(out, &s->run, &view);
-    fflush(out);
-    target_view_free(&view);
-    for (int i = 0; i < PROBE_MODE_COUNT; i++)
-        target_view_free(&by_mode[i]);
-    for (int i = 0; i < PROBE_FLOWS_MAX; i++)
-        target_view_free(&flows[i]);
-    return 0;
-}
-
 static void print_remedies(const char *what, const char *why)
 {
     fprintf(stderr,
@@ -340,8 +295,10 @@ static int run(struct session *s)
         prober_stop(s->prober);
     }
     prober_join(s->prober);
+    prober_flush(s->prober);
     settle(s);
     clock_gettime(CLOCK_REALTIME, &s->run.ended);
+    s->run.now_us = probe_now_us();
     if (s->opt.output != OUTPUT_TUI && !g_signal)
         resolver_wait(s->names, 3500); /* at most the DNS timeouts: 1 s, then 2 s */
     s->run.end_reason = g_signal == SIGINT    ? "interrupted"
@@ -357,6 +314,52 @@ static int run(struct session *s)
     else if (s->opt.report_on_exit)
         session_print_report(s, OUTPUT_REPORT, stdout);
     return g_signal == SIGINT ? 130 : g_signal == SIGTERM ? 143 : 0;
+}
+
+/* --replay: the recording through a target of its own shape, then its report. */
+static int run_replay(struct session *s)
+{
+    const struct replay_setup *rs;
+    struct prober_status st;
+    struct round_consumer c;
+    char err[400];
+
+    if (s->opt.output == OUTPUT_TUI) {
+        fprintf(stderr, "hopwatch: --replay in the live view is not built yet; use it with -r, "
+                        "-j or -C\n");
+        return 1;
+    }
+    if (!(s->replay = replay_load(s->opt.replay_path, err, sizeof(err)))) {
+        fprintf(stderr, "hopwatch: %s\n", err);
+        return 1;
+    }
+    rs = replay_setup(s->replay);
+    if (!(s->target = target_new(&rs->target, err, sizeof(err)))) {
+        fprintf(stderr, "hopwatch: %s\n", err);
+        return 4;
+    }
+    s->run.target_name = rs->target_name;
+    snprintf(s->run.target_addr, sizeof(s->run.target_addr), "%s", rs->target_addr);
+    snprintf(s->run.mode_reason, sizeof(s->run.mode_reason), "%s", rs->mode_reason);
+    snprintf(s->run.local_host, sizeof(s->run.local_host), "%s", rs->host);
+    s->run.initial_mode = rs->modes[0];
+    if (!s->opt.order_given && rs->columns[0])
+        snprintf(s->opt.order, sizeof(s->opt.order), "%s", rs->columns);
+    s->run.order = s->opt.order;
+    replay_run_info(s->replay, &s->run);
+    c = target_consumer(s->target);
+    replay_feed(s->replay, &c);
+    replay_status(s->replay, &st);
+    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+        if (st.path[m].rounds)
+            target_settle(s->target, m, &st.path[m]);
+    if (replay_truncated(s->replay))
+        fprintf(stderr,
+                "hopwatch: %s was cut short (no end line): replayed up to its last "
+                "whole line\n",
+                s->opt.replay_path);
+    session_print_report(s, s->opt.output, stdout);
+    return 0;
 }
 
 static bool is_stdout(const char *path)
@@ -398,10 +401,15 @@ int main(int argc, char **argv)
     s.run.order = s.opt.order;
     if (gethostname(s.run.local_host, sizeof(s.run.local_host)) < 0)
         snprintf(s.run.local_host, sizeof(s.run.local_host), "localhost");
-    r = open_probes(&s);
-    if (r == 0)
-        r = run(&s);
+    if (s.opt.replay_path) {
+        r = run_replay(&s);
+    } else {
+        r = open_probes(&s);
+        if (r == 0)
+            r = run(&s);
+    }
     g_prober = NULL;
+    replay_free(s.replay);
     resolver_stop(s.names); /* before the hop table it reads goes */
     asndb_close(s.db);
     prober_free(s.prober);

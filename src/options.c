@@ -177,6 +177,10 @@ static const struct opt_def opt_table[] = {
      STRING(ndjson_path)},
     {"record", 0, "FILE", "record the same stream to FILE, zstd-compressed when it ends in .zst",
      STRING(record_path)},
+    {"replay", 0, "FILE",
+     "play a recording (--record) back through the statistics, diagnosis and events and print"
+     " its report with -r, -j or -C: the one the live run printed (no HOST)",
+     STRING(replay_path)},
     {"log", 0, "FILE", "write diagnostics to FILE while the TUI runs", STRING(log_path)},
     {"no-color", 0, NULL, "no colors in the TUI (also: NO_COLOR set)", FLAG(no_color)},
     {"help", 'h', NULL, "show this help", .kind = KIND_HELP},
@@ -270,12 +274,14 @@ static int apply(const struct opt_def *d, struct options *o, const char *arg, ch
 /* After the options: the one target, the TTL range, the default columns. */
 static int finish(int argc, char **argv, struct options *o, char *err, size_t err_len)
 {
-    if (optind != argc - 1)
+    if (o->replay_path && optind < argc)
+        return snprintf(err, err_len, "--replay takes no host: the recording names its target"), -1;
+    if (!o->replay_path && optind != argc - 1)
         return snprintf(err, err_len,
                         optind >= argc ? "no target host given (try --help)"
                                        : "only one target host, please"),
                -1;
-    o->target = argv[optind];
+    o->target = o->replay_path ? NULL : argv[optind];
     if (!o->order_given)
         snprintf(o->order, sizeof(o->order), "%s%s",
                  o->aslookup || o->asn_db ? columns_default_asn : columns_default,

@@ -79,6 +79,7 @@ static void release(struct prober *p, uint32_t rec)
     struct round_rec *rr = rec_at(p, rec);
 
     if (--rr->pending == 0) {
+        rr->r.completed = p->settles;
         rr->r.dest_ttl = atomic_load(&p->dest_ttl[rr->r.mode]);
         rr->r.end_unreach = atomic_load(&p->end_unreach[rr->r.mode]);
         if (p->cfg.probe.pmtu) {
@@ -100,6 +101,7 @@ static void settle(struct prober *p, uint16_t seq, enum round_outcome o,
     f->active = false;
     p->ninflight--;
     rp->outcome = (uint8_t)o;
+    rp->settled = ++p->settles;
     if (rep) {
         rp->kind = (uint8_t)rep->kind;
         rp->icmp_type = rep->icmp_type;
@@ -442,6 +444,18 @@ static void *prober_main(void *arg)
         wait_events(p, until);
     }
     return NULL;
+}
+
+void prober_flush(struct prober *p)
+{
+    for (; p->report_rec != p->next_rec; p->report_rec++) {
+        struct round_rec *rec = rec_at(p, p->report_rec);
+        rec->r.partial = true;
+        rec->r.completed = p->settles;
+        for (int i = 0; i < p->nconsumers; i++)
+            if (p->consumers[i].on_round)
+                p->consumers[i].on_round(p->consumers[i].ctx, &rec->r);
+    }
 }
 
 int prober_start(struct prober *p)

@@ -81,6 +81,9 @@ int prober_set_rotation(struct prober *p, const int *modes, int n);
 int prober_add_consumer(struct prober *p, const struct round_consumer *c);
 
 int prober_start(struct prober *p);
+/* After prober_join: hands on the rounds still incomplete (an interrupted run), as they are
+ * and marked partial, so a consumer that records sees every probe the statistics saw. */
+void prober_flush(struct prober *p);
 /* Switch modes at the next round edge. -ENOTSUP if that mode is not open. */
 int prober_request_mode(struct prober *p, enum probe_mode mode);
 void prober_pause(struct prober *p, bool paused);

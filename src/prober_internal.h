@@ -75,7 +75,8 @@ struct prober {
     struct round_rec *recs;             /* nrecs records, send order */
     struct round_probe *probes;
     uint32_t nrecs, next_rec, report_rec;
-    int width; /* probes per record: max_ttl - first_ttl + 1 */
+    uint32_t settles; /* probes settled so far: round_probe.settled */
+    int width;        /* probes per record: max_ttl - first_ttl + 1 */
 };
 
 #endif

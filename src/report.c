@@ -234,7 +234,7 @@ void report_text(FILE *out, const struct run_info *run, const struct target_view
     const struct hops_snapshot *snap = &v->snap;
     const char *order = run->order ? run->order : columns_default;
     char when[64];
-    uint64_t now = probe_now_us();
+    uint64_t now = run->now_us ? run->now_us : probe_now_us();
     struct isp isp;
 
     isp_find(run->names, &run->public_addr, snap, &isp);

@@ -20,8 +20,9 @@ struct run_info {
     int initial_mode;               /* the mode chosen at start, which mode_reason explains */
     char mode_reason[384];          /* why this mode; empty when it was asked for and opened */
     struct timespec started, ended; /* CLOCK_REALTIME */
-    const char *end_reason;         /* "completed", "interrupted", "terminated" */
-    const char *order;              /* text report columns (-o letters); NULL: mtr's default */
+    uint64_t now_us;        /* CLOCK_MONOTONIC when the run ended, for the loss windows; 0: now */
+    const char *end_reason; /* "completed", "interrupted", "terminated" */
+    const char *order;      /* text report columns (-o letters); NULL: mtr's default */
     char local_host[256];
     struct probe_counters counters;
     uint64_t unmatched;

@@ -345,7 +345,7 @@ static void json_flows(struct jsonw *w, const struct run_info *run)
 void report_json(FILE *out, const struct run_info *run, const struct target_view *v)
 {
     const struct hops_snapshot *snap = &v->snap;
-    uint64_t now = probe_now_us();
+    uint64_t now = run->now_us ? run->now_us : probe_now_us();
     struct jsonw w;
     struct isp isp;
 

@@ -35,7 +35,9 @@ struct round_probe {
     uint32_t rtt_us;   /* answered: send to kernel receive time */
     uint64_t sent_us;  /* the prober's monotonic clock */
     struct probe_addr from;
-    uint8_t nmpls; /* MPLS label stack entries the reply carried (RFC 4950) */
+    uint32_t settled; /* the prober's count of settled probes when this one settled (from 1;
+                       * 0: not settled): the order answers, losses and cancels happened in */
+    uint8_t nmpls;    /* MPLS label stack entries the reply carried (RFC 4950) */
     struct probe_mpls mpls[PROBE_MPLS_MAX];
 };
 
@@ -56,6 +58,9 @@ struct round {
     uint16_t size;        /* bytes per probe (the whole IP packet); 0: the configured size */
     uint8_t flow;         /* --flows: the flow every probe of the round belongs to */
     const struct pmtu_result *pmtu; /* --pmtu: the mode's search after this round; else NULL */
+    uint32_t completed; /* the settled-probe count when the round completed (see settled) */
+    bool partial;       /* handed on incomplete when the prober stopped (prober_flush): its
+                         * probes still pending never settled; not for the diagnosis */
     struct round_probe *probe;
 };
 

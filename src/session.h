@@ -10,6 +10,7 @@
 #include "names.h"
 #include "options.h"
 #include "prober.h"
+#include "replay.h"
 #include "report.h"
 #include "target.h"
 
@@ -21,6 +22,7 @@ struct session {
     struct asndb *db;
     struct resolver *names; /* NULL when no lookups at all */
     struct stream *stream;  /* --ndjson / --record, NULL without */
+    struct replay *replay;  /* --replay: the recording played instead of a prober */
 };
 
 /* Writes the chosen output (text / JSON / CSV) of the current mode to out. */

@@ -25,8 +25,7 @@ struct stream {
     /* prober thread */
     struct session *s;
     struct timespec last_summary;
-    uint64_t t0_us; /* the first round's first send time: probe times count from it */
-    bool have_t0;
+    bool started;            /* the first round came: summaries count from it */
     struct target_view view; /* for summaries */
 };
 
@@ -109,6 +108,7 @@ static void options_object(struct jsonw *w, const struct options *o)
     jsonw_kint(w, "flows", o->nflows);
     jsonw_key(w, "names");
     jsonw_bool(w, !o->no_dns);
+    jsonw_kstring(w, "columns", o->order);
     jsonw_end_object(w);
 }
 
@@ -163,7 +163,9 @@ static void probe_object(struct stream *st, const struct round_probe *p, int ttl
     jsonw_kint(w, "ttl", ttl);
     jsonw_kstring(w, "outcome", outcome_name(p->outcome));
     if (p->outcome != ROUND_UNSENT)
-        jsonw_kuint(w, "sent_us", p->sent_us - st->t0_us);
+        jsonw_kuint(w, "sent_us", p->sent_us);
+    if (p->settled)
+        jsonw_kuint(w, "settled", p->settled);
     if (p->outcome == ROUND_ANSWERED) {
         jsonw_kstring(w, "from", probe_addr_str(&p->from, addr, sizeof(addr)));
         jsonw_kuint(w, "rtt_us", p->rtt_us);
@@ -212,6 +214,11 @@ static void round_line(struct stream *st, const struct round *r)
     jsonw_kint_or_null(w, "dest_ttl", r->dest_ttl, r->dest_ttl > 0);
     jsonw_key(w, "end_unreach");
     jsonw_bool(w, r->end_unreach);
+    jsonw_kuint(w, "completed", r->completed);
+    if (r->partial) {
+        jsonw_key(w, "partial");
+        jsonw_bool(w, true);
+    }
     jsonw_key(w, "probes");
     jsonw_array(w);
     for (int ttl = r->first_ttl; ttl <= r->last_ttl; ttl++)
@@ -261,14 +268,12 @@ static void on_round(void *ctx, const struct round *r)
         .rounds = r->number + 1, .end_ttl = r->dest_ttl, .end_unreach = r->end_unreach};
 
     pthread_mutex_lock(&st->lock);
-    if (!st->have_t0) {
-        const struct round_probe *first = round_probe_at(r, r->first_ttl);
-        st->t0_us = first ? first->sent_us : 0;
-        st->have_t0 = true;
+    if (!st->started) {
+        st->started = true;
         st->last_summary = r->wall;
     }
     round_line(st, r);
-    if (!r->sizing && r->wall.tv_sec - st->last_summary.tv_sec >= STREAM_SUMMARY_S) {
+    if (!r->sizing && !r->partial && r->wall.tv_sec - st->last_summary.tv_sec >= STREAM_SUMMARY_S) {
         summary_line(st, r->mode, &path, &r->wall);
         st->last_summary = r->wall;
     }
@@ -302,6 +307,7 @@ static void end_line(struct stream *st, const struct session *s)
     jsonw_key(w, "ended_at");
     jsonw_time(w, &s->run.ended);
     jsonw_kstring(w, "end_reason", s->run.end_reason);
+    jsonw_kuint(w, "now_us", s->run.now_us);
     jsonw_key(w, "packets");
     jsonw_object(w);
     jsonw_kuint(w, "malformed", s->run.counters.malformed);

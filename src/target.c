@@ -216,7 +216,7 @@ static void on_round(void *ctx, const struct round *r)
         t->all.pub[r->mode].has_pmtu = true;
         pthread_mutex_unlock(&t->lock);
     }
-    if (r->sizing)
+    if (r->sizing || r->partial)
         return;
     if (atomic_exchange(&t->reset_asked, false))
         for (int m = 0; m < PROBE_MODE_COUNT; m++)

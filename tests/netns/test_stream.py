@@ -1,11 +1,14 @@
 #!/usr/bin/python3
-"""The NDJSON stream (--ndjson, --record) on a lossy lab path with an outage, IPv4 and IPv6:
+"""The flight recorder on a lossy lab path with an outage, IPv4 and IPv6:
 every line parses and validates against man/hopwatch-ndjson.schema.json (Python's jsonschema);
 a header first and an end last; round numbers run without a gap; the rounds' outcomes add up
 to exactly the counts of the -j report printed by the same run; the outage's loss burst is an
 event line when it starts and again when it ends; --record FILE.zst decompresses (zstd) to
 the same lines; a recording killed with SIGKILL mid-run still decompresses to whole lines up
-to the cut; --ndjson - is refused with the live view."""
+to the cut; --ndjson - is refused with the live view. And --replay: the recording's -j report
+equals the live one field for field (start and end stamps included), and so do -r and -C with
+--modes, --flows and --pmtu; a recording killed mid-run replays and says it was cut short; a
+corrupt or foreign file is an error naming the line."""
 import json
 import os
 import signal
@@ -68,6 +71,27 @@ def stream_and_report(lab, tmp, v6):
                               text=True).stdout.splitlines()
     check(unpacked == lines[:-1], "the .zst recording differs from the --ndjson stream")
     check(os.path.getsize(rec) * 4 < len(out), f"zstd: {os.path.getsize(rec)} of {len(out)} bytes")
+    replayed = subprocess.run([BIN, "--replay", rec, "-j"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    check(replayed.returncode == 0 and not replayed.stderr, f"replay: {replayed.stderr}")
+    again = json.loads(replayed.stdout)
+    for key in report:
+        check(again.get(key) == report[key], f"the replay's {key} differs:\n"
+              f"{json.dumps(report[key])[:400]}\n{json.dumps(again.get(key))[:400]}")
+    check(again == report, "the replayed report differs")
+
+
+def replays_like_live(lab, tmp):
+    rec = os.path.join(tmp, "again.ndjson")
+    for extra, fmt in ((["--modes", "icmp,udp,tcp"], "-r"), (["-M", "udp", "--flows", "3"], "-C"),
+                       (["--pmtu"], "-r")):
+        live = lab.run([BIN, fmt, "-n", "--record", rec, "-c", "40", "-i", "0.05", "--timeout",
+                        "0.5"] + extra + [lab.target()])
+        again = subprocess.run([BIN, "--replay", rec, fmt], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+        check(live.returncode == 0 and again.returncode == 0, f"{extra}: {again.stderr}")
+        check(again.stdout == live.stdout, f"{extra} {fmt}: the replay differs:\n{live.stdout}\n"
+              f"{again.stdout}")
 
 
 def killed(lab, tmp):
@@ -85,6 +109,34 @@ def killed(lab, tmp):
     rounds = [d for d in docs if d["type"] == "round"]
     check(docs[0]["type"] == "header" and len(rounds) >= 20 and docs[-1]["type"] != "end",
           f"{len(lines)} lines, {len(rounds)} rounds, last {docs[-1]['type']}")
+    again = subprocess.run([BIN, "--replay", rec, "-j"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    check(again.returncode == 0 and "cut short" in again.stderr, f"replay: {again.stderr}")
+    doc = json.loads(again.stdout)
+    check(doc["end_reason"] == "cut short" and doc["rounds"] >= len(rounds) - 1,
+          f"replayed {doc['rounds']} of {len(rounds)} rounds, {doc['end_reason']}")
+
+
+def bad_files(lab, tmp):
+    good = os.path.join(tmp, "run0.ndjson.zst")
+    lines = subprocess.run(["zstd", "-dc", good], stdout=subprocess.PIPE, check=True,
+                           text=True).stdout.splitlines()
+    cases = {"corrupt.ndjson": lines[:5] + ["{\"type\": \"round\", oops"] + lines[5:],
+             "foreign.ndjson": ['{"hello": "world"}'],
+             "no-header.ndjson": lines[1:]}
+    want = {"corrupt.ndjson": ":6: not JSON", "foreign.ndjson": ":1: not a hopwatch recording",
+            "no-header.ndjson": ":1: not a hopwatch recording of schema 1"}
+    for name, content in cases.items():
+        path = os.path.join(tmp, name)
+        with open(path, "w") as f:
+            f.write("\n".join(content) + "\n")
+        r = subprocess.run([BIN, "--replay", path, "-j"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        check(r.returncode == 1 and want[name] in r.stderr and not r.stdout,
+              f"{name}: exit {r.returncode}, {r.stderr!r}")
+    r = subprocess.run([BIN, "--replay", good], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True)
+    check(r.returncode == 1 and "not built yet" in r.stderr, f"live view replay: {r.stderr!r}")
 
 
 def refused_with_tui(lab):
@@ -100,7 +152,11 @@ def main():
         for v6 in FAMILIES:
             run.case(f"stream, record and report of one run agree, {'IPv6' if v6 else 'IPv4'}",
                      stream_and_report, lab, tmp, v6)
-        run.case("a recording killed with SIGKILL reads up to the cut", killed, lab, tmp)
+        run.case("--replay -r / -C of --modes, --flows, --pmtu runs print the live reports",
+                 replays_like_live, lab, tmp)
+        run.case("a recording killed with SIGKILL reads and replays up to the cut", killed, lab,
+                 tmp)
+        run.case("corrupt and foreign files: an error naming the line", bad_files, lab, tmp)
         run.case("--ndjson - is refused with the live view", refused_with_tui, lab)
     return run.finish()
 
