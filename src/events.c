@@ -80,6 +80,14 @@ void events_json(struct jsonw *w, const struct event *ev)
     jsonw_end_object(w);
 }
 
+void events_clear(struct event_log *log)
+{
+    pthread_mutex_lock(&log->lock);
+    log->head = log->count = 0;
+    log->next_id = 1;
+    pthread_mutex_unlock(&log->lock);
+}
+
 void events_set_sink(struct event_log *log, events_sink sink, void *ctx)
 {
     pthread_mutex_lock(&log->lock);
@@ -89,12 +97,12 @@ void events_set_sink(struct event_log *log, events_sink sink, void *ctx)
 }
 
 /* Appends ev to the file, one line, flushed, and tells the sink; call with the lock held. */
-static void write_line(struct event_log *log, const struct event *ev)
+static void write_line(struct event_log *log, const struct event *ev, bool start)
 {
     struct jsonw w;
 
     if (log->sink)
-        log->sink(log->sink_ctx, ev);
+        log->sink(log->sink_ctx, ev, start);
     if (!log->file)
         return;
     jsonw_init(&w, log->file);
@@ -116,7 +124,7 @@ uint32_t events_add(struct event_log *log, const struct event *ev)
         log->count++;
     *slot = *ev;
     id = slot->id = log->next_id++;
-    write_line(log, slot);
+    write_line(log, slot, true);
     pthread_mutex_unlock(&log->lock);
     return id;
 }
@@ -131,7 +139,7 @@ void events_end(struct event_log *log, uint32_t id, const struct event *final_st
         *e = *final_state;
         e->id = id;
         e->ended = true;
-        write_line(log, e);
+        write_line(log, e, false);
         break;
     }
     pthread_mutex_unlock(&log->lock);

@@ -49,9 +49,12 @@ int events_count(struct event_log *log);
 
 const char *event_kind_name(enum event_kind k);
 
-/* Told of every event when it starts and again when it ends (ev->ended), under the log's
- * lock, on the thread that added or ended it. */
-typedef void (*events_sink)(void *ctx, const struct event *ev);
+/* Forgets every event; ids start again from 1 (a replay going back to its start). */
+void events_clear(struct event_log *log);
+
+/* Told of every event when it is added (start: an event may be added already ended) and again
+ * when it ends, under the log's lock, on the thread that added or ended it. */
+typedef void (*events_sink)(void *ctx, const struct event *ev, bool start);
 void events_set_sink(struct event_log *log, events_sink sink, void *ctx);
 
 struct jsonw;

@@ -316,6 +316,25 @@ static int run(struct session *s)
     return g_signal == SIGINT ? 130 : g_signal == SIGTERM ? 143 : 0;
 }
 
+/* --replay in the live view: the player in the prober's place until q. */
+static int play_live(struct session *s)
+{
+    int status;
+
+    if (!(s->player = player_start(s->replay, s->target, s->opt.seek))) {
+        fprintf(stderr, "hopwatch: cannot start the replay\n");
+        return 4;
+    }
+    install_signals();
+    if (s->opt.log_path && !freopen(s->opt.log_path, "a", stderr))
+        status = 4;
+    else
+        status = ui_run(s, &g_signal);
+    player_stop(s->player);
+    s->player = NULL;
+    return status;
+}
+
 /* --replay: the recording through a target of its own shape, then its report. */
 static int run_replay(struct session *s)
 {
@@ -324,11 +343,6 @@ static int run_replay(struct session *s)
     struct round_consumer c;
     char err[400];
 
-    if (s->opt.output == OUTPUT_TUI) {
-        fprintf(stderr, "hopwatch: --replay in the live view is not built yet; use it with -r, "
-                        "-j or -C\n");
-        return 1;
-    }
     if (!(s->replay = replay_load(s->opt.replay_path, err, sizeof(err)))) {
         fprintf(stderr, "hopwatch: %s\n", err);
         return 1;
@@ -347,8 +361,10 @@ static int run_replay(struct session *s)
         snprintf(s->opt.order, sizeof(s->opt.order), "%s", rs->columns);
     s->run.order = s->opt.order;
     replay_run_info(s->replay, &s->run);
+    if (s->opt.output == OUTPUT_TUI)
+        return play_live(s);
     c = target_consumer(s->target);
-    replay_feed(s->replay, &c);
+    replay_feed(s->replay, &c, s->target);
     replay_status(s->replay, &st);
     for (int m = 0; m < PROBE_MODE_COUNT; m++)
         if (st.path[m].rounds)

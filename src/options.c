@@ -108,6 +108,19 @@ static int set_order(struct options *o, const char *arg, char *err, size_t len)
     return 0;
 }
 
+static int set_seek(struct options *o, const char *arg, char *err, size_t len)
+{
+    int h, m, s = 0;
+    char tail;
+
+    if ((sscanf(arg, "%d:%d%c", &h, &m, &tail) != 2 &&
+         sscanf(arg, "%d:%d:%d%c", &h, &m, &s, &tail) != 3) ||
+        h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59)
+        return snprintf(err, len, "--seek wants HH:MM or HH:MM:SS, not '%s'", arg), -1;
+    o->seek = arg;
+    return 0;
+}
+
 static const struct opt_def opt_table[] = {
     {"inet", '4', NULL, "use IPv4 only", SET(family, AF_INET)},
     {"inet6", '6', NULL, "use IPv6 only", SET(family, AF_INET6)},
@@ -181,6 +194,10 @@ static const struct opt_def opt_table[] = {
      "play a recording (--record) back through the statistics, diagnosis and events and print"
      " its report with -r, -j or -C: the one the live run printed (no HOST)",
      STRING(replay_path)},
+    {"seek", 0, "HH:MM[:SS]",
+     "a replay in the live view starts at this recorded time of day (the next day when it is"
+     " before the start)",
+     CALL(set_seek)},
     {"log", 0, "FILE", "write diagnostics to FILE while the TUI runs", STRING(log_path)},
     {"no-color", 0, NULL, "no colors in the TUI (also: NO_COLOR set)", FLAG(no_color)},
     {"help", 'h', NULL, "show this help", .kind = KIND_HELP},

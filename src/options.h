@@ -42,6 +42,7 @@ struct options {
     const char *ndjson_path; /* --ndjson FILE|-: the run as NDJSON (stream.h) */
     const char *record_path; /* --record FILE: the same, zstd when FILE ends in .zst */
     const char *replay_path; /* --replay FILE: play a recording instead of probing */
+    const char *seek;        /* --seek HH:MM[:SS]: where a replay in the live view starts */
     int display_mode;        /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
     enum probe_mode modes[PROBE_MODE_COUNT]; /* --modes: interleaved rounds */
     int nmodes;

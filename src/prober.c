@@ -193,6 +193,8 @@ static void send_one(struct prober *p, struct round_rec *rr, uint32_t index, int
     uint16_t seq = tx.seq;
     uint64_t sent_us;
 
+    if (ttl > rr->r.last_ttl) /* the path's end went back to unknown while it was spread */
+        rr->r.last_ttl = ttl;
     if (ps->ops->send(ps, &tx, &sent_us) < 0)
         return; /* counted by the mode; the probe stays ROUND_UNSENT */
     p->slots[seq] = (struct inflight){.active = true,
@@ -450,8 +452,12 @@ void prober_flush(struct prober *p)
 {
     for (; p->report_rec != p->next_rec; p->report_rec++) {
         struct round_rec *rec = rec_at(p, p->report_rec);
-        rec->r.partial = true;
-        rec->r.completed = p->settles;
+        if (rec->pending > 0) { /* complete ones held behind it keep what they had */
+            rec->r.partial = true;
+            rec->r.completed = p->settles;
+            rec->r.dest_ttl = atomic_load(&p->dest_ttl[rec->r.mode]);
+            rec->r.end_unreach = atomic_load(&p->end_unreach[rec->r.mode]);
+        }
         for (int i = 0; i < p->nconsumers; i++)
             if (p->consumers[i].on_round)
                 p->consumers[i].on_round(p->consumers[i].ctx, &rec->r);

@@ -57,7 +57,8 @@ struct prober_status {
     const char *method[PROBE_MODE_COUNT]; /* how an open mode probes, in words (may be NULL) */
     int rotation[PROBE_MODE_COUNT];       /* --modes: rounds take these in turn */
     int nrotation;
-    bool privileged; /* icmp-raw could open */
+    bool privileged;                 /* icmp-raw could open */
+    int first_mtu[PROBE_MODE_COUNT]; /* --pmtu: where each open mode's search started */
 };
 
 struct prober;

@@ -196,6 +196,7 @@ void prober_status(const struct prober *p, struct prober_status *st)
         st->opened[m] = p->opened[m];
         memcpy(st->why_not[m], p->why_not[m], sizeof(st->why_not[m]));
         st->method[m] = p->opened[m] ? p->socks[m].method : NULL;
+        st->first_mtu[m] = p->opened[m] && p->cfg.probe.pmtu ? p->pmtu[m].res.first_mtu : 0;
     }
     memcpy(st->rotation, p->rotation, sizeof(st->rotation));
     st->nrotation = p->nrotation;

@@ -19,6 +19,7 @@ struct recording {
     char name[256];
     ZSTD_DCtx *z;    /* NULL: plain */
     size_t z_expect; /* what the decoder still wants (0: between frames) */
+    bool z_full;     /* its last output filled the buffer: it may hold more */
     bool eof;
     unsigned char in[CHUNK];
     ZSTD_inBuffer zin;
@@ -94,7 +95,7 @@ static bool refill(struct recording *r, char *err, size_t err_len)
     }
     while (r->out_len == 0) {
         ZSTD_outBuffer o = {r->out, sizeof(r->out), 0};
-        if (r->zin.pos == r->zin.size) {
+        if (r->zin.pos == r->zin.size && !r->z_full) {
             r->zin = (ZSTD_inBuffer){r->in, fread(r->in, 1, sizeof(r->in), r->f), 0};
             if (r->zin.size == 0) {
                 r->cut |= r->z_expect != 0; /* the frame never ended */
@@ -107,6 +108,7 @@ static bool refill(struct recording *r, char *err, size_t err_len)
                      ZSTD_getErrorName(r->z_expect));
             return false;
         }
+        r->z_full = o.pos == o.size;
         r->out_len = o.pos;
     }
     return true;

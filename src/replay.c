@@ -2,7 +2,7 @@
  * replay.c - playing a recording back (see replay.h). The whole recording is read into
  * memory (rounds and their probes); then the settle order is walked from 1 up.
  */
-#include "replay.h"
+#include "replay_internal.h"
 #include "pmtu.h"
 #include "recording.h"
 
@@ -10,19 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-struct replay {
-    struct replay_setup setup;
-    struct round *rounds; /* file order: the order the prober handed them on */
-    size_t nrounds, cap;
-    bool truncated, have_end;
-    struct timespec ended;
-    char end_reason[32];
-    struct probe_counters counters;
-    uint64_t unmatched, now_us;
-    bool pmtu_on;
-    int packet_bytes;
-};
 
 /* "2026-11-29T04:37:16.525Z" back into a timespec (UTC). */
 static bool parse_time(const char *s, struct timespec *ts)
@@ -59,10 +46,18 @@ static long long num(json_t *o, const char *key)
     return json_is_integer(v) ? json_integer_value(v) : 0;
 }
 
+/* A number of seconds (within a day) in microseconds, or the default. */
+static uint64_t seconds_us(json_t *v, double fallback)
+{
+    double s = json_number_value(v);
+    return (uint64_t)((s > 0 && s <= 86400 ? s : fallback) * 1e6);
+}
+
 static int header(struct replay *rp, json_t *h, char *err, size_t len)
 {
     struct replay_setup *s = &rp->setup;
     json_t *o = json_object_get(h, "options"), *t = json_object_get(h, "target"), *m;
+    const char *key;
     size_t i;
 
     snprintf(s->target_name, sizeof(s->target_name), "%s",
@@ -84,6 +79,14 @@ static int header(struct replay *rp, json_t *h, char *err, size_t len)
     s->target.max_ttl = (int)num(o, "max_ttl");
     s->target.nflows = (int)num(o, "flows");
     rp->pmtu_on = json_is_true(json_object_get(o, "pmtu"));
+    rp->timeout_us = seconds_us(json_object_get(o, "timeout_s"), 2.0);
+    rp->interval_us = seconds_us(json_object_get(o, "interval_s"), 1.0);
+    json_object_foreach(json_object_get(h, "first_mtu"), key, m)
+    {
+        int mode = mode_of(key);
+        if (mode >= 0 && json_is_integer(m))
+            rp->first_mtu[mode] = (int)(json_integer_value(m) & 0xffff);
+    }
     rp->packet_bytes = (int)num(o, "packet_bytes");
     if (!s->nmodes || s->target.first_ttl < 1 || s->target.max_ttl > 255 ||
         s->target.first_ttl > s->target.max_ttl || s->target.nflows > PROBE_FLOWS_MAX ||
@@ -109,6 +112,8 @@ static bool probe(json_t *j, int first_ttl, int last_ttl, struct round *r)
     p->outcome = (uint8_t)o;
     p->sent_us = (uint64_t)num(j, "sent_us");
     p->settled = (uint32_t)num(j, "settled");
+    if (p->settled && (o == ROUND_UNSENT || o == ROUND_PENDING))
+        return false; /* what never settled has no settle number */
     if (o != ROUND_ANSWERED)
         return true;
     p->kind = (uint8_t)enum_of(json_string_value(json_object_get(j, "kind")), kinds, 4);
@@ -134,10 +139,24 @@ static bool probe(json_t *j, int first_ttl, int last_ttl, struct round *r)
 static int round_line(struct replay *rp, json_t *j, char *err, size_t len)
 {
     const struct replay_setup *s = &rp->setup;
-    int width = s->target.max_ttl - s->target.first_ttl + 1;
+    int flows = s->target.nflows > 1 ? s->target.nflows : 1, width = 0;
     json_t *probes = json_object_get(j, "probes"), *pj;
     struct round *r;
     size_t i;
+
+    json_array_foreach(probes, i, pj) /* room up to the highest TTL it lists, no more */
+    {
+        int ttl = (int)num(pj, "ttl");
+        if (ttl >= s->target.first_ttl && ttl <= s->target.max_ttl &&
+            ttl - s->target.first_ttl + 1 > width)
+            width = ttl - s->target.first_ttl + 1;
+    }
+    if (width == 0)
+        return snprintf(err, len, "a round without probes"), -1;
+    if (rp->slots + (size_t)width > REPLAY_SLOTS_MAX)
+        return snprintf(err, len, "more than %u probes: too long to replay at once",
+                        REPLAY_SLOTS_MAX),
+               -1;
 
     if (rp->nrounds == rp->cap) {
         size_t cap = rp->cap ? rp->cap * 2 : 256;
@@ -161,13 +180,13 @@ static int round_line(struct replay *rp, json_t *j, char *err, size_t len)
                         .first_ttl = s->target.first_ttl,
                         .last_ttl = s->target.first_ttl - 1,
                         .prev_mode = rp->nrounds ? rp->rounds[rp->nrounds - 1].mode : -1};
-    if (r->mode < 0 || r->flow >= PROBE_FLOWS_MAX || !json_is_array(probes) ||
+    if (r->mode < 0 || r->flow >= flows || !json_is_array(probes) ||
         !parse_time(json_string_value(json_object_get(j, "at")), &r->wall) ||
         !(r->probe = calloc((size_t)width, sizeof(*r->probe))))
         return snprintf(err, len, "a round without its mode, time or probes"), -1;
     json_array_foreach(probes, i, pj)
     {
-        if (!probe(pj, s->target.first_ttl, s->target.max_ttl, r)) {
+        if (!probe(pj, s->target.first_ttl, s->target.first_ttl + width - 1, r)) {
             free(r->probe);
             return snprintf(err, len, "probe %zu of the round makes no sense", i + 1), -1;
         }
@@ -175,6 +194,7 @@ static int round_line(struct replay *rp, json_t *j, char *err, size_t len)
             r->last_ttl = (int)num(pj, "ttl");
     }
     rp->nrounds++;
+    rp->slots += (size_t)width;
     return 0;
 }
 
@@ -198,6 +218,21 @@ static int end_line(struct replay *rp, json_t *j, char *err, size_t len)
     return 0;
 }
 
+/* Where an event was logged, kept to jump to (the replay makes the events themselves again):
+ * how many round lines came before it. */
+static int event_line(struct replay *rp, json_t *j)
+{
+    const char *kind = json_string_value(json_object_get(json_object_get(j, "event"), "kind"));
+
+    if (strcmp(json_string_value(json_object_get(j, "phase")) ?: "", "start") != 0)
+        return 0;
+    if (rp->nevents < REPLAY_EVENTS_MAX)
+        rp->event_after[rp->nevents++] = rp->nrounds;
+    if (kind && strcmp(kind, "reset") == 0 && rp->nresets < REPLAY_EVENTS_MAX)
+        rp->reset_after[rp->nresets++] = rp->nrounds;
+    return 0;
+}
+
 static int take(struct replay *rp, json_t *j, char *err, size_t len)
 {
     const char *type = json_string_value(json_object_get(j, "type"));
@@ -208,7 +243,9 @@ static int take(struct replay *rp, json_t *j, char *err, size_t len)
         return round_line(rp, j, err, len);
     if (strcmp(type, "end") == 0)
         return end_line(rp, j, err, len);
-    return 0; /* events and summaries are played again, not read back */
+    if (strcmp(type, "event") == 0)
+        return event_line(rp, j);
+    return 0; /* summaries are made again, not read back */
 }
 
 /* Settle numbers count the probes of the run: far above the probes recorded, the file lies
@@ -273,154 +310,6 @@ const struct replay_setup *replay_setup(const struct replay *rp)
 bool replay_truncated(const struct replay *rp)
 {
     return rp->truncated;
-}
-
-/* Where each settle happened: the round and the TTL, by settle number. */
-struct settle_at {
-    uint32_t round; /* index + 1; 0: none */
-    uint16_t ttl;
-};
-
-static void tell_probe(const struct round_consumer *c, const struct round *r, int ttl)
-{
-    if (c->on_probe)
-        c->on_probe(c->ctx, r, ttl);
-}
-
-/* A probe as the consumer saw it live: sent (pending), then its outcome. */
-static void play_probe(const struct round_consumer *c, struct round *r, int ttl, bool settle)
-{
-    struct round_probe *p = &r->probe[ttl - r->first_ttl];
-    uint8_t outcome = p->outcome;
-
-    p->outcome = ROUND_PENDING;
-    tell_probe(c, r, ttl);
-    p->outcome = outcome;
-    if (settle)
-        tell_probe(c, r, ttl);
-}
-
-/* --pmtu: the search the prober ran, run again at each round's completion. */
-struct replay_pmtu {
-    struct pmtu pm[PROBE_MODE_COUNT];
-    bool on;
-};
-
-static void pmtu_start(const struct replay *rp, struct replay_pmtu *rpm)
-{
-    rpm->on = rp->pmtu_on;
-    for (int m = 0; m < PROBE_MODE_COUNT && rpm->on; m++) {
-        int first = 0;
-        for (size_t i = 0; i < rp->nrounds && !first; i++)
-            if (rp->rounds[i].mode == m && rp->rounds[i].sizing)
-                first = rp->rounds[i].size; /* the search starts at the first link's MTU */
-        pmtu_init(&rpm->pm[m], first, rp->packet_bytes);
-    }
-}
-
-static struct settle_at *settle_index(const struct replay *rp, uint32_t *max)
-{
-    struct settle_at *at;
-
-    *max = 0;
-    for (size_t i = 0; i < rp->nrounds; i++)
-        for (int t = rp->rounds[i].first_ttl; t <= rp->rounds[i].last_ttl; t++)
-            if (rp->rounds[i].probe[t - rp->rounds[i].first_ttl].settled > *max)
-                *max = rp->rounds[i].probe[t - rp->rounds[i].first_ttl].settled;
-    if (!(at = calloc((size_t)*max + 1, sizeof(*at))))
-        return NULL;
-    for (size_t i = 0; i < rp->nrounds; i++)
-        for (int t = rp->rounds[i].first_ttl; t <= rp->rounds[i].last_ttl; t++) {
-            uint32_t s = rp->rounds[i].probe[t - rp->rounds[i].first_ttl].settled;
-            if (s && !at[s].round)
-                at[s] = (struct settle_at){.round = (uint32_t)i + 1, .ttl = (uint16_t)t};
-        }
-    return at;
-}
-
-/* The rounds in the order they completed (the prober ran its search then). */
-static int by_completion(const void *a, const void *b)
-{
-    const struct round *x = *(struct round *const *)a, *y = *(struct round *const *)b;
-    return x->completed != y->completed ? (x->completed < y->completed ? -1 : 1) : x < y ? -1 : 1;
-}
-
-struct player {
-    struct replay *rp;
-    const struct round_consumer *c;
-    struct replay_pmtu pmtu;
-    struct round **order; /* by completion */
-    size_t completed, handed;
-};
-
-/* After settle `seq`: the search steps of the rounds that completed with it, then the rounds
- * now in turn to be handed on (complete, every earlier one handed on). */
-static void complete(struct player *pl, uint32_t seq)
-{
-    struct replay *rp = pl->rp;
-
-    for (; pl->completed < rp->nrounds && pl->order[pl->completed]->completed <= seq;
-         pl->completed++) {
-        struct round *r = pl->order[pl->completed];
-        if (pl->pmtu.on && !r->partial)
-            pmtu_round(&pl->pmtu.pm[r->mode], r);
-    }
-    for (; pl->handed < rp->nrounds && rp->rounds[pl->handed].completed <= seq; pl->handed++) {
-        struct round *r = &rp->rounds[pl->handed];
-        r->pmtu = pl->pmtu.on ? &pl->pmtu.pm[r->mode].res : NULL;
-        if (pl->c->on_round)
-            pl->c->on_round(pl->c->ctx, r);
-    }
-}
-
-void replay_feed(struct replay *rp, const struct round_consumer *c)
-{
-    struct player pl = {.rp = rp, .c = c};
-    uint32_t max;
-    struct settle_at *at = settle_index(rp, &max);
-
-    pl.order = calloc(rp->nrounds + 1, sizeof(*pl.order));
-    if (!at || !pl.order) {
-        free(at);
-        free(pl.order);
-        return;
-    }
-    for (size_t i = 0; i < rp->nrounds; i++)
-        pl.order[i] = &rp->rounds[i];
-    qsort(pl.order, rp->nrounds, sizeof(*pl.order), by_completion);
-    pmtu_start(rp, &pl.pmtu);
-    complete(&pl, 0);
-    for (uint32_t seq = 1; seq <= max; seq++) {
-        if (at[seq].round)
-            play_probe(c, &rp->rounds[at[seq].round - 1], at[seq].ttl, true);
-        complete(&pl, seq);
-    }
-    /* Probes still in flight when the run stopped were sent, never settled. */
-    for (size_t i = 0; i < rp->nrounds; i++)
-        for (int t = rp->rounds[i].first_ttl; t <= rp->rounds[i].last_ttl; t++)
-            if (rp->rounds[i].probe[t - rp->rounds[i].first_ttl].outcome == ROUND_PENDING)
-                play_probe(c, &rp->rounds[i], t, false);
-    free(at);
-    free(pl.order);
-}
-
-void replay_status(const struct replay *rp, struct prober_status *st)
-{
-    memset(st, 0, sizeof(*st));
-    st->mode = rp->setup.modes[0];
-    for (size_t i = 0; i < rp->nrounds; i++) {
-        const struct round *r = &rp->rounds[i];
-        st->mode = r->mode;
-        if (!r->sizing && r->number + 1 > st->path[r->mode].rounds)
-            st->path[r->mode].rounds = r->number + 1;
-        st->path[r->mode].end_ttl = r->dest_ttl;
-        st->path[r->mode].end_unreach = r->end_unreach;
-        st->opened[r->mode] = true;
-    }
-    if (rp->setup.nmodes > 1) {
-        memcpy(st->rotation, rp->setup.modes, sizeof(st->rotation));
-        st->nrotation = rp->setup.nmodes;
-    }
 }
 
 void replay_run_info(const struct replay *rp, struct run_info *run)

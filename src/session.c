@@ -6,6 +6,16 @@
 
 #include <errno.h>
 
+void session_status(struct session *s, struct prober_status *st)
+{
+    if (s->player)
+        player_status(s->player, st);
+    else if (s->replay)
+        replay_status(s->replay, st);
+    else
+        prober_status(s->prober, st);
+}
+
 int session_print_report(struct session *s, enum output_format fmt, FILE *out)
 {
     static struct event events[EVENTS_MAX];
@@ -13,10 +23,7 @@ int session_print_report(struct session *s, enum output_format fmt, FILE *out)
     struct prober_status st;
     int mode;
 
-    if (s->replay)
-        replay_status(s->replay, &st);
-    else
-        prober_status(s->prober, &st);
+    session_status(s, &st);
     mode = st.nrotation > 1 ? st.rotation[0] : st.mode;
     if (target_view(s->target, mode, &st.path[mode], &view) < 0)
         return -ENOMEM;

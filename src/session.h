@@ -10,6 +10,7 @@
 #include "names.h"
 #include "options.h"
 #include "prober.h"
+#include "player.h"
 #include "replay.h"
 #include "report.h"
 #include "target.h"
@@ -23,7 +24,11 @@ struct session {
     struct resolver *names; /* NULL when no lookups at all */
     struct stream *stream;  /* --ndjson / --record, NULL without */
     struct replay *replay;  /* --replay: the recording played instead of a prober */
+    struct player *player;  /* --replay in the live view: playing it at its pace */
 };
+
+/* What is probing: the prober's status, or a replay's as of the point played to. */
+void session_status(struct session *s, struct prober_status *st);
 
 /* Writes the chosen output (text / JSON / CSV) of the current mode to out. */
 int session_print_report(struct session *s, enum output_format fmt, FILE *out);

@@ -134,6 +134,14 @@ void stream_header(struct stream *st, const struct session *s)
     jsonw_end_array(w);
     jsonw_kstring(w, "mode_reason", s->run.mode_reason);
     options_object(w, &s->opt);
+    if (s->opt.pmtu) { /* where each mode's path MTU search started: the route's MTU */
+        jsonw_key(w, "first_mtu");
+        jsonw_object(w);
+        for (int m = 0; m < PROBE_MODE_COUNT; m++)
+            if (ps.first_mtu[m])
+                jsonw_kint(w, probe_mode_name((enum probe_mode)m), ps.first_mtu[m]);
+        jsonw_end_object(w);
+    }
     jsonw_kstring(w, "host", s->run.local_host);
     jsonw_key(w, "started_at");
     jsonw_time(w, &s->run.started);
@@ -286,14 +294,14 @@ struct round_consumer stream_consumer(struct stream *st, struct session *s)
     return (struct round_consumer){.ctx = st, .on_round = on_round};
 }
 
-void stream_event(void *ctx, const struct event *ev)
+void stream_event(void *ctx, const struct event *ev, bool start)
 {
     struct stream *st = ctx;
     struct jsonw *w;
 
     pthread_mutex_lock(&st->lock);
     w = begin(st, "event");
-    jsonw_kstring(w, "phase", ev->ended ? "end" : "start");
+    jsonw_kstring(w, "phase", start ? "start" : "end");
     jsonw_key(w, "event");
     events_json(w, ev);
     finish(st);

@@ -38,7 +38,7 @@ void stream_header(struct stream *st, const struct session *s);
 /* The round consumer (prober thread): round lines and the periodic summaries of s->target. */
 struct round_consumer stream_consumer(struct stream *st, struct session *s);
 /* An events_sink: one event line. */
-void stream_event(void *ctx, const struct event *ev);
+void stream_event(void *ctx, const struct event *ev, bool start);
 /* The last summary and the end line; then closes the outputs (a zstd frame is ended). */
 void stream_close(struct stream *st, struct session *s);
 

@@ -232,6 +232,23 @@ static void on_round(void *ctx, const struct round *r)
     watch_round(&t->watch, r);
 }
 
+void target_clear(struct target *t)
+{
+    for (int f = -1; f < t->nflows; f++) {
+        struct lane *l = lane_of(t, f);
+        hops_reset(l->hops);
+        for (int m = 0; m < PROBE_MODE_COUNT; m++)
+            verdicts_reset(&l->work[m]);
+    }
+    pthread_mutex_lock(&t->lock);
+    for (int f = -1; f < t->nflows; f++)
+        memset(lane_of(t, f)->pub, 0, sizeof(lane_of(t, f)->pub));
+    pthread_mutex_unlock(&t->lock);
+    atomic_store(&t->reset_asked, false);
+    events_clear(t->events);
+    watch_init(&t->watch, t->events);
+}
+
 struct round_consumer target_consumer(struct target *t)
 {
     return (struct round_consumer){.ctx = t, .on_probe = on_probe, .on_round = on_round};

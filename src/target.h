@@ -56,6 +56,8 @@ struct event_log *target_events(struct target *t);
  * mode probing now). Any thread. */
 void target_reset(struct target *t, int mode);
 
+/* Back to nothing, events included, on the thread that feeds it (a replay going back). */
+void target_clear(struct target *t);
 /* Reads mode's statistics (up to the end of the path as the prober knows it) and its
  * published diagnosis into v. 0 or -ENOMEM. v->snap is reused across calls: free it with
  * target_view_free. */

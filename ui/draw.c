@@ -65,6 +65,27 @@ static void draw_summary(struct ui *u, int cols)
     }
 }
 
+/* A replay's second line: REPLAY, the recorded clock, how far, the speed. */
+static void draw_replay_line(struct ui *u, int cols)
+{
+    struct player_clock c;
+    struct tm tm;
+    char when[32], line[256];
+
+    player_clock(u->s->player, &c);
+    localtime_r(&c.wall.tv_sec, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+    snprintf(line, sizeof(line), "REPLAY %s | %s | %.0f of %.0f s | x%.0f%s | round %u", when,
+             probe_mode_name(u->f.mode), (double)c.at_us / 1e6, (double)c.span_us / 1e6, c.speed,
+             c.paused ? " | PAUSED"
+             : c.done ? " | END"
+                      : "",
+             u->f.view.rounds);
+    color_on(u, PAIR_HEAD);
+    mvprintw(1, 0, "%.*s", cols - 1, line);
+    color_off(u, PAIR_HEAD);
+}
+
 static void draw_header(struct ui *u, int cols)
 {
     const struct run_info *run = &u->s->run;
@@ -91,6 +112,11 @@ static void draw_header(struct ui *u, int cols)
     if (u->f.view.has_pmtu) {
         pmtu_short(&u->f.view.pmtu, pmtu + 3, sizeof(pmtu) - 3);
         memcpy(pmtu, " | ", 3);
+    }
+    if (u->s->player) {
+        draw_replay_line(u, cols);
+        draw_summary(u, cols);
+        return;
     }
     if (u->f.view.flow >= 0)
         snprintf(flow, sizeof(flow), " | flow %d of %d", u->f.view.flow,

@@ -65,7 +65,7 @@ int frame_build(struct ui *u, int rows)
     struct frame *f = &u->f;
     int r;
 
-    prober_status(u->s->prober, &f->st);
+    session_status(u->s, &f->st);
     f->mode = u->view_mode >= 0 ? u->view_mode : f->st.mode;
     if (f->mode < 0 || f->mode >= PROBE_MODE_COUNT)
         return -EINVAL;

@@ -276,6 +276,8 @@ void keys_dispatch(struct ui *u, int ch)
         u->screen = SCREEN_MAIN; /* any key leaves the help screen */
         return;
     }
+    if (u->s->player && keys_replay_dispatch(u, ch))
+        return;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         if (keys[i].key == ch) {
             keys[i].fn(u);
@@ -284,10 +286,21 @@ void keys_dispatch(struct ui *u, int ch)
     }
 }
 
+static void print_table(FILE *out, const struct key_binding *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i].label)
+            fprintf(out, "  %-28s %s\n", t[i].label, t[i].help);
+}
+
 void ui_print_keys(FILE *out)
 {
+    const struct key_binding *replay;
+    size_t n;
+
     fprintf(out, "Keys in the live view:\n");
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-        if (keys[i].label)
-            fprintf(out, "  %-28s %s\n", keys[i].label, keys[i].help);
+    print_table(out, keys, sizeof(keys) / sizeof(keys[0]));
+    replay = keys_replay_table(&n);
+    fprintf(out, "\nKeys of a replay (--replay FILE), instead of p, space, + and -:\n");
+    print_table(out, replay, n);
 }

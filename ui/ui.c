@@ -24,7 +24,7 @@ int ui_run(struct session *s, volatile sig_atomic_t *signalled)
     struct prober_status st;
     const char *cs = nl_langinfo(CODESET);
 
-    prober_status(s->prober, &st);
+    session_status(s, &st);
     u = (struct ui){.s = s,
                     .display = s->opt.display_mode,
                     .names = !s->opt.no_dns,

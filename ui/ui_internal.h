@@ -56,10 +56,12 @@ struct ui {
     bool jitter_cols; /* j: the jitter column set instead of the latency set */
     bool mpls;        /* e: MPLS label stacks under their hops */
     int flow;         /* f (--flows): the flow whose statistics the table shows; -1 all */
-    int display;      /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
-    int selected;     /* selected TTL, 0 for none */
-    int view_mode;    /* --modes: the mode shown (all of them keep probing); -1 otherwise */
-    int scroll;       /* first TTL row shown */
+    bool typing;      /* a replay's g: a time being typed into `typed` */
+    char typed[16];
+    int display;   /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
+    int selected;  /* selected TTL, 0 for none */
+    int view_mode; /* --modes: the mode shown (all of them keep probing); -1 otherwise */
+    int scroll;    /* first TTL row shown */
     bool color, utf8;
     char status[192];
     struct timespec t0;

@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((t = target_new(&replay_setup(rp)->target, err, sizeof(err)))) {
         struct round_consumer c = target_consumer(t);
         struct prober_status st;
-        replay_feed(rp, &c);
+        replay_feed(rp, &c, t);
         replay_status(rp, &st);
         for (int m = 0; m < PROBE_MODE_COUNT; m++)
             if (st.path[m].rounds)

@@ -16,7 +16,7 @@ OUT = os.path.join(HERE, "corpus", "recording")
 
 
 def record(lab, binary, path, extra):
-    lab.run([binary, "-r", "-n", "--record", path, "-c", "3", "-i", "0.05", "--timeout", "0.3"]
+    lab.run([binary, "-r", "-n", "--record", path, "-c", "2", "-m", "4", "-i", "0.05", "--timeout", "0.3"]
             + extra + [lab.target()], timeout=60)
     with open(path, "rb") as f:
         return f.read()
@@ -26,8 +26,8 @@ def main():
     binary = sys.argv[1]
     os.makedirs(OUT, exist_ok=True)
     seeds = {}
-    with tempfile.TemporaryDirectory() as tmp, Lab("hwcorp", routers=2) as lab:
-        lab.loss(2, 20)
+    with tempfile.TemporaryDirectory() as tmp, Lab("hwcorp", routers=1) as lab:
+        lab.loss(1, 20)
         seeds["lossy.ndjson"] = record(lab, binary, os.path.join(tmp, "a.ndjson"), [])
         seeds["lossy.ndjson.zst"] = record(lab, binary, os.path.join(tmp, "a.ndjson.zst"), [])
         seeds["flows-pmtu.ndjson"] = record(lab, binary, os.path.join(tmp, "b.ndjson"),

@@ -92,6 +92,18 @@ def replays_like_live(lab, tmp):
         check(live.returncode == 0 and again.returncode == 0, f"{extra}: {again.stderr}")
         check(again.stdout == live.stdout, f"{extra} {fmt}: the replay differs:\n{live.stdout}\n"
               f"{again.stdout}")
+    # ^C mid-run: the rounds still in flight are recorded as partial, and still agree.
+    p = subprocess.Popen(["ip", "netns", "exec", lab.client, BIN, "-j", "-n", "--record", rec,
+                          "-c", "100000", "-i", "0.05", "--timeout", "0.5", lab.target()],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=20)
+    again = subprocess.run([BIN, "--replay", rec, "-j"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    live, replayed = json.loads(out), json.loads(again.stdout)
+    check(live["end_reason"] == "interrupted" and replayed == live,
+          f"interrupted run: {[k for k in live if live[k] != replayed.get(k)]}")
 
 
 def killed(lab, tmp):
@@ -152,7 +164,7 @@ def main():
         for v6 in FAMILIES:
             run.case(f"stream, record and report of one run agree, {'IPv6' if v6 else 'IPv4'}",
                      stream_and_report, lab, tmp, v6)
-        run.case("--replay -r / -C of --modes, --flows, --pmtu runs print the live reports",
+        run.case("--replay -r / -C of --modes, --flows, --pmtu, interrupted runs: the live reports",
                  replays_like_live, lab, tmp)
         run.case("a recording killed with SIGKILL reads and replays up to the cut", killed, lab,
                  tmp)
