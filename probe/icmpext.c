@@ -11,7 +11,7 @@
  * TTL 8 bits.
  */
 #include "icmpext.h"
-#include "parse.h"
+#include "wire.h"
 
 #include <errno.h>
 #include <stdio.h>

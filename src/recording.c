@@ -3,7 +3,6 @@
  * file (by its magic number) goes through a streaming decompressor; lines are cut at '\n'.
  */
 #include "recording.h"
-#include "stream.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -184,11 +183,11 @@ int recording_parse_line(const char *text, size_t len, bool first, json_t **line
         return -1;
     }
     if (first && (strcmp(type, "header") != 0 ||
-                  json_integer_value(json_object_get(v, "schema")) != STREAM_SCHEMA)) {
+                  json_integer_value(json_object_get(v, "schema")) != RECORDING_SCHEMA)) {
         snprintf(err, err_len,
                  "not a hopwatch recording of schema %d (the first line must be "
                  "its header)",
-                 STREAM_SCHEMA);
+                 RECORDING_SCHEMA);
         json_decref(v);
         return -1;
     }

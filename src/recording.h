@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #define RECORDING_LINE_MAX (1 << 20)
+#define RECORDING_SCHEMA 1 /* what stream.h writes and this reads */
 
 struct recording;
 

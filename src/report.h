@@ -40,6 +40,10 @@ struct run_info {
     char stun_error[300];          /* why it said nothing */
 };
 
+/* "mpls": an MPLS label stack as a JSON array (the reports and the stream). */
+struct jsonw;
+void report_json_mpls(struct jsonw *w, const struct probe_mpls *m, int n);
+
 /* What the resolver knows of a (zeroed when nothing, or a is NULL). */
 struct name_info report_names_of(const struct run_info *run, const struct probe_addr *a);
 

@@ -48,20 +48,25 @@ static void json_window(struct jsonw *w, const char *key, const struct hop_stats
         jsonw_null(w);
 }
 
-/* A label stack, outermost first ([] without one). */
-static void json_mpls(struct jsonw *w, const struct hop_responder *r)
+void report_json_mpls(struct jsonw *w, const struct probe_mpls *m, int n)
 {
     jsonw_key(w, "mpls");
     jsonw_array(w);
-    for (int i = 0; r && i < r->nmpls; i++) {
+    for (int i = 0; i < n && i < PROBE_MPLS_MAX; i++) {
         jsonw_object(w);
-        jsonw_kuint(w, "label", r->mpls[i].label);
-        jsonw_kuint(w, "tc", r->mpls[i].tc);
-        jsonw_kuint(w, "s", r->mpls[i].s);
-        jsonw_kuint(w, "ttl", r->mpls[i].ttl);
+        jsonw_kuint(w, "label", m[i].label);
+        jsonw_kuint(w, "tc", m[i].tc);
+        jsonw_kuint(w, "s", m[i].s);
+        jsonw_kuint(w, "ttl", m[i].ttl);
         jsonw_end_object(w);
     }
     jsonw_end_array(w);
+}
+
+/* A responder's label stack, outermost first ([] without one). */
+static void json_mpls(struct jsonw *w, const struct hop_responder *r)
+{
+    report_json_mpls(w, r ? r->mpls : NULL, r ? r->nmpls : 0);
 }
 
 static void json_responders(struct jsonw *w, const struct run_info *run, const struct hop_stats *s)

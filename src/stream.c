@@ -187,19 +187,8 @@ static void probe_object(struct stream *st, const struct round_probe *p, int ttl
                 probe_unreach_name(probe_unreach_of(p->from.family, p->icmp_type, p->icmp_code)));
         if (p->mtu)
             jsonw_kint(w, "mtu", p->mtu);
-        if (p->nmpls) {
-            jsonw_key(w, "mpls");
-            jsonw_array(w);
-            for (int i = 0; i < p->nmpls && i < PROBE_MPLS_MAX; i++) {
-                jsonw_object(w);
-                jsonw_kuint(w, "label", p->mpls[i].label);
-                jsonw_kuint(w, "tc", p->mpls[i].tc);
-                jsonw_kuint(w, "s", p->mpls[i].s);
-                jsonw_kuint(w, "ttl", p->mpls[i].ttl);
-                jsonw_end_object(w);
-            }
-            jsonw_end_array(w);
-        }
+        if (p->nmpls)
+            report_json_mpls(w, p->mpls, p->nmpls);
     }
     jsonw_end_object(w);
 }

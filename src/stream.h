@@ -19,12 +19,13 @@
 #ifndef HOPWATCH_STREAM_H
 #define HOPWATCH_STREAM_H
 
+#include "recording.h"
 #include "round.h"
 #include "session.h"
 
 #include <stddef.h>
 
-#define STREAM_SCHEMA 1
+#define STREAM_SCHEMA RECORDING_SCHEMA
 #define STREAM_SUMMARY_S 10
 
 struct stream;

@@ -1,6 +1,7 @@
 /*
- * keys.c - the key table and what each key does (see keys.h). A key that cannot act says why
- * in the status line. Control goes to the prober (mode, pause, interval) and the target
+ * keys.c - the key tables and what each key does (see keys.h): the live view's, and a
+ * replay's, which come first while a recording plays. A key that cannot act says why in the
+ * status line. Control goes to the prober (mode, pause, interval) and the target
  * (reset); everything else is the UI's own state.
  */
 #include "keys.h"
@@ -10,6 +11,7 @@
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #define KEY_ESC 27
 #define KEY_CTRL_L 12
@@ -262,6 +264,128 @@ static const struct key_binding keys[] = {
     {KEY_CTRL_L, "^L", "redraw the screen", key_redraw},
 };
 
+/* ---- a replay's keys (hopwatch --replay FILE in the live view): they take the place of the
+ * prober's (pause, interval, modes, reset) while a recording plays ------------------------- */
+
+static void play_pause(struct ui *u)
+{
+    struct player_clock c;
+
+    player_clock(u->s->player, &c);
+    player_pause(u->s->player, !c.paused);
+    status(u, c.paused ? "playing" : "paused: p or space plays on");
+}
+
+static void faster(struct ui *u)
+{
+    status(u, "speed x%.0f", player_speed(u->s->player, 2.0));
+}
+
+static void slower(struct ui *u)
+{
+    status(u, "speed x%.0f", player_speed(u->s->player, 0.5));
+}
+
+static void jump(struct ui *u, int dir)
+{
+    if (player_jump_event(u->s->player, dir) < 0)
+        status(u, "no %s event in the recording", dir > 0 ? "later" : "earlier");
+    else
+        status(u, "to the %s event", dir > 0 ? "next" : "previous");
+}
+
+static void next_event(struct ui *u)
+{
+    jump(u, 1);
+}
+
+static void previous_event(struct ui *u)
+{
+    jump(u, -1);
+}
+
+static void to_start(struct ui *u)
+{
+    player_jump_edge(u->s->player, false);
+    status(u, "to the start of the recording");
+}
+
+static void to_end(struct ui *u)
+{
+    player_jump_edge(u->s->player, true);
+    status(u, "to the end of the recording");
+}
+
+static void go_to(struct ui *u)
+{
+    u->typing = true;
+    u->typed[0] = '\0';
+    status(u, "go to the recorded time (HH:MM[:SS], Enter; Esc cancels): ");
+}
+
+/* While a time is typed, every key is its: digits and ':', backspace, Enter, Esc. */
+static bool typing(struct ui *u, int ch)
+{
+    size_t n = strlen(u->typed);
+
+    if (ch == '\n' || ch == KEY_ENTER) {
+        u->typing = false;
+        if (player_jump_time(u->s->player, u->typed) < 0)
+            status(u, "not a time: '%s' (HH:MM or HH:MM:SS)", u->typed);
+        else
+            status(u, "to %s", u->typed);
+        return true;
+    }
+    if (ch == 27) {
+        u->typing = false;
+        status(u, "go to: cancelled");
+        return true;
+    }
+    if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n)
+        u->typed[n - 1] = '\0';
+    else if (((ch >= '0' && ch <= '9') || ch == ':') && n + 1 < sizeof(u->typed))
+        u->typed[n] = (char)ch, u->typed[n + 1] = '\0';
+    status(u, "go to the recorded time (HH:MM[:SS], Enter; Esc cancels): %s", u->typed);
+    return true;
+}
+
+static void recorded(struct ui *u)
+{
+    status(u, "a replay plays what was recorded: the run's modes, interval and resets");
+}
+
+static const struct key_binding replay_keys[] = {
+    {'p', "p  space", "play / pause", play_pause},
+    {' ', NULL, NULL, play_pause},
+    {'+', "+", "faster (x2, up to x1000)", faster},
+    {'-', "-", "slower (/2, down to x1)", slower},
+    {']', "]", "jump to the next recorded event", next_event},
+    {'[', "[", "jump to the previous recorded event", previous_event},
+    {'g', "g", "go to a recorded time: type HH:MM[:SS], Enter", go_to},
+    {'<', "<  Home", "jump to the start", to_start},
+    {KEY_HOME, NULL, NULL, to_start},
+    {'>', ">  End", "jump to the end", to_end},
+    {KEY_END, NULL, NULL, to_end},
+    {'r', NULL, NULL, recorded},
+    {'u', NULL, NULL, recorded},
+    {'t', NULL, NULL, recorded},
+    {'i', NULL, NULL, recorded},
+    {'m', NULL, NULL, recorded},
+};
+
+static bool replay_dispatch(struct ui *u, int ch)
+{
+    if (u->typing && ch != ERR && ch != KEY_RESIZE)
+        return typing(u, ch);
+    for (size_t i = 0; i < sizeof(replay_keys) / sizeof(replay_keys[0]); i++) {
+        if (replay_keys[i].key == ch) {
+            replay_keys[i].fn(u);
+            return true;
+        }
+    }
+    return false;
+}
+
 const struct key_binding *keys_table(size_t *n)
 {
     *n = sizeof(keys) / sizeof(keys[0]);
@@ -276,7 +400,7 @@ void keys_dispatch(struct ui *u, int ch)
         u->screen = SCREEN_MAIN; /* any key leaves the help screen */
         return;
     }
-    if (u->s->player && keys_replay_dispatch(u, ch))
+    if (u->s->player && replay_dispatch(u, ch))
         return;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         if (keys[i].key == ch) {
@@ -295,12 +419,8 @@ static void print_table(FILE *out, const struct key_binding *t, size_t n)
 
 void ui_print_keys(FILE *out)
 {
-    const struct key_binding *replay;
-    size_t n;
-
     fprintf(out, "Keys in the live view:\n");
     print_table(out, keys, sizeof(keys) / sizeof(keys[0]));
-    replay = keys_replay_table(&n);
     fprintf(out, "\nKeys of a replay (--replay FILE), instead of p, space, + and -:\n");
-    print_table(out, replay, n);
+    print_table(out, replay_keys, sizeof(replay_keys) / sizeof(replay_keys[0]));
 }

@@ -19,10 +19,6 @@ struct key_binding {
 
 /* The whole table; *n gets its length. */
 const struct key_binding *keys_table(size_t *n);
-/* A replay's keys (keys_replay.c), which come first while a recording plays: true when ch
- * was one of them. */
-bool keys_replay_dispatch(struct ui *u, int ch);
-const struct key_binding *keys_replay_table(size_t *n);
 /* Acts on one key (either case of a letter, as mtr); unknown keys do nothing. */
 void keys_dispatch(struct ui *u, int ch);
 

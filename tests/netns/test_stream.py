@@ -146,9 +146,12 @@ def bad_files(lab, tmp):
                            stderr=subprocess.PIPE, text=True)
         check(r.returncode == 1 and want[name] in r.stderr and not r.stdout,
               f"{name}: exit {r.returncode}, {r.stderr!r}")
-    r = subprocess.run([BIN, "--replay", good], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True)
-    check(r.returncode == 1 and "not built yet" in r.stderr, f"live view replay: {r.stderr!r}")
+    r = subprocess.run([BIN, "--replay", good, "example.org"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    check(r.returncode == 1 and "takes no host" in r.stderr, f"--replay with a host: {r.stderr!r}")
+    r = subprocess.run([BIN, "--replay", good, "--seek", "25:00"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    check(r.returncode == 1 and "--seek wants HH:MM" in r.stderr, f"--seek 25:00: {r.stderr!r}")
 
 
 def refused_with_tui(lab):

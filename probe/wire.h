@@ -1,0 +1,38 @@
+/*
+ * wire.h - facts of the bytes on the wire that every packet parser of probe/ shares: the ICMP
+ * and ICMPv6 message types, big-endian reads, the Internet checksum.
+ */
+#ifndef HOPWATCH_WIRE_H
+#define HOPWATCH_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ICMP (v4) and ICMPv6 message types the parsers know. */
+#define ICMP4_ECHO_REPLY 0
+#define ICMP4_DEST_UNREACH 3
+#define ICMP4_ECHO 8
+#define ICMP4_TIME_EXCEEDED 11
+#define ICMP4_PARAM_PROB 12
+#define ICMP6_DEST_UNREACH_T 1
+#define ICMP6_PACKET_TOO_BIG_T 2
+#define ICMP6_TIME_EXCEEDED_T 3
+#define ICMP6_PARAM_PROB_T 4
+#define ICMP6_ECHO_T 128
+#define ICMP6_ECHO_REPLY_T 129
+
+/* Big-endian reads; the caller has checked the length. */
+static inline uint16_t parse_rd16(const uint8_t *p)
+{
+    return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t parse_rd32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+/* One's-complement Internet checksum (RFC 1071) of len bytes. */
+uint16_t parse_inet_checksum(const uint8_t *p, size_t len);
+
+#endif
