@@ -180,8 +180,13 @@ static int round_line(struct replay *rp, json_t *j, char *err, size_t len)
                         .first_ttl = s->target.first_ttl,
                         .last_ttl = s->target.first_ttl - 1,
                         .prev_mode = rp->nrounds ? rp->rounds[rp->nrounds - 1].mode : -1};
+    if (json_is_integer(json_object_get(j, "wall_ns")) && num(j, "wall_ns") > 0) {
+        r->wall.tv_sec = (time_t)(num(j, "wall_ns") / 1000000000LL);
+        r->wall.tv_nsec = (long)(num(j, "wall_ns") % 1000000000LL);
+    } else if (!parse_time(json_string_value(json_object_get(j, "at")), &r->wall)) {
+        r->mode = -1; /* no time: refused below */
+    }
     if (r->mode < 0 || r->flow >= flows || !json_is_array(probes) ||
-        !parse_time(json_string_value(json_object_get(j, "at")), &r->wall) ||
         !(r->probe = calloc((size_t)width, sizeof(*r->probe))))
         return snprintf(err, len, "a round without its mode, time or probes"), -1;
     json_array_foreach(probes, i, pj)

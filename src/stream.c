@@ -208,6 +208,8 @@ static void round_line(struct stream *st, const struct round *r)
     jsonw_bool(w, r->switched);
     jsonw_key(w, "at");
     jsonw_time(w, &r->wall);
+    /* the same to the nanosecond: events made again from it must say the same durations */
+    jsonw_kint(w, "wall_ns", (long long)r->wall.tv_sec * 1000000000LL + r->wall.tv_nsec);
     jsonw_kint_or_null(w, "dest_ttl", r->dest_ttl, r->dest_ttl > 0);
     jsonw_key(w, "end_unreach");
     jsonw_bool(w, r->end_unreach);
