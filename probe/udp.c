@@ -62,17 +62,34 @@ static void build_payload(uint8_t *buf, size_t len, uint16_t seq)
     buf[5] = (uint8_t)comp;
 }
 
-/* seq from a quoted or echoed payload, -1 when it is not one of ours, -2 when it is empty. */
+/* seq from a quoted or echoed payload, -1 when it is not one of ours, -2 when it is too
+ * short to say (a quote cut before the identity). */
 static int payload_seq(const uint8_t *p, size_t len)
 {
     int seq;
 
-    if (len == 0)
+    if (len < UDP_ID_BYTES)
         return -2;
-    if (len < UDP_ID_BYTES || p[0] != 'H' || p[1] != 'W')
+    if (p[0] != 'H' || p[1] != 'W')
         return -1;
     seq = p[2] << 8 | p[3];
     return seq < PROBE_SEQ_SPACE && ((seq + (p[4] << 8 | p[5])) & 0xffff) == 0x7fff ? seq : -1;
+}
+
+/* Which sequence numbers went out to classic ports: only their errors may be told by port. */
+static bool classic_sent(const struct probe_sock *ps, int seq)
+{
+    return ps->udp_classic_seqs[seq / 64] >> (seq % 64) & 1;
+}
+
+static void note_sent(struct probe_sock *ps, uint16_t seq)
+{
+    uint64_t bit = (uint64_t)1 << (seq % 64);
+
+    if (ps->udp_classic)
+        ps->udp_classic_seqs[seq / 64] |= bit;
+    else
+        ps->udp_classic_seqs[seq / 64] &= ~bit;
 }
 
 /* seq from the original destination and, with fixed ports, the payload; or -1. An empty
@@ -81,7 +98,8 @@ static int seq_of(struct probe_sock *ps, const struct sockaddr_storage *name, co
                   size_t len, bool quoted)
 {
     struct probe_addr dst;
-    int port = sockutil_from_sockaddr(name, &dst) - base_port(ps);
+    /* the destination port less the base, modulo 2^16 as ports wrap */
+    int port = (uint16_t)(sockutil_from_sockaddr(name, &dst) - base_port(ps));
     int seq = payload_seq(p, len);
 
     if (!probe_addr_equal(&dst, &ps->cfg.target))
@@ -93,8 +111,8 @@ static int seq_of(struct probe_sock *ps, const struct sockaddr_storage *name, co
     }
     if (seq >= 0 && port >= 0 && port < PROBE_FLOWS_MAX)
         return seq; /* fixed ports (base + flow): the payload says */
-    if (ps->udp_classic && port >= 0 && port < PROBE_SEQ_SPACE)
-        return port;
+    if (ps->udp_classic && port < PROBE_SEQ_SPACE && classic_sent(ps, port))
+        return port; /* a probe sent to classic ports (not an earlier fixed-port one) */
     return -1;
 }
 
@@ -121,6 +139,7 @@ static int udp_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *
     int r;
 
     build_payload(buf, len, tx->seq);
+    note_sent(ps, tx->seq);
     if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, tx->ttl)) < 0)
         return r;
     return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, udp_decode_err, sent_us);

@@ -168,6 +168,7 @@ void player_clock(struct player *pl, struct player_clock *out)
     out->speed = pl->speed;
     out->paused = pl->paused;
     out->done = pl->at_us >= pl->last_us;
+    out->cut = replay_truncated(pl->rp);
     out->at_us = pl->at_us > pl->first_us ? pl->at_us - pl->first_us : 0;
     out->span_us = pl->last_us - pl->first_us;
     if (pl->cur)

@@ -33,6 +33,7 @@ struct player_clock {
     uint64_t at_us, span_us; /* how far into the recording, and its length */
     double speed;
     bool paused, done;
+    bool cut; /* the recording was cut short (no end line) */
 };
 void player_clock(struct player *pl, struct player_clock *out);
 

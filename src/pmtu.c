@@ -8,13 +8,18 @@
 
 #define PMTU_CAP 65000
 
-void pmtu_init(struct pmtu *pm, int first_mtu, int min_size)
+void pmtu_init(struct pmtu *pm, int first_mtu, int min_size, bool v6)
 {
     memset(pm, 0, sizeof(*pm));
     if (first_mtu <= 0 || first_mtu > PMTU_CAP)
         first_mtu = first_mtu <= 0 ? 1500 : PMTU_CAP;
+    pm->floor = v6 ? 1280 : 68; /* IPv6 links carry 1280 (RFC 8200); IPv4 68 (RFC 791) */
+    if (first_mtu < pm->floor)
+        first_mtu = pm->floor;
     pm->res.first_mtu = pm->res.size = first_mtu;
-    pm->min_size = min_size < first_mtu ? min_size : first_mtu;
+    pm->min_size = min_size > pm->floor ? min_size : pm->floor; /* known to pass */
+    if (pm->min_size > first_mtu)
+        pm->min_size = first_mtu;
 }
 
 bool pmtu_due(const struct pmtu *pm)
@@ -49,22 +54,32 @@ static int reach(const struct pmtu *pm)
     return top;
 }
 
-/* A router said too big: the lowest TTL that met it, noted once per (TTL, MTU). */
+static bool known_drop(const struct pmtu_result *res, int ttl, int mtu)
+{
+    for (int i = 0; i < res->ndrops; i++)
+        if (res->drops[i].ttl == ttl && res->drops[i].mtu == mtu)
+            return true;
+    return false;
+}
+
+/* A router said too big: the lowest TTL that met it, noted once per (TTL, MTU). A black-hole
+ * search under way gives way: a router that says so is no black hole. */
 static bool too_big(struct pmtu *pm, const struct round *r)
 {
     struct pmtu_result *res = &pm->res;
 
     for (int ttl = r->first_ttl; ttl <= r->last_ttl; ttl++) {
         const struct round_probe *p = round_probe_at(r, ttl);
-        if (p->outcome != ROUND_ANSWERED || p->kind != PROBE_REPLY_TOOBIG)
-            continue;
-        if (p->mtu < 68 || p->mtu >= r->size)
+        int mtu = p->mtu < pm->floor ? pm->floor : p->mtu;
+        if (p->outcome != ROUND_ANSWERED || p->kind != PROBE_REPLY_TOOBIG || !p->mtu ||
+            mtu >= r->size)
             continue; /* no usable MTU in it: a black hole's search handles the size */
-        if (res->ndrops < PMTU_MAX_DROPS)
-            res->drops[res->ndrops++] =
-                (struct pmtu_drop){.ttl = ttl, .mtu = p->mtu, .from = p->from};
-        res->size = p->mtu < pm->min_size ? pm->min_size : p->mtu;
+        if (!known_drop(res, ttl, mtu) && res->ndrops < PMTU_MAX_DROPS)
+            res->drops[res->ndrops++] = (struct pmtu_drop){.ttl = ttl, .mtu = mtu, .from = p->from};
+        res->size = mtu < pm->min_size ? pm->min_size : mtu;
         res->path_mtu = 0;
+        res->hole_ttl = res->hole_good = res->hole_bad = 0;
+        res->hole_done = false;
         pm->strikes = 0;
         return true;
     }
@@ -93,8 +108,8 @@ static void sizing_round(struct pmtu *pm, const struct round *r)
     int top = furthest(r, false), want = reach(pm);
 
     res->rounds++;
-    if (too_big(pm, r) || want == 0 || r->size != res->size)
-        return;
+    if (r->size != res->size || too_big(pm, r) || want == 0)
+        return;        /* a round of an older size (sent before the last step) says nothing now */
     if (top >= want) { /* got as far as the normal probes: this size passes */
         pm->strikes = 0;
         if (res->hole_ttl && !res->hole_done) {
@@ -105,12 +120,13 @@ static void sizing_round(struct pmtu *pm, const struct round *r)
         }
         return;
     }
-    if (++pm->strikes < 2)
-        return; /* once may be loss: the same size again */
+    if (++pm->strikes < PMTU_STRIKES)
+        return; /* may be loss: the same size again */
     pm->strikes = 0;
-    if (!res->hole_ttl) {
+    if (!res->hole_ttl || res->hole_done) { /* a new hole, or the one found got smaller */
         res->hole_ttl = top + 1;
         res->hole_good = pm->min_size;
+        res->hole_done = false;
     }
     res->hole_bad = r->size;
     res->path_mtu = 0;

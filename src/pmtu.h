@@ -10,7 +10,7 @@
  * a sizing round reaches as far as the normal rounds do, its size is the path MTU.
  *
  * A black hole: the sizing probes vanish from some TTL on, with no too-big message, while the
- * normal probes still reach past it. Seen twice in a row at one size, the search bisects
+ * normal probes still reach past it. Seen three times in a row at one size, the search bisects
  * between the normal size (which passes) and that size, one sizing round per step, until the
  * largest size that passes is found: "packets over N bytes are lost from hop K on".
  *
@@ -28,6 +28,7 @@
 #define PMTU_REACH_ROUNDS 3 /* normal rounds whose furthest answer a sizing round must match */
 #define PMTU_EVERY_SEARCHING 2
 #define PMTU_EVERY_FOUND 10
+#define PMTU_STRIKES 3 /* sizing rounds in a row that vanish at one size before it counts */
 
 /* What one mode's search knows. */
 struct pmtu_result {
@@ -50,13 +51,15 @@ struct pmtu_result {
 struct pmtu {
     struct pmtu_result res;
     int min_size;                  /* the normal probes' size: known to pass */
+    int floor;                     /* no MTU below it: 1280 (IPv6), 68 (IPv4) */
     int reach[PMTU_REACH_ROUNDS];  /* furthest TTL answered by the latest normal rounds */
     uint32_t normal_rounds, since; /* normal rounds seen; since the last sizing round */
     int strikes;                   /* sizing rounds in a row that vanished at res.size */
 };
 
-/* Starts a search from first_mtu (capped at 65000); min_size is the normal probes' size. */
-void pmtu_init(struct pmtu *pm, int first_mtu, int min_size);
+/* Starts a search from first_mtu (capped at 65000); min_size is the normal probes' size; v6:
+ * the IPv6 minimum MTU of 1280 is a floor. */
+void pmtu_init(struct pmtu *pm, int first_mtu, int min_size, bool v6);
 /* Should the mode's next round be a sizing round? */
 bool pmtu_due(const struct pmtu *pm);
 /* The prober sends a sizing round now (the next is due PMTU_EVERY_* normal rounds later). */

@@ -251,7 +251,7 @@ static void send_round(struct prober *p, int mode, bool switched, uint64_t now)
 
     rr->r.switched = switched;
     rr->r.last_ttl = last;
-    if (p->cfg.probe.pmtu && pmtu_due(&p->pmtu[mode])) {
+    if (p->cfg.probe.pmtu && !switched && pmtu_due(&p->pmtu[mode])) {
         rr->r.sizing = true; /* its number stays the next normal round's */
         rr->r.size = (uint16_t)p->pmtu[mode].res.size;
         pmtu_sent(&p->pmtu[mode]);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 /* Enough records for every round that can still have probes in flight. */
@@ -81,7 +82,7 @@ int prober_open_mode(struct prober *p, enum probe_mode mode)
         p->opened[mode] = true;
         if (p->cfg.probe.pmtu)
             pmtu_init(&p->pmtu[mode], probe_route_mtu(&p->cfg.probe.target),
-                      (int)p->cfg.probe.packet_bytes);
+                      (int)p->cfg.probe.packet_bytes, p->cfg.probe.target.family == AF_INET6);
     }
     return r;
 }

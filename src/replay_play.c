@@ -61,7 +61,7 @@ static void pmtu_start(const struct replay *rp, struct replay_pmtu *rpm)
         for (size_t i = 0; i < rp->nrounds && !first; i++)
             if (rp->rounds[i].mode == m && rp->rounds[i].sizing)
                 first = rp->rounds[i].size; /* an older header: the first sizing round's */
-        pmtu_init(&rpm->pm[m], first, rp->packet_bytes);
+        pmtu_init(&rpm->pm[m], first, rp->packet_bytes, strchr(rp->setup.target_addr, ':'));
     }
 }
 

@@ -78,7 +78,7 @@ static void draw_replay_line(struct ui *u, int cols)
     snprintf(line, sizeof(line), "REPLAY %s | %s | %.0f of %.0f s | x%.0f%s | round %u", when,
              probe_mode_name(u->f.mode), (double)c.at_us / 1e6, (double)c.span_us / 1e6, c.speed,
              c.paused ? " | PAUSED"
-             : c.done ? " | END"
+             : c.done ? (c.cut ? " | END: the recording was cut short here" : " | END")
                       : "",
              u->f.view.rounds);
     color_on(u, PAIR_HEAD);

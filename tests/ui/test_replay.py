@@ -3,8 +3,8 @@
 replay's header says REPLAY with the recorded clock time; p pauses (the round count and the
 clock stand still) and plays on; + makes it faster; ] jumps to the recorded loss burst, which
 the replay then shows as the live run did (the burst in the header); < goes back to the start
-(the statistics and events start again); g and a typed time of day go to that recorded time;
-q leaves a clean terminal."""
+(the statistics and events start again); g and a typed time of day go to that recorded time; q leaves a clean terminal; a recording cut short says so at
+its end."""
 import datetime
 import json
 import os
@@ -75,6 +75,21 @@ def replay(t, lab, path):
     check("EXITED=0" in s, f"exit: {s}")
 
 
+def cut_short(t, lab, path):
+    cut = path + ".cut.zst"
+    with open(path, "rb") as f:
+        data = f.read()
+    with open(cut, "wb") as f:
+        f.write(data[: len(data) // 2])
+    t.type("clear")
+    t.type(f"{BIN} --replay {cut}; echo EXIT\"\"ED=$?")
+    t.wait_for(lambda s: "REPLAY 20" in s, 10, "the cut recording's replay")
+    t.keys(">")
+    t.wait_for(lambda s: "the recording was cut short here" in s, 10, "> to its end, said cut")
+    t.keys("q")
+    t.wait_for(lambda s: "EXITED=0" in s, 5, "hopwatch to exit")
+
+
 def main():
     require_root()
     run = Runner()
@@ -86,6 +101,7 @@ def main():
             t = Tmux("hwreplay", cols=140, rows=30)
             run.case("replay: REPLAY header, p, +, ] to the burst, <, g TIME, q", replay, t, lab,
                      path)
+            run.case("a recording cut short says so at its end", cut_short, t, lab, path)
     finally:
         if t:
             t.kill()

@@ -75,7 +75,7 @@ static void too_big_found(void)
     struct pmtu pm;
     char text[200];
 
-    pmtu_init(&pm, 1500, 64);
+    pmtu_init(&pm, 1500, 64, false);
     CHECK(!pmtu_due(&pm)); /* the first round finds the path */
     normal(&pm);
     CHECK(pmtu_due(&pm));
@@ -103,7 +103,7 @@ static void two_drops(void)
 {
     struct pmtu pm;
 
-    pmtu_init(&pm, 9000, 64);
+    pmtu_init(&pm, 9000, 64, false);
     run(&pm, 3, 2, 1500, true);
     CHECK(pm.res.path_mtu == 1500);
     /* A second, smaller link further on. */
@@ -121,11 +121,13 @@ static void black_hole(void)
     struct pmtu pm;
     char text[200];
 
-    pmtu_init(&pm, 1500, 64);
+    pmtu_init(&pm, 1500, 64, false);
     normal(&pm);
     sizing(&pm, 4, 1400, false); /* one vanished round: may be loss */
     CHECK(pm.res.hole_ttl == 0 && pm.res.size == 1500);
-    run(&pm, 40, 4, 1400, false);
+    sizing(&pm, 4, 1400, false); /* twice: still maybe loss */
+    CHECK(pm.res.hole_ttl == 0);
+    run(&pm, 80, 4, 1400, false);
     CHECK(pm.res.hole_ttl == 4 && pm.res.hole_done);
     CHECK(pm.res.hole_good == 1400 && pm.res.path_mtu == 1400);
     CHECK(pmtu_mtu_at(&pm.res, 3) == 1500 && pmtu_mtu_at(&pm.res, 4) == 1400);
@@ -133,11 +135,40 @@ static void black_hole(void)
     CHECK(strcmp(text, "packets over 1400 bytes are lost from hop 4 on, no too-big message") == 0);
 }
 
+/* A too-big message while a black hole is searched: the router is no black hole; the search
+ * ends and the MTU it names is found. A found hole that gets smaller is searched again. */
+static void hole_then_too_big(void)
+{
+    struct pmtu pm;
+
+    pmtu_init(&pm, 1500, 64, false);
+    run(&pm, 6, 4, 1400, false); /* a black hole search under way */
+    CHECK(pm.res.hole_ttl == 4 && !pm.res.hole_done);
+    run(&pm, 20, 4, 1400, true); /* the router now says too big */
+    CHECK(pm.res.hole_ttl == 0 && pm.res.path_mtu == 1400 && pm.res.ndrops == 1);
+    pmtu_init(&pm, 1500, 64, false);
+    run(&pm, 80, 4, 1400, false);
+    CHECK(pm.res.hole_done && pm.res.hole_good == 1400);
+    run(&pm, 200, 4, 1300, false);
+    CHECK(pm.res.hole_done && pm.res.hole_good == 1300 && pm.res.path_mtu == 1300);
+}
+
+/* IPv6: no MTU below 1280, whatever a router says; a search never goes below it either. */
+static void v6_floor(void)
+{
+    struct pmtu pm;
+
+    pmtu_init(&pm, 1500, 64, true);
+    run(&pm, 20, 3, 1000, true);
+    CHECK(pm.res.path_mtu == 1280 && pm.res.drops[0].mtu == 1280);
+    CHECK(pmtu_mtu_at(&pm.res, 3) == 1280);
+}
+
 static void stale_and_bogus(void)
 {
     struct pmtu pm;
 
-    pmtu_init(&pm, 1500, 64);
+    pmtu_init(&pm, 1500, 64, false);
     normal(&pm);
     sizing(&pm, 3, 1400, true);
     /* A sizing round of the old size that passes (sent before the drop was known). */
@@ -146,10 +177,13 @@ static void stale_and_bogus(void)
     /* A too-big that names no smaller MTU is not a drop. */
     pmtu_round(&pm, make(true, 1400, HOPS + 1, 2, 1400));
     CHECK(pm.res.ndrops == 1);
+    /* An older round's too-big, sent before the size changed, adds nothing. */
+    pmtu_round(&pm, make(true, 1500, HOPS + 1, 3, 1400));
+    CHECK(pm.res.ndrops == 1 && pm.res.size == 1400);
     /* No MTU at all from the start: 1500 assumed; above 65000 capped. */
-    pmtu_init(&pm, -19, 64);
+    pmtu_init(&pm, -19, 64, false);
     CHECK(pm.res.first_mtu == 1500);
-    pmtu_init(&pm, 65536, 64);
+    pmtu_init(&pm, 65536, 64, false);
     CHECK(pm.res.first_mtu == 65000);
 }
 
@@ -159,5 +193,7 @@ int main(void)
     two_drops();
     black_hole();
     stale_and_bogus();
+    hole_then_too_big();
+    v6_floor();
     return check_finish();
 }
