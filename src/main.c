@@ -239,7 +239,7 @@ static void settle(struct session *s)
 {
     static struct prober_status st;
 
-    prober_status(s->prober, &st);
+    session_status(s, &st);
     for (int m = 0; m < PROBE_MODE_COUNT; m++)
         if (st.path[m].rounds)
             target_settle(s->target, m, &st.path[m]);
@@ -339,7 +339,6 @@ static int play_live(struct session *s)
 static int run_replay(struct session *s)
 {
     const struct replay_setup *rs;
-    struct prober_status st;
     struct round_consumer c;
     char err[400];
 
@@ -365,10 +364,7 @@ static int run_replay(struct session *s)
         return play_live(s);
     c = target_consumer(s->target);
     replay_feed(s->replay, &c, s->target);
-    replay_status(s->replay, &st);
-    for (int m = 0; m < PROBE_MODE_COUNT; m++)
-        if (st.path[m].rounds)
-            target_settle(s->target, m, &st.path[m]);
+    settle(s);
     if (replay_truncated(s->replay))
         fprintf(stderr,
                 "hopwatch: %s was cut short (no end line): replayed up to its last "

@@ -32,6 +32,7 @@ struct replay_cursor {
     uint32_t max, seq;    /* settle numbers: the highest, and how many were played */
     struct round **order; /* the rounds by completion */
     size_t completed, handed;
+    struct prober_status status; /* the rounds handed on so far, noted as they go */
 };
 
 static void tell_probe(const struct round_consumer *c, const struct round *r, int ttl)
@@ -104,6 +105,34 @@ static int by_completion(const void *a, const void *b)
     return x->completed != y->completed ? (x->completed < y->completed ? -1 : 1) : x < y ? -1 : 1;
 }
 
+/* A round handed on, into the status: its mode probes now, its path's rounds and end. */
+static void note_round(struct prober_status *st, const struct round *r)
+{
+    st->mode = r->mode;
+    if (!r->sizing && r->number + 1 > st->path[r->mode].rounds)
+        st->path[r->mode].rounds = r->number + 1;
+    st->path[r->mode].end_ttl = r->dest_ttl;
+    st->path[r->mode].end_unreach = r->end_unreach;
+}
+
+static void status_start(const struct replay *rp, struct prober_status *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->mode = rp->setup.modes[0];
+}
+
+/* The rest of the status, from the recording's header, once the rounds are noted. */
+static void status_finish(const struct replay *rp, struct prober_status *st)
+{
+    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+        st->opened[m] = st->path[m].rounds > 0 || m == st->mode;
+    if (rp->setup.nmodes > 1) {
+        memcpy(st->rotation, rp->setup.modes, sizeof(st->rotation));
+        st->nrotation = rp->setup.nmodes;
+    }
+    st->interval_us = rp->interval_us;
+}
+
 /* A reset by key the live run had before the round about to be handed on. */
 static void reset_here(struct replay_cursor *cur, int mode)
 {
@@ -130,6 +159,7 @@ static void complete(struct replay_cursor *cur, uint32_t seq)
         struct round *r = &rp->rounds[cur->handed];
         reset_here(cur, r->mode);
         r->pmtu = cur->pmtu.on && !r->partial ? &cur->pmtu.pm[r->mode].res : NULL;
+        note_round(&cur->status, r);
         if (cur->c.on_round)
             cur->c.on_round(cur->c.ctx, r);
     }
@@ -151,6 +181,7 @@ struct replay_cursor *replay_cursor_new(struct replay *rp, const struct round_co
     }
     for (size_t i = 0; i < rp->nrounds; i++)
         cur->order[i] = &rp->rounds[i];
+    status_start(rp, &cur->status);
     qsort(cur->order, rp->nrounds, sizeof(*cur->order), by_completion);
     pmtu_start(rp, &cur->pmtu);
     complete(cur, 0);
@@ -182,31 +213,10 @@ bool replay_cursor_done(const struct replay_cursor *cur)
     return cur->seq >= cur->max;
 }
 
-/* The mode, rounds and path ends of the first n rounds handed on. */
-static void status_of(const struct replay *rp, size_t n, struct prober_status *st)
-{
-    memset(st, 0, sizeof(*st));
-    st->mode = rp->setup.modes[0];
-    for (size_t i = 0; i < n; i++) {
-        const struct round *r = &rp->rounds[i];
-        st->mode = r->mode;
-        if (!r->sizing && r->number + 1 > st->path[r->mode].rounds)
-            st->path[r->mode].rounds = r->number + 1;
-        st->path[r->mode].end_ttl = r->dest_ttl;
-        st->path[r->mode].end_unreach = r->end_unreach;
-    }
-    for (int m = 0; m < PROBE_MODE_COUNT; m++)
-        st->opened[m] = st->path[m].rounds > 0 || m == st->mode;
-    if (rp->setup.nmodes > 1) {
-        memcpy(st->rotation, rp->setup.modes, sizeof(st->rotation));
-        st->nrotation = rp->setup.nmodes;
-    }
-    st->interval_us = rp->interval_us;
-}
-
 void replay_cursor_status(const struct replay_cursor *cur, struct prober_status *st)
 {
-    status_of(cur->rp, cur->handed, st);
+    *st = cur->status;
+    status_finish(cur->rp, st);
 }
 
 void replay_cursor_wall(const struct replay_cursor *cur, uint64_t at_us, struct timespec *wall)
@@ -296,5 +306,8 @@ void replay_feed(struct replay *rp, const struct round_consumer *c, struct targe
 
 void replay_status(const struct replay *rp, struct prober_status *st)
 {
-    status_of(rp, rp->nrounds, st);
+    status_start(rp, st);
+    for (size_t i = 0; i < rp->nrounds; i++)
+        note_round(st, &rp->rounds[i]);
+    status_finish(rp, st);
 }

@@ -43,6 +43,8 @@ struct run_info {
 /* "mpls": an MPLS label stack as a JSON array (the reports and the stream). */
 struct jsonw;
 void report_json_mpls(struct jsonw *w, const struct probe_mpls *m, int n);
+/* "packets": the packet counters of the run (the reports and the stream's end line). */
+void report_json_packets(struct jsonw *w, const struct run_info *run);
 
 /* What the resolver knows of a (zeroed when nothing, or a is NULL). */
 struct name_info report_names_of(const struct run_info *run, const struct probe_addr *a);

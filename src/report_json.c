@@ -201,7 +201,7 @@ static void json_by_mode(struct jsonw *w, const struct run_info *run)
     jsonw_end_array(w);
 }
 
-static void json_counters(struct jsonw *w, const struct run_info *run)
+void report_json_packets(struct jsonw *w, const struct run_info *run)
 {
     jsonw_key(w, "packets");
     jsonw_object(w);
@@ -213,6 +213,11 @@ static void json_counters(struct jsonw *w, const struct run_info *run)
     jsonw_kuint(w, "rx_dropped", run->counters.rx_dropped);
     jsonw_kuint(w, "short_quotes", run->counters.short_quotes);
     jsonw_end_object(w);
+}
+
+static void json_counters(struct jsonw *w, const struct run_info *run)
+{
+    report_json_packets(w, run);
     jsonw_key(w, "dns");
     jsonw_object(w);
     jsonw_kuint(w, "queries", run->dns.queries);

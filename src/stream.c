@@ -307,16 +307,7 @@ static void end_line(struct stream *st, const struct session *s)
     jsonw_time(w, &s->run.ended);
     jsonw_kstring(w, "end_reason", s->run.end_reason);
     jsonw_kuint(w, "now_us", s->run.now_us);
-    jsonw_key(w, "packets");
-    jsonw_object(w);
-    jsonw_kuint(w, "malformed", s->run.counters.malformed);
-    jsonw_kuint(w, "foreign", s->run.counters.foreign);
-    jsonw_kuint(w, "unmatched", s->run.unmatched);
-    jsonw_kuint(w, "send_errors", s->run.counters.send_errors);
-    jsonw_kuint(w, "send_retries", s->run.counters.send_retries);
-    jsonw_kuint(w, "rx_dropped", s->run.counters.rx_dropped);
-    jsonw_kuint(w, "short_quotes", s->run.counters.short_quotes);
-    jsonw_end_object(w);
+    report_json_packets(w, &s->run);
     finish(st);
 }
 
