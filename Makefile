@@ -13,7 +13,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian package names. Build: compiler, CMake, the three libraries, libcap, libzstd and
 # jansson (the flight recorder writes and reads zstd NDJSON).
 BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxminddb-dev libcap-dev \
-              libzstd-dev libjansson-dev libnetfilter-queue-dev python3
+              libzstd-dev libjansson-dev libmicrohttpd-dev libnetfilter-queue-dev python3
 # Tests: the namespace lab (iproute2, nftables, iptables, NFQUEUE), python3 for the lab
 # scripts, tmux for the TUI, clang for the fuzzers, dnsmasq and MaxMind's writer for names
 # and ASNs, coturn (a real STUN server for --stun), and the tools hopwatch is compared with
@@ -21,7 +21,7 @@ BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxmindd
 TEST_PKGS  := $(BUILD_PKGS) iproute2 nftables iptables libnetfilter-queue-dev libmnl-dev \
               python3 util-linux iputils-ping tmux clang libclang-rt-14-dev dnsmasq-base \
               libmaxmind-db-writer-perl mtr-tiny traceroute clang-format coturn zstd \
-              python3-jsonschema
+              python3-jsonschema prometheus
 RUN_PKGS   := $(BUILD_PKGS) iproute2 nftables iptables \
               iputils-ping
 

@@ -15,6 +15,7 @@ struct event_log {
     struct event ring[EVENTS_MAX];
     int head, count;
     uint32_t next_id;
+    uint64_t total[EVENT_RESET + 1]; /* added of each kind since the start, never cleared */
     FILE *file;
     events_sink sink; /* also told of every event as it starts and ends (the NDJSON stream) */
     void *sink_ctx;
@@ -124,6 +125,8 @@ uint32_t events_add(struct event_log *log, const struct event *ev)
         log->count++;
     *slot = *ev;
     id = slot->id = log->next_id++;
+    if ((unsigned)ev->kind <= EVENT_RESET)
+        log->total[ev->kind]++;
     write_line(log, slot, true);
     pthread_mutex_unlock(&log->lock);
     return id;
@@ -153,6 +156,16 @@ int events_copy(struct event_log *log, struct event *out, int max)
     n = log->count < max ? log->count : max;
     for (int i = 0; i < n; i++)
         out[i] = log->ring[(log->head + log->count - n + i) % EVENTS_MAX];
+    pthread_mutex_unlock(&log->lock);
+    return n;
+}
+
+uint64_t events_total(struct event_log *log, enum event_kind kind)
+{
+    uint64_t n;
+
+    pthread_mutex_lock(&log->lock);
+    n = (unsigned)kind <= EVENT_RESET ? log->total[kind] : 0;
     pthread_mutex_unlock(&log->lock);
     return n;
 }

@@ -47,6 +47,10 @@ int events_copy(struct event_log *log, struct event *out, int max);
 /* How many events the log holds (at most EVENTS_MAX). */
 int events_count(struct event_log *log);
 
+/* Events of `kind` added since the log was made: a counter that never goes back (not even
+ * with events_clear), for the metrics. */
+uint64_t events_total(struct event_log *log, enum event_kind kind);
+
 const char *event_kind_name(enum event_kind k);
 
 /* Forgets every event; ids start again from 1 (a replay going back to its start). */

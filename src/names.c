@@ -44,7 +44,9 @@ struct query {
 
 struct resolver {
     struct names_config cfg;
-    struct hops *hops;
+    pthread_mutex_t watch_lock; /* the hop tables watched (one per target) */
+    struct hops **hops;
+    int nhops, hops_cap;
     ares_channel ch;
     pthread_t thread;
     pthread_mutex_t lock;
@@ -212,13 +214,40 @@ static void scan(struct resolver *r)
 
     if (r->cfg.also.family)
         consider(r, &r->cfg.also, now);
-    for (int m = 0; m < PROBE_MODE_COUNT; m++) {
-        if (hops_snapshot(r->hops, m, 0, &r->snap) < 0)
-            continue;
-        for (int t = r->snap.first_ttl; t <= r->snap.nhops; t++)
-            for (int i = 0; i < r->snap.hops[t - 1].nresponders; i++)
-                consider(r, &r->snap.hops[t - 1].responders[i].addr, now);
+    pthread_mutex_lock(&r->watch_lock);
+    for (int k = 0; k < r->nhops; k++) {
+        for (int m = 0; m < PROBE_MODE_COUNT; m++) {
+            if (hops_snapshot(r->hops[k], m, 0, &r->snap) < 0)
+                continue;
+            for (int t = r->snap.first_ttl; t <= r->snap.nhops; t++)
+                for (int i = 0; i < r->snap.hops[t - 1].nresponders; i++)
+                    consider(r, &r->snap.hops[t - 1].responders[i].addr, now);
+        }
     }
+    pthread_mutex_unlock(&r->watch_lock);
+}
+
+int resolver_watch(struct resolver *r, struct hops *hops)
+{
+    int ret = 0;
+
+    if (!r || !hops)
+        return 0;
+    pthread_mutex_lock(&r->watch_lock);
+    if (r->nhops == r->hops_cap) {
+        int cap = r->hops_cap ? 2 * r->hops_cap : 8;
+        struct hops **v = realloc(r->hops, (size_t)cap * sizeof(*v));
+        if (v) {
+            r->hops = v;
+            r->hops_cap = cap;
+        }
+    }
+    if (r->nhops < r->hops_cap)
+        r->hops[r->nhops++] = hops;
+    else
+        ret = -ENOMEM;
+    pthread_mutex_unlock(&r->watch_lock);
+    return ret;
 }
 
 static void *resolver_main(void *arg)
@@ -287,8 +316,9 @@ struct resolver *resolver_start(const struct names_config *cfg, struct hops *hop
         return snprintf(err, err_len, "out of memory"), NULL;
     }
     r->cfg = *cfg;
-    r->hops = hops;
     pthread_mutex_init(&r->lock, NULL);
+    pthread_mutex_init(&r->watch_lock, NULL);
+    resolver_watch(r, hops);
     if (pipe2(r->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
         r->wake[0] = r->wake[1] = -1;
         snprintf(err, err_len, "pipe: %s", strerror(errno));
@@ -328,6 +358,8 @@ void resolver_stop(struct resolver *r)
     ares_library_cleanup();
     hops_snapshot_free(&r->snap);
     pthread_mutex_destroy(&r->lock);
+    pthread_mutex_destroy(&r->watch_lock);
+    free(r->hops);
     free(r->entries);
     free(r);
 }
@@ -348,13 +380,13 @@ bool resolver_get(struct resolver *r, const struct probe_addr *a, struct name_in
     return found;
 }
 
-/* Every responder in the table has an entry with no lookup in flight. Caller thread. */
-static bool all_settled(struct resolver *r, struct hops_snapshot *snap)
+/* Every responder in one table has an entry with no lookup in flight. */
+static bool table_settled(struct resolver *r, struct hops *hops, struct hops_snapshot *snap)
 {
     bool settled = true;
 
     for (int m = 0; m < PROBE_MODE_COUNT && settled; m++) {
-        if (hops_snapshot(r->hops, m, 0, snap) < 0)
+        if (hops_snapshot(hops, m, 0, snap) < 0)
             return false;
         pthread_mutex_lock(&r->lock);
         for (int t = snap->first_ttl; t <= snap->nhops && settled; t++) {
@@ -365,6 +397,18 @@ static bool all_settled(struct resolver *r, struct hops_snapshot *snap)
         }
         pthread_mutex_unlock(&r->lock);
     }
+    return settled;
+}
+
+/* ... and in every table watched. Caller thread. */
+static bool all_settled(struct resolver *r, struct hops_snapshot *snap)
+{
+    bool settled = true;
+
+    pthread_mutex_lock(&r->watch_lock);
+    for (int k = 0; k < r->nhops && settled; k++)
+        settled = table_settled(r, r->hops[k], snap);
+    pthread_mutex_unlock(&r->watch_lock);
     return settled;
 }
 

@@ -43,9 +43,11 @@ struct names_stats {
 
 struct resolver;
 
-/* Starts the resolver thread over hops. NULL with err set on failure. */
+/* Starts the resolver thread over hops (may be NULL). NULL with err set on failure. */
 struct resolver *resolver_start(const struct names_config *cfg, struct hops *hops, char *err,
                                 size_t err_len);
+/* Watches one more hop table (another target's); it must outlive the resolver. 0 or -ENOMEM. */
+int resolver_watch(struct resolver *r, struct hops *hops);
 void resolver_stop(struct resolver *r);
 /* Copies what is known about a; false if nothing yet. */
 bool resolver_get(struct resolver *r, const struct probe_addr *a, struct name_info *out);

@@ -198,6 +198,15 @@ static const struct opt_def opt_table[] = {
      "a replay in the live view starts at this recorded time of day (the next day when it is"
      " before the start)",
      CALL(set_seek)},
+    {"targets", 0, "FILE",
+     "watch every host listed in FILE (one a line, # comments), besides any given; SIGHUP "
+     "rereads it",
+     STRING(targets_file)},
+    {"metrics", 0, "[ADDR:]PORT",
+     "serve Prometheus metrics at http://ADDR:PORT/metrics (default address 127.0.0.1)",
+     STRING(metrics)},
+    {"headless", 0, NULL, "no live view: probe until SIGTERM or SIGINT (for --metrics services)",
+     FLAG(headless)},
     {"log", 0, "FILE", "write diagnostics to FILE while the TUI runs", STRING(log_path)},
     {"no-color", 0, NULL, "no colors in the TUI (also: NO_COLOR set)", FLAG(no_color)},
     {"help", 'h', NULL, "show this help", .kind = KIND_HELP},
@@ -288,17 +297,30 @@ static int apply(const struct opt_def *d, struct options *o, const char *arg, ch
     }
 }
 
-/* After the options: the one target, the TTL range, the default columns. */
+/* The hosts after the options; with a --targets file there may be none. */
+static int finish_targets(int argc, char **argv, struct options *o, char *err, size_t err_len)
+{
+    if (o->replay_path && (optind < argc || o->targets_file))
+        return snprintf(err, err_len, "--replay takes no host: the recording names its target"), -1;
+    if (o->replay_path)
+        return 0;
+    if (optind >= argc && !o->targets_file)
+        return snprintf(err, err_len, "no target host given (try --help)"), -1;
+    if (argc - optind > OPTIONS_TARGETS_MAX)
+        return snprintf(err, err_len, "more than %d targets", OPTIONS_TARGETS_MAX), -1;
+    o->targets = argv + optind;
+    o->ntargets = argc - optind;
+    o->target = o->ntargets ? o->targets[0] : NULL;
+    if (o->headless && o->output != OUTPUT_TUI)
+        return snprintf(err, err_len, "--headless runs until stopped: not with -r, -j or -C"), -1;
+    return 0;
+}
+
+/* After the options: the targets, the TTL range, the default columns. */
 static int finish(int argc, char **argv, struct options *o, char *err, size_t err_len)
 {
-    if (o->replay_path && optind < argc)
-        return snprintf(err, err_len, "--replay takes no host: the recording names its target"), -1;
-    if (!o->replay_path && optind != argc - 1)
-        return snprintf(err, err_len,
-                        optind >= argc ? "no target host given (try --help)"
-                                       : "only one target host, please"),
-               -1;
-    o->target = o->replay_path ? NULL : argv[optind];
+    if (finish_targets(argc, argv, o, err, err_len) < 0)
+        return -1;
     if (!o->order_given)
         snprintf(o->order, sizeof(o->order), "%s%s",
                  o->aslookup || o->asn_db ? columns_default_asn : columns_default,

@@ -15,9 +15,16 @@
 
 enum output_format { OUTPUT_TUI, OUTPUT_REPORT, OUTPUT_JSON, OUTPUT_CSV };
 
+#define OPTIONS_TARGETS_MAX 1024 /* targets in one process (command line and --targets) */
+
 struct options {
-    const char *target;
-    int family; /* 0: first answer; AF_INET / AF_INET6 with -4 / -6 */
+    const char *target;   /* the first (or only) target */
+    char *const *targets; /* every target on the command line, in order (argv's strings) */
+    int ntargets;
+    const char *targets_file; /* --targets FILE: one host a line; SIGHUP rereads it */
+    const char *metrics;      /* --metrics [ADDR:]PORT: serve /metrics (Prometheus) */
+    bool headless;            /* --headless: no TUI; runs until SIGTERM (with --metrics) */
+    int family;               /* 0: first answer; AF_INET / AF_INET6 with -4 / -6 */
     enum probe_mode mode;
     int first_ttl, max_ttl;
     double interval_s, timeout_s;

@@ -407,32 +407,44 @@ uint64_t prober_step(struct prober *p)
     return until;
 }
 
-static void wait_events(struct prober *p, uint64_t until)
+int prober_pollfds(struct prober *p, struct pollfd *fds, int max)
 {
-    static struct pollfd fds[MAX_POLLFDS]; /* prober thread only */
-    int n = 0, timeout_ms;
-    uint64_t now = now_us(p);
-    char buf[64];
+    int n = 0;
 
-    int first[PROBE_MODE_COUNT + 1];
-
+    if (max < 1)
+        return 0;
     fds[n].fd = p->wake[0];
     fds[n++].events = POLLIN;
     for (int m = 0; m < PROBE_MODE_COUNT; m++) {
-        first[m] = n;
+        p->first_fd[m] = n;
         if (p->opened[m])
-            n += p->socks[m].ops->pollfds(&p->socks[m], fds + n, MAX_POLLFDS - n);
+            n += p->socks[m].ops->pollfds(&p->socks[m], fds + n, max - n);
     }
-    first[PROBE_MODE_COUNT] = n;
-    timeout_ms = until > now ? (int)((until - now + 999) / 1000) : 0;
-    if (poll(fds, (nfds_t)n, timeout_ms) <= 0)
-        return;
+    p->first_fd[PROBE_MODE_COUNT] = n;
+    return n;
+}
+
+void prober_polled(struct prober *p, const struct pollfd *fds)
+{
+    char buf[64];
+
     if (fds[0].revents & POLLIN)
         while (read(p->wake[0], buf, sizeof(buf)) > 0)
             ;
     for (int m = 0; m < PROBE_MODE_COUNT; m++)
-        for (int i = first[m]; i < first[m + 1] && !p->ready[m]; i++)
+        for (int i = p->first_fd[m]; i < p->first_fd[m + 1] && !p->ready[m]; i++)
             p->ready[m] = fds[i].revents != 0;
+}
+
+static void wait_events(struct prober *p, uint64_t until)
+{
+    static struct pollfd fds[MAX_POLLFDS]; /* prober thread only */
+    uint64_t now = now_us(p);
+    int n = prober_pollfds(p, fds, MAX_POLLFDS);
+    int timeout_ms = until > now ? (int)((until - now + 999) / 1000) : 0;
+
+    if (poll(fds, (nfds_t)n, timeout_ms) > 0)
+        prober_polled(p, fds);
 }
 
 static void *prober_main(void *arg)

@@ -104,4 +104,11 @@ struct probe_counters prober_counters(const struct prober *p, uint64_t *unmatche
  * call it directly. */
 uint64_t prober_step(struct prober *p);
 
+/* For a thread that steps several probers (fleet.h) instead of prober_start: the descriptors
+ * to poll (the wake-up pipe first), and what poll found in them (the same array, after poll).
+ * Returns how many it filled, at most max. */
+struct pollfd;
+int prober_pollfds(struct prober *p, struct pollfd *fds, int max);
+void prober_polled(struct prober *p, const struct pollfd *fds);
+
 #endif

@@ -71,6 +71,7 @@ struct prober {
     int spread_ttl;
     uint64_t spread_start, spread_step_us;
     bool ready[PROBE_MODE_COUNT];       /* poll saw the mode's sockets readable: drain them */
+    int first_fd[PROBE_MODE_COUNT + 1]; /* where each mode's descriptors start in a poll set */
     struct pmtu pmtu[PROBE_MODE_COUNT]; /* --pmtu: each mode's search */
     struct round_rec *recs;             /* nrecs records, send order */
     struct round_probe *probes;

@@ -294,9 +294,10 @@ void report_csv(FILE *out, const struct run_info *run, const struct target_view 
     char t0[64], addr[256];
 
     jsonw_iso_time(&run->started, t0, sizeof(t0));
-    fputs("version,started_at,mode,target,target_addr,hop,addr,host,asn,loss_pct,sent,received,"
-          "last_ms,avg_ms,best_ms,worst_ms,stddev_ms,jitter_ms,verdict,unreachable,mpls\n",
-          out);
+    if (run->part == 0)
+        fputs("version,started_at,mode,target,target_addr,hop,addr,host,asn,loss_pct,sent,received,"
+              "last_ms,avg_ms,best_ms,worst_ms,stddev_ms,jitter_ms,verdict,unreachable,mpls\n",
+              out);
     for (int t = snap->first_ttl; t <= snap->nhops; t++) {
         const struct hop_stats *s = &snap->hops[t - 1];
         const struct hop_responder *main = hop_main_responder(s);

@@ -23,6 +23,7 @@ struct run_info {
     uint64_t now_us;        /* CLOCK_MONOTONIC when the run ended, for the loss windows; 0: now */
     const char *end_reason; /* "completed", "interrupted", "terminated" */
     const char *order;      /* text report columns (-o letters); NULL: mtr's default */
+    int part;               /* the target's place in a report of several (CSV: header at 0) */
     char local_host[256];
     struct probe_counters counters;
     uint64_t unmatched;

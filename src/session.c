@@ -3,6 +3,7 @@
  * mode of a rotation, every flow and the events, from the prober or from a replay.
  */
 #include "session.h"
+#include "version.h"
 
 #include <errno.h>
 
@@ -60,4 +61,26 @@ int session_print_report(struct session *s, enum output_format fmt, FILE *out)
     for (int i = 0; i < PROBE_FLOWS_MAX; i++)
         target_view_free(&flows[i]);
     return 0;
+}
+
+int session_print_reports(struct session **s, int n, enum output_format fmt, FILE *out)
+{
+    int r = 0;
+
+    if (n == 1)
+        return session_print_report(s[0], fmt, out);
+    if (fmt == OUTPUT_JSON)
+        fprintf(out, "{\"schema\":1,\"version\":\"%s\",\"targets\":[\n", HOPWATCH_VERSION);
+    for (int i = 0; i < n && r == 0; i++) {
+        if (i && fmt == OUTPUT_JSON)
+            fputs(",", out);
+        else if (i && fmt == OUTPUT_REPORT)
+            fputs("\n", out);
+        s[i]->run.part = i;
+        r = session_print_report(s[i], fmt, out);
+    }
+    if (fmt == OUTPUT_JSON)
+        fputs("]}\n", out);
+    fflush(out);
+    return r;
 }

@@ -15,22 +15,41 @@
 #include "report.h"
 #include "target.h"
 
+struct metrics_counts;
+
 struct session {
-    struct options opt;
+    struct options opt; /* the run's options; opt.target is this session's host */
+    char *host;         /* the target as given (owned); run.target_name points at it */
     struct target *target;
     struct prober *prober;
     struct run_info run;
     struct asndb *db;
-    struct resolver *names; /* NULL when no lookups at all */
-    struct stream *stream;  /* --ndjson / --record, NULL without */
-    struct replay *replay;  /* --replay: the recording played instead of a prober */
-    struct player *player;  /* --replay in the live view: playing it at its pace */
+    struct resolver *names;        /* NULL when no lookups at all */
+    struct stream *stream;         /* --ndjson / --record, NULL without */
+    struct replay *replay;         /* --replay: the recording played instead of a prober */
+    struct player *player;         /* --replay in the live view: playing it at its pace */
+    struct metrics_counts *counts; /* --metrics: this target's counters (owned) */
 };
+
+/* A session for host with the run's options (NULL: out of memory). Not yet opened. */
+struct session *session_new(const struct options *o, const char *host, const char *local_host);
+/* Frees what session_new and session_open made (not the shared names and databases). */
+void session_free(struct session *s);
+
+/* Resolves the host, makes the target and the prober, and opens the probe modes the options
+ * ask for (call while privileged); `others`: also the modes a key may switch to. 0, or an exit
+ * status with the reason printed: 2 unresolvable, 3 no mode could open, 4 out of memory. */
+int session_open(struct session *s, bool others);
+/* After the prober stopped: the diagnosis of every mode that probed is final. */
+void session_settle(struct session *s);
 
 /* What is probing: the prober's status, or a replay's as of the point played to. */
 void session_status(struct session *s, struct prober_status *st);
 
 /* Writes the chosen output (text / JSON / CSV) of the current mode to out. */
 int session_print_report(struct session *s, enum output_format fmt, FILE *out);
+/* The same for n targets, one after another: text reports apart by a blank line, one CSV
+ * header, JSON as {"schema":1,"version":..,"targets":[the single-target objects]}. */
+int session_print_reports(struct session **s, int n, enum output_format fmt, FILE *out);
 
 #endif

@@ -18,7 +18,8 @@
 
 #define REDRAW_MS 100
 
-int ui_run(struct session *s, volatile sig_atomic_t *signalled)
+int ui_run(struct session *s, struct fleet *fleet, volatile sig_atomic_t *signalled,
+           void (*tick)(void))
 {
     static struct ui u; /* large (the frame's event copies): not on the stack */
     struct prober_status st;
@@ -26,6 +27,7 @@ int ui_run(struct session *s, volatile sig_atomic_t *signalled)
 
     session_status(s, &st);
     u = (struct ui){.s = s,
+                    .fleet = fleet,
                     .display = s->opt.display_mode,
                     .names = !s->opt.no_dns,
                     .asn = true,
@@ -56,6 +58,8 @@ int ui_run(struct session *s, volatile sig_atomic_t *signalled)
             ch = '\n';
         if (ch != ERR)
             keys_dispatch(&u, ch);
+        if (tick)
+            tick();
     }
     endwin();
     frame_free(&u.f);

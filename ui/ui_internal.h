@@ -48,8 +48,9 @@ struct frame {
 };
 
 struct ui {
-    struct session *s;
-    struct frame f; /* rebuilt every redraw */
+    struct session *s;   /* the target shown */
+    struct fleet *fleet; /* every target (NULL: a replay) */
+    struct frame f;      /* rebuilt every redraw */
     enum ui_screen screen;
     bool quit;
     bool names, asn;  /* n and z toggles */

@@ -1,0 +1,262 @@
+/*
+ * app.c - one live run over every target (see app.h).
+ */
+#include "app.h"
+#include "resolve.h"
+#include "stream.h"
+#include "stun.h"
+#include "targetlist.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A session for host, opened (privileged or not: a mode that needs privilege may then fall
+ * back, as the automatic choice does). NULL with *status set. */
+static struct session *open_one(struct app *a, const char *host, bool others, int *status)
+{
+    struct session *s = session_new(&a->opt, host, a->local_host);
+
+    *status = s ? session_open(s, others) : 4;
+    if (*status != 0) {
+        session_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int app_open(struct app *a)
+{
+    struct targetlist l;
+    char err[300];
+    int status = 0;
+
+    if (!(a->fleet = fleet_new()))
+        return fprintf(stderr, "hopwatch: out of memory\n"), 4;
+    if (targetlist_read(a->opt.targets, a->opt.ntargets, a->opt.targets_file, OPTIONS_TARGETS_MAX,
+                        &l, err, sizeof(err)) < 0)
+        return fprintf(stderr, "hopwatch: %s\n", err), 1;
+    if (l.n > 1 && (a->opt.ndjson_path || a->opt.record_path || a->opt.events_path)) {
+        fprintf(stderr, "hopwatch: --ndjson, --record and --log-events take one target\n");
+        targetlist_free(&l);
+        return 1;
+    }
+    for (int i = 0; i < l.n && status == 0; i++) {
+        /* one target in the live view: every mode a key may switch to, opened now */
+        bool others = l.n == 1 && a->opt.output == OUTPUT_TUI && !a->opt.headless;
+        struct session *s = open_one(a, l.host[i], others, &status);
+        if (s && fleet_add(a->fleet, s) < 0) {
+            session_free(s);
+            status = 4;
+        }
+    }
+    targetlist_free(&l);
+    return status;
+}
+
+/* --stun: this host's public address, before the names are started (they look its AS up).
+ * A failure is said and the run goes on: the ISP is then the first public hop's AS. */
+static void ask_stun(struct app *a, const struct session *first)
+{
+    char host[256], err[256];
+    uint16_t port;
+    struct probe_addr server, target;
+
+    probe_addr_parse(first->run.target_addr, &target);
+    if (stun_parse_server(a->opt.stun, host, sizeof(host), &port) < 0)
+        snprintf(a->stun_error, sizeof(a->stun_error), "--stun %s: not HOST[:PORT]", a->opt.stun);
+    else if (resolve_target(host, target.family, 3000, &server, err, sizeof(err)) < 0)
+        snprintf(a->stun_error, sizeof(a->stun_error), "--stun: %s", err);
+    else if (stun_query(&server, port, 2000, &a->public_addr, err, sizeof(err)) < 0)
+        snprintf(a->stun_error, sizeof(a->stun_error), "--stun: %s", err);
+    if (a->stun_error[0])
+        fprintf(stderr, "hopwatch: %s; the ISP will be the first public hop's AS\n", a->stun_error);
+}
+
+/* Names and AS numbers: local databases, then DNS on the resolver thread. */
+static int start_names(struct app *a)
+{
+    struct names_config cfg = {.ptr = !a->opt.no_dns,
+                               .asn_dns = a->opt.aslookup,
+                               .dns_server = a->opt.dns_server,
+                               .timeout_ms = 1000};
+    char warn[768], err[256];
+
+    a->db = asndb_open(a->opt.asn_db, a->opt.geo_db, true, warn, sizeof(warn));
+    for (char *line = warn, *next; *line; line = next) {
+        next = line + strcspn(line, "\n");
+        fprintf(stderr, "hopwatch: %.*s\n", (int)(next - line), line);
+        next += *next == '\n';
+    }
+    cfg.db = a->db;
+    cfg.also = a->public_addr;
+    if (!cfg.ptr && !cfg.asn_dns && !asndb_has_asn(a->db))
+        return 0;
+    if (!(a->names = resolver_start(&cfg, NULL, err, sizeof(err))))
+        return fprintf(stderr, "hopwatch: %s\n", err), 1;
+    return 0;
+}
+
+/* --ndjson / --record: the stream opens with its header and then hears every round and event. */
+static int start_stream(struct session *s)
+{
+    struct round_consumer c;
+    char err[300];
+
+    if (!s->opt.ndjson_path && !s->opt.record_path)
+        return 0;
+    if (!(s->stream = stream_open(s->opt.ndjson_path, s->opt.record_path, err, sizeof(err))))
+        return fprintf(stderr, "hopwatch: %s\n", err), 1;
+    stream_header(s->stream, s);
+    c = stream_consumer(s->stream, s);
+    prober_add_consumer(s->prober, &c);
+    events_set_sink(target_events(s->target), stream_event, s->stream);
+    return 0;
+}
+
+/* Everything a session hears besides its prober: the run's shared parts, its consumers. */
+static int wire(struct app *a, struct session *s)
+{
+    struct round_consumer c = target_consumer(s->target);
+
+    s->db = a->db;
+    s->names = s->run.names = a->names;
+    s->run.show_names = !a->opt.no_dns && a->names;
+    s->run.stun_server = a->opt.stun;
+    s->run.public_addr = a->public_addr;
+    snprintf(s->run.stun_error, sizeof(s->run.stun_error), "%s", a->stun_error);
+    clock_gettime(CLOCK_REALTIME, &s->run.started);
+    resolver_watch(a->names, target_hops(s->target));
+    prober_add_consumer(s->prober, &c);
+    if (a->opt.metrics) {
+        if (!(s->counts = metrics_counts_new()))
+            return 4;
+        c = metrics_consumer(s->counts);
+        prober_add_consumer(s->prober, &c);
+    }
+    return start_stream(s);
+}
+
+int app_start(struct app *a)
+{
+    char err[300];
+    int status;
+
+    if (a->opt.stun)
+        ask_stun(a, fleet_get_all(a->fleet, 0));
+    if ((status = start_names(a)) != 0)
+        return status;
+    for (int i = 0; i < fleet_count_all(a->fleet); i++)
+        if ((status = wire(a, fleet_get_all(a->fleet, i))) != 0)
+            return status;
+    if (a->opt.metrics && !(a->metrics = metrics_start(a->opt.metrics, a->fleet, err, sizeof(err))))
+        return fprintf(stderr, "hopwatch: %s\n", err), 1;
+    if (fleet_start(a->fleet) < 0)
+        return fprintf(stderr, "hopwatch: cannot start the prober thread\n"), 4;
+    return 0;
+}
+
+void app_reload(struct app *a)
+{
+    struct targetlist l;
+    char err[300];
+    int added = 0, removed = 0, status;
+
+    if (!a->opt.targets_file)
+        return;
+    if (targetlist_read(a->opt.targets, a->opt.ntargets, a->opt.targets_file, OPTIONS_TARGETS_MAX,
+                        &l, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hopwatch: SIGHUP: %s; the targets stay as they were\n", err);
+        return;
+    }
+    fleet_lock(a->fleet);
+    for (int i = fleet_count(a->fleet) - 1; i >= 0; i--) {
+        struct session *s = fleet_get(a->fleet, i);
+        if (!targetlist_has(&l, s->run.target_name)) {
+            fleet_unlock(a->fleet);
+            fleet_retire(a->fleet, s);
+            fleet_lock(a->fleet);
+            removed++;
+        }
+    }
+    fleet_unlock(a->fleet);
+    for (int i = 0; i < l.n; i++) {
+        struct session *s;
+        fleet_lock(a->fleet);
+        status = fleet_find(a->fleet, l.host[i]);
+        fleet_unlock(a->fleet);
+        if (status >= 0)
+            continue;
+        if (!(s = open_one(a, l.host[i], false, &status)) || wire(a, s) != 0 ||
+            fleet_add(a->fleet, s) < 0) {
+            fprintf(stderr, "hopwatch: SIGHUP: %s not added\n", l.host[i]);
+            if (s)
+                session_free(s);
+            continue;
+        }
+        added++;
+    }
+    fprintf(stderr, "hopwatch: SIGHUP: reread %s: %d target%s added, %d removed, %d watched\n",
+            a->opt.targets_file, added, added == 1 ? "" : "s", removed, fleet_count(a->fleet));
+    targetlist_free(&l);
+}
+
+void app_stop(struct app *a, int sig)
+{
+    const char *why = sig == SIGINT    ? "interrupted"
+                      : sig == SIGTERM ? "terminated"
+                      : sig            ? "hangup"
+                                       : "completed";
+    struct timespec ended;
+    uint64_t now;
+
+    fleet_stop(a->fleet);
+    fleet_join(a->fleet);
+    clock_gettime(CLOCK_REALTIME, &ended);
+    now = probe_now_us();
+    for (int i = 0; i < fleet_count_all(a->fleet); i++) {
+        struct session *s = fleet_get_all(a->fleet, i);
+        prober_flush(s->prober);
+        session_settle(s);
+        s->run.ended = ended;
+        s->run.now_us = now;
+        s->run.end_reason = why;
+    }
+    if (a->opt.output != OUTPUT_TUI && !sig)
+        resolver_wait(a->names, 3500); /* at most the DNS timeouts: 1 s, then 2 s */
+    for (int i = 0; i < fleet_count_all(a->fleet); i++) {
+        struct session *s = fleet_get_all(a->fleet, i);
+        stream_close(s->stream, s);
+        s->stream = NULL;
+    }
+}
+
+void app_report(struct app *a, enum output_format fmt)
+{
+    int n;
+    struct session **v;
+
+    fleet_lock(a->fleet);
+    n = fleet_count(a->fleet);
+    v = calloc((size_t)n + 1, sizeof(*v));
+    for (int i = 0; v && i < n; i++)
+        v[i] = fleet_get(a->fleet, i);
+    fleet_unlock(a->fleet);
+    if (v && n)
+        session_print_reports(v, n, fmt, stdout);
+    free(v);
+}
+
+void app_free(struct app *a)
+{
+    metrics_stop(a->metrics);
+    a->metrics = NULL;
+    resolver_stop(a->names); /* before the hop tables it reads go */
+    a->names = NULL;
+    fleet_free(a->fleet, session_free);
+    a->fleet = NULL;
+    asndb_close(a->db);
+    a->db = NULL;
+}

@@ -1,0 +1,40 @@
+/*
+ * app.h - one live run of hopwatch: the targets it watches (a fleet of sessions), what they
+ * share (the options, the name resolver and databases, this host's public address, the
+ * metrics exporter), and the run's life: open every target while privileged, start, reread
+ * --targets on SIGHUP, stop, settle and report. main.c drives it; the TUI is handed the fleet.
+ */
+#ifndef HOPWATCH_APP_H
+#define HOPWATCH_APP_H
+
+#include "fleet.h"
+#include "metrics.h"
+#include "session.h"
+
+struct app {
+    struct options opt;
+    char local_host[256];
+    struct fleet *fleet;
+    struct asndb *db;
+    struct resolver *names;
+    struct probe_addr public_addr; /* --stun's answer (family 0: none) */
+    char stun_error[300];
+    struct metrics *metrics; /* --metrics, NULL without */
+};
+
+/* Resolves and opens every target of the command line and --targets (while privileged; the
+ * caller drops privileges next). 0 or an exit status, the reason printed. */
+int app_open(struct app *a);
+/* Names, consumers, the exporter, the fleet thread. 0 or an exit status. */
+int app_start(struct app *a);
+/* SIGHUP: rereads --targets; targets that stay keep their statistics and counters. Says what
+ * changed on standard error. */
+void app_reload(struct app *a);
+/* Stops probing, settles every target's diagnosis and stamps the end (`sig`: the signal that
+ * ended the run, 0 none). */
+void app_stop(struct app *a, int sig);
+/* The report of every target (-r/-j/-C, or --report-on-exit). */
+void app_report(struct app *a, enum output_format fmt);
+void app_free(struct app *a);
+
+#endif

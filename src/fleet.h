@@ -1,0 +1,57 @@
+/*
+ * fleet.h - every target one hopwatch process watches, and the one thread that probes them.
+ *
+ * Each target is a struct session (session.h): its own target object (hop table, events,
+ * diagnosis), its own prober with its rounds on its own schedule, its own run facts. The fleet
+ * owns the list and the thread: the thread steps every target's prober in turn and waits on
+ * the union of their sockets, so N targets cost one thread, not N. With icmp-raw, every
+ * target's probes go out and come back through one raw socket per family (probe/share.h),
+ * sorted to its target by echo identifier, so a reply is read once, not once per target.
+ *
+ * Targets can come and go while the thread runs (SIGHUP rereads --targets). A target taken
+ * out stops probing at once but its session lives until fleet_free, so a reader holding it
+ * (the UI, a metrics scrape) never sees it freed.
+ *
+ * Threads: fleet_add / fleet_retire / fleet_stop from any thread; the list is read under
+ * fleet_lock by the UI and the exporter; sessions' probers are stepped on the fleet thread.
+ */
+#ifndef HOPWATCH_FLEET_H
+#define HOPWATCH_FLEET_H
+
+#include "session.h"
+
+#include <stdbool.h>
+
+struct fleet;
+
+/* NULL on allocation failure. */
+struct fleet *fleet_new(void);
+/* Frees every session, live or retired (after fleet_join). */
+void fleet_free(struct fleet *f, void (*free_session)(struct session *s));
+
+/* Appends s (its prober opened, its consumers added); it starts probing at the thread's
+ * next pass. 0 or -ENOMEM. */
+int fleet_add(struct fleet *f, struct session *s);
+/* Stops probing s and takes it out of the list (it is freed with the fleet). */
+void fleet_retire(struct fleet *f, struct session *s);
+
+/* The list, for readers: hold the lock while using fleet_get's sessions' list positions.
+ * The sessions themselves stay valid until fleet_free. */
+void fleet_lock(struct fleet *f);
+void fleet_unlock(struct fleet *f);
+int fleet_count(struct fleet *f);
+struct session *fleet_get(struct fleet *f, int i);
+/* Sessions ever added, retired ones included (for the end: flush, settle, report). */
+int fleet_count_all(struct fleet *f);
+struct session *fleet_get_all(struct fleet *f, int i);
+/* The list position of the target named `name` (as given), or -1. Under the lock. */
+int fleet_find(struct fleet *f, const char *name);
+
+int fleet_start(struct fleet *f);
+void fleet_stop(struct fleet *f); /* async-signal-safe */
+/* Waits for the thread: after fleet_stop, or when every target's rounds are done. */
+void fleet_join(struct fleet *f);
+/* True once every target has finished its rounds (-c with -r/-j/-C). */
+bool fleet_done(struct fleet *f);
+
+#endif
