@@ -6,6 +6,7 @@
  * and Destination Unreachable are matched through the quoted echo header (id, seq) and the
  * quoted destination; Echo Reply directly. An ICMP filter wakes us only for those types.
  */
+#include "share.h"
 #include "sockutil.h"
 
 #include <errno.h>
@@ -18,9 +19,12 @@
 static int raw_open(struct probe_sock *ps)
 {
     bool v6 = probe_is_v6(ps);
-    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                    v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
-    int r;
+    int fd, r;
+
+    if (ps->cfg.share)
+        return probe_share_join(ps->cfg.share, ps);
+    fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
 
     if (fd < 0)
         return -errno;
@@ -79,6 +83,25 @@ static int raw_decode(struct probe_sock *ps, const struct probe_rx *rx, const ui
 
 static const struct probe_channel raw_channels[] = {{.decode = raw_decode}};
 
+/* Joined to a share, the share reads the socket and fills the pending replies. */
+static int raw_drain(struct probe_sock *ps, struct probe_reply *out, int max)
+{
+    return ps->share ? sockutil_take_pending(ps, out, max) : sockutil_drain(ps, out, max);
+}
+
+static int raw_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
+{
+    return ps->share ? 0 : sockutil_pollfds_main(ps, fds, max);
+}
+
+static void raw_close(struct probe_sock *ps)
+{
+    if (ps->share)
+        probe_share_leave(ps->share, ps);
+    else
+        sockutil_close_main(ps);
+}
+
 const struct probe_ops probe_icmp_raw_ops = {
     .mode = PROBE_ICMP_RAW,
     .name = "icmp-raw",
@@ -86,8 +109,8 @@ const struct probe_ops probe_icmp_raw_ops = {
     .send = raw_send,
     .channels = raw_channels,
     .nchannels = 1,
-    .drain = sockutil_drain,
-    .pollfds = sockutil_pollfds_main,
+    .drain = raw_drain,
+    .pollfds = raw_pollfds,
     .forget = NULL,
-    .close = sockutil_close_main,
+    .close = raw_close,
 };

@@ -19,6 +19,7 @@ struct pollfd;
 struct sockaddr;
 struct sockaddr_storage;
 struct probe_channel; /* where a mode's replies come from (internal to probe/) */
+struct probe_share;   /* a raw ICMP socket shared by several targets (share.h) */
 
 /* Sequence numbers live in [0, PROBE_SEQ_SPACE): UDP maps them onto destination ports. */
 #define PROBE_SEQ_SPACE 4096
@@ -96,10 +97,11 @@ struct probe_counters {
 
 struct probe_config {
     struct probe_addr target;
-    uint16_t port;       /* TCP destination port; UDP base port */
-    size_t packet_bytes; /* whole IP packet size the user asked for (-s) */
-    bool pmtu;           /* --pmtu: DF set, the cached path MTU ignored (IP_PMTUDISC_PROBE) */
-    int nflows;          /* --flows: flow identifiers 0..nflows-1 (0 or 1: one flow) */
+    uint16_t port;             /* TCP destination port; UDP base port */
+    size_t packet_bytes;       /* whole IP packet size the user asked for (-s) */
+    bool pmtu;                 /* --pmtu: DF set, the cached path MTU ignored (IP_PMTUDISC_PROBE) */
+    int nflows;                /* --flows: flow identifiers 0..nflows-1 (0 or 1: one flow) */
+    struct probe_share *share; /* icmp-raw: probe through this shared socket (NULL: its own) */
 };
 
 /* One probe to send. */
@@ -143,9 +145,10 @@ struct tcp_slot {
 struct probe_sock {
     const struct probe_ops *ops;
     struct probe_config cfg;
-    int fd;               /* main socket, -1 if none */
-    uint16_t echo_ident;  /* raw ICMP echo identifier */
-    struct tcp_slot *tcp; /* PROBE_SEQ_SPACE slots, TCP connect() method only */
+    int fd;                    /* main socket, -1 if none */
+    uint16_t echo_ident;       /* raw ICMP echo identifier */
+    struct probe_share *share; /* icmp-raw: joined to this shared socket (fd is its) */
+    struct tcp_slot *tcp;      /* PROBE_SEQ_SPACE slots, TCP connect() method only */
     /* TCP raw SYN method (privileged): */
     int fd_icmp;                     /* raw ICMP socket for Time Exceeded quoting our SYNs */
     int fd_reserve[PROBE_FLOWS_MAX]; /* bound TCP sockets holding our source ports */

@@ -3,6 +3,7 @@
  */
 #include "app.h"
 #include "resolve.h"
+#include "share.h"
 #include "stream.h"
 #include "stun.h"
 #include "targetlist.h"
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* A session for host, opened (privileged or not: a mode that needs privilege may then fall
  * back, as the automatic choice does). NULL with *status set. */
@@ -19,12 +21,35 @@ static struct session *open_one(struct app *a, const char *host, bool others, in
 {
     struct session *s = session_new(&a->opt, host, a->local_host);
 
+    if (s) {
+        s->share[0] = a->share[0];
+        s->share[1] = a->share[1];
+    }
     *status = s ? session_open(s, others) : 4;
     if (*status != 0) {
         session_free(s);
         return NULL;
     }
     return s;
+}
+
+/* icmp-raw's shared sockets, when a mode asked for may be icmp-raw (privileged: best effort;
+ * without them each target tries a socket of its own, and says why not). */
+static void open_shares(struct app *a)
+{
+    bool raw =
+        a->opt.mode == PROBE_AUTO || a->opt.mode == PROBE_ICMP_ANY || a->opt.mode == PROBE_ICMP_RAW;
+    char why[128];
+
+    for (int i = 0; i < a->opt.nmodes; i++)
+        raw |= a->opt.modes[i] == PROBE_ICMP_RAW || a->opt.modes[i] == PROBE_ICMP_ANY ||
+               a->opt.modes[i] == PROBE_AUTO;
+    for (int v6 = 0; raw && v6 < 2; v6++) {
+        if (a->opt.family && a->opt.family != (v6 ? AF_INET6 : AF_INET))
+            continue;
+        a->share[v6] = probe_share_open(v6 ? AF_INET6 : AF_INET, why, sizeof(why));
+        fleet_add_share(a->fleet, a->share[v6]);
+    }
 }
 
 int app_open(struct app *a)
@@ -38,6 +63,7 @@ int app_open(struct app *a)
     if (targetlist_read(a->opt.targets, a->opt.ntargets, a->opt.targets_file, OPTIONS_TARGETS_MAX,
                         &l, err, sizeof(err)) < 0)
         return fprintf(stderr, "hopwatch: %s\n", err), 1;
+    open_shares(a);
     if (l.n > 1 && (a->opt.ndjson_path || a->opt.record_path || a->opt.events_path)) {
         fprintf(stderr, "hopwatch: --ndjson, --record and --log-events take one target\n");
         targetlist_free(&l);
@@ -228,6 +254,9 @@ void app_stop(struct app *a, int sig)
         resolver_wait(a->names, 3500); /* at most the DNS timeouts: 1 s, then 2 s */
     for (int i = 0; i < fleet_count_all(a->fleet); i++) {
         struct session *s = fleet_get_all(a->fleet, i);
+        if (fleet_count_all(a->fleet) == 1) /* else the shared socket's are no one's */
+            for (int v6 = 0; v6 < 2; v6++)
+                s->share_foreign += a->share[v6] ? probe_share_counters(a->share[v6]).foreign : 0;
         stream_close(s->stream, s);
         s->stream = NULL;
     }
@@ -257,6 +286,10 @@ void app_free(struct app *a)
     a->names = NULL;
     fleet_free(a->fleet, session_free);
     a->fleet = NULL;
+    for (int v6 = 0; v6 < 2; v6++) {
+        probe_share_free(a->share[v6]);
+        a->share[v6] = NULL;
+    }
     asndb_close(a->db);
     a->db = NULL;
 }

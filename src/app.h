@@ -19,7 +19,8 @@ struct app {
     struct resolver *names;
     struct probe_addr public_addr; /* --stun's answer (family 0: none) */
     char stun_error[300];
-    struct metrics *metrics; /* --metrics, NULL without */
+    struct metrics *metrics;      /* --metrics, NULL without */
+    struct probe_share *share[2]; /* icmp-raw's sockets, IPv4 and IPv6, shared by the targets */
 };
 
 /* Resolves and opens every target of the command line and --targets (while privileged; the

@@ -8,6 +8,7 @@
  * target wakes the thread) and the fleet's own pipe (a target added, stop).
  */
 #include "fleet.h"
+#include "share.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,8 @@ struct fleet {
     struct session **live; /* the list: those probing */
     int nlive;
     uint64_t generation; /* bumped when the list changes: a poll's results are then stale */
+    struct probe_share *share[FLEET_SHARES];
+    int nshares;
     /* fleet thread */
     pthread_t thread;
     bool started;
@@ -164,7 +167,7 @@ int fleet_find(struct fleet *f, const char *name)
 /* Room for every live prober's descriptors. False when out of memory. */
 static bool fit(struct fleet *f)
 {
-    size_t need = (size_t)f->nlive * FDS_PER_PROBER + 1;
+    size_t need = (size_t)f->nlive * FDS_PER_PROBER + 1 + FLEET_SHARES;
 
     if (need > f->fds_cap) {
         struct pollfd *fds = realloc(f->fds, need * sizeof(*fds));
@@ -193,6 +196,8 @@ static uint64_t step_all(struct fleet *f, int *n)
     if (!fit(f))
         return probe_now_us() + 100000;
     f->fds[(*n)++] = (struct pollfd){.fd = f->wake[0], .events = POLLIN};
+    for (int i = 0; i < f->nshares; i++)
+        f->fds[(*n)++] = (struct pollfd){.fd = probe_share_fd(f->share[i]), .events = POLLIN};
     for (int i = 0; i < f->nlive; i++) {
         uint64_t u = prober_step(f->live[i]->prober);
         if (u && (!until || u < until))
@@ -227,12 +232,22 @@ static void *fleet_main(void *arg)
         if (f->fds[0].revents & POLLIN)
             while (read(f->wake[0], buf, sizeof(buf)) > 0)
                 ;
+        /* at most what one target can hold pending: the next pass's steps take them all */
+        for (int i = 0; i < f->nshares; i++)
+            if (f->fds[1 + i].revents)
+                probe_share_drain(f->share[i], PROBE_PENDING_MAX);
         pthread_mutex_lock(&f->lock);
         for (int i = 0; gen == f->generation && i < f->nlive; i++)
             prober_polled(f->live[i]->prober, f->fds + f->first[i]);
         pthread_mutex_unlock(&f->lock);
     }
     return NULL;
+}
+
+void fleet_add_share(struct fleet *f, struct probe_share *sh)
+{
+    if (sh && f->nshares < FLEET_SHARES)
+        f->share[f->nshares++] = sh;
 }
 
 int fleet_start(struct fleet *f)

@@ -47,6 +47,12 @@ struct session *fleet_get_all(struct fleet *f, int i);
 /* The list position of the target named `name` (as given), or -1. Under the lock. */
 int fleet_find(struct fleet *f, const char *name);
 
+/* Before fleet_start: a shared raw ICMP socket (probe/share.h) the thread reads and hands on
+ * to its owners. At most FLEET_SHARES. */
+#define FLEET_SHARES 2
+struct probe_share;
+void fleet_add_share(struct fleet *f, struct probe_share *sh);
+
 int fleet_start(struct fleet *f);
 void fleet_stop(struct fleet *f); /* async-signal-safe */
 /* Waits for the thread: after fleet_stop, or when every target's rounds are done. */

@@ -17,6 +17,12 @@ void session_status(struct session *s, struct prober_status *st)
         prober_status(s->prober, st);
 }
 
+void session_counters(struct session *s)
+{
+    s->run.counters = prober_counters(s->prober, &s->run.unmatched);
+    s->run.counters.foreign += s->share_foreign;
+}
+
 int session_print_report(struct session *s, enum output_format fmt, FILE *out)
 {
     static struct event events[EVENTS_MAX];
@@ -46,7 +52,7 @@ int session_print_report(struct session *s, enum output_format fmt, FILE *out)
     if (mode != s->run.initial_mode)
         snprintf(s->run.mode_reason, sizeof(s->run.mode_reason), "switched with a key");
     if (!s->replay) /* a replay has the recording's */
-        s->run.counters = prober_counters(s->prober, &s->run.unmatched);
+        session_counters(s);
     s->run.dns = resolver_stats(s->names);
     if (fmt == OUTPUT_JSON)
         report_json(out, &s->run, &view);

@@ -29,7 +29,12 @@ struct session {
     struct replay *replay;         /* --replay: the recording played instead of a prober */
     struct player *player;         /* --replay in the live view: playing it at its pace */
     struct metrics_counts *counts; /* --metrics: this target's counters (owned) */
+    struct probe_share *share[2];  /* icmp-raw's shared sockets, IPv4 and IPv6 (may be NULL) */
+    uint64_t share_foreign;        /* the only target: messages its shared socket owned no one */
 };
+
+/* The run's packet counters into s->run (the prober's, and the shared socket's foreign). */
+void session_counters(struct session *s);
 
 /* A session for host with the run's options (NULL: out of memory). Not yet opened. */
 struct session *session_new(const struct options *o, const char *host, const char *local_host);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 struct session *session_new(const struct options *o, const char *host, const char *local_host)
@@ -146,6 +147,7 @@ int session_open(struct session *s, bool others)
         return 2;
     }
     probe_addr_str(&cfg.probe.target, s->run.target_addr, sizeof(s->run.target_addr));
+    cfg.probe.share = s->share[cfg.probe.target.family == AF_INET6];
     cfg.probe.port = o->port >= 0 ? (uint16_t)o->port : (o->mode == PROBE_TCP ? 80 : 0);
     if (!(s->target = target_new(&tcfg, err, sizeof(err)))) {
         fprintf(stderr, "hopwatch: %s\n", err);

@@ -319,7 +319,7 @@ void stream_close(struct stream *st, struct session *s)
         return;
     events_set_sink(target_events(s->target), NULL, NULL);
     prober_status(s->prober, &ps);
-    s->run.counters = prober_counters(s->prober, &s->run.unmatched);
+    session_counters(s);
     pthread_mutex_lock(&st->lock);
     if (ps.mode >= 0 && ps.path[ps.mode].rounds)
         summary_line(st, ps.mode, &ps.path[ps.mode], &s->run.ended);
