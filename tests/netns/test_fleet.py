@@ -1,0 +1,195 @@
+#!/usr/bin/python3
+"""Many targets in one process, and the Prometheus exporter scraped by a real Prometheus.
+
+  reports     three targets (the destination, router 2, the destination over IPv6) in one
+              run: each finds its own path; -j is {"schema", "targets": [...]}, -C has one
+              header and the target on every row, -r one report per target
+  prometheus  30 % loss into the destination only: Prometheus (Debian's server, in the lab)
+              scrapes --metrics every second, and increase(lost)/increase(sent) over its API is
+              the injected loss within a binomial band at the destination, 0 before it and on
+              the other target; `promtool check metrics` passes the exposition; other paths 404
+  sighup      --targets FILE rewritten, SIGHUP: the target taken out leaves /metrics, the new
+              one appears, the one that stays keeps counting from where it was (its counter
+              does not go back); a bad file keeps the targets; SIGTERM ends the headless run
+              with 143 at once
+  bad_file    a --targets file with a line that is no host name: exit 1, FILE:LINE said
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from common import BIN, Lab, Runner, binomial_tolerance, check, require_root
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab"))
+from promlab import Prometheus, http_get, promtool_check  # noqa: E402
+
+PORT = 9464
+R1, R2 = "198.18.0.2", "198.18.1.2"
+
+
+def reports(lab):
+    dst4, dst6 = lab.target(), lab.target(v6=True)
+    targets = [dst4, R2, dst6]
+    r = lab.run([BIN, "-j", "-n", "-c", "4", "-i", "0.1"] + targets)
+    check(r.returncode == 0, f"-j exited {r.returncode}: {r.stderr}")
+    doc = json.loads(r.stdout)
+    check(doc["schema"] == 1 and len(doc["targets"]) == 3, f"top level {list(doc)}")
+    want = {dst4: lab.hops(), R2: lab.hops()[:2], dst6: lab.hops(v6=True)}
+    for t in doc["targets"]:
+        name = t["target"]["name"]
+        addrs = [h["addr"] for h in t["hops"]]
+        check(addrs == want[name], f"{name}: hops {addrs} != {want[name]}")
+        check(all(h["sent"] == 4 and h["loss_pct"] == 0 for h in t["hops"]),
+              f"{name}: {[(h['sent'], h['loss_pct']) for h in t['hops']]}")
+        check(t["packets"]["foreign"] == 0 and t["packets"]["malformed"] == 0,
+              f"{name}: packets {t['packets']}")
+    r = lab.run([BIN, "-C", "-n", "-c", "2", "-i", "0.1"] + targets)
+    lines = r.stdout.strip().splitlines()
+    check(r.returncode == 0 and lines[0].startswith("version,"), f"-C: {r.stdout[:200]}")
+    check(sum(1 for x in lines if x.startswith("version,")) == 1, "more than one CSV header")
+    rows = [x.split(",") for x in lines[1:]]
+    check(sorted({(x[3], x[5]) for x in rows if x[6] == x[4]}) == sorted(
+        [(dst4, "4"), (R2, "2"), (dst6, "4")]), f"CSV destinations {rows}")
+    r = lab.run([BIN, "-r", "-n", "-c", "2", "-i", "0.1"] + targets)
+    check(r.returncode == 0 and r.stdout.count("Target: ") == 3, f"-r: {r.stdout}")
+
+
+def scrape(lab, path="/metrics"):
+    status, body = http_get(lab.client, f"http://127.0.0.1:{PORT}{path}")
+    return status, body.decode()
+
+
+def sample(text, name, **labels):
+    """The value of one series in an exposition, or None."""
+    for line in text.splitlines():
+        if not (line.startswith(name + "{") or line.startswith(name + " ")):
+            continue
+        if all(f'{k}="{v}"' in line for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def start_headless(lab, args, targets):
+    cmd = ["ip", "netns", "exec", lab.client, BIN, "--headless", "--metrics", f"127.0.0.1:{PORT}",
+           "-n"] + args + targets
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    end = time.time() + 10
+    while time.time() < end:
+        if p.poll() is not None:
+            raise AssertionError(f"hopwatch exited {p.returncode}: {p.stderr.read()}")
+        if scrape(lab)[0] == 200:
+            return p
+        time.sleep(0.1)
+    p.kill()
+    raise AssertionError("no /metrics within 10 s")
+
+
+def stop(p):
+    p.send_signal(signal.SIGTERM)
+    try:
+        out, err = p.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise AssertionError("hopwatch --headless did not stop within 5 s of SIGTERM")
+    return p.returncode, err
+
+
+def prometheus(lab):
+    dst = lab.target()
+    lab.loss(4, 30)  # into the destination only
+    p = start_headless(lab, ["-i", "0.05", "--timeout", "0.5"], [dst, R2])
+    try:
+        with Prometheus(lab.client, [f"127.0.0.1:{PORT}"]) as prom:
+            prom.wait_targets_up(15)
+            time.sleep(20)
+            q = ('increase(hopwatch_probes_{}_total{{target="%s",ttl="%d"}}[1h])')
+            sent = prom.query(q.format("sent") % (dst, 4))
+            lost = prom.query(q.format("lost") % (dst, 4))
+            check(sent and lost, f"no series: sent {sent} lost {lost}")
+            n, k = sent[0][1], lost[0][1]
+            ratio = prom.query(f'{q.format("lost") % (dst, 4)} / {q.format("sent") % (dst, 4)}')
+            pct = 100 * ratio[0][1]
+            tol = binomial_tolerance(0.30, n)
+            print(f"     PromQL loss at the destination: {pct:.2f}% of {n:.0f} probes "
+                  f"(injected 30%, band +-{tol:.2f})")
+            check(n >= 200 and abs(pct - 30) <= tol, f"loss {pct:.2f}% of {n:.0f} (k {k})")
+            for ttl in (1, 2, 3):
+                v = prom.query(q.format("lost") % (dst, ttl))
+                check(v and v[0][1] == 0, f"hop {ttl} of {dst} lost {v}")
+            v = prom.query(f'sum(hopwatch_probes_lost_total{{target="{R2}"}})')
+            check(v and v[0][1] == 0, f"{R2} lost {v}")
+            v = prom.query(f'hopwatch_hop_rtt_avg_seconds{{target="{dst}",ttl="4"}}')
+            check(v and 0 < v[0][1] < 0.05, f"avg RTT {v}")
+            v = prom.query("hopwatch_build_info")
+            check(v and v[0][0].get("version"), f"build_info {v}")
+        status, text = scrape(lab)
+        ok, out = promtool_check(text)
+        check(status == 200 and ok, f"promtool check metrics: {out}")
+        check(scrape(lab, "/")[0] == 404, "GET / is not a 404")
+    finally:
+        rc, err = stop(p)
+    check(rc == 143, f"exit {rc} after SIGTERM: {err}")
+
+
+def sighup(lab, tmp):
+    dst = lab.target()
+    path = os.path.join(tmp, "targets")
+    with open(path, "w") as f:
+        f.write(f"# the lab\n{dst}\n{R2}   # router 2\n\n")
+    p = start_headless(lab, ["-i", "0.1", "--targets", path], [])
+    try:
+        time.sleep(1.5)
+        _, text = scrape(lab)
+        before = sample(text, "hopwatch_probes_sent_total", target=dst, ttl="4")
+        check(before and sample(text, "hopwatch_targets") == 2, f"before: {before}\n{text[:300]}")
+        check(sample(text, "hopwatch_probes_sent_total", target=R2, ttl="2"), "no R2 series")
+        with open(path, "w") as f:
+            f.write(f"{dst}\n{R1}\n")
+        p.send_signal(signal.SIGHUP)
+        time.sleep(1.5)
+        _, text = scrape(lab)
+        after = sample(text, "hopwatch_probes_sent_total", target=dst, ttl="4")
+        check(sample(text, "hopwatch_targets") == 2, "targets after SIGHUP")
+        check(f'target="{R2}"' not in text, "the removed target is still exported")
+        check(sample(text, "hopwatch_probes_sent_total", target=R1, ttl="1"), "no R1 series")
+        check(after > before, f"the kept target's counter went from {before} to {after}")
+        with open(path, "w") as f:
+            f.write("not a host!\n")
+        p.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        _, text = scrape(lab)
+        check(sample(text, "hopwatch_targets") == 2, "a bad file changed the targets")
+    finally:
+        rc, err = stop(p)
+    check(rc == 143, f"exit {rc} after SIGTERM: {err}")
+    check("1 target added, 1 removed, 2 watched" in err, f"SIGHUP message: {err}")
+    check(re.search(r"targets:1: not a host name", err), f"bad file message: {err}")
+
+
+def bad_file(lab, tmp):
+    path = os.path.join(tmp, "bad")
+    with open(path, "w") as f:
+        f.write(f"{lab.target()}\n\n  # fine\nrm -rf /\n")
+    r = lab.run([BIN, "-r", "-n", "-c", "1", "--targets", path])
+    check(r.returncode == 1 and f"{path}:4: not a host name" in r.stderr,
+          f"exit {r.returncode}: {r.stderr}")
+
+
+def main():
+    require_root()
+    t = Runner()
+    with tempfile.TemporaryDirectory() as tmp, Lab("hwfl", routers=3) as lab:
+        t.case("reports", reports, lab)
+        t.case("bad_file", bad_file, lab, tmp)
+        t.case("sighup", sighup, lab, tmp)
+        t.case("prometheus", prometheus, lab, retries=1)
+    return t.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
