@@ -64,8 +64,9 @@ int app_open(struct app *a)
                         &l, err, sizeof(err)) < 0)
         return fprintf(stderr, "hopwatch: %s\n", err), 1;
     open_shares(a);
-    if (l.n > 1 && (a->opt.ndjson_path || a->opt.record_path || a->opt.events_path)) {
-        fprintf(stderr, "hopwatch: --ndjson, --record and --log-events take one target\n");
+    if (l.n > 1 && a->opt.events_path) {
+        fprintf(stderr, "hopwatch: --log-events takes one target (--ndjson has every target's "
+                        "events)\n");
         targetlist_free(&l);
         return 1;
     }
@@ -125,18 +126,16 @@ static int start_names(struct app *a)
     return 0;
 }
 
-/* --ndjson / --record: the stream opens with its header and then hears every round and event. */
-static int start_stream(struct session *s)
+/* --ndjson / --record: the target's header, then every round and event it has. */
+static int start_stream(struct app *a, struct session *s)
 {
     struct round_consumer c;
-    char err[300];
 
-    if (!s->opt.ndjson_path && !s->opt.record_path)
+    if (!a->stream)
         return 0;
-    if (!(s->stream = stream_open(s->opt.ndjson_path, s->opt.record_path, err, sizeof(err))))
-        return fprintf(stderr, "hopwatch: %s\n", err), 1;
-    stream_header(s->stream, s);
-    c = stream_consumer(s->stream, s);
+    if (!(s->stream = stream_attach(a->stream, s)))
+        return 4;
+    c = stream_consumer(s->stream);
     prober_add_consumer(s->prober, &c);
     events_set_sink(target_events(s->target), stream_event, s->stream);
     return 0;
@@ -162,7 +161,7 @@ static int wire(struct app *a, struct session *s)
         c = metrics_consumer(s->counts);
         prober_add_consumer(s->prober, &c);
     }
-    return start_stream(s);
+    return start_stream(a, s);
 }
 
 int app_start(struct app *a)
@@ -174,6 +173,11 @@ int app_start(struct app *a)
         ask_stun(a, fleet_get_all(a->fleet, 0));
     if ((status = start_names(a)) != 0)
         return status;
+    if ((a->opt.ndjson_path || a->opt.record_path) &&
+        !(a->stream =
+              stream_open(a->opt.ndjson_path, a->opt.record_path,
+                          fleet_count_all(a->fleet) > 1 || a->opt.targets_file, err, sizeof(err))))
+        return fprintf(stderr, "hopwatch: %s\n", err), 1;
     for (int i = 0; i < fleet_count_all(a->fleet); i++)
         if ((status = wire(a, fleet_get_all(a->fleet, i))) != 0)
             return status;
@@ -257,9 +261,11 @@ void app_stop(struct app *a, int sig)
         if (fleet_count_all(a->fleet) == 1) /* else the shared socket's are no one's */
             for (int v6 = 0; v6 < 2; v6++)
                 s->share_foreign += a->share[v6] ? probe_share_counters(a->share[v6]).foreign : 0;
-        stream_close(s->stream, s);
+        stream_end(s->stream);
         s->stream = NULL;
     }
+    stream_close(a->stream);
+    a->stream = NULL;
 }
 
 void app_report(struct app *a, enum output_format fmt)

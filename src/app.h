@@ -11,6 +11,8 @@
 #include "metrics.h"
 #include "session.h"
 
+struct stream_out;
+
 struct app {
     struct options opt;
     char local_host[256];
@@ -20,6 +22,7 @@ struct app {
     struct probe_addr public_addr; /* --stun's answer (family 0: none) */
     char stun_error[300];
     struct metrics *metrics;      /* --metrics, NULL without */
+    struct stream_out *stream;    /* --ndjson / --record, NULL without */
     struct probe_share *share[2]; /* icmp-raw's sockets, IPv4 and IPv6, shared by the targets */
 };
 

@@ -141,7 +141,7 @@ static int run_replay(struct session *s)
     struct round_consumer c;
     char err[400];
 
-    if (!(s->replay = replay_load(s->opt.replay_path, err, sizeof(err)))) {
+    if (!(s->replay = replay_load(s->opt.replay_path, s->opt.replay_target, err, sizeof(err)))) {
         fprintf(stderr, "hopwatch: %s\n", err);
         return 1;
     }

@@ -194,6 +194,8 @@ static const struct opt_def opt_table[] = {
      "play a recording (--record) back through the statistics, diagnosis and events and print"
      " its report with -r, -j or -C: the one the live run printed (no HOST)",
      STRING(replay_path)},
+    {"replay-target", 0, "NAME",
+     "with several targets recorded, replay this one (default: the first)", STRING(replay_target)},
     {"seek", 0, "HH:MM[:SS]",
      "a replay in the live view starts at this recorded time of day (the next day when it is"
      " before the start)",

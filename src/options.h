@@ -42,15 +42,16 @@ struct options {
     const char *stun;       /* --stun HOST[:PORT] */
     bool report_on_exit;
     bool no_color;
-    char order[COLUMNS_MAX]; /* column letters (-o), the default unless given */
-    bool order_given;        /* -o: the user's columns, cut from the right when too wide */
-    const char *log_path;    /* --log: where stderr goes while the TUI runs */
-    const char *events_path; /* --log-events: events appended as JSON lines */
-    const char *ndjson_path; /* --ndjson FILE|-: the run as NDJSON (stream.h) */
-    const char *record_path; /* --record FILE: the same, zstd when FILE ends in .zst */
-    const char *replay_path; /* --replay FILE: play a recording instead of probing */
-    const char *seek;        /* --seek HH:MM[:SS]: where a replay in the live view starts */
-    int display_mode;        /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
+    char order[COLUMNS_MAX];   /* column letters (-o), the default unless given */
+    bool order_given;          /* -o: the user's columns, cut from the right when too wide */
+    const char *log_path;      /* --log: where stderr goes while the TUI runs */
+    const char *events_path;   /* --log-events: events appended as JSON lines */
+    const char *ndjson_path;   /* --ndjson FILE|-: the run as NDJSON (stream.h) */
+    const char *record_path;   /* --record FILE: the same, zstd when FILE ends in .zst */
+    const char *replay_path;   /* --replay FILE: play a recording instead of probing */
+    const char *replay_target; /* --replay-target NAME: which target of several recorded */
+    const char *seek;          /* --seek HH:MM[:SS]: where a replay in the live view starts */
+    int display_mode;          /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
     enum probe_mode modes[PROBE_MODE_COUNT]; /* --modes: interleaved rounds */
     int nmodes;
 };

@@ -27,8 +27,10 @@ struct recording {
     char *line; /* the line being assembled */
     size_t line_len, line_cap;
     long lineno;
-    bool cut;      /* the data ended inside a line or a frame */
-    bool seen_end; /* an "end" line was read */
+    bool cut;         /* the data ended inside a line or a frame */
+    bool seen_end;    /* an "end" line was read */
+    char select[256]; /* the target replayed (several in one recording); empty: the first's */
+    bool selected;    /* a header of that target was read */
 };
 
 struct recording *recording_open(const char *path, char *err, size_t err_len)
@@ -200,21 +202,62 @@ int recording_parse_line(const char *text, size_t len, bool first, json_t **line
     return 0;
 }
 
+/* Whose line this is: a header's target name, another line's "target" (several targets in one
+ * recording), or NULL (a recording of one target). */
+static const char *line_target(json_t *v)
+{
+    json_t *t = json_object_get(v, "target");
+
+    return json_is_object(t) ? json_string_value(json_object_get(t, "name")) : json_string_value(t);
+}
+
+/* Is the line the selected target's? The first header read picks the target when none was
+ * asked for; a second header of it is an error. */
+static int select_line(struct recording *r, json_t *v, char *why, size_t why_len)
+{
+    const char *t = line_target(v);
+    bool header = strcmp(json_string_value(json_object_get(v, "type")), "header") == 0;
+
+    if (header && !r->select[0])
+        snprintf(r->select, sizeof(r->select), "%s", t ? t : "");
+    if (t && strcmp(t, r->select) != 0)
+        return 0;
+    if (header && r->selected)
+        return snprintf(why, why_len, "a second header"), -1;
+    r->selected |= header;
+    return r->selected ? 1 : 0;
+}
+
 int recording_next(struct recording *r, json_t **line, char *err, size_t err_len)
 {
     char why[200];
-    int n = next_raw(r, err, err_len);
+    int n, mine = 0;
 
-    if (n <= 0) {
-        if (n == 0 && r->lineno == 0) {
-            snprintf(err, err_len, "%s: empty, not a hopwatch recording", r->name);
+    while (!mine) {
+        if ((n = next_raw(r, err, err_len)) <= 0) {
+            if (n == 0 && r->lineno == 0)
+                snprintf(err, err_len, "%s: empty, not a hopwatch recording", r->name);
+            else if (n == 0 && !r->selected)
+                snprintf(err, err_len, "%s: no target %s in it", r->name, r->select);
+            return n < 0 || r->lineno == 0 || !r->selected ? -1 : 0;
+        }
+        /* headers past the first are checked by select_line: several targets have several */
+        *line = NULL;
+        if (recording_parse_line(r->line, r->line_len, r->lineno == 1, line, why, sizeof(why)) <
+                0 &&
+            strcmp(why, "a second header") != 0) {
+            snprintf(err, err_len, "%s:%ld: %s", r->name, r->lineno, why);
             return -1;
         }
-        return n;
-    }
-    if (recording_parse_line(r->line, r->line_len, r->lineno == 1, line, why, sizeof(why)) < 0) {
-        snprintf(err, err_len, "%s:%ld: %s", r->name, r->lineno, why);
-        return -1;
+        if (!*line) /* a second header: parse again without the check */
+            recording_parse_line(r->line, r->line_len, true, line, why, sizeof(why));
+        if ((mine = select_line(r, *line, why, sizeof(why))) < 0) {
+            snprintf(err, err_len, "%s:%ld: %s", r->name, r->lineno, why);
+            json_decref(*line);
+            return -1;
+        }
+        if (!mine)
+            json_decref(*line);
     }
     if (strcmp(json_string_value(json_object_get(*line, "type")), "end") == 0)
         r->seen_end = true;
@@ -224,6 +267,16 @@ int recording_next(struct recording *r, json_t **line, char *err, size_t err_len
 bool recording_truncated(const struct recording *r)
 {
     return r->cut || !r->seen_end;
+}
+
+void recording_select(struct recording *r, const char *target)
+{
+    snprintf(r->select, sizeof(r->select), "%s", target ? target : "");
+}
+
+const char *recording_target(const struct recording *r)
+{
+    return r->select;
 }
 
 long recording_line(const struct recording *r)

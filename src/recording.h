@@ -29,6 +29,12 @@ struct recording *recording_from(FILE *f, const char *name, char *err, size_t er
 /* The next line: 1 and *line (the caller json_decref()s it), 0 at the end, or -1 with err set
  * ("FILE:LINE: why"). The first line must be a header of schema 1. */
 int recording_next(struct recording *r, json_t **line, char *err, size_t err_len);
+/* Several targets in one recording (hopwatch HOST... --record): recording_next returns only
+ * the lines of `target`, or when none is selected (NULL) of the first header's target. Call
+ * before the first recording_next. */
+void recording_select(struct recording *r, const char *target);
+/* The target whose lines are read (after the first header). */
+const char *recording_target(const struct recording *r);
 /* After the end: the file stopped inside a line or a compressed frame, or had no end line. */
 bool recording_truncated(const struct recording *r);
 /* The number of the line last read (from 1). */

@@ -268,9 +268,12 @@ static bool settles_out_of_range(const struct replay *rp)
     return max > 4 * probes + 100000;
 }
 
-struct replay *replay_load(const char *path, char *err, size_t err_len)
+struct replay *replay_load(const char *path, const char *target, char *err, size_t err_len)
 {
     struct recording *rec = recording_open(path, err, err_len);
+
+    if (rec)
+        recording_select(rec, target);
     return rec ? replay_read(rec, path, err, err_len) : NULL;
 }
 

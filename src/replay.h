@@ -33,7 +33,8 @@ struct replay_setup {
 
 /* Reads the whole recording; NULL with err set ("FILE:LINE: why"). A recording cut short is
  * read to its last whole line: replay_truncated says so. */
-struct replay *replay_load(const char *path, char *err, size_t err_len);
+/* With several targets recorded, `target` picks one (NULL: the first). */
+struct replay *replay_load(const char *path, const char *target, char *err, size_t err_len);
 /* The same from an open recording (recording.h), which it closes; `path` names it in errors. */
 struct recording;
 struct replay *replay_read(struct recording *rec, const char *path, char *err, size_t err_len);

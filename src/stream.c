@@ -14,22 +14,28 @@
 
 #define STREAM_OUTS 2
 
-struct stream {
+struct stream_out {
     pthread_mutex_t lock;
     FILE *out[STREAM_OUTS]; /* --ndjson, --record */
     int nout;
-    FILE *mem; /* the line being built */
+    bool multi; /* several targets: every line says whose it is */
+    FILE *mem;  /* the line being built */
     char *buf;
     size_t len;
     struct jsonw w;
-    /* prober thread */
+};
+
+/* One target's part of the stream. */
+struct stream {
+    struct stream_out *o;
     struct session *s;
+    /* prober thread */
     struct timespec last_summary;
     bool started;            /* the first round came: summaries count from it */
     struct target_view view; /* for summaries */
 };
 
-static int add_out(struct stream *st, const char *path, bool record)
+static int add_out(struct stream_out *st, const char *path, bool record)
 {
     FILE *f =
         strcmp(path, "-") == 0 ? stdout : zfile_create(path, record && zfile_wants_zstd(path));
@@ -40,10 +46,10 @@ static int add_out(struct stream *st, const char *path, bool record)
     return 0;
 }
 
-struct stream *stream_open(const char *ndjson_path, const char *record_path, char *err,
-                           size_t err_len)
+struct stream_out *stream_open(const char *ndjson_path, const char *record_path, bool multi,
+                               char *err, size_t err_len)
 {
-    struct stream *st = calloc(1, sizeof(*st));
+    struct stream_out *st = calloc(1, sizeof(*st));
     const char *bad = NULL;
     int r = 0;
 
@@ -67,22 +73,30 @@ struct stream *stream_open(const char *ndjson_path, const char *record_path, cha
         return NULL;
     }
     pthread_mutex_init(&st->lock, NULL);
+    st->multi = multi;
     return st;
 }
 
-/* Starts a line of `type` (with the lock held): {"type":..., */
-static struct jsonw *begin(struct stream *st, const char *type)
+/* Starts a line of `type` (with the lock held): {"type":..., and with several targets (but
+ * for the header, whose target is an object) "target":NAME. */
+static struct jsonw *begin(struct stream *t, const char *type)
 {
+    struct stream_out *st = t->o;
+
     fseeko(st->mem, 0, SEEK_SET);
     jsonw_init(&st->w, st->mem);
     jsonw_object(&st->w);
     jsonw_kstring(&st->w, "type", type);
+    if (st->multi && strcmp(type, "header") != 0)
+        jsonw_kstring(&st->w, "target", t->s->run.target_name);
     return &st->w;
 }
 
 /* Ends the line and writes it to every output, flushed. */
-static void finish(struct stream *st)
+static void finish(struct stream *t)
 {
+    struct stream_out *st = t->o;
+
     jsonw_end_object(&st->w);
     fputc('\n', st->mem);
     fflush(st->mem);
@@ -112,13 +126,14 @@ static void options_object(struct jsonw *w, const struct options *o)
     jsonw_end_object(w);
 }
 
-void stream_header(struct stream *st, const struct session *s)
+/* The target's header line. */
+static void header(struct stream *st, const struct session *s)
 {
     struct prober_status ps;
     struct jsonw *w;
 
     prober_status(s->prober, &ps);
-    pthread_mutex_lock(&st->lock);
+    pthread_mutex_lock(&st->o->lock);
     w = begin(st, "header");
     jsonw_kint(w, "schema", STREAM_SCHEMA);
     jsonw_kstring(w, "version", HOPWATCH_VERSION);
@@ -146,7 +161,7 @@ void stream_header(struct stream *st, const struct session *s)
     jsonw_key(w, "started_at");
     jsonw_time(w, &s->run.started);
     finish(st);
-    pthread_mutex_unlock(&st->lock);
+    pthread_mutex_unlock(&st->o->lock);
 }
 
 static const char *outcome_name(int o)
@@ -164,7 +179,7 @@ static const char *kind_name(int k)
 /* One TTL of a round: its outcome and, answered, who answered how. */
 static void probe_object(struct stream *st, const struct round_probe *p, int ttl)
 {
-    struct jsonw *w = &st->w;
+    struct jsonw *w = &st->o->w;
     char addr[64];
 
     jsonw_object(w);
@@ -266,7 +281,7 @@ static void on_round(void *ctx, const struct round *r)
     struct round_path path = {
         .rounds = r->number + 1, .end_ttl = r->dest_ttl, .end_unreach = r->end_unreach};
 
-    pthread_mutex_lock(&st->lock);
+    pthread_mutex_lock(&st->o->lock);
     if (!st->started) {
         st->started = true;
         st->last_summary = r->wall;
@@ -276,12 +291,23 @@ static void on_round(void *ctx, const struct round *r)
         summary_line(st, r->mode, &path, &r->wall);
         st->last_summary = r->wall;
     }
-    pthread_mutex_unlock(&st->lock);
+    pthread_mutex_unlock(&st->o->lock);
 }
 
-struct round_consumer stream_consumer(struct stream *st, struct session *s)
+struct stream *stream_attach(struct stream_out *o, struct session *s)
 {
+    struct stream *st = calloc(1, sizeof(*st));
+
+    if (!st)
+        return NULL;
+    st->o = o;
     st->s = s;
+    header(st, s);
+    return st;
+}
+
+struct round_consumer stream_consumer(struct stream *st)
+{
     return (struct round_consumer){.ctx = st, .on_round = on_round};
 }
 
@@ -290,13 +316,13 @@ void stream_event(void *ctx, const struct event *ev, bool start)
     struct stream *st = ctx;
     struct jsonw *w;
 
-    pthread_mutex_lock(&st->lock);
+    pthread_mutex_lock(&st->o->lock);
     w = begin(st, "event");
     jsonw_kstring(w, "phase", start ? "start" : "end");
     jsonw_key(w, "event");
     events_json(w, ev);
     finish(st);
-    pthread_mutex_unlock(&st->lock);
+    pthread_mutex_unlock(&st->o->lock);
 }
 
 static void end_line(struct stream *st, const struct session *s)
@@ -311,24 +337,33 @@ static void end_line(struct stream *st, const struct session *s)
     finish(st);
 }
 
-void stream_close(struct stream *st, struct session *s)
+void stream_end(struct stream *st)
 {
+    struct session *s;
     struct prober_status ps;
 
     if (!st)
         return;
+    s = st->s;
     events_set_sink(target_events(s->target), NULL, NULL);
     prober_status(s->prober, &ps);
     session_counters(s);
-    pthread_mutex_lock(&st->lock);
+    pthread_mutex_lock(&st->o->lock);
     if (ps.mode >= 0 && ps.path[ps.mode].rounds)
         summary_line(st, ps.mode, &ps.path[ps.mode], &s->run.ended);
     end_line(st, s);
+    pthread_mutex_unlock(&st->o->lock);
+    target_view_free(&st->view);
+    free(st);
+}
+
+void stream_close(struct stream_out *st)
+{
+    if (!st)
+        return;
     for (int i = 0; i < st->nout; i++)
         if (st->out[i] != stdout)
             fclose(st->out[i]);
-    pthread_mutex_unlock(&st->lock);
-    target_view_free(&st->view);
     fclose(st->mem);
     free(st->buf);
     pthread_mutex_destroy(&st->lock);

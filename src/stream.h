@@ -2,11 +2,14 @@
  * stream.h - the flight recorder's writer: a run as NDJSON, one JSON object a line, schema 1
  * (man/hopwatch-ndjson.schema.json; hopwatch(1), NDJSON):
  *
- *   {"type":"header", ...}   once: version, target, modes, options, start time, host
+ *   {"type":"header", ...}   once per target: version, target, modes, options, start, host
  *   {"type":"round", ...}    every completed round, in send order: each TTL's outcome
  *   {"type":"event", ...}    every event when it starts and again when it ends
  *   {"type":"summary", ...}  each hop of the mode every STREAM_SUMMARY_S seconds, and at the end
- *   {"type":"end", ...}      once: end time and reason, packet counters
+ *   {"type":"end", ...}      once per target: end time and reason, packet counters
+ *
+ * With several targets in one run their lines interleave, each (but the headers) with
+ * "target": NAME; a replay takes one target (--replay-target, else the first).
  *
  * --ndjson FILE|- writes it plain; --record FILE writes the same, zstd-compressed when FILE
  * ends in ".zst". Every line is flushed (compressed ones too: a zstd flush, not the frame's
@@ -28,19 +31,24 @@
 #define STREAM_SCHEMA RECORDING_SCHEMA
 #define STREAM_SUMMARY_S 10
 
-struct stream;
+struct stream_out; /* the outputs, shared by every target */
+struct stream;     /* one target's part */
 
-/* Opens the outputs (either path may be NULL; "-" is standard output). NULL with err set when
- * one cannot be opened, or when neither is given. */
-struct stream *stream_open(const char *ndjson_path, const char *record_path, char *err,
-                           size_t err_len);
-/* The header line; the run's facts (target, mode and why, start) must be known. */
-void stream_header(struct stream *st, const struct session *s);
+/* Opens the outputs (either path may be NULL; "-" is standard output). `multi`: several
+ * targets share them, so every line but the headers carries "target": NAME (a header's target
+ * object names it). NULL with err set when one cannot be opened, or when neither is given. */
+struct stream_out *stream_open(const char *ndjson_path, const char *record_path, bool multi,
+                               char *err, size_t err_len);
+/* A target joins: its header line (its facts - target, mode and why, start - must be known).
+ * NULL when out of memory. */
+struct stream *stream_attach(struct stream_out *o, struct session *s);
 /* The round consumer (prober thread): round lines and the periodic summaries of s->target. */
-struct round_consumer stream_consumer(struct stream *st, struct session *s);
-/* An events_sink: one event line. */
+struct round_consumer stream_consumer(struct stream *st);
+/* An events_sink (ctx: the target's struct stream): one event line. */
 void stream_event(void *ctx, const struct event *ev, bool start);
-/* The last summary and the end line; then closes the outputs (a zstd frame is ended). */
-void stream_close(struct stream *st, struct session *s);
+/* The target's last summary and its end line; frees st. */
+void stream_end(struct stream *st);
+/* Closes the outputs (a zstd frame is ended), after every target's stream_end. */
+void stream_close(struct stream_out *o);
 
 #endif

@@ -13,6 +13,9 @@
               does not go back); a bad file keeps the targets; SIGTERM ends the headless run
               with 143 at once
   bad_file    a --targets file with a line that is no host name: exit 1, FILE:LINE said
+  record      --record of two targets: every line valid against the NDJSON schema, a header
+              per target and "target" on every other line; --replay --replay-target NAME -j
+              of each is exactly that target's object of the live -j
 """
 import json
 import os
@@ -180,12 +183,42 @@ def bad_file(lab, tmp):
           f"exit {r.returncode}: {r.stderr}")
 
 
+def record(lab, tmp):
+    import jsonschema
+    dst, rec = lab.target(), os.path.join(tmp, "two.ndjson.zst")
+    lab.loss(4, 20)
+    r = lab.run([BIN, "-j", "-n", "-c", "30", "-i", "0.05", "--timeout", "0.3", "--record", rec,
+                 dst, R2])
+    check(r.returncode == 0, f"exit {r.returncode}: {r.stderr}")
+    live = json.loads(r.stdout)["targets"]
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    schema = json.load(open(os.path.join(root, "man", "hopwatch-ndjson.schema.json")))
+    validator = jsonschema.Draft202012Validator(schema)
+    text = subprocess.run(["zstdcat", rec], stdout=subprocess.PIPE, text=True, check=True).stdout
+    headers = 0
+    for line in text.splitlines():
+        doc = json.loads(line)
+        validator.validate(doc)
+        headers += doc["type"] == "header"
+        check(doc["type"] == "header" or doc.get("target") in (dst, R2), f"no target: {line}")
+    check(headers == 2, f"{headers} headers")
+    for t in live:
+        name = t["target"]["name"]
+        again = subprocess.run([BIN, "--replay", rec, "--replay-target", name, "-j"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        check(again.returncode == 0, f"replay of {name}: {again.stderr}")
+        doc = json.loads(again.stdout)
+        check(doc == t, f"{name}: the replay differs in {[k for k in t if t[k] != doc.get(k)]}")
+    lab._nft(4, "flush chain inet lab pre\n")  # the loss rule goes
+
+
 def main():
     require_root()
     t = Runner()
     with tempfile.TemporaryDirectory() as tmp, Lab("hwfl", routers=3) as lab:
         t.case("reports", reports, lab)
         t.case("bad_file", bad_file, lab, tmp)
+        t.case("record", record, lab, tmp)
         t.case("sighup", sighup, lab, tmp)
         t.case("prometheus", prometheus, lab, retries=1)
     return t.finish()
