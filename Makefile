@@ -88,6 +88,7 @@ bench: build
 	$(SUDO) python3 tests/bench/bench.py $(BUILD)/hopwatch $(BUILD)/tests/nfqdelay
 	$(SUDO) python3 tests/bench/cpu_tui.py $(BUILD)/hopwatch 60
 	$(SUDO) python3 tests/bench/stream_size.py $(BUILD)/hopwatch 600
+	$(SUDO) python3 tests/bench/fleet.py $(BUILD)/hopwatch 100 30
 
 # The classifier's measured accuracy: every scenario family at 100, 400 and 2000 probes,
 # 10,000 seeded runs each (about 7 minutes on 2 cores). make test runs a short version.
