@@ -1,5 +1,6 @@
 /*
- * metrics_internal.h - what the exporter's two files share: a target's counters.
+ * metrics_internal.h - what the exporter's files share: a target's counters (metrics.c) and
+ * the HTTP server (metrics_http.c), both used by metrics_render.c.
  */
 #ifndef HOPWATCH_METRICS_INTERNAL_H
 #define HOPWATCH_METRICS_INTERNAL_H
@@ -26,5 +27,12 @@ struct metrics_counts {
     struct metrics_responder resp[METRICS_RESPONDERS_MAX];
     int nresp;
 };
+
+/* metrics_http.c: serves GET /metrics at "[ADDR:]PORT" with what write puts out (on the
+ * server's thread). NULL with err set when the spec is bad or the port cannot be bound. */
+struct metrics_http;
+struct metrics_http *metrics_http_start(const char *spec, void (*write)(void *ctx, FILE *out),
+                                        void *ctx, char *err, size_t err_len);
+void metrics_http_stop(struct metrics_http *m);
 
 #endif

@@ -191,6 +191,36 @@ static void per_target(FILE *out, const struct tsnap *t, int n)
     }
 }
 
+struct metrics {
+    struct metrics_http *http;
+};
+
+static void write_metrics(void *ctx, FILE *out)
+{
+    metrics_render(ctx, out);
+}
+
+struct metrics *metrics_start(const char *spec, struct fleet *f, char *err, size_t err_len)
+{
+    struct metrics *m = calloc(1, sizeof(*m));
+
+    if (!m)
+        return snprintf(err, err_len, "out of memory"), NULL;
+    if (!(m->http = metrics_http_start(spec, write_metrics, f, err, err_len))) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void metrics_stop(struct metrics *m)
+{
+    if (!m)
+        return;
+    metrics_http_stop(m->http);
+    free(m);
+}
+
 void metrics_render(struct fleet *f, FILE *out)
 {
     struct tsnap *t;

@@ -1,10 +1,11 @@
 /*
- * draw.c - a redraw: builds the frame, draws the two header lines, the screen chosen
- * (draw_table.c, draw_detail.c, draw_lists.c) and the status and key lines. Everything drawn
- * comes from the frame (ui_internal.h); text that came from the network was escaped before
- * it was stored.
+ * draw.c - a redraw: builds the frame, draws the header lines, the screen chosen
+ * (draw_table.c, draw_detail.c, draw_lists.c, draw_overview.c) and the status and key lines.
+ * Everything drawn comes from the frame (ui_internal.h); text that came from the network was
+ * escaped before it was stored.
  *
- * Layout, top to bottom: two header lines, the screen, the status line and the key line.
+ * Layout, top to bottom: three header lines (the overview draws its own), the screen, the
+ * status line and the key line. With several targets a hop view's header says which it shows.
  * Below MIN_COLS x MIN_ROWS the screen says it is too small instead of drawing.
  */
 #include "ui_internal.h"
@@ -86,27 +87,38 @@ static void draw_replay_line(struct ui *u, int cols)
     color_off(u, PAIR_HEAD);
 }
 
+/* With several targets: which of them this is ("target 2/3"). */
+static void draw_place(const struct ui *u, int cols)
+{
+    char place[64];
+
+    if (!frame_several(&u->f))
+        return;
+    if (u->f.shown_index >= 0)
+        snprintf(place, sizeof(place), "  [target %d/%d]", u->f.shown_index + 1, u->f.nlive);
+    else
+        snprintf(place, sizeof(place), "  [taken out of the %d targets]", u->f.nlive);
+    if (getcurx(stdscr) + (int)strlen(place) < cols - 10)
+        addstr(place);
+}
+
 static void draw_header(struct ui *u, int cols)
 {
     const struct run_info *run = &u->s->run;
     const struct prober_status *st = &u->f.st;
-    struct timespec now;
-    long secs;
     char target[160], line[1024], pmtu[64] = "", flow[32] = "";
     const char *reason;
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    secs = (long)(now.tv_sec - u->t0.tv_sec);
     text_escape(run->target_name, strlen(run->target_name), target, sizeof(target));
     attron(A_BOLD);
     mvprintw(0, 0, "hopwatch");
     attroff(A_BOLD);
     printw(" -> %.*s (%s)", cols / 2, target, run->target_addr);
+    draw_place(u, cols);
     isp_name(&u->f.isp, line, sizeof(line));
     if (line[0] && getcurx(stdscr) + 8 + (int)strlen(line) < cols - 10)
         printw("  ISP: %s", line);
-    snprintf(line, sizeof(line), "%ld:%02ld:%02ld", secs / 3600, secs / 60 % 60, secs % 60);
-    mvprintw(0, cols - (int)strlen(line) - 1, "%s", line);
+    draw_clock(u, cols);
     /* The reason belongs to the mode chosen at start; a mode switched to by key has none. */
     reason = u->f.mode == run->initial_mode ? run->mode_reason : "switched with a key";
     if (u->f.view.has_pmtu) {
@@ -133,16 +145,26 @@ static void draw_header(struct ui *u, int cols)
 
 static void draw_footer(struct ui *u, int rows, int cols)
 {
-    const char *hint =
-        u->screen == SCREEN_MAIN
-            ? "q quit  p pause  r reset  d display  j jitter  u/t/i/m mode  +/- interval  "
-              "arrows+Enter detail  ? help"
-            : "Esc back  q quit  ? help";
+    static const char *const hints[] = {
+        [SCREEN_MAIN] = "q quit  p pause  r reset  d display  j jitter  u/t/i/m mode  "
+                        "+/- interval  arrows+Enter detail  ? help",
+        [SCREEN_DETAIL] = "Esc back  q quit  ? help",
+        [SCREEN_HELP] = "Esc back  q quit  ? help",
+        [SCREEN_EVENTS] = "Esc back  q quit  ? help",
+        [SCREEN_OVERVIEW] = "q quit  arrows select  Enter/1-9 open  Tab next  ? help  |  on "
+                            "every target: p pause  space resume  r reset  u/t/i/m mode  "
+                            "+/- interval",
+    };
     int bar = u->color ? (int)COLOR_PAIR(PAIR_BAR) : A_REVERSE;
+    /* several targets: the way back to the overview and on to the next, first */
+    const char *lead =
+        u->screen == SCREEN_MAIN && frame_several(&u->f) ? "Esc overview  Tab next target  " : "";
+    int n = (int)strlen(lead) < cols - 1 ? (int)strlen(lead) : cols - 1;
 
     mvprintw(rows - 2, 0, "%.*s", cols - 1, u->status);
     attron(bar);
-    mvprintw(rows - 1, 0, "%-*.*s", cols - 1, cols - 1, hint);
+    mvprintw(rows - 1, 0, "%-*.*s", cols - 1, cols - 1, "");
+    mvprintw(rows - 1, 0, "%.*s%.*s", n, lead, cols - 1 - n, hints[u->screen]);
     attroff(bar);
 }
 
@@ -161,13 +183,19 @@ void ui_draw(struct ui *u)
     }
     if (frame_build(u, rows) < 0)
         return;
-    draw_header(u, cols);
+    if (u->screen == SCREEN_OVERVIEW ||
+        (u->screen == SCREEN_HELP && u->help_from == SCREEN_OVERVIEW))
+        draw_overview_header(u, cols);
+    else
+        draw_header(u, cols);
     if (u->screen == SCREEN_HELP)
         draw_help(u, rows, cols);
     else if (u->screen == SCREEN_DETAIL)
         draw_detail(u, rows, cols);
     else if (u->screen == SCREEN_EVENTS)
         draw_events(u, rows, cols);
+    else if (u->screen == SCREEN_OVERVIEW)
+        draw_overview(u, rows, cols);
     else
         draw_table(u, 3, rows - (u->display == 2 ? 3 : 2), cols);
     draw_footer(u, rows, cols);

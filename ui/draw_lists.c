@@ -1,6 +1,7 @@
 /*
  * draw_lists.c - the two list screens: the event log (newest first) and the help screen
- * (the key table and the column table, so both stay true by construction).
+ * (the key tables - the overview's too with several targets - and the column table, so both
+ * stay true by construction).
  */
 #include "keys.h"
 #include "ui_internal.h"
@@ -38,20 +39,57 @@ void draw_events(struct ui *u, int rows, int cols)
     }
 }
 
-void draw_help(struct ui *u, int rows, int cols)
+/* One key table under its title, from line y; returns the line after it. */
+static int draw_keys(const struct key_binding *keys, size_t n, const char *title, int y, int rows,
+                     int key_w)
 {
-    size_t nkeys, ncols;
-    const struct key_binding *keys = keys_table(&nkeys);
-    const struct column *all = columns_all(&ncols);
-    int y = 4, x = 0, key_w = cols >= 120 ? 64 - 12 : cols - 12;
-
-    (void)u;
     attron(A_BOLD);
-    mvprintw(y++, 0, "Keys");
+    mvprintw(y++, 0, "%s", title);
     attroff(A_BOLD);
-    for (size_t i = 0; i < nkeys && y < rows - 3; i++)
+    for (size_t i = 0; i < n && y < rows - 3; i++)
         if (keys[i].label)
             mvprintw(y++, 2, "%-7s %.*s", keys[i].label, key_w, keys[i].help);
+    return y;
+}
+
+/* The overview's keys, and which of the others act there on every target. */
+static int draw_overview_keys(const char *title, int y, int rows, int key_w)
+{
+    size_t n;
+    const struct key_binding *ov = keys_overview_table(&n);
+    char every[128], line[200];
+
+    y = draw_keys(ov, n, title, y, rows, key_w);
+    keys_every_labels(every, sizeof(every));
+    snprintf(line, sizeof(line), "%s: on every target", every);
+    if (y < rows - 3)
+        mvprintw(y++, 2, "%.*s", key_w + 8, line);
+    return y;
+}
+
+/* With several targets, the overview's keys too: first when the help was asked for there. */
+static int draw_all_keys(struct ui *u, int rows, int key_w)
+{
+    size_t n;
+    const struct key_binding *keys = keys_table(&n);
+    bool from_overview = u->help_from == SCREEN_OVERVIEW;
+    int y = 4;
+
+    if (from_overview)
+        y = draw_overview_keys("Keys of the overview", y, rows, key_w) + 1;
+    y = draw_keys(keys, n, from_overview ? "Keys of a target's hop view" : "Keys", y, rows, key_w);
+    if (!from_overview && frame_several(&u->f) && y < rows - 4)
+        y = draw_overview_keys("Keys of the overview (Esc goes there)", y + 1, rows, key_w);
+    return y;
+}
+
+void draw_help(struct ui *u, int rows, int cols)
+{
+    size_t ncols;
+    const struct column *all = columns_all(&ncols);
+    int y, x = 0, key_w = cols >= 120 ? 64 - 12 : cols - 12;
+
+    y = draw_all_keys(u, rows, key_w);
     if (cols >= 120) {
         x = 64;
         y = 4;

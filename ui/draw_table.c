@@ -13,15 +13,6 @@
 
 #define TIMELINE_MIN 8
 
-static int loss_pair(const struct hop_stats *h)
-{
-    double loss = hop_loss_pct(h);
-    return h->received + h->lost == 0 ? 0
-           : loss == 0                ? PAIR_GOOD
-           : loss < 10                ? PAIR_WARN
-                                      : PAIR_BAD;
-}
-
 /* ---- the loss timeline ------------------------------------------------------------------- */
 
 /* RTT bands: 8 steps of scale/8; above the scale a ninth mark. */
@@ -29,26 +20,28 @@ static const char *const bands_utf8[] = {"\u2581", "\u2582", "\u2583", "\u2584",
                                          "\u2586", "\u2587", "\u2588", ">"};
 static const char *const bands_ascii[] = {"1", "2", "3", "4", "5", "6", "7", "8", ">"};
 
-/* The timeline's full-scale RTT: the largest average on screen, at least 1 ms. */
-static double timeline_scale_us(const struct ui *u)
+/* The full-scale RTT is the largest average of the view's hops, at least 1 ms. */
+struct timeline timeline_of(const struct target_view *v, uint64_t interval_us, double timeout_s)
 {
-    double scale = 1000.0;
-    for (int t = u->f.view.snap.first_ttl; t <= u->f.view.snap.nhops; t++)
-        if (u->f.view.snap.hops[t - 1].rtt.n &&
-            u->f.view.snap.hops[t - 1].rtt.mean_us * 1.5 > scale)
-            scale = u->f.view.snap.hops[t - 1].rtt.mean_us * 1.5;
-    return scale;
+    struct timeline tl = {.newest = v->rounds ? v->rounds - 1 : 0, .scale_us = 1000.0};
+
+    tl.pending_rounds = interval_us ? (int)(timeout_s * 1e6 / (double)interval_us) + 1 : 1;
+    for (int t = v->snap.first_ttl; t <= v->snap.nhops; t++)
+        if (v->snap.hops[t - 1].rtt.n && v->snap.hops[t - 1].rtt.mean_us * 1.5 > tl.scale_us)
+            tl.scale_us = v->snap.hops[t - 1].rtt.mean_us * 1.5;
+    return tl;
 }
 
 /* One character per round, newest on the right, aligned by round number across hops. */
-static void draw_timeline(struct ui *u, const struct hop_stats *h, int y, int x, int width,
-                          double scale_us)
+void draw_timeline(const struct ui *u, const struct hop_stats *h, const struct timeline *tl, int y,
+                   int x, int width)
 {
     const char *const *bands = u->utf8 ? bands_utf8 : bands_ascii;
-    uint32_t newest = u->f.view.rounds ? u->f.view.rounds - 1 : 0;
+    uint32_t newest = tl->newest;
     int32_t cell[512];
     bool have[512];
-    int pending_rounds = (int)(u->s->opt.timeout_s * 1e6 / (double)u->f.st.interval_us) + 1;
+    int pending_rounds = tl->pending_rounds;
+    double scale_us = tl->scale_us;
 
     if (width > 512)
         width = 512;
@@ -192,7 +185,7 @@ static void plan(struct ui *u, int cols, struct layout *l)
 }
 
 static void draw_row(struct ui *u, const struct layout *l, const struct hop_stats *h, int y,
-                     double scale_us)
+                     const struct timeline *tl)
 {
     const struct hop_responder *main = hop_main_responder(h);
     struct col_row row = ui_row(u, h);
@@ -217,7 +210,7 @@ static void draw_row(struct ui *u, const struct layout *l, const struct hop_stat
         color_off(u, pair);
     }
     if (l->timeline_w)
-        draw_timeline(u, h, y, l->timeline_x, l->timeline_w, scale_us);
+        draw_timeline(u, h, tl, y, l->timeline_x, l->timeline_w);
 }
 
 /* Key e: a responder's MPLS label stack on a line of its own, as mtr -e does. */
@@ -236,7 +229,7 @@ static void draw_mpls(struct ui *u, const struct hop_responder *r, int *y, int b
 void draw_table(struct ui *u, int top, int bottom, int cols)
 {
     struct layout l;
-    double scale = timeline_scale_us(u);
+    struct timeline tl = timeline_of(&u->f.view, u->f.st.interval_us, u->s->opt.timeout_s);
     int y = top + 1, x;
     char buf[300];
 
@@ -259,7 +252,7 @@ void draw_table(struct ui *u, int top, int bottom, int cols)
          t++) {
         const struct hop_stats *h = &u->f.view.snap.hops[t - 1];
         const struct hop_responder *main = hop_main_responder(h);
-        draw_row(u, &l, h, y++, scale);
+        draw_row(u, &l, h, y++, &tl);
         if (main)
             draw_mpls(u, main, &y, bottom, cols);
         for (int i = 0; i < h->nresponders && y < bottom; i++) {
@@ -274,5 +267,5 @@ void draw_table(struct ui *u, int top, int bottom, int cols)
         }
     }
     if (l.timeline_w && u->display == 2)
-        draw_scale(u, bottom, cols, scale);
+        draw_scale(u, bottom, cols, tl.scale_us);
 }

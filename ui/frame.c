@@ -1,9 +1,11 @@
 /*
- * frame.c - one redraw's read of everything below ui/ (see ui_internal.h): the prober's
- * status, the target's view of the mode shown, each responder's names once, the events the
- * screen shows, and on the detail screen the selected hop in every mode.
+ * frame.c - one redraw's read of everything below ui/ (see ui_internal.h): the list of
+ * targets, the prober's status, the target's view of the mode shown, each responder's names
+ * once, the events the screen shows, and on the detail screen the selected hop in every mode
+ * (the overview's lines: frame_overview.c).
  */
 #include "ui_internal.h"
+#include "fleet.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -60,11 +62,62 @@ static void read_modes(struct ui *u)
         f->nflows++;
 }
 
+/* The list of targets as it is now (SIGHUP may change it between two frames), and where the
+ * target shown is in it. Only pointers are copied under the fleet's lock; the room for them
+ * is made outside it. */
+static int read_fleet(struct ui *u)
+{
+    struct frame *f = &u->f;
+    int n;
+
+    f->nlive = 0;
+    f->shown_index = -1;
+    if (!u->fleet)
+        return 0;
+    for (;;) {
+        struct session **p;
+        fleet_lock(u->fleet);
+        if ((n = fleet_count(u->fleet)) <= f->live_cap)
+            break;
+        fleet_unlock(u->fleet);
+        if (!(p = realloc(f->live, (size_t)n * sizeof(*p))))
+            return -ENOMEM;
+        f->live = p;
+        f->live_cap = n;
+    }
+    for (int i = 0; i < n; i++) {
+        f->live[i] = fleet_get(u->fleet, i);
+        if (f->live[i] == u->s)
+            f->shown_index = i;
+    }
+    f->nlive = n;
+    fleet_unlock(u->fleet);
+    return 0;
+}
+
+bool frame_several(const struct frame *f)
+{
+    return f->nlive > 1 || (f->nlive == 1 && f->shown_index < 0);
+}
+
+void frame_forget(struct frame *f)
+{
+    f->view.snap.nhops = 0;
+    f->view.diag.n = 0;
+    f->nevents = f->total_events = f->nflows = 0;
+    memset(f->mode_has, 0, sizeof(f->mode_has));
+}
+
 int frame_build(struct ui *u, int rows)
 {
     struct frame *f = &u->f;
     int r;
 
+    if ((r = read_fleet(u)) < 0)
+        return r;
+    if (u->screen == SCREEN_OVERVIEW ||
+        (u->screen == SCREEN_HELP && u->help_from == SCREEN_OVERVIEW))
+        return frame_overview(u, rows);
     session_status(u->s, &f->st);
     f->mode = u->view_mode >= 0 ? u->view_mode : f->st.mode;
     if (f->mode < 0 || f->mode >= PROBE_MODE_COUNT)
@@ -82,6 +135,10 @@ int frame_build(struct ui *u, int rows)
 
 void frame_free(struct frame *f)
 {
+    frame_overview_free(f);
+    free(f->live);
+    f->live = NULL;
+    f->nlive = f->live_cap = 0;
     target_view_free(&f->view);
     free(f->names);
     f->names = NULL;

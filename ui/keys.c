@@ -1,8 +1,9 @@
 /*
  * keys.c - the key tables and what each key does (see keys.h): the live view's, and a
- * replay's, which come first while a recording plays. A key that cannot act says why in the
- * status line. Control goes to the prober (mode, pause, interval) and the target
- * (reset); everything else is the UI's own state.
+ * replay's, which come first while a recording plays (the overview's are in keys_fleet.c).
+ * A key that cannot act says why in the status line. Control goes to the prober (mode,
+ * pause, interval) and the target (reset) of the target shown, or on the overview of every
+ * target; everything else is the UI's own state.
  */
 #include "keys.h"
 #include "ui.h"
@@ -114,7 +115,8 @@ static void switch_mode(struct ui *u, enum probe_mode m)
         return;
     }
     if (prober_request_mode(u->s->prober, m) < 0)
-        status(u, "%s unavailable: %s", probe_mode_name(m), st->why_not[m]);
+        status(u, "%s unavailable: %s", probe_mode_name(m),
+               st->why_not[m][0] ? st->why_not[m] : "not opened for this run");
     else
         status(u, "switching to %s at the next round (statistics per mode)", probe_mode_name(m));
 }
@@ -210,17 +212,30 @@ static void key_enter(struct ui *u)
     u->screen = SCREEN_DETAIL;
 }
 
+/* One step back: a screen to its hop view, a selection cleared, then (several targets) the
+ * overview. */
 static void key_escape(struct ui *u)
 {
-    if (u->screen != SCREEN_MAIN)
+    if (u->screen == SCREEN_DETAIL || u->screen == SCREEN_EVENTS) {
         u->screen = SCREEN_MAIN;
-    else
+    } else if (u->screen == SCREEN_MAIN && u->selected) {
         u->selected = 0;
+    } else if (u->screen == SCREEN_MAIN && frame_several(&u->f)) {
+        u->screen = SCREEN_OVERVIEW;
+        u->status[0] = '\0';
+        if (u->f.shown_index >= 0)
+            u->pick = u->f.shown_index;
+    }
 }
 
 static void key_help(struct ui *u)
 {
-    u->screen = u->screen == SCREEN_HELP ? SCREEN_MAIN : SCREEN_HELP;
+    if (u->screen == SCREEN_HELP) {
+        u->screen = u->help_from;
+        return;
+    }
+    u->help_from = u->screen;
+    u->screen = SCREEN_HELP;
 }
 
 static void key_events(struct ui *u)
@@ -235,33 +250,38 @@ static void key_redraw(struct ui *u)
 }
 
 static const struct key_binding keys[] = {
-    {'q', "q", "quit", key_quit},
-    {'p', "p", "pause probing", key_pause},
-    {' ', "space", "resume probing", key_resume},
-    {'r', "r", "reset the statistics of every mode", key_reset},
-    {'n', "n", "names on / off", key_names},
-    {'z', "z", "AS numbers on / off", key_asn},
-    {'d', "d", "display: table, + loss timeline, timeline with RTT scale", key_display},
-    {'j', "j", "latency columns <-> jitter columns", key_jitter},
-    {'e', "e", "MPLS label stacks under each hop on / off", key_mpls},
-    {'f', "f", "--flows: show one flow after another, then all together", key_flow},
-    {'u', "u", "probe with UDP", key_udp},
-    {'t', "t", "probe with TCP SYN", key_tcp},
-    {'i', "i", "probe with ICMP", key_icmp},
-    {'m', "m", "next probe mode that can open", key_next_mode},
-    {'+', "+", "longer interval (x2)", key_slower},
-    {'-', "-", "shorter interval (/2)", key_faster},
-    {KEY_UP, "up", "select the hop above", key_up},
-    {KEY_DOWN, "down", "select the hop below", key_down},
-    {KEY_PPAGE, "PgUp", "scroll up", key_page_up},
-    {KEY_NPAGE, "PgDn", "scroll down", key_page_down},
-    {'\n', "Enter", "details of the selected hop", key_enter},
-    {KEY_ENTER, NULL, NULL, key_enter},
-    {KEY_ESC, "Esc", "back / clear the selection", key_escape},
-    {'l', "l", "the event log: loss bursts, path and mode changes, resets", key_events},
-    {'?', "?  h", "this help", key_help},
-    {'h', NULL, NULL, key_help},
-    {KEY_CTRL_L, "^L", "redraw the screen", key_redraw},
+    {'q', "q", "quit", key_quit, KEYS_ANY},
+    {'p', "p", "pause probing", key_pause, KEYS_EVERY},
+    {' ', "space", "resume probing", key_resume, KEYS_EVERY},
+    {'r', "r", "reset the statistics of every mode", key_reset, KEYS_EVERY},
+    {'n', "n", "names on / off", key_names, KEYS_ANY},
+    {'z', "z", "AS numbers on / off", key_asn, KEYS_ANY},
+    {'d', "d", "display: table, + loss timeline, timeline with RTT scale", key_display, KEYS_ANY},
+    {'j', "j", "latency columns <-> jitter columns", key_jitter, KEYS_ANY},
+    {'e', "e", "MPLS label stacks under each hop on / off", key_mpls, KEYS_ANY},
+    {'f', "f", "--flows: show one flow after another, then all together", key_flow, KEYS_TARGET},
+    {'u', "u", "probe with UDP", key_udp, KEYS_EVERY},
+    {'t', "t", "probe with TCP SYN", key_tcp, KEYS_EVERY},
+    {'i', "i", "probe with ICMP", key_icmp, KEYS_EVERY},
+    {'m', "m", "next probe mode that can open", key_next_mode, KEYS_EVERY},
+    {'+', "+", "longer interval (x2)", key_slower, KEYS_EVERY},
+    {'-', "-", "shorter interval (/2)", key_faster, KEYS_EVERY},
+    {KEY_UP, "up", "select the hop above", key_up, KEYS_ANY},
+    {KEY_DOWN, "down", "select the hop below", key_down, KEYS_ANY},
+    {KEY_PPAGE, "PgUp", "scroll up", key_page_up, KEYS_TARGET},
+    {KEY_NPAGE, "PgDn", "scroll down", key_page_down, KEYS_TARGET},
+    {'\n', "Enter", "details of the selected hop", key_enter, KEYS_ANY},
+    {KEY_ENTER, NULL, NULL, key_enter, KEYS_ANY},
+    {KEY_ESC, "Esc", "back / clear the selection / the overview (several targets)", key_escape,
+     KEYS_ANY},
+    {'\t', "Tab", "several targets: the next target's hop view (S-Tab: the previous)",
+     keys_next_target, KEYS_ANY},
+    {KEY_BTAB, NULL, NULL, keys_previous_target, KEYS_ANY},
+    {'l', "l", "the event log: loss bursts, path and mode changes, resets", key_events,
+     KEYS_TARGET},
+    {'?', "?  h", "this help", key_help, KEYS_ANY},
+    {'h', NULL, NULL, key_help, KEYS_ANY},
+    {KEY_CTRL_L, "^L", "redraw the screen", key_redraw, KEYS_ANY},
 };
 
 /* ---- a replay's keys (hopwatch --replay FILE in the live view): they take the place of the
@@ -355,22 +375,22 @@ static void recorded(struct ui *u)
 }
 
 static const struct key_binding replay_keys[] = {
-    {'p', "p  space", "play / pause", play_pause},
-    {' ', NULL, NULL, play_pause},
-    {'+', "+", "faster (x2, up to x1000)", faster},
-    {'-', "-", "slower (/2, down to x1)", slower},
-    {']', "]", "jump to the next recorded event", next_event},
-    {'[', "[", "jump to the previous recorded event", previous_event},
-    {'g', "g", "go to a recorded time: type HH:MM[:SS], Enter", go_to},
-    {'<', "<  Home", "jump to the start", to_start},
-    {KEY_HOME, NULL, NULL, to_start},
-    {'>', ">  End", "jump to the end", to_end},
-    {KEY_END, NULL, NULL, to_end},
-    {'r', NULL, NULL, recorded},
-    {'u', NULL, NULL, recorded},
-    {'t', NULL, NULL, recorded},
-    {'i', NULL, NULL, recorded},
-    {'m', NULL, NULL, recorded},
+    {'p', "p  space", "play / pause", play_pause, KEYS_ANY},
+    {' ', NULL, NULL, play_pause, KEYS_ANY},
+    {'+', "+", "faster (x2, up to x1000)", faster, KEYS_ANY},
+    {'-', "-", "slower (/2, down to x1)", slower, KEYS_ANY},
+    {']', "]", "jump to the next recorded event", next_event, KEYS_ANY},
+    {'[', "[", "jump to the previous recorded event", previous_event, KEYS_ANY},
+    {'g', "g", "go to a recorded time: type HH:MM[:SS], Enter", go_to, KEYS_ANY},
+    {'<', "<  Home", "jump to the start", to_start, KEYS_ANY},
+    {KEY_HOME, NULL, NULL, to_start, KEYS_ANY},
+    {'>', ">  End", "jump to the end", to_end, KEYS_ANY},
+    {KEY_END, NULL, NULL, to_end, KEYS_ANY},
+    {'r', NULL, NULL, recorded, KEYS_ANY},
+    {'u', NULL, NULL, recorded, KEYS_ANY},
+    {'t', NULL, NULL, recorded, KEYS_ANY},
+    {'i', NULL, NULL, recorded, KEYS_ANY},
+    {'m', NULL, NULL, recorded, KEYS_ANY},
 };
 
 static bool replay_dispatch(struct ui *u, int ch)
@@ -392,21 +412,54 @@ const struct key_binding *keys_table(size_t *n)
     return keys;
 }
 
+static const struct key_binding *find(const struct key_binding *t, size_t n, int ch)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i].key == ch)
+            return &t[i];
+    return NULL;
+}
+
 void keys_dispatch(struct ui *u, int ch)
 {
+    const struct key_binding *b, *ov;
+    size_t n;
+
     if (ch >= 'A' && ch <= 'Z')
         ch = ch - 'A' + 'a'; /* mtr: keys work in either case */
     if (u->screen == SCREEN_HELP && ch != ERR && ch != KEY_RESIZE && ch != 'q') {
-        u->screen = SCREEN_MAIN; /* any key leaves the help screen */
+        u->screen = u->help_from; /* any key leaves the help screen */
         return;
     }
     if (u->s->player && replay_dispatch(u, ch))
         return;
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (keys[i].key == ch) {
-            keys[i].fn(u);
-            return;
-        }
+    u->key = ch;
+    ov = keys_overview_table(&n);
+    b = u->screen == SCREEN_OVERVIEW ? find(ov, n, ch) : NULL;
+    if (!b && !(b = find(keys, sizeof(keys) / sizeof(keys[0]), ch)))
+        return;
+    if (u->screen != SCREEN_OVERVIEW || b->scope == KEYS_ANY)
+        b->fn(u);
+    else if (b->scope == KEYS_EVERY)
+        keys_every(u, b->fn);
+    else
+        status(u, "%s acts on one target: open it first (Enter or 1-9)", b->label);
+}
+
+void keys_every_labels(char *buf, size_t len)
+{
+    size_t n = sizeof(keys) / sizeof(keys[0]), at = 0, left = 0;
+
+    for (size_t i = 0; i < n; i++)
+        left += keys[i].scope == KEYS_EVERY && keys[i].label;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && at < len; i++) {
+        const char *sep;
+        if (keys[i].scope != KEYS_EVERY || !keys[i].label)
+            continue;
+        left--;
+        sep = left > 1 ? ", " : left == 1 ? " and " : "";
+        at += (size_t)snprintf(buf + at, len - at, "%s%s", keys[i].label, sep);
     }
 }
 
@@ -419,8 +472,17 @@ static void print_table(FILE *out, const struct key_binding *t, size_t n)
 
 void ui_print_keys(FILE *out)
 {
+    const struct key_binding *ov;
+    char every[128];
+    size_t n;
+
     fprintf(out, "Keys in the live view:\n");
     print_table(out, keys, sizeof(keys) / sizeof(keys[0]));
+    ov = keys_overview_table(&n);
+    keys_every_labels(every, sizeof(every));
+    fprintf(out, "\nKeys of the overview (several targets), looked at first there:\n");
+    print_table(out, ov, n);
+    fprintf(out, "On the overview %s act on every target; on a hop view, on its target.\n", every);
     fprintf(out, "\nKeys of a replay (--replay FILE), instead of p, space, + and -:\n");
     print_table(out, replay_keys, sizeof(replay_keys) / sizeof(replay_keys[0]));
 }

@@ -1,12 +1,14 @@
 /*
  * look.c - how things look on every screen: the color pairs, a responder's text, a verdict's
- * color, one table row's values, the columns in use. Main thread only.
+ * color and severity, a loss's color, one table row's values, the columns in use. Main
+ * thread only.
  */
 #include "ui_internal.h"
 
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 void ui_colors_init(struct ui *u)
 {
@@ -56,6 +58,15 @@ int verdict_pair(const struct hop_diag *d)
     }
 }
 
+int loss_pair(const struct hop_stats *h)
+{
+    double loss = hop_loss_pct(h);
+    return h->received + h->lost == 0 ? 0
+           : loss == 0                ? PAIR_GOOD
+           : loss < 10                ? PAIR_WARN
+                                      : PAIR_BAD;
+}
+
 const char *responder_text(const struct ui *u, const struct hop_stats *h,
                            const struct hop_responder *r, char *buf, size_t len)
 {
@@ -90,4 +101,16 @@ struct col_row ui_row(const struct ui *u, const struct hop_stats *h)
                                   : SEGMENT_UNKNOWN,
                             .now_us = u->f.now_us,
                             .pmtu = u->f.view.has_pmtu ? &u->f.view.pmtu : NULL};
+}
+
+void draw_clock(const struct ui *u, int cols)
+{
+    struct timespec now;
+    long secs;
+    char line[64];
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    secs = (long)(now.tv_sec - u->t0.tv_sec);
+    snprintf(line, sizeof(line), "%ld:%02ld:%02ld", secs / 3600, secs / 60 % 60, secs % 60);
+    mvprintw(0, cols - (int)strlen(line) - 1, "%s", line);
 }

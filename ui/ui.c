@@ -1,12 +1,13 @@
 /*
- * ui.c - the live terminal UI's loop (see ui.h): keys.c acts on keys, frame.c reads, draw*.c
- * draw.
+ * ui.c - the live terminal UI's loop (see ui.h): keys*.c act on keys, frame*.c read, draw*.c
+ * draw. With several targets it opens on their overview; ui_show goes to one target's view.
  *
  * The main thread waits for a key at most 100 ms, then builds a frame and redraws from it:
  * at most ten redraws a second, and no lock below ui/ is held while drawing. Every way out -
  * q, ^C, SIGTERM, an error - restores the terminal.
  */
 #include "ui.h"
+#include "fleet.h"
 #include "keys.h"
 #include "ui_internal.h"
 
@@ -18,22 +19,33 @@
 
 #define REDRAW_MS 100
 
+/* Several targets open on their overview; one, on its hop view as ever. */
+static enum ui_screen first_screen(struct fleet *fleet)
+{
+    int n = 0;
+
+    if (fleet) {
+        fleet_lock(fleet);
+        n = fleet_count(fleet);
+        fleet_unlock(fleet);
+    }
+    return n > 1 ? SCREEN_OVERVIEW : SCREEN_MAIN;
+}
+
 int ui_run(struct session *s, struct fleet *fleet, volatile sig_atomic_t *signalled,
            void (*tick)(void))
 {
     static struct ui u; /* large (the frame's event copies): not on the stack */
-    struct prober_status st;
     const char *cs = nl_langinfo(CODESET);
 
-    session_status(s, &st);
-    u = (struct ui){.s = s,
-                    .fleet = fleet,
+    u = (struct ui){.fleet = fleet,
                     .display = s->opt.display_mode,
                     .names = !s->opt.no_dns,
                     .asn = true,
                     .mpls = true,
-                    .flow = -1,
-                    .view_mode = st.nrotation > 1 ? st.rotation[0] : -1};
+                    .f.shown_index = -1};
+    ui_show(&u, s);
+    u.screen = u.help_from = first_screen(fleet);
     clock_gettime(CLOCK_MONOTONIC, &u.t0);
     u.utf8 = cs && strcmp(cs, "UTF-8") == 0;
     if (!newterm(NULL, stdout, stdin)) {

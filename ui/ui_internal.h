@@ -2,11 +2,12 @@
  * ui_internal.h - what the UI's files share: the UI's own state (struct ui) and the frame a
  * redraw draws from. Main thread only.
  *
- * Each redraw first builds one frame (frame.c): the prober's status, the target's view of the
- * mode shown (statistics and the published diagnosis), the names of every responder on
- * screen, the events the screen shows and, on the detail screen, the selected hop in every
- * mode. The screens (draw*.c) then only draw from it; nothing below ui/ is called while
- * drawing.
+ * Each redraw first builds one frame (frame.c): the list of targets, the prober's status, the
+ * target's view of the mode shown (statistics and the published diagnosis), the names of
+ * every responder on screen, the events the screen shows and, on the detail screen, the
+ * selected hop in every mode; on the overview of several targets, instead, one line's worth
+ * of each target on screen (frame_overview.c). The screens (draw*.c) then only draw from it;
+ * nothing below ui/ is called while drawing.
  */
 #ifndef HOPWATCH_UI_INTERNAL_H
 #define HOPWATCH_UI_INTERNAL_H
@@ -19,7 +20,12 @@
 #include <stdint.h>
 #include <time.h>
 
-enum ui_screen { SCREEN_MAIN, SCREEN_DETAIL, SCREEN_HELP, SCREEN_EVENTS };
+enum ui_screen { SCREEN_MAIN, SCREEN_DETAIL, SCREEN_HELP, SCREEN_EVENTS, SCREEN_OVERVIEW };
+
+/* The overview's layout: three header lines and the column titles above the targets' lines,
+ * the status and key lines below them. */
+#define OVERVIEW_TOP 4
+#define OVERVIEW_BELOW 2 /* lines under the targets' */
 
 /* A responder's names as the frame found them. */
 struct frame_name {
@@ -27,7 +33,30 @@ struct frame_name {
     struct name_info info;
 };
 
+/* One line of the overview: a target as the frame read it. */
+struct frame_target {
+    struct session *s;
+    int index;               /* its place in the list (the number keys open index + 1) */
+    struct prober_status st; /* its prober's status */
+    int mode;                /* the mode shown: the one probing, or --modes' shown one */
+    struct target_view view; /* that mode's statistics and diagnosis (buffers kept) */
+    bool reached;            /* the path's end is known (the destination or an unreachable) */
+    int onset_ttl;           /* where loss that carries on starts, -1 none */
+    bool onset_guess;        /* ... only a forwarding verdict so far: too few probes to place */
+    struct hop_diag worst;   /* the most severe published verdict on the path */
+    int worst_ttl;           /* its hop, 0 when no hop has a verdict */
+    bool has_event;
+    struct event last; /* its newest event */
+};
+
 struct frame {
+    /* every target of the fleet as this frame found them (none without a fleet) */
+    struct session **live;
+    int nlive, live_cap;
+    int shown_index; /* u->s's place in live; -1 when taken out (SIGHUP) or no fleet */
+    /* the overview: its lines, targets first..first + ntargets of live */
+    struct frame_target *targets;
+    int ntargets, targets_cap, npaused;
     struct prober_status st;
     int mode;                /* the mode shown */
     struct target_view view; /* its statistics and published diagnosis */
@@ -59,10 +88,14 @@ struct ui {
     int flow;         /* f (--flows): the flow whose statistics the table shows; -1 all */
     bool typing;      /* a replay's g: a time being typed into `typed` */
     char typed[16];
-    int display;   /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
-    int selected;  /* selected TTL, 0 for none */
-    int view_mode; /* --modes: the mode shown (all of them keep probing); -1 otherwise */
-    int scroll;    /* first TTL row shown */
+    int key;                  /* the key being acted on (the number keys read it) */
+    int pick;                 /* the overview: the target selected (its place in the list) */
+    int pick_top;             /* the overview: the first target on screen */
+    enum ui_screen help_from; /* the screen the help returns to */
+    int display;              /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
+    int selected;             /* selected TTL, 0 for none */
+    int view_mode;            /* --modes: the mode shown (all of them keep probing); -1 otherwise */
+    int scroll;               /* first TTL row shown */
     bool color, utf8;
     char status[192];
     struct timespec t0;
@@ -72,9 +105,22 @@ struct ui {
 /* Reads everything the screen `rows` tall shows into u->f. 0 or -ENOMEM. */
 int frame_build(struct ui *u, int rows);
 void frame_free(struct frame *f);
+/* Several targets to go between: more than one, or one besides a target taken out. */
+bool frame_several(const struct frame *f);
+/* Forgets what the frame read of the target shown (another is about to be). */
+void frame_forget(struct frame *f);
 /* The names of responder r of hop h in the frame (NULL: none known). */
 const struct name_info *frame_names(const struct frame *f, const struct hop_stats *h,
                                     const struct hop_responder *r);
+
+/* frame_overview.c: the overview's lines, the targets on a screen `rows` tall (and the
+ * selection kept on the list). 0 or -ENOMEM. */
+int frame_overview(struct ui *u, int rows);
+void frame_overview_free(struct frame *f);
+
+/* keys_fleet.c: shows s's hop view, its own UI state (selected hop, scroll, flow, mode
+ * shown) fresh. */
+void ui_show(struct ui *u, struct session *s);
 
 /* look.c: shared by the screens */
 enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_HEAD, PAIR_DIM, PAIR_BAR };
@@ -88,16 +134,34 @@ const char *responder_text(const struct ui *u, const struct hop_stats *h,
                            const struct hop_responder *r, char *buf, size_t len);
 /* The color of a hop's verdict. */
 int verdict_pair(const struct hop_diag *d);
+/* The color of a hop's loss: none yet, none, some, much. */
+int loss_pair(const struct hop_stats *h);
 /* One table row's values for the column table. */
 struct col_row ui_row(const struct ui *u, const struct hop_stats *h);
+/* The time since the start, on the right of the first line. */
+void draw_clock(const struct ui *u, int cols);
 
 /* draw.c: one redraw from a fresh frame. */
 void ui_draw(struct ui *u);
+
+/* draw_table.c: a hop's loss timeline, one character per round, newest on the right. */
+struct timeline {
+    uint32_t newest;    /* the newest round sent */
+    int pending_rounds; /* rounds young enough to be still in flight */
+    double scale_us;    /* the full-scale RTT */
+};
+/* The timeline of a view's hops: its rounds, a probe's time out in rounds at interval_us. */
+struct timeline timeline_of(const struct target_view *v, uint64_t interval_us, double timeout_s);
+void draw_timeline(const struct ui *u, const struct hop_stats *h, const struct timeline *tl, int y,
+                   int x, int width);
 
 /* The screens. */
 void draw_table(struct ui *u, int top, int bottom, int cols);
 void draw_detail(struct ui *u, int rows, int cols);
 void draw_events(struct ui *u, int rows, int cols);
 void draw_help(struct ui *u, int rows, int cols);
+/* The overview of several targets, header included. */
+void draw_overview(struct ui *u, int rows, int cols);
+void draw_overview_header(struct ui *u, int cols);
 
 #endif

@@ -66,7 +66,13 @@ int main(void)
     CHECK(parse(&o, err, "--bogus", "h", NULL, NULL, NULL) < 0 && strstr(err, "--bogus"));
     CHECK(parse(&o, err, "-c", NULL, NULL, NULL, NULL) < 0);
     CHECK(parse(&o, err, NULL, NULL, NULL, NULL, NULL) < 0 && strstr(err, "no target"));
-    CHECK(parse(&o, err, "a", "b", NULL, NULL, NULL) < 0);
+    /* several targets, in order; --headless runs until stopped, so not with a report */
+    CHECK(parse(&o, err, "a", "b", NULL, NULL, NULL) == 0 && o.ntargets == 2 &&
+          strcmp(o.targets[1], "b") == 0 && strcmp(o.target, "a") == 0);
+    CHECK(parse(&o, err, "--targets", "list", NULL, NULL, NULL) == 0 && o.ntargets == 0 &&
+          strcmp(o.targets_file, "list") == 0);
+    CHECK(parse(&o, err, "--headless", "-r", "h", NULL, NULL) < 0 && strstr(err, "--headless"));
+    CHECK(parse(&o, err, "--replay", "f", "--targets", "l", NULL) < 0 && strstr(err, "no host"));
     CHECK(parse(&o, err, "-s", "20", "h", NULL, NULL) < 0 && strstr(err, "--psize"));
     return check_finish();
 }
