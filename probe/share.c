@@ -72,6 +72,11 @@ int probe_share_fd(const struct probe_share *sh)
     return sh->self.fd;
 }
 
+int probe_share_family(const struct probe_share *sh)
+{
+    return sh->family;
+}
+
 int probe_share_join(struct probe_share *sh, struct probe_sock *ps)
 {
     int r = -EADDRINUSE;

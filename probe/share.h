@@ -24,6 +24,7 @@
 struct probe_share *probe_share_open(int family, char *why, size_t why_len);
 void probe_share_free(struct probe_share *sh);
 int probe_share_fd(const struct probe_share *sh);
+int probe_share_family(const struct probe_share *sh);
 
 /* Reads up to max messages, handing each to its owner. Returns how many were read. */
 int probe_share_drain(struct probe_share *sh, int max);

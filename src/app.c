@@ -71,8 +71,9 @@ int app_open(struct app *a)
         return 1;
     }
     for (int i = 0; i < l.n && status == 0; i++) {
-        /* one target in the live view: every mode a key may switch to, opened now */
-        bool others = l.n == 1 && a->opt.output == OUTPUT_TUI && !a->opt.headless;
+        /* the live view: every mode a key may switch to, opened now (a few targets only:
+         * each raw tcp socket hears every TCP packet of the host) */
+        bool others = l.n <= APP_OTHERS_MAX && a->opt.output == OUTPUT_TUI && !a->opt.headless;
         struct session *s = open_one(a, l.host[i], others, &status);
         if (s && fleet_add(a->fleet, s) < 0) {
             session_free(s);

@@ -11,6 +11,9 @@
 #include "metrics.h"
 #include "session.h"
 
+/* Up to this many targets, the live view opens every mode a key may switch to. */
+#define APP_OTHERS_MAX 8
+
 struct stream_out;
 
 struct app {

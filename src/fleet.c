@@ -250,6 +250,13 @@ void fleet_add_share(struct fleet *f, struct probe_share *sh)
         f->share[f->nshares++] = sh;
 }
 
+int fleet_shares(struct fleet *f, struct probe_share **out)
+{
+    for (int i = 0; i < f->nshares; i++)
+        out[i] = f->share[i];
+    return f->nshares;
+}
+
 int fleet_start(struct fleet *f)
 {
     sigset_t all, old;

@@ -52,6 +52,8 @@ int fleet_find(struct fleet *f, const char *name);
 #define FLEET_SHARES 2
 struct probe_share;
 void fleet_add_share(struct fleet *f, struct probe_share *sh);
+/* The shared sockets (for their counters): how many, into out[FLEET_SHARES]. */
+int fleet_shares(struct fleet *f, struct probe_share **out);
 
 int fleet_start(struct fleet *f);
 void fleet_stop(struct fleet *f); /* async-signal-safe */

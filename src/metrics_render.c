@@ -5,11 +5,13 @@
  */
 #include "fleet.h"
 #include "metrics_internal.h"
+#include "share.h"
 #include "version.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* One target as a scrape sees it. */
 struct tsnap {
@@ -221,6 +223,27 @@ void metrics_stop(struct metrics *m)
     free(m);
 }
 
+/* icmp-raw's shared sockets: what they read, and what no target owned (other programs',
+ * replies long given up, spoofed ones) or found no room. */
+static void shared_sockets(FILE *out, struct fleet *f)
+{
+    struct probe_share *sh[FLEET_SHARES];
+    int n = fleet_shares(f, sh);
+
+    family(out, "hopwatch_shared_socket_messages_total", "counter",
+           "ICMP messages the shared raw sockets read, by what became of them.");
+    for (int i = 0; i < n; i++) {
+        struct probe_share_counters c = probe_share_counters(sh[i]);
+        const char *fam = probe_share_family(sh[i]) == AF_INET6 ? "ipv6" : "ipv4";
+        fprintf(
+            out,
+            "hopwatch_shared_socket_messages_total{family=\"%s\",fate=\"handed\"} %" PRIu64 "\n"
+            "hopwatch_shared_socket_messages_total{family=\"%s\",fate=\"foreign\"} %" PRIu64 "\n"
+            "hopwatch_shared_socket_messages_total{family=\"%s\",fate=\"overflow\"} %" PRIu64 "\n",
+            fam, c.read - c.foreign - c.overflow, fam, c.foreign, fam, c.overflow);
+    }
+}
+
 void metrics_render(struct fleet *f, FILE *out)
 {
     struct tsnap *t;
@@ -250,6 +273,7 @@ void metrics_render(struct fleet *f, FILE *out)
     rtt_gauges(out, t, n);
     verdicts(out, t, n);
     per_target(out, t, n);
+    shared_sockets(out, f);
     for (int i = 0; i < n; i++)
         target_view_free(&t[i].v);
     free(t);

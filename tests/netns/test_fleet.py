@@ -151,6 +151,8 @@ def sighup(lab, tmp):
         before = sample(text, "hopwatch_probes_sent_total", target=dst, ttl="4")
         check(before and sample(text, "hopwatch_targets") == 2, f"before: {before}\n{text[:300]}")
         check(sample(text, "hopwatch_probes_sent_total", target=R2, ttl="2"), "no R2 series")
+        check(sample(text, "hopwatch_shared_socket_messages_total", family="ipv4",
+                     fate="handed") > 0, "the shared icmp-raw socket handed nothing on")
         with open(path, "w") as f:
             f.write(f"{dst}\n{R1}\n")
         p.send_signal(signal.SIGHUP)

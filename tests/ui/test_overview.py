@@ -4,7 +4,8 @@ destination (whose link loses 30%), router 2 and router 1 opens on a list of the
 their hop counts (4, 2, 1), loss to each destination (some for the first, none for the
 others), where loss starts and the worst verdict; Enter and a digit open a target's hop view
 (its own hops, "target k/3" in the header), Tab goes on to the next target's, Esc comes back;
-p on the overview pauses every target and space resumes them all; resizing to 40x10 and back
+p on the overview pauses every target and space resumes them all; u on a hop view switches
+that target to udp and i on the overview switches every target back; resizing to 40x10 and back
 does not crash; q exits 0."""
 import os
 import sys
@@ -123,6 +124,30 @@ def pause_every(t, lab):
     t.wait_for(lambda s: "3 targets | all probing" in s, 3, "every target resumed")
 
 
+def mode_of(t, lab, k, hops):
+    """The mode target k's hop view says it probes in."""
+    t.keys(str(k))
+    line = hop_view(t, lab, k, hops).splitlines()[1]
+    back(t)
+    check(line.startswith("mode "), f"target {k}'s mode line: {line!r}")
+    return line.split()[1]
+
+
+def mode_keys(t, lab):
+    """u on a hop view switches that target; on the overview, every target."""
+    t.keys("2")
+    hop_view(t, lab, 2, 2)
+    t.keys("u")
+    t.wait_for(lambda s: s.splitlines()[1].startswith("mode udp"), 5, "target 2 in udp")
+    back(t)
+    check(mode_of(t, lab, 1, 4) == "icmp-raw" and mode_of(t, lab, 3, 1) == "icmp-raw",
+          "u on target 2's view switched another target")
+    t.keys("i")  # the overview: every target back to icmp
+    time.sleep(1.5)  # a switch takes effect at the next round edge
+    modes = [mode_of(t, lab, k, h) for k, h in ((1, 4), (2, 2), (3, 1))]
+    check(modes == ["icmp-raw"] * 3, f"i on the overview: modes {modes}")
+
+
 def resize(t, lab):
     t.resize(40, 10)
     s = t.wait_for(lambda s: "hopwatch overview" in s and "Target" in s, 3, "drawing at 40x10")
@@ -155,6 +180,8 @@ def main():
                      open_keys, t, lab)
             run.case("p on the overview pauses every target, space resumes them", pause_every,
                      t, lab)
+            run.case("u on a hop view switches that target, i on the overview every target",
+                     mode_keys, t, lab)
             run.case("resize to 40x10 and 30x6 and back", resize, t, lab)
             run.case("q exits 0", quits, t, lab)
     finally:
