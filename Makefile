@@ -3,7 +3,8 @@
 #                            path (or on TARGET)
 #   make test                install what is missing, build with ASan+UBSan (and a TSan build
 #                            for the threaded paths), run every test
-# Other targets: build, deps, test-deps, fuzz, bench, stats, screenshots, clean.
+# Other targets: build, deps, test-deps, fuzz, bench, stats, screenshots, deb, clean.
+#   make deb                 the Debian package (CPack): build-deb/hopwatch_VERSION_ARCH.deb
 
 BUILD      ?= build
 TEST_BUILD ?= build-test
@@ -21,7 +22,9 @@ BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxmindd
 TEST_PKGS  := $(BUILD_PKGS) iproute2 nftables iptables libnetfilter-queue-dev libmnl-dev \
               python3 util-linux iputils-ping tmux clang libclang-rt-14-dev dnsmasq-base \
               libmaxmind-db-writer-perl mtr-tiny traceroute clang-format coturn zstd \
-              python3-jsonschema prometheus
+              python3-jsonschema prometheus dpkg-dev libcap2-bin
+# The package: dpkg-shlibdeps finds its dependencies, setcap gives it its capability.
+DEB_PKGS   := $(BUILD_PKGS) dpkg-dev libcap2-bin
 RUN_PKGS   := $(BUILD_PKGS) iproute2 nftables iptables \
               iputils-ping
 
@@ -36,7 +39,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: all deps test-deps run-deps build test run fuzz bench stats screenshots format clean
+.PHONY: all deps test-deps run-deps build test run fuzz bench stats screenshots format clean deb
 
 all: build
 
@@ -61,7 +64,18 @@ test: test-deps
 	  -DHOPWATCH_SANITIZE=ON -DHOPWATCH_TSAN_BIN=$(CURDIR)/build-tsan/hopwatch
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-10}
-	cd $(TEST_BUILD) && ctest --output-on-failure -L 'unit|fuzz|netns|ui|tsan'
+	$(MAKE) --no-print-directory deb
+	cd $(TEST_BUILD) && HOPWATCH_DEB=$$(ls $(CURDIR)/build-deb/hopwatch_*.deb) \
+	  ctest --output-on-failure -L 'unit|fuzz|netns|ui|tsan|pkg'
+
+# A release build packaged by CPack: the binary, the man page and the docs under /usr, and a
+# postinst that gives the binary cap_net_raw (HOPWATCH_NO_SETCAP=1 at install opts out).
+deb:
+	$(call apt_install,$(DEB_PKGS))
+	cmake -S . -B build-deb -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOPWATCH_TESTS=OFF
+	cmake --build build-deb -j $(JOBS)
+	rm -f build-deb/hopwatch_*.deb
+	cd build-deb && cpack -G DEB
 
 run: run-deps build
 ifdef TARGET
@@ -105,4 +119,4 @@ format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz build-tsan
+	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz build-tsan build-deb
