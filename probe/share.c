@@ -111,7 +111,7 @@ void probe_share_leave(struct probe_share *sh, struct probe_sock *ps)
 }
 
 /* The echo identifier a message carries: an echo reply's, or the echo request an error
- * quotes. -1 for anything else. */
+ * quotes. -1 for anything else, -2 for what does not parse. */
 static int ident_of(const struct probe_share *sh, const uint8_t *buf, size_t len)
 {
     struct probe_parsed pp;
@@ -119,7 +119,7 @@ static int ident_of(const struct probe_share *sh, const uint8_t *buf, size_t len
 
     memset(&pp, 0, sizeof(pp));
     if ((v6 ? parse_icmp6(buf, len, &pp) : parse_ip4_icmp(buf, len, &pp)) < 0)
-        return -1;
+        return -2;
     if (pp.is_echo_reply)
         return pp.echo_id;
     if (pp.is_error && pp.has_quoted_l4 && pp.quoted_proto == (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
@@ -135,7 +135,10 @@ static void hand_over(struct probe_share *sh, const struct probe_rx *rx, const u
     struct probe_sock *ps = id >= 0 ? sh->owner[id] : NULL;
 
     if (!ps) {
-        sh->c.foreign++;
+        if (id == -2)
+            sh->c.malformed++;
+        else
+            sh->c.foreign++;
         return;
     }
     if (ps->npending == PROBE_PENDING_MAX) {

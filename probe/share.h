@@ -30,9 +30,10 @@ int probe_share_family(const struct probe_share *sh);
 int probe_share_drain(struct probe_share *sh, int max);
 
 struct probe_share_counters {
-    uint64_t read;     /* messages read */
-    uint64_t foreign;  /* owned by no joined socket (another program's, another mode's) */
-    uint64_t overflow; /* owner's pending replies full: dropped */
+    uint64_t read;      /* messages read */
+    uint64_t malformed; /* not parseable */
+    uint64_t foreign;   /* owned by no joined socket (another program's, another mode's) */
+    uint64_t overflow;  /* owner's pending replies full: dropped */
     uint64_t rx_dropped;
 };
 struct probe_share_counters probe_share_counters(struct probe_share *sh);

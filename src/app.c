@@ -154,7 +154,6 @@ static int wire(struct app *a, struct session *s)
     s->run.public_addr = a->public_addr;
     snprintf(s->run.stun_error, sizeof(s->run.stun_error), "%s", a->stun_error);
     clock_gettime(CLOCK_REALTIME, &s->run.started);
-    resolver_watch(a->names, target_hops(s->target));
     prober_add_consumer(s->prober, &c);
     if (a->opt.metrics) {
         if (!(s->counts = metrics_counts_new()))
@@ -179,14 +178,31 @@ int app_start(struct app *a)
               stream_open(a->opt.ndjson_path, a->opt.record_path,
                           fleet_count_all(a->fleet) > 1 || a->opt.targets_file, err, sizeof(err))))
         return fprintf(stderr, "hopwatch: %s\n", err), 1;
-    for (int i = 0; i < fleet_count_all(a->fleet); i++)
-        if ((status = wire(a, fleet_get_all(a->fleet, i))) != 0)
+    for (int i = 0; i < fleet_count_all(a->fleet); i++) {
+        struct session *s = fleet_get_all(a->fleet, i);
+        if ((status = wire(a, s)) != 0)
             return status;
+        resolver_watch(a->names, target_hops(s->target));
+    }
     if (a->opt.metrics && !(a->metrics = metrics_start(a->opt.metrics, a->fleet, err, sizeof(err))))
         return fprintf(stderr, "hopwatch: %s\n", err), 1;
     if (fleet_start(a->fleet) < 0)
         return fprintf(stderr, "hopwatch: cannot start the prober thread\n"), 4;
     return 0;
+}
+
+/* A target taken out (SIGHUP): it stops probing, its sockets close, its stream ends (a target
+ * of that name added later is another); the session lives until the end, as readers may
+ * still hold it. */
+static void retire(struct app *a, struct session *s)
+{
+    fleet_retire(a->fleet, s); /* the fleet thread steps it no more */
+    prober_close(s->prober);
+    clock_gettime(CLOCK_REALTIME, &s->run.ended);
+    s->run.now_us = probe_now_us();
+    s->run.end_reason = "removed";
+    stream_end(s->stream);
+    s->stream = NULL;
 }
 
 void app_reload(struct app *a)
@@ -207,7 +223,7 @@ void app_reload(struct app *a)
         struct session *s = fleet_get(a->fleet, i);
         if (!targetlist_has(&l, s->run.target_name)) {
             fleet_unlock(a->fleet);
-            fleet_retire(a->fleet, s);
+            retire(a, s);
             fleet_lock(a->fleet);
             removed++;
         }
@@ -224,14 +240,33 @@ void app_reload(struct app *a)
             fleet_add(a->fleet, s) < 0) {
             fprintf(stderr, "hopwatch: SIGHUP: %s not added\n", l.host[i]);
             if (s)
-                session_free(s);
+                stream_end(s->stream);
+            session_free(s);
             continue;
         }
+        resolver_watch(a->names, target_hops(s->target)); /* in the fleet: it lives to the end */
         added++;
     }
     fprintf(stderr, "hopwatch: SIGHUP: reread %s: %d target%s added, %d removed, %d watched\n",
             a->opt.targets_file, added, added == 1 ? "" : "s", removed, fleet_count(a->fleet));
     targetlist_free(&l);
+}
+
+/* The only target: what its family's shared socket read and no one owned is its, as with a
+ * socket of its own. */
+static void session_share_counters(struct app *a, struct session *s)
+{
+    struct probe_addr t;
+    struct probe_share *sh;
+    struct probe_share_counters c;
+
+    probe_addr_parse(s->run.target_addr, &t);
+    if (!(sh = a->share[t.family == AF_INET6]))
+        return;
+    c = probe_share_counters(sh);
+    s->share_counters.malformed = c.malformed;
+    s->share_counters.foreign = c.foreign;
+    s->share_counters.rx_dropped = c.rx_dropped;
 }
 
 void app_stop(struct app *a, int sig)
@@ -260,8 +295,7 @@ void app_stop(struct app *a, int sig)
     for (int i = 0; i < fleet_count_all(a->fleet); i++) {
         struct session *s = fleet_get_all(a->fleet, i);
         if (fleet_count_all(a->fleet) == 1) /* else the shared socket's are no one's */
-            for (int v6 = 0; v6 < 2; v6++)
-                s->share_foreign += a->share[v6] ? probe_share_counters(a->share[v6]).foreign : 0;
+            session_share_counters(a, s);
         stream_end(s->stream);
         s->stream = NULL;
     }
@@ -287,12 +321,23 @@ void app_report(struct app *a, enum output_format fmt)
 
 void app_free(struct app *a)
 {
+    struct fleet *f = a->fleet;
+
+    for (int i = 0; a->stream && f && i < fleet_count_all(f); i++) {
+        struct session *s = fleet_get_all(f, i);
+        clock_gettime(CLOCK_REALTIME, &s->run.ended);
+        s->run.end_reason = "failed";
+        stream_end(s->stream); /* a start that failed half way: the recording still ends */
+        s->stream = NULL;
+    }
+    stream_close(a->stream);
+    a->stream = NULL;
     metrics_stop(a->metrics);
     a->metrics = NULL;
     resolver_stop(a->names); /* before the hop tables it reads go */
     a->names = NULL;
-    fleet_free(a->fleet, session_free);
-    a->fleet = NULL;
+    a->fleet = NULL; /* first: a signal handler may look at it */
+    fleet_free(f, session_free);
     for (int v6 = 0; v6 < 2; v6++) {
         probe_share_free(a->share[v6]);
         a->share[v6] = NULL;

@@ -187,7 +187,7 @@ static bool fit(struct fleet *f)
 }
 
 /* One step of every live prober, then their poll set. Returns the soonest wake-up (0: every
- * target is done) and the number of descriptors in *n. */
+ * target is done, or there is none) and the number of descriptors in *n. */
 static uint64_t step_all(struct fleet *f, int *n)
 {
     uint64_t until = 0;
@@ -215,16 +215,19 @@ static void *fleet_main(void *arg)
 
     while (!atomic_load(&f->stop)) {
         uint64_t until, gen, now;
-        int n, timeout_ms;
+        int n, timeout_ms, live;
 
         pthread_mutex_lock(&f->lock);
         until = step_all(f, &n);
         gen = f->generation;
+        live = f->nlive;
         pthread_mutex_unlock(&f->lock);
-        if (until == 0) { /* every target's rounds are done and answered */
+        if (until == 0 && live > 0) { /* every target's rounds are done and answered */
             atomic_store(&f->done, true);
             break;
         }
+        if (until == 0) /* no target (a reload took them all): wait for one */
+            until = probe_now_us() + 1000000;
         now = probe_now_us();
         timeout_ms = until > now ? (int)((until - now + 999) / 1000) : 0;
         if (poll(f->fds, (nfds_t)n, timeout_ms) <= 0)

@@ -26,7 +26,7 @@ static volatile sig_atomic_t g_signal, g_reload;
 
 static void on_signal(int sig)
 {
-    if (sig == SIGHUP && g_app.opt.targets_file) {
+    if (sig == SIGHUP && g_app.opt.targets_file && g_app.opt.output == OUTPUT_TUI) {
         g_reload = 1;
         return;
     }
@@ -85,15 +85,16 @@ static void run_headless(void)
 static int run_live(void)
 {
     struct app *a = &g_app;
-    int status = app_open(a);
+    int status;
 
+    install_signals(); /* before the slow start: a SIGHUP then must not kill a service */
+    status = app_open(a);
     if (status == 0)
         status = drop_privileges();
     if (status == 0)
         status = app_start(a);
     if (status != 0)
         return status;
-    install_signals();
     if (a->opt.headless) {
         run_headless();
     } else if (a->opt.output == OUTPUT_TUI) {

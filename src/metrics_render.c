@@ -235,12 +235,14 @@ static void shared_sockets(FILE *out, struct fleet *f)
     for (int i = 0; i < n; i++) {
         struct probe_share_counters c = probe_share_counters(sh[i]);
         const char *fam = probe_share_family(sh[i]) == AF_INET6 ? "ipv6" : "ipv4";
-        fprintf(
-            out,
-            "hopwatch_shared_socket_messages_total{family=\"%s\",fate=\"handed\"} %" PRIu64 "\n"
-            "hopwatch_shared_socket_messages_total{family=\"%s\",fate=\"foreign\"} %" PRIu64 "\n"
-            "hopwatch_shared_socket_messages_total{family=\"%s\",fate=\"overflow\"} %" PRIu64 "\n",
-            fam, c.read - c.foreign - c.overflow, fam, c.foreign, fam, c.overflow);
+        const uint64_t v[] = {c.read - c.malformed - c.foreign - c.overflow, c.malformed, c.foreign,
+                              c.overflow};
+        static const char *const fate[] = {"handed", "malformed", "foreign", "overflow"};
+        for (int k = 0; k < 4; k++)
+            fprintf(out,
+                    "hopwatch_shared_socket_messages_total{family=\"%s\",fate=\"%s\"} %" PRIu64
+                    "\n",
+                    fam, fate[k], v[k]);
     }
 }
 

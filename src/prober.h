@@ -66,6 +66,9 @@ struct prober;
 /* NULL on allocation failure. env may be NULL (the real sockets and clocks). */
 struct prober *prober_new(const struct prober_config *cfg, const struct prober_env *env);
 void prober_free(struct prober *p); /* closes every socket; call after prober_join */
+/* Closes every socket of a prober no thread steps any more (a target taken out); its status
+ * stays readable. */
+void prober_close(struct prober *p);
 
 /* Opens one mode; on failure prober_status says why. 0 or -errno. */
 int prober_open_mode(struct prober *p, enum probe_mode mode);

@@ -67,6 +67,15 @@ void prober_free(struct prober *p)
     free(p);
 }
 
+void prober_close(struct prober *p)
+{
+    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+        if (p->opened[m]) {
+            probe_close(&p->socks[m]);
+            p->opened[m] = false;
+        }
+}
+
 int prober_open_mode(struct prober *p, enum probe_mode mode)
 {
     const struct probe_ops *ops;

@@ -31,6 +31,7 @@ struct recording {
     bool seen_end;    /* an "end" line was read */
     char select[256]; /* the target replayed (several in one recording); empty: the first's */
     bool selected;    /* a header of that target was read */
+    bool multi;       /* lines say whose they are: several targets */
 };
 
 struct recording *recording_open(const char *path, char *err, size_t err_len)
@@ -220,6 +221,7 @@ static int select_line(struct recording *r, json_t *v, char *why, size_t why_len
 
     if (header && !r->select[0])
         snprintf(r->select, sizeof(r->select), "%s", t ? t : "");
+    r->multi |= !header && t;
     if (t && strcmp(t, r->select) != 0)
         return 0;
     if (header && r->selected)
@@ -234,6 +236,8 @@ int recording_next(struct recording *r, json_t **line, char *err, size_t err_len
     int n, mine = 0;
 
     while (!mine) {
+        if (r->seen_end && r->multi) /* its end: a later target of that name is another */
+            return 0;
         if ((n = next_raw(r, err, err_len)) <= 0) {
             if (n == 0 && r->lineno == 0)
                 snprintf(err, err_len, "%s: empty, not a hopwatch recording", r->name);
@@ -249,8 +253,11 @@ int recording_next(struct recording *r, json_t **line, char *err, size_t err_len
             snprintf(err, err_len, "%s:%ld: %s", r->name, r->lineno, why);
             return -1;
         }
-        if (!*line) /* a second header: parse again without the check */
-            recording_parse_line(r->line, r->line_len, true, line, why, sizeof(why));
+        if (!*line && /* a second header: parse again without the check */
+            recording_parse_line(r->line, r->line_len, true, line, why, sizeof(why)) < 0) {
+            snprintf(err, err_len, "%s:%ld: %s", r->name, r->lineno, why);
+            return -1;
+        }
         if ((mine = select_line(r, *line, why, sizeof(why))) < 0) {
             snprintf(err, err_len, "%s:%ld: %s", r->name, r->lineno, why);
             json_decref(*line);

@@ -20,7 +20,9 @@ void session_status(struct session *s, struct prober_status *st)
 void session_counters(struct session *s)
 {
     s->run.counters = prober_counters(s->prober, &s->run.unmatched);
-    s->run.counters.foreign += s->share_foreign;
+    s->run.counters.malformed += s->share_counters.malformed;
+    s->run.counters.foreign += s->share_counters.foreign;
+    s->run.counters.rx_dropped += s->share_counters.rx_dropped;
 }
 
 int session_print_report(struct session *s, enum output_format fmt, FILE *out)

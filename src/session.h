@@ -30,7 +30,8 @@ struct session {
     struct player *player;         /* --replay in the live view: playing it at its pace */
     struct metrics_counts *counts; /* --metrics: this target's counters (owned) */
     struct probe_share *share[2];  /* icmp-raw's shared sockets, IPv4 and IPv6 (may be NULL) */
-    uint64_t share_foreign;        /* the only target: messages its shared socket owned no one */
+    struct probe_counters share_counters; /* the only target: its shared socket's (malformed,
+                                           * foreign: owned by no one; rx_dropped) */
 };
 
 /* The run's packet counters into s->run (the prober's, and the shared socket's foreign). */

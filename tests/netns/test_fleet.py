@@ -10,8 +10,9 @@
               the other target; `promtool check metrics` passes the exposition; other paths 404
   sighup      --targets FILE rewritten, SIGHUP: the target taken out leaves /metrics, the new
               one appears, the one that stays keeps counting from where it was (its counter
-              does not go back); a bad file keeps the targets; SIGTERM ends the headless run
-              with 143 at once
+              does not go back); a bad file keeps the targets; a list emptied and filled again
+              probes again; SIGTERM ends the headless run with 143 at once; the recording's
+              replay of a target taken out and added back is its first run, ended "removed"
   bad_file    a --targets file with a line that is no host name: exit 1, FILE:LINE said
   record      --record of two targets: every line valid against the NDJSON schema, a header
               per target and "target" on every other line; --replay --replay-target NAME -j
@@ -139,12 +140,19 @@ def prometheus(lab):
     check(rc == 143, f"exit {rc} after SIGTERM: {err}")
 
 
+def reread(p, path, text, wait=1.5):
+    with open(path, "w") as f:
+        f.write(text)
+    p.send_signal(signal.SIGHUP)
+    time.sleep(wait)
+
+
 def sighup(lab, tmp):
-    dst = lab.target()
+    dst, rec = lab.target(), os.path.join(tmp, "hup.ndjson")
     path = os.path.join(tmp, "targets")
     with open(path, "w") as f:
         f.write(f"# the lab\n{dst}\n{R2}   # router 2\n\n")
-    p = start_headless(lab, ["-i", "0.1", "--targets", path], [])
+    p = start_headless(lab, ["-4", "-i", "0.1", "--targets", path, "--record", rec], [])
     try:
         time.sleep(1.5)
         _, text = scrape(lab)
@@ -153,27 +161,37 @@ def sighup(lab, tmp):
         check(sample(text, "hopwatch_probes_sent_total", target=R2, ttl="2"), "no R2 series")
         check(sample(text, "hopwatch_shared_socket_messages_total", family="ipv4",
                      fate="handed") > 0, "the shared icmp-raw socket handed nothing on")
-        with open(path, "w") as f:
-            f.write(f"{dst}\n{R1}\n")
-        p.send_signal(signal.SIGHUP)
-        time.sleep(1.5)
+        reread(p, path, f"{dst}\n{R1}\n")
         _, text = scrape(lab)
         after = sample(text, "hopwatch_probes_sent_total", target=dst, ttl="4")
         check(sample(text, "hopwatch_targets") == 2, "targets after SIGHUP")
         check(f'target="{R2}"' not in text, "the removed target is still exported")
         check(sample(text, "hopwatch_probes_sent_total", target=R1, ttl="1"), "no R1 series")
         check(after > before, f"the kept target's counter went from {before} to {after}")
-        with open(path, "w") as f:
-            f.write("not a host!\n")
-        p.send_signal(signal.SIGHUP)
-        time.sleep(0.5)
+        reread(p, path, "not a host!\n", wait=0.5)
         _, text = scrape(lab)
         check(sample(text, "hopwatch_targets") == 2, "a bad file changed the targets")
+        # every target taken out (-4: an IPv6 address does not open), then one back: the
+        # prober thread must still be there to probe it
+        reread(p, path, "2001:db8::99\n", wait=0.5)
+        check(sample(scrape(lab)[1], "hopwatch_targets") == 0, "targets left in the empty list")
+        reread(p, path, f"{R2}\n")
+        v = sample(scrape(lab)[1], "hopwatch_probes_sent_total", target=R2, ttl="2")
+        check(v and v >= 5, f"R2 added back after an empty list: sent {v}")
     finally:
         rc, err = stop(p)
     check(rc == 143, f"exit {rc} after SIGTERM: {err}")
     check("1 target added, 1 removed, 2 watched" in err, f"SIGHUP message: {err}")
     check(re.search(r"targets:1: not a host name", err), f"bad file message: {err}")
+    check("0 targets added, 2 removed, 0 watched" in err, f"emptying message: {err}")
+    # R2 was recorded twice (taken out, then added again): its replay is its first run, to
+    # its "removed" end line
+    again = subprocess.run([BIN, "--replay", rec, "--replay-target", R2, "-j"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(again.returncode == 0, f"replay of {R2}: {again.stderr}")
+    doc = json.loads(again.stdout)
+    check(doc["end_reason"] == "removed" and doc["rounds"] >= 5, f"replay: {doc['end_reason']} "
+          f"{doc['rounds']} rounds")
 
 
 def bad_file(lab, tmp):
