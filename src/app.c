@@ -198,6 +198,8 @@ static void retire(struct app *a, struct session *s)
 {
     fleet_retire(a->fleet, s); /* the fleet thread steps it no more */
     prober_close(s->prober);
+    prober_flush(s->prober); /* its rounds in flight reach its stream now, not after it ended */
+    session_settle(s);
     clock_gettime(CLOCK_REALTIME, &s->run.ended);
     s->run.now_us = probe_now_us();
     s->run.end_reason = "removed";

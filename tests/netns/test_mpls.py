@@ -62,11 +62,14 @@ def main():
         lab.ping_group(0, 2147483647)
         p = start(lab)
         for v6 in FAMILIES:
+            # hop 2's answers come from a Python responder reading NFLOG: once in many runs it
+            # missed a probe (a udp IPv6 case lost 1 of 3); a second run is measured then, the
+            # first failure printed. Wrong or missing labels fail every attempt.
             for mode in ("icmp-raw", "icmp-dgram", "udp", "tcp"):
                 run.case(f"labels on hop 2, {mode} {'IPv6' if v6 else 'IPv4'}", labels_on_hop2,
-                         lab, mode, v6)
+                         lab, mode, v6, retries=1)
             run.case(f"labels on hop 2, tcp unprivileged {'IPv6' if v6 else 'IPv4'}",
-                     labels_on_hop2, lab, "tcp", v6, 65534)
+                     labels_on_hop2, lab, "tcp", v6, 65534, retries=1)
         run.case("labels in CSV and the text report", csv_and_text, lab)
         stop(lab, p)
         p = start(lab, "--compat")
