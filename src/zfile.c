@@ -73,6 +73,12 @@ FILE *zfile_create(const char *path, bool compress)
     }
     z->raw = raw;
     ZSTD_CCtx_setParameter(z->c, ZSTD_c_compressionLevel, ZFILE_LEVEL);
+    /* A small window and tables: a recorder that runs for days keeps a fixed, small footprint
+     * (the level's defaults grow resident memory by megabytes as they fill), and lines a few
+     * hundred bytes long find their likes within 64 KiB as well. */
+    ZSTD_CCtx_setParameter(z->c, ZSTD_c_windowLog, 16);
+    ZSTD_CCtx_setParameter(z->c, ZSTD_c_hashLog, 15);
+    ZSTD_CCtx_setParameter(z->c, ZSTD_c_chainLog, 15);
     if (!(f = fopencookie(z, "w", io)))
         z_close(z);
     return f;
