@@ -63,7 +63,7 @@ test: test-deps
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOPWATCH_WERROR=ON \
 	  -DHOPWATCH_SANITIZE=ON -DHOPWATCH_TSAN_BIN=$(CURDIR)/build-tsan/hopwatch
 	cmake --build $(TEST_BUILD) -j $(JOBS)
-	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-10}
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-8}
 	$(MAKE) --no-print-directory deb
 	cd $(TEST_BUILD) && HOPWATCH_DEB=$$(ls $(CURDIR)/build-deb/hopwatch_*.deb) \
 	  HOPWATCH_RELEASE_BIN=$(CURDIR)/build-deb/hopwatch \

@@ -54,8 +54,10 @@ def main():
         lab.delay(2, DELAY_MS)
         for v6 in FAMILIES:
             for mode in MODES:
+                # a mean of 20 through a userspace delayer: one packet it held 20 ms too long
+                # moves it by 1 ms (seen once, udp IPv4 +31.11); measured again once then
                 run.case(f"delay into hop 2 {mode} {'IPv6' if v6 else 'IPv4'}", delay_case, lab,
-                         mode, v6)
+                         mode, v6, retries=1)
     return run.finish()
 
 
