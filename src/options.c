@@ -233,10 +233,11 @@ void options_usage(FILE *out)
     size_t ncols;
     const struct column *cols = columns_all(&ncols);
 
-    fprintf(out, "usage: hopwatch [OPTIONS] HOST...\n"
-                 "       hopwatch --headless --metrics [ADDR:]PORT --targets FILE [OPTIONS]\n"
-                 "       hopwatch --replay FILE [-r|-j|-C] [OPTIONS]\n"
-                 "Watch every hop between this host and each HOST: loss, latency, jitter, live.\n\n");
+    fprintf(out,
+            "usage: hopwatch [OPTIONS] HOST...\n"
+            "       hopwatch --headless --metrics [ADDR:]PORT --targets FILE [OPTIONS]\n"
+            "       hopwatch --replay FILE [-r|-j|-C] [OPTIONS]\n"
+            "Watch every hop between this host and each HOST: loss, latency, jitter, live.\n\n");
     for (size_t i = 0; i < NOPTS; i++) {
         const struct opt_def *d = &opt_table[i];
         char lhs[64];
