@@ -20,8 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FDS_PER_PROBER 1100 /* as the prober's own poll set */
-
 struct fleet {
     pthread_mutex_t lock;
     struct session **all; /* every session ever added, in order */
@@ -167,7 +165,7 @@ int fleet_find(struct fleet *f, const char *name)
 /* Room for every live prober's descriptors. False when out of memory. */
 static bool fit(struct fleet *f)
 {
-    size_t need = (size_t)f->nlive * FDS_PER_PROBER + 1 + FLEET_SHARES;
+    size_t need = (size_t)f->nlive * PROBER_MAX_POLLFDS + 1 + FLEET_SHARES;
 
     if (need > f->fds_cap) {
         struct pollfd *fds = realloc(f->fds, need * sizeof(*fds));
@@ -203,7 +201,7 @@ static uint64_t step_all(struct fleet *f, int *n)
         if (u && (!until || u < until))
             until = u;
         f->first[i] = *n;
-        *n += prober_pollfds(f->live[i]->prober, f->fds + *n, FDS_PER_PROBER);
+        *n += prober_pollfds(f->live[i]->prober, f->fds + *n, PROBER_MAX_POLLFDS);
     }
     return until;
 }

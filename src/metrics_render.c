@@ -114,12 +114,13 @@ static void responder_counters(FILE *out, const struct tsnap *t, int n)
 static void rtt_gauges(FILE *out, const struct tsnap *t, int n)
 {
     static const char *const stat[] = {"last", "avg", "best", "worst", "stddev", "jitter"};
-    char name[64];
+    char name[64], help[96];
 
     for (int k = 0; k < 6; k++) {
         snprintf(name, sizeof(name), "hopwatch_hop_rtt_%s_seconds", stat[k]);
-        fprintf(out, "# HELP %s The %s round-trip time of this hop%s.\n# TYPE %s gauge\n", name,
-                stat[k], k == 5 ? " (RFC 3550 interarrival jitter)" : "", name);
+        snprintf(help, sizeof(help), "The %s round-trip time of this hop%s.", stat[k],
+                 k == 5 ? " (RFC 3550 interarrival jitter)" : "");
+        family(out, name, "gauge", help);
         for (int i = 0; i < n; i++) {
             const struct hops_snapshot *snap = &t[i].v.snap;
             for (int ttl = snap->first_ttl; t[i].mode >= 0 && ttl <= snap->nhops; ttl++) {

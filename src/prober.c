@@ -22,14 +22,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_POLLFDS 1100
 #define IDLE_WAKE_US 100000
 
 static uint64_t now_us(const struct prober *p)
@@ -436,30 +433,6 @@ void prober_polled(struct prober *p, const struct pollfd *fds)
             p->ready[m] = fds[i].revents != 0;
 }
 
-static void wait_events(struct prober *p, uint64_t until)
-{
-    static struct pollfd fds[MAX_POLLFDS]; /* prober thread only */
-    uint64_t now = now_us(p);
-    int n = prober_pollfds(p, fds, MAX_POLLFDS);
-    int timeout_ms = until > now ? (int)((until - now + 999) / 1000) : 0;
-
-    if (poll(fds, (nfds_t)n, timeout_ms) > 0)
-        prober_polled(p, fds);
-}
-
-static void *prober_main(void *arg)
-{
-    struct prober *p = arg;
-
-    while (!atomic_load(&p->stop)) {
-        uint64_t until = prober_step(p);
-        if (until == 0)
-            break;
-        wait_events(p, until);
-    }
-    return NULL;
-}
-
 void prober_flush(struct prober *p)
 {
     for (; p->report_rec != p->next_rec; p->report_rec++) {
@@ -474,29 +447,4 @@ void prober_flush(struct prober *p)
             if (p->consumers[i].on_round)
                 p->consumers[i].on_round(p->consumers[i].ctx, &rec->r);
     }
-}
-
-int prober_start(struct prober *p)
-{
-    sigset_t all, old;
-    int r;
-
-    if (p->wake[0] < 0)
-        return -EINVAL; /* a test prober (no_poll) is stepped by hand */
-    /* Signals belong to the main thread. */
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    r = pthread_create(&p->thread, NULL, prober_main, p);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (r != 0)
-        return -r;
-    p->started = true;
-    return 0;
-}
-
-void prober_join(struct prober *p)
-{
-    if (p->started)
-        pthread_join(p->thread, NULL);
-    p->started = false;
 }

@@ -4,10 +4,10 @@
  * hop tables, events or diagnoses.
  *
  * Lifecycle (main thread): prober_new -> prober_open_* (while still privileged) -> drop
- * privileges -> prober_add_consumer -> prober_start -> ... -> prober_stop / prober_join ->
- * prober_free. Control calls (request_mode, pause, set_interval, stop) may come from any
- * thread; a mode change takes effect at the next round edge, the others at once.
- * prober_status may be called from any thread at any time.
+ * privileges -> prober_add_consumer -> the fleet's thread steps it (fleet.h) -> after that
+ * thread ends, prober_flush -> prober_free. Control calls (request_mode, pause, set_interval)
+ * may come from any thread; a mode change takes effect at the next round edge, the others at
+ * once. prober_status may be called from any thread at any time.
  *
  * The probe operations and the clocks come from the caller (struct prober_env): the real
  * sockets in hopwatch, a scripted fake mode and a hand-turned clock in tests, which then drive
@@ -65,7 +65,7 @@ struct prober;
 
 /* NULL on allocation failure. env may be NULL (the real sockets and clocks). */
 struct prober *prober_new(const struct prober_config *cfg, const struct prober_env *env);
-void prober_free(struct prober *p); /* closes every socket; call after prober_join */
+void prober_free(struct prober *p); /* closes every socket; call after the last step */
 /* Closes every socket of a prober no thread steps any more (a target taken out); its status
  * stays readable. */
 void prober_close(struct prober *p);
@@ -81,11 +81,11 @@ void prober_open_others(struct prober *p);
  * -EINVAL when fewer than two or one is not open. */
 int prober_set_rotation(struct prober *p, const int *modes, int n);
 
-/* Before prober_start. The consumer's calls come from the prober thread. 0 or -ENOSPC. */
+/* Before the prober is first stepped. The consumer's calls come from the prober thread. 0 or
+ * -ENOSPC. */
 int prober_add_consumer(struct prober *p, const struct round_consumer *c);
 
-int prober_start(struct prober *p);
-/* After prober_join: hands on the rounds still incomplete (an interrupted run), as they are
+/* After the last step: hands on the rounds still incomplete (an interrupted run), as they are
  * and marked partial, so a consumer that records sees every probe the statistics saw. */
 void prober_flush(struct prober *p);
 /* Switch modes at the next round edge. -ENOTSUP if that mode is not open. */
@@ -93,12 +93,10 @@ int prober_request_mode(struct prober *p, enum probe_mode mode);
 void prober_pause(struct prober *p, bool paused);
 /* Changes the interval between rounds from the next round on. */
 void prober_set_interval(struct prober *p, uint64_t interval_us);
-void prober_stop(struct prober *p); /* async-signal-safe */
-void prober_join(struct prober *p);
 
 void prober_status(const struct prober *p, struct prober_status *st);
 /* Sum of the probe counters of every open mode, and replies that matched no probe in flight
- * (late, duplicate). Call after prober_join. */
+ * (late, duplicate). Call after the last step. */
 struct probe_counters prober_counters(const struct prober *p, uint64_t *unmatched);
 
 /* One pass of the prober's loop at the env's clock: sends the round that is due, reads what
@@ -107,9 +105,10 @@ struct probe_counters prober_counters(const struct prober *p, uint64_t *unmatche
  * call it directly. */
 uint64_t prober_step(struct prober *p);
 
-/* For a thread that steps several probers (fleet.h) instead of prober_start: the descriptors
- * to poll (the wake-up pipe first), and what poll found in them (the same array, after poll).
- * Returns how many it filled, at most max. */
+/* For the thread that steps the probers (fleet.h): the descriptors to poll (the wake-up pipe
+ * first; at most PROBER_MAX_POLLFDS), and what poll found in them (the same array, after
+ * poll). Returns how many it filled, at most max. */
+#define PROBER_MAX_POLLFDS 1100
 struct pollfd;
 int prober_pollfds(struct prober *p, struct pollfd *fds, int max);
 void prober_polled(struct prober *p, const struct pollfd *fds);

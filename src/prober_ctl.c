@@ -185,12 +185,6 @@ void prober_set_interval(struct prober *p, uint64_t interval_us)
     wake(p);
 }
 
-void prober_stop(struct prober *p)
-{
-    atomic_store(&p->stop, true);
-    wake(p);
-}
-
 void prober_status(const struct prober *p, struct prober_status *st)
 {
     memset(st, 0, sizeof(*st));

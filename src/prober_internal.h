@@ -46,14 +46,12 @@ struct prober {
     int nconsumers;
     /* Control and status: any thread. */
     atomic_int mode, requested_mode;
-    atomic_bool stop, paused;
+    atomic_bool paused;
     atomic_uint_fast64_t interval_us;
     atomic_uint rounds[PROBE_MODE_COUNT];
     atomic_int dest_ttl[PROBE_MODE_COUNT];
     atomic_bool end_unreach[PROBE_MODE_COUNT];
-    int wake[2]; /* self-pipe: stop and control requests interrupt poll() */
-    pthread_t thread;
-    bool started;
+    int wake[2]; /* self-pipe: control requests interrupt poll() */
     /* Prober thread only. */
     struct inflight slots[PROBE_SEQ_SPACE];
     struct fifo_entry fifo[PROBE_SEQ_SPACE]; /* probes in send order: deadlines are monotonic */

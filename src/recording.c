@@ -168,8 +168,10 @@ static bool known_type(const char *t)
     return false;
 }
 
-int recording_parse_line(const char *text, size_t len, bool first, json_t **line, char *err,
-                         size_t err_len)
+/* One line as JSON with a known type; the first must be a header of our schema, and a later
+ * header only where `later_headers` (several targets have several). */
+static int parse_line(const char *text, size_t len, bool first, bool later_headers, json_t **line,
+                      char *err, size_t err_len)
 {
     json_error_t je;
     json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -185,8 +187,15 @@ int recording_parse_line(const char *text, size_t len, bool first, json_t **line
         json_decref(v);
         return -1;
     }
-    if (first && (strcmp(type, "header") != 0 ||
-                  json_integer_value(json_object_get(v, "schema")) != RECORDING_SCHEMA)) {
+    if (!first && !later_headers && strcmp(type, "header") == 0) {
+        snprintf(err, err_len, "a second header");
+        json_decref(v);
+        return -1;
+    }
+    /* the first line is a header, and every header is of our schema */
+    if ((first || strcmp(type, "header") == 0) &&
+        (strcmp(type, "header") != 0 ||
+         json_integer_value(json_object_get(v, "schema")) != RECORDING_SCHEMA)) {
         snprintf(err, err_len,
                  "not a hopwatch recording of schema %d (the first line must be "
                  "its header)",
@@ -194,13 +203,14 @@ int recording_parse_line(const char *text, size_t len, bool first, json_t **line
         json_decref(v);
         return -1;
     }
-    if (!first && strcmp(type, "header") == 0) {
-        snprintf(err, err_len, "a second header");
-        json_decref(v);
-        return -1;
-    }
     *line = v;
     return 0;
+}
+
+int recording_parse_line(const char *text, size_t len, bool first, json_t **line, char *err,
+                         size_t err_len)
+{
+    return parse_line(text, len, first, false, line, err, err_len);
 }
 
 /* Whose line this is: a header's target name, another line's "target" (several targets in one
@@ -246,15 +256,7 @@ int recording_next(struct recording *r, json_t **line, char *err, size_t err_len
             return n < 0 || r->lineno == 0 || !r->selected ? -1 : 0;
         }
         /* headers past the first are checked by select_line: several targets have several */
-        *line = NULL;
-        if (recording_parse_line(r->line, r->line_len, r->lineno == 1, line, why, sizeof(why)) <
-                0 &&
-            strcmp(why, "a second header") != 0) {
-            snprintf(err, err_len, "%s:%ld: %s", r->name, r->lineno, why);
-            return -1;
-        }
-        if (!*line && /* a second header: parse again without the check */
-            recording_parse_line(r->line, r->line_len, true, line, why, sizeof(why)) < 0) {
+        if (parse_line(r->line, r->line_len, r->lineno == 1, true, line, why, sizeof(why)) < 0) {
             snprintf(err, err_len, "%s:%ld: %s", r->name, r->lineno, why);
             return -1;
         }
