@@ -45,8 +45,7 @@ static int dgram_decode_err(struct probe_sock *ps, const struct probe_rx *rx, co
         ps->counters.malformed++;
         return -1;
     }
-    if (pp.echo_seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&dst, &ps->cfg.target) ||
-        sockutil_ee_reply(ps, rx, p, len, r) < 0) {
+    if (!probe_addr_equal(&dst, &ps->cfg.target) || sockutil_ee_reply(ps, rx, p, len, r) < 0) {
         ps->counters.foreign++;
         return -1;
     }
@@ -67,7 +66,7 @@ static int dgram_decode_echo(struct probe_sock *ps, const struct probe_rx *rx, c
         return -1;
     }
     sockutil_from_sockaddr(&rx->name, &from);
-    if (pp.echo_seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&from, &ps->cfg.target)) {
+    if (!probe_addr_equal(&from, &ps->cfg.target)) {
         ps->counters.foreign++;
         return -1;
     }

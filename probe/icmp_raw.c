@@ -46,7 +46,7 @@ static int raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *
 /* Our probe's seq in an echo header, or -1. */
 static int echo_seq(const struct probe_sock *ps, const struct probe_parsed *pp)
 {
-    return pp->echo_id == ps->echo_ident && pp->echo_seq < PROBE_SEQ_SPACE ? pp->echo_seq : -1;
+    return pp->echo_id == ps->echo_ident ? pp->echo_seq : -1;
 }
 
 /* One packet of the raw socket: an echo reply from the target, or an error quoting an echo. */

@@ -21,7 +21,9 @@ struct sockaddr_storage;
 struct probe_channel; /* where a mode's replies come from (internal to probe/) */
 struct probe_share;   /* a raw ICMP socket shared by several targets (share.h) */
 
-/* Sequence numbers live in [0, PROBE_SEQ_SPACE): UDP maps them onto destination ports. */
+/* A probe's sequence number is 16 bits, and every mode carries all of them on the wire (classic
+ * UDP ports carry seq % PROBE_SEQ_SPACE and the mode keeps the rest); at most PROBE_SEQ_SPACE
+ * probes are in flight, in slots seq % PROBE_SEQ_SPACE. */
 #define PROBE_SEQ_SPACE 4096
 #define PROBE_PENDING_MAX 64
 #define PROBE_UDP_BASE_PORT 33434
@@ -156,8 +158,9 @@ struct probe_sock {
     uint16_t sport[PROBE_FLOWS_MAX]; /* the source port of each flow */
     uint32_t seq_base;
     uint16_t syn_data[2]; /* the data lengths of the latest sized SYNs (--pmtu): a RST acks them */
-    bool udp_classic;     /* UDP: destination port = base + seq (a router quoted too little) */
-    uint64_t udp_classic_seqs[PROBE_SEQ_SPACE / 64]; /* ... the seqs sent so */
+    bool udp_classic; /* UDP: destination port = base + seq % space (a router quoted too little) */
+    uint64_t udp_classic_sent[PROBE_SEQ_SPACE / 64]; /* ... the ports a probe went to so */
+    uint16_t udp_classic_seq[PROBE_SEQ_SPACE];       /* ... and that probe's seq */
     /* Replies read from the error queue while clearing a pending error before a send. */
     struct probe_reply pending[PROBE_PENDING_MAX];
     int npending;

@@ -213,7 +213,7 @@ int sockutil_quoted_reply(const struct probe_sock *ps, const struct probe_parsed
                           int seq, int ttl, uint64_t rx_us, struct probe_reply *r)
 {
     if (!pp->is_error || !pp->has_quoted_l4 || pp->quoted_proto != proto || seq < 0 ||
-        seq >= PROBE_SEQ_SPACE || !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target))
+        seq > 0xffff || !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target))
         return -1;
     sockutil_reply(r, &pp->from,
                    sockutil_error_kind(ps, probe_is_v6(ps), pp->type, pp->code, &pp->from), seq,
@@ -333,7 +333,7 @@ int sockutil_take_pending(struct probe_sock *ps, struct probe_reply *out, int ma
 
 void sockutil_build_echo(uint8_t *buf, size_t len, bool v6, uint16_t id, uint16_t seq, uint8_t flow)
 {
-    uint16_t comp = (uint16_t)(0x7fff - seq); /* seq < 4096: no wrap, seq + comp constant */
+    uint16_t comp = (uint16_t)~seq; /* seq + comp = 0xffff, no carry: the sum is constant */
     uint16_t sum;
 
     memset(buf, 0, len);

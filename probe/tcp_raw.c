@@ -164,7 +164,7 @@ static int tcp_raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64
 static int seq_of(const struct probe_sock *ps, uint32_t tcp_seq, uint32_t data)
 {
     uint32_t d = tcp_seq - ps->seq_base;
-    return (d & 0xffff) == data && d >> 16 < PROBE_SEQ_SPACE ? (int)(d >> 16) : -1;
+    return (d & 0xffff) == data ? (int)(d >> 16) : -1;
 }
 
 /* Parses one packet of a raw socket (tcp: the TCP one, else the ICMP one); -1 malformed. */

@@ -10,10 +10,10 @@
  *
  * A router that quotes only 8 bytes of UDP (RFC 792's minimum; RFC 1812 asks for more) leaves
  * an empty payload: no probe can be told from another through it. The first such error
- * switches the socket to classic ports (destination port = base + seq, traceroute's way), where
- * the kernel's msg_name alone names the probe; it is counted in `short_quotes`.
- * Port Unreachable from the target marks the destination; so does a UDP answer from it (matched
- * by port in classic mode; with fixed ports, by the payload it echoes, if it does).
+ * switches the socket to classic ports (destination port = base + seq % 4096, traceroute's way),
+ * where the kernel's msg_name alone names the probe; it is counted in `short_quotes`. Port
+ * Unreachable from the target marks the destination; so does a UDP answer from it (matched by port
+ * in classic mode; with fixed ports, by the payload it echoes, if it does).
  */
 #include "sockutil.h"
 
@@ -50,7 +50,7 @@ static uint16_t base_port(const struct probe_sock *ps)
 /* The probe's identity in its first payload bytes; the rest is a recognizable pattern. */
 static void build_payload(uint8_t *buf, size_t len, uint16_t seq)
 {
-    uint16_t comp = (uint16_t)(0x7fff - seq); /* seq < 4096: seq + comp constant */
+    uint16_t comp = (uint16_t)~seq; /* seq + comp = 0xffff: the sum is constant */
 
     for (size_t i = 0; i < len; i++)
         buf[i] = (uint8_t)('h' + (i % 8));
@@ -73,23 +73,26 @@ static int payload_seq(const uint8_t *p, size_t len)
     if (p[0] != 'H' || p[1] != 'W')
         return -1;
     seq = p[2] << 8 | p[3];
-    return seq < PROBE_SEQ_SPACE && ((seq + (p[4] << 8 | p[5])) & 0xffff) == 0x7fff ? seq : -1;
+    return (seq + (p[4] << 8 | p[5])) == 0xffff ? seq : -1;
 }
 
-/* Which sequence numbers went out to classic ports: only their errors may be told by port. */
-static bool classic_sent(const struct probe_sock *ps, int seq)
+/* The seq of the probe last sent to classic port base + slot, or -1: only those errors may be
+ * told by port (not an earlier fixed-port probe's). */
+static int classic_seq(const struct probe_sock *ps, int slot)
 {
-    return ps->udp_classic_seqs[seq / 64] >> (seq % 64) & 1;
+    return ps->udp_classic_sent[slot / 64] >> (slot % 64) & 1 ? ps->udp_classic_seq[slot] : -1;
 }
 
 static void note_sent(struct probe_sock *ps, uint16_t seq)
 {
-    uint64_t bit = (uint64_t)1 << (seq % 64);
+    int slot = seq % PROBE_SEQ_SPACE;
+    uint64_t bit = (uint64_t)1 << (slot % 64);
 
+    ps->udp_classic_seq[slot] = seq;
     if (ps->udp_classic)
-        ps->udp_classic_seqs[seq / 64] |= bit;
+        ps->udp_classic_sent[slot / 64] |= bit;
     else
-        ps->udp_classic_seqs[seq / 64] &= ~bit;
+        ps->udp_classic_sent[slot / 64] &= ~bit;
 }
 
 /* seq from the original destination and, with fixed ports, the payload; or -1. An empty
@@ -111,8 +114,8 @@ static int seq_of(struct probe_sock *ps, const struct sockaddr_storage *name, co
     }
     if (seq >= 0 && port >= 0 && port < PROBE_FLOWS_MAX)
         return seq; /* fixed ports (base + flow): the payload says */
-    if (ps->udp_classic && port < PROBE_SEQ_SPACE && classic_sent(ps, port))
-        return port; /* a probe sent to classic ports (not an earlier fixed-port one) */
+    if (ps->udp_classic && port < PROBE_SEQ_SPACE)
+        return classic_seq(ps, port); /* a probe sent to classic ports */
     return -1;
 }
 
@@ -133,7 +136,8 @@ static int udp_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *
 {
     static uint8_t buf[65536]; /* prober thread only */
     struct sockaddr_storage dst;
-    uint16_t port = (uint16_t)(base_port(ps) + (ps->udp_classic ? tx->seq : tx->flow));
+    uint16_t port =
+        (uint16_t)(base_port(ps) + (ps->udp_classic ? tx->seq % PROBE_SEQ_SPACE : tx->flow));
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, port, &dst);
     size_t len = sockutil_payload_len(ps, tx, 8 + UDP_ID_BYTES) - 8; /* less the UDP header */
     int r;

@@ -87,11 +87,17 @@ static void release(struct prober *p, uint32_t rec)
     }
 }
 
-/* Settles the probe in slot seq with outcome o (LOST or CANCELLED), or as answered by rep. */
+/* The slot of sequence number seq: numbers run over 16 bits, slots over PROBE_SEQ_SPACE. */
+static struct inflight *slot(struct prober *p, uint16_t seq)
+{
+    return &p->slots[seq % PROBE_SEQ_SPACE];
+}
+
+/* Settles the probe in flight as seq with outcome o (LOST or CANCELLED), or as answered by rep. */
 static void settle(struct prober *p, uint16_t seq, enum round_outcome o,
                    const struct probe_reply *rep)
 {
-    struct inflight *f = &p->slots[seq];
+    struct inflight *f = slot(p, seq);
     struct round_rec *rr = rec_at(p, f->rec);
     struct round_probe *rp = &rr->r.probe[f->ttl - rr->r.first_ttl];
 
@@ -119,7 +125,9 @@ static void settle(struct prober *p, uint16_t seq, enum round_outcome o,
 /* Is the FIFO entry still its probe, in flight? */
 static bool live(const struct prober *p, const struct fifo_entry *e)
 {
-    return p->slots[e->seq].active && p->slots[e->seq].sent_us == e->sent_us;
+    const struct inflight *f = &p->slots[e->seq % PROBE_SEQ_SPACE];
+
+    return f->active && f->seq == e->seq && f->sent_us == e->sent_us;
 }
 
 /* Drops the oldest FIFO entry, judging its probe lost if it is still in flight. */
@@ -144,17 +152,19 @@ static void expire(struct prober *p, uint64_t now)
 }
 
 /* The next sequence number. Numbers are taken in order and the FIFO holds probes in send
- * order, so a full FIFO gives up its head, the oldest. A number still held by a live probe
- * (more probes in flight than numbers) takes it back: that probe is judged lost now. */
+ * order, so a full FIFO gives up its head, the oldest. A slot still held by a live probe
+ * (more probes in flight than slots) is taken back: that probe is judged lost now.
+ * Numbers run over all 16 bits while slots repeat every PROBE_SEQ_SPACE, and a reply must
+ * carry the whole number: a stale or replayed reply can stand for a live probe only when it is
+ * exactly a multiple of 65,536 probes old, not 4,096. */
 static uint16_t take_seq(struct prober *p)
 {
-    uint16_t seq = p->next_seq;
+    uint16_t seq = p->next_seq++;
 
-    p->next_seq = (uint16_t)((p->next_seq + 1) % PROBE_SEQ_SPACE);
     if (p->fifo_len == PROBE_SEQ_SPACE)
         pop_oldest(p);
-    if (p->slots[seq].active)
-        settle(p, seq, ROUND_LOST, NULL);
+    if (slot(p, seq)->active)
+        settle(p, slot(p, seq)->seq, ROUND_LOST, NULL);
     return seq;
 }
 
@@ -167,7 +177,7 @@ static struct round_rec *new_record(struct prober *p, int mode, uint32_t *index)
     if (p->next_rec - p->report_rec >= p->nrecs)
         for (int s = 0; s < PROBE_SEQ_SPACE; s++)
             if (p->slots[s].active && p->slots[s].rec == p->report_rec)
-                settle(p, (uint16_t)s, ROUND_LOST, NULL);
+                settle(p, p->slots[s].seq, ROUND_LOST, NULL);
     *index = p->next_rec++;
     rr = rec_at(p, *index);
     rr->pending = 1; /* held while sending */
@@ -194,9 +204,10 @@ static void send_one(struct prober *p, struct round_rec *rr, uint32_t index, int
         rr->r.last_ttl = ttl;
     if (ps->ops->send(ps, &tx, &sent_us) < 0)
         return; /* counted by the mode; the probe stays ROUND_UNSENT */
-    p->slots[seq] = (struct inflight){.active = true,
+    *slot(p, seq) = (struct inflight){.active = true,
                                       .mode = (int8_t)rr->r.mode,
                                       .ttl = (uint8_t)ttl,
+                                      .seq = seq,
                                       .rec = index,
                                       .sent_us = sent_us};
     rp->outcome = ROUND_PENDING;
@@ -279,16 +290,16 @@ static void set_end(struct prober *p, int mode, int ttl, bool unreach)
         return;
     for (int s = 0; s < PROBE_SEQ_SPACE; s++)
         if (p->slots[s].active && p->slots[s].mode == mode && p->slots[s].ttl > ttl)
-            settle(p, (uint16_t)s, ROUND_CANCELLED, NULL);
+            settle(p, p->slots[s].seq, ROUND_CANCELLED, NULL);
 }
 
 static void handle_reply(struct prober *p, int mode, const struct probe_reply *r)
 {
-    struct inflight *f = &p->slots[r->seq % PROBE_SEQ_SPACE];
+    struct inflight *f = slot(p, r->seq);
     bool ends = r->kind == PROBE_REPLY_DEST || r->kind == PROBE_REPLY_UNREACH;
     int dest = atomic_load(&p->dest_ttl[mode]), ttl;
 
-    if (!f->active || f->mode != mode) {
+    if (!f->active || f->mode != mode || f->seq != r->seq) {
         p->unmatched++;
         return;
     }

@@ -18,6 +18,7 @@ struct inflight {
     bool active;
     int8_t mode;
     uint8_t ttl;
+    uint16_t seq;     /* the whole sequence number its probe carried (slot = seq % space) */
     uint32_t rec;     /* its round's record: an index that only grows (ring slot rec % nrecs) */
     uint64_t sent_us; /* the prober's clock */
 };

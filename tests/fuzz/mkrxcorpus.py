@@ -74,7 +74,7 @@ def seeds():
     # UDP, fixed ports: the error queue hands back the quoted payload, "HW", seq, and the word
     # that keeps the sum constant. An empty quote names no probe (and turns on classic ports).
     def udp_payload(seq, comp=None):
-        return b"HW" + struct.pack(">HH", seq, 0x7fff - seq if comp is None else comp) + b"hijk"
+        return b"HW" + struct.pack(">HH", seq, 0xffff - seq if comp is None else comp) + b"hijk"
     out["udp-err-te-match"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=11,
                                      port=33434) + udp_payload(7)
     out["udp-err-portunreach-match"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=3,

@@ -271,15 +271,27 @@ static void end_found_out_of_order(void)
 
 static void sequence_wrap(void)
 {
-    /* Nothing answers and the timeout is long: the 4097th probe takes seq 0 back from a
-     * live probe, which is judged lost then and there. */
+    /* Nothing answers and the timeout is long: the 4097th probe (seq 4096) takes slot 0 back
+     * from a live probe, which is judged lost then and there. */
     struct prober *p = fresh(0, 32, 10000, 1000000000);
+    uint64_t unmatched;
+    int lost;
 
     for (int r = 0; r < 129; r++)
         run_to(p, clock_us + 10000);
-    CHECK(nsent >= 129 * 32 && sent[4096].seq == 0 && sent[4095].seq == 4095);
+    CHECK(nsent >= 129 * 32 && sent[4096].seq == 4096 && sent[4095].seq == 4095);
     CHECK(seen.probes[ROUND_LOST] == nsent - 4096); /* one taken back for each sent */
     CHECK(seen.nrounds >= 1 && memcmp(seen.outcome[0], "LLLLLLL", 7) == 0);
+    /* A late or replayed reply to seq 0 finds slot 0 held by seq 4096: it is unmatched, and
+     * the live probe is still waiting for its own. */
+    lost = seen.probes[ROUND_LOST];
+    answer(0, PROBE_REPLY_TTL_EXCEEDED, 100);
+    run_to(p, clock_us + 1);
+    prober_counters(p, &unmatched);
+    CHECK(unmatched == 1 && seen.probes[ROUND_LOST] == lost && seen.probes[ROUND_ANSWERED] == 0);
+    answer(4096, PROBE_REPLY_TTL_EXCEEDED, 100);
+    run_to(p, clock_us + 1);
+    CHECK(seen.probes[ROUND_ANSWERED] == 1);
     prober_free(p);
 }
 
