@@ -150,6 +150,11 @@ int parse_ip4_icmp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
         return -EINVAL;
     icmp = pkt + ihl;
     icmp_len = len - ihl;
+    /* A raw IPv4 socket gets ICMP before the kernel checks its checksum (ICMPv6 raw sockets
+     * and error queues get only checked ones): a spoofed error with a bad sum stops here. A
+     * read our buffer cut short (the IP length says more) cannot be summed and is let by. */
+    if (parse_rd16(pkt + 2) == len && parse_inet_checksum(icmp, icmp_len) != 0)
+        return -EINVAL;
     out->type = icmp[0];
     out->code = icmp[1];
     switch (out->type) {

@@ -55,6 +55,14 @@ static void check_ip4(const uint8_t *p, size_t n)
         CHECK(pp.ttl > 0 && pp.ttl <= 64);
     }
     truncations(parse_ip4_icmp, p, n);
+    /* A captured packet has its whole length and a good ICMP checksum; one flipped bit
+     * anywhere in the ICMP message (a spoofed or damaged error) and it is refused. */
+    for (size_t i = (size_t)(p[0] & 0x0f) * 4; i < n; i += 7) {
+        uint8_t bad[4096];
+        memcpy(bad, p, n);
+        bad[i] ^= 0x10;
+        CHECK(parse_ip4_icmp(bad, n, &pp) < 0);
+    }
 }
 
 static void check_icmp6(const uint8_t *p, size_t n)
