@@ -204,9 +204,9 @@ def tui_under_flood(lab):
         c1, t1 = cpu(), time.monotonic()
         sent = stop(procs, "/tmp/hopwatch-hostile-tui")
         procs = []
-        print(f"     live view under {sent['v4']['total'] / (time.monotonic() - ta):,.0f} "
-              f"hostile IPv4 packets/s (and as many IPv6): CPU {100 * (c1 - c0) / (t1 - t0):.1f}%"
-              f" of a core")
+        rate = [sent[f]["total"] / (time.monotonic() - ta) for f in ("v4", "v6")]
+        print(f"     live view (IPv4) under {sum(rate):,.0f} hostile packets/s, {rate[0]:,.0f} of"
+              f" them IPv4: CPU {100 * (c1 - c0) / (t1 - t0):.1f}% of a core")
         tmux.keys("q")
         tmux.wait_for(lambda s: s.rstrip().endswith("$"), 5, "the shell back after q")
     finally:
