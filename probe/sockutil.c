@@ -303,18 +303,61 @@ static bool is_pending_icmp_errno(int e)
            e == EACCES || e == EMSGSIZE || e == EHOSTDOWN || e == ENONET || e == ENOPROTOOPT;
 }
 
-int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len,
+/* One sendmsg() with the TTL / hop limit in a control message (ip(7) IP_TTL, RFC 3542
+ * IPV6_HOPLIMIT): no setsockopt() a probe. A kernel that refuses the control message (before
+ * Linux 4.9 for IPv4) gets the socket option instead, from then on. */
+static ssize_t send_ttl(int fd, const void *buf, size_t len, const struct sockaddr_storage *dst,
+                        socklen_t dst_len, int ttl)
+{
+    static bool no_cmsg; /* prober thread only */
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = {.iov_base = (void *)(uintptr_t)buf,
+                        .iov_len = len}; /* sendmsg reads them */
+    struct msghdr msg = {.msg_name = (void *)(uintptr_t)dst,
+                         .msg_namelen = dst_len,
+                         .msg_iov = &iov,
+                         .msg_iovlen = 1};
+    bool v6 = dst->ss_family == AF_INET6;
+    struct cmsghdr *c;
+    ssize_t n;
+
+    if (!no_cmsg) {
+        memset(&control, 0, sizeof(control));
+        msg.msg_control = control.buf;
+        msg.msg_controllen = sizeof(control.buf);
+        c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = v6 ? SOL_IPV6 : SOL_IP;
+        c->cmsg_type = v6 ? IPV6_HOPLIMIT : IP_TTL;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &ttl, sizeof(ttl));
+        if ((n = sendmsg(fd, &msg, 0)) >= 0 || errno != EINVAL)
+            return n;
+        no_cmsg = true;
+        msg.msg_control = NULL;
+        msg.msg_controllen = 0;
+    }
+    if (sockutil_set_ttl(fd, v6 ? AF_INET6 : AF_INET, ttl) < 0)
+        return -1;
+    return sendmsg(fd, &msg, 0);
+}
+
+int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len, int ttl,
                   const struct sockaddr_storage *dst, socklen_t dst_len, sockutil_decode decode,
                   uint64_t *sent_us)
 {
     for (int attempt = 0; attempt < 4; attempt++) {
-        if (decode)
-            sockutil_drain_errqueue(ps, fd, decode);
         *sent_us = probe_now_us();
-        if (sendto(fd, buf, len, 0, (const struct sockaddr *)dst, dst_len) >= 0)
+        if (send_ttl(fd, buf, len, dst, dst_len, ttl) >= 0)
             return 0;
         if (!decode || !is_pending_icmp_errno(errno))
             break;
+        /* The sk_err trap: a queued ICMP error failed this send without sending. Read the
+         * queue (its replies wait in ps->pending) and send again. Read here only: poll's
+         * POLLERR has the prober read it otherwise, so a probe costs one system call. */
+        sockutil_drain_errqueue(ps, fd, decode);
         ps->counters.send_retries++;
     }
     ps->counters.send_errors++;
@@ -376,10 +419,7 @@ int sockutil_send_echo(struct probe_sock *ps, const struct probe_tx *tx, uint16_
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
     bool v6 = probe_is_v6(ps);
     size_t len = sockutil_payload_len(ps, tx, 12);
-    int r;
 
-    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, tx->ttl)) < 0)
-        return r;
     sockutil_build_echo(buf, len, v6, id, tx->seq, tx->flow);
-    return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, decode, sent_us);
+    return sockutil_send(ps, ps->fd, buf, len, tx->ttl, &dst, dlen, decode, sent_us);
 }

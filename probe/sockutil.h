@@ -87,9 +87,10 @@ int sockutil_drain(struct probe_sock *ps, struct probe_reply *out, int max);
 /* Reads every queued error on fd into ps->pending (a send must not find sk_err set). */
 void sockutil_drain_errqueue(struct probe_sock *ps, int fd, sockutil_decode decode);
 
-/* sendto() that first drains the error queue and retries when a queued ICMP error makes the
- * send fail (the sk_err trap): the probe is really sent or an error is returned. 0 or -errno. */
-int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len,
+/* Sends one probe with this TTL (in a control message: one system call), and when a queued
+ * ICMP error makes the send fail (the sk_err trap), drains the error queue with decode and
+ * sends again: the probe is really sent or an error is returned. 0 or -errno. */
+int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len, int ttl,
                   const struct sockaddr_storage *dst, socklen_t dst_len, sockutil_decode decode,
                   uint64_t *sent_us);
 

@@ -148,15 +148,12 @@ static int tcp_raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64
     struct sockaddr_storage dst;
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
     size_t len = build_syn(ps, tx, seg, tx->size ? sockutil_payload_len(ps, tx, 24) : 24);
-    int r;
 
     if (len > 24 && ps->syn_data[0] != len - 24) {
         ps->syn_data[1] = ps->syn_data[0];
         ps->syn_data[0] = (uint16_t)(len - 24);
     }
-    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, tx->ttl)) < 0)
-        return r;
-    return sockutil_send(ps, ps->fd, seg, len, &dst, dlen, sockutil_decode_none, sent_us);
+    return sockutil_send(ps, ps->fd, seg, len, tx->ttl, &dst, dlen, sockutil_decode_none, sent_us);
 }
 
 /* seq from a 32-bit TCP sequence number of ours (seq_base + seq * 65536), plus `data` bytes;

@@ -140,13 +140,10 @@ static int udp_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *
         (uint16_t)(base_port(ps) + (ps->udp_classic ? tx->seq % PROBE_SEQ_SPACE : tx->flow));
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, port, &dst);
     size_t len = sockutil_payload_len(ps, tx, 8 + UDP_ID_BYTES) - 8; /* less the UDP header */
-    int r;
 
     build_payload(buf, len, tx->seq);
     note_sent(ps, tx->seq);
-    if ((r = sockutil_set_ttl(ps->fd, ps->cfg.target.family, tx->ttl)) < 0)
-        return r;
-    return sockutil_send(ps, ps->fd, buf, len, &dst, dlen, udp_decode_err, sent_us);
+    return sockutil_send(ps, ps->fd, buf, len, tx->ttl, &dst, dlen, udp_decode_err, sent_us);
 }
 
 /* A UDP answer: the target has that port open. msg_name is the sender, whose source port is

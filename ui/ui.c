@@ -18,6 +18,20 @@
 #include <string.h>
 
 #define REDRAW_MS 100
+/* The first round is a burst whose replies come within one round-trip: for the first seconds
+ * the screen is redrawn every 10 ms, so every hop shows about one round-trip after start. */
+#define EARLY_REDRAW_MS 10
+#define EARLY_MS 2000
+
+static int redraw_ms(const struct ui *u)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - u->t0.tv_sec) * 1000 + (now.tv_nsec - u->t0.tv_nsec) / 1000000 < EARLY_MS
+               ? EARLY_REDRAW_MS
+               : REDRAW_MS;
+}
 
 /* Several targets open on their overview; one, on its hop view as ever. */
 static enum ui_screen first_screen(struct fleet *fleet)
@@ -65,6 +79,7 @@ int ui_run(struct session *s, struct fleet *fleet, volatile sig_atomic_t *signal
     while (!u.quit && !*signalled) {
         int ch;
         ui_draw(&u);
+        timeout(redraw_ms(&u));
         ch = getch();
         if (ch == '\r')
             ch = '\n';
