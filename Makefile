@@ -22,7 +22,7 @@ BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxmindd
 TEST_PKGS  := $(BUILD_PKGS) iproute2 nftables iptables libnetfilter-queue-dev libmnl-dev \
               python3 util-linux iputils-ping tmux clang libclang-rt-14-dev dnsmasq-base \
               libmaxmind-db-writer-perl mtr-tiny traceroute clang-format coturn zstd \
-              python3-jsonschema prometheus dpkg-dev libcap2-bin
+              python3-jsonschema prometheus dpkg-dev libcap2-bin scamper iputils-tracepath
 # The package: dpkg-shlibdeps finds its dependencies, setcap gives it its capability.
 DEB_PKGS   := $(BUILD_PKGS) dpkg-dev libcap2-bin
 RUN_PKGS   := $(BUILD_PKGS) iproute2 nftables iptables \
@@ -104,8 +104,9 @@ fuzz:
 	done
 
 bench: build
-	$(call apt_install,$(RUN_PKGS) tmux mtr-tiny traceroute dnsmasq-base)
+	$(call apt_install,$(RUN_PKGS) tmux mtr-tiny traceroute dnsmasq-base scamper iputils-tracepath)
 	cmake --build $(BUILD) --target nfqdelay -j $(JOBS)
+	$(SUDO) python3 tests/bench/peers.py $(BUILD)/hopwatch
 	$(SUDO) python3 tests/bench/bench.py $(BUILD)/hopwatch $(BUILD)/tests/nfqdelay
 	$(SUDO) python3 tests/bench/cpu_tui.py $(BUILD)/hopwatch 60
 	$(SUDO) python3 tests/bench/stream_size.py $(BUILD)/hopwatch 600
