@@ -75,7 +75,8 @@ static inline int rx_decode(const uint8_t *d, size_t size, struct probe_reply *r
 /* What every reply must be, whatever the input. */
 static inline bool rx_reply_sane(const struct probe_reply *r)
 {
-    return r->seq < PROBE_SEQ_SPACE && (r->from.family == AF_INET || r->from.family == AF_INET6) &&
+    /* r->seq: any 16-bit number (every mode carries all 16 bits; the prober matches them) */
+    return (r->from.family == AF_INET || r->from.family == AF_INET6) &&
            r->kind <= PROBE_REPLY_TOOBIG && r->nmpls <= PROBE_MPLS_MAX &&
            (r->mtu == 0 || r->kind == PROBE_REPLY_TOOBIG);
 }
