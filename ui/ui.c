@@ -73,7 +73,6 @@ int ui_run(struct session *s, struct fleet *fleet, volatile sig_atomic_t *signal
     keypad(stdscr, TRUE);
     set_escdelay(25);
     curs_set(0);
-    timeout(REDRAW_MS);
     u.color = !s->opt.no_color && has_colors();
     ui_colors_init(&u);
     while (!u.quit && !*signalled) {

@@ -14,6 +14,7 @@ printed as the README's table (figures only; nothing here passes or fails):
      (iputils, 200 echoes at -i 0.01) to that hop's address.
 
 Usage (root): peers.py HOPWATCH_BINARY"""
+import json
 import os
 import re
 import shutil
@@ -178,7 +179,6 @@ def cpu_per_probe(lab, binary):
 
 
 def rtt_bias(lab, binary):
-    import json
     print("4. RTT bias per hop: hopwatch's average (icmp-raw, 200 rounds) minus ping's "
           "(200 echoes), us:")
     _, _, _, out = run_rusage(lab, [binary, "-j", "-n", "-M", "icmp-raw", "-c", "200", "-i",

@@ -201,11 +201,9 @@ static uint16_t get_seq(const struct fam *f, int kind, const uint8_t *p, size_t 
     return o + 14 <= len ? get16(p + o + 10) : 0;
 }
 
-/* An error message (type/code) quoting q (qlen bytes), optionally with an RFC 4884 length. */
-static size_t error_msg(const struct fam *f, uint8_t *m, int type, int code, const uint8_t *q,
-                        size_t qlen)
+/* An error message (type/code) quoting q (qlen bytes); its checksum is send_icmp()'s. */
+static size_t error_msg(uint8_t *m, int type, int code, const uint8_t *q, size_t qlen)
 {
-    (void)f;
     memset(m, 0, 8);
     m[0] = (uint8_t)type;
     m[1] = (uint8_t)code;
@@ -307,7 +305,7 @@ static bool informed(struct fam *f, enum cls c, double now)
         return true;
     case C_UNREACH_NEVER:
         set_seq(f, kind, q, len, (uint16_t)(get_seq(f, kind, q, len) + 30000));
-        len = error_msg(f, m, f->v6 ? 1 : 3, f->v6 ? 4 : 3, q, len);
+        len = error_msg(m, f->v6 ? 1 : 3, f->v6 ? 4 : 3, q, len);
         send_icmp(f, f->target, m, len, false);
         f->raw_visible++;
         f->udp_socket += kind == 1;
@@ -336,7 +334,7 @@ static bool informed(struct fam *f, enum cls c, double now)
     default:
         return false;
     }
-    len = error_msg(f, m, te_type(f), 0, q, len);
+    len = error_msg(m, te_type(f), 0, q, len);
     if (c == C_LYING_EXT)
         m[f->v6 ? 4 : 5] = (uint8_t)(f->v6 ? 16 : 32); /* RFC 4884: 128 bytes of quote */
     send_icmp(f, spoof(f), m, len, bad);
@@ -390,7 +388,7 @@ static void blind(struct fam *f)
         if (what == 3)
             for (size_t i = ip; i < sizeof(q); i++)
                 q[i] = (uint8_t)rand();
-        len = error_msg(f, m, what == 2 ? te_type(f) : (f->v6 ? 1 : 3), 0, q, ip + 8 + 56);
+        len = error_msg(m, what == 2 ? te_type(f) : (f->v6 ? 1 : 3), 0, q, ip + 8 + 56);
         send_icmp(f, spoof(f), m, len, false);
     }
     f->sent[C_BLIND]++;
@@ -479,7 +477,7 @@ int main(int argc, char **argv)
     static struct fam fams[2];
     const char *iface = NULL, *out = "/dev/stdout";
     bool blind_mode = false;
-    double rate = 1000, next, start;
+    double rate = 1000, next;
     int sfd = -1, c = 0, only = -1;
     uint8_t pairs[16][16];
 
@@ -545,7 +543,7 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     srand((unsigned)getpid());
-    start = next = now_s();
+    next = now_s();
     while (!stop) {
         double now = now_s();
         if (sfd >= 0) {
@@ -580,7 +578,6 @@ int main(int argc, char **argv)
         if (next < now - 1) /* far behind: do not try to make up a whole second */
             next = now;
     }
-    (void)start;
     write_report(out, fams);
     return 0;
 }
