@@ -250,5 +250,14 @@ int parse_ip4_tcp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
         return -EINVAL;
     r = parse_tcp(pkt + ihl, len - ihl, out); /* keeps `from`, resets ttl */
     out->ttl = ttl;
+    /* A raw socket gets TCP before the kernel checks its sum (IPv6's, with IPV6_CHECKSUM, gets
+     * checked ones). Let by: a read cut short, and a segment still holding only its
+     * pseudo-header's sum (sent with offload over this host's virtual links, which the kernel
+     * trusts too). */
+    if (r == 0 && parse_rd16(pkt + 2) == len &&
+        parse_ip4_l4_checksum(pkt + 12, pkt + 16, IPPROTO_TCP, pkt + ihl, len - ihl) != 0 &&
+        parse_rd16(pkt + ihl + 16) !=
+            parse_ip4_pseudo_sum(pkt + 12, pkt + 16, IPPROTO_TCP, len - ihl))
+        return -EINVAL;
     return r;
 }

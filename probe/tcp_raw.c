@@ -128,17 +128,9 @@ static size_t build_syn(const struct probe_sock *ps, const struct probe_tx *tx, 
     put16(seg + 14, 64240);
     seg[20] = 2, seg[21] = 4; /* MSS */
     put16(seg + 22, 1460);
-    if (!probe_is_v6(ps)) { /* IPv4 raw sockets leave the checksum to us: RFC 793 pseudo-header */
-        static uint8_t buf[12 + 65536]; /* prober thread only */
-        uint16_t sum;
-        memcpy(buf, ps->src.bytes, 4);
-        memcpy(buf + 4, ps->cfg.target.bytes, 4);
-        buf[8] = 0, buf[9] = IPPROTO_TCP;
-        put16(buf + 10, (uint16_t)len);
-        memcpy(buf + 12, seg, len);
-        sum = parse_inet_checksum(buf, 12 + len);
-        put16(seg + 16, sum);
-    }
+    if (!probe_is_v6(ps)) /* IPv4 raw sockets leave the checksum to us */
+        put16(seg + 16,
+              parse_ip4_l4_checksum(ps->src.bytes, ps->cfg.target.bytes, IPPROTO_TCP, seg, len));
     return len;
 }
 

@@ -35,4 +35,15 @@ static inline uint32_t parse_rd32(const uint8_t *p)
 /* One's-complement Internet checksum (RFC 1071) of len bytes. */
 uint16_t parse_inet_checksum(const uint8_t *p, size_t len);
 
+/* The folded one's-complement sum (not inverted) of the IPv4 pseudo-header (RFC 793) of a
+ * len-byte segment of protocol proto from src to dst (4 bytes each). A segment sent with
+ * checksum offload that never left this host's virtual links (veth, a local container) still
+ * carries this in its checksum field: the kernel trusts such a packet without a sum. */
+uint16_t parse_ip4_pseudo_sum(const uint8_t *src, const uint8_t *dst, uint8_t proto, size_t len);
+
+/* The Internet checksum of a segment with its IPv4 pseudo-header: what goes in the checksum
+ * field when it holds 0, and 0 when the field is right. */
+uint16_t parse_ip4_l4_checksum(const uint8_t *src, const uint8_t *dst, uint8_t proto,
+                               const uint8_t *seg, size_t len);
+
 #endif

@@ -6,6 +6,15 @@
  * run; the soonest of those is the poll timeout. Then, without the lock, one poll over every
  * prober's descriptors (each prober's own wake-up pipe among them, so a key aimed at one
  * target wakes the thread) and the fleet's own pipe (a target added, stop).
+ *
+ * Ticks: when something is due within FLEET_TICK_US of now, the thread is busy (short
+ * intervals, many targets) and a wake-up per probe and per reply would cost more than the
+ * probing. It then sleeps to the next tick (FLEET_TICK_US after its last wake-up) and polls
+ * without waiting: the sends that fell due meanwhile go out together and every reply that came
+ * is read in one go. Replies carry the kernel's receive time (SO_TIMESTAMPNS) and sends are
+ * stamped as they go, so reading late moves no RTT; a key waits at most a tick. With nothing
+ * due that soon (the default one-second interval) the thread sleeps in poll and wakes for each
+ * reply as it comes.
  */
 #include "fleet.h"
 #include "share.h"
@@ -18,7 +27,10 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#define FLEET_TICK_US 5000
 
 struct fleet {
     pthread_mutex_t lock;
@@ -38,6 +50,7 @@ struct fleet {
     size_t fds_cap;
     int *first; /* where each live prober's descriptors start in fds */
     size_t first_cap;
+    uint64_t woke_us; /* the thread's last wake-up */
 };
 
 struct fleet *fleet_new(void)
@@ -206,14 +219,33 @@ static uint64_t step_all(struct fleet *f, int *n)
     return until;
 }
 
+/* How long the next poll may wait for `until` (see Ticks above): 0 after sleeping to the next
+ * tick when the thread is busy. */
+static int wait_ms(struct fleet *f, uint64_t until)
+{
+    uint64_t now = probe_now_us(), tick = f->woke_us + FLEET_TICK_US;
+
+    if (until > now + FLEET_TICK_US)
+        return (int)((until - now + 999) / 1000);
+    if (until < tick)
+        until = tick;
+    if (until > now) {
+        struct timespec ts = {.tv_sec = (time_t)(until / 1000000),
+                              .tv_nsec = (long)(until % 1000000) * 1000};
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+            ;
+    }
+    return 0;
+}
+
 static void *fleet_main(void *arg)
 {
     struct fleet *f = arg;
     char buf[64];
 
     while (!atomic_load(&f->stop)) {
-        uint64_t until, gen, now;
-        int n, timeout_ms, live;
+        uint64_t until, gen;
+        int n, live, ready;
 
         pthread_mutex_lock(&f->lock);
         until = step_all(f, &n);
@@ -226,9 +258,9 @@ static void *fleet_main(void *arg)
         }
         if (until == 0) /* no target (a reload took them all): wait for one */
             until = probe_now_us() + 1000000;
-        now = probe_now_us();
-        timeout_ms = until > now ? (int)((until - now + 999) / 1000) : 0;
-        if (poll(f->fds, (nfds_t)n, timeout_ms) <= 0)
+        ready = poll(f->fds, (nfds_t)n, wait_ms(f, until));
+        f->woke_us = probe_now_us();
+        if (ready <= 0)
             continue;
         if (f->fds[0].revents & POLLIN)
             while (read(f->wake[0], buf, sizeof(buf)) > 0)

@@ -103,6 +103,24 @@ static void check_tcp(const uint8_t *p, size_t n)
     for (size_t i = 0; i < n; i++)
         (void)(v4 ? parse_ip4_tcp(p, i, &pp) : parse_tcp(p, i, &pp));
     CHECK(parse_tcp(p, 19, &pp) < 0);
+    if (v4) {
+        size_t ihl = (size_t)(p[0] & 0x0f) * 4;
+        uint8_t bad[4096];
+        /* a flipped bit in the segment or an address spoils the sum: refused */
+        for (size_t i = 12; i < n; i += i < ihl ? 1 : 5) {
+            memcpy(bad, p, n);
+            bad[i] ^= 0x04;
+            CHECK(parse_ip4_tcp(bad, n, &pp) < 0);
+        }
+        /* only the pseudo-header's sum, as checksum offload over a veth leaves it: taken */
+        memcpy(bad, p, n);
+        bad[ihl + 16] = bad[ihl + 17] = 0;
+        CHECK(parse_ip4_tcp(bad, n, &pp) < 0);
+        uint16_t ps = parse_ip4_pseudo_sum(p + 12, p + 16, 6, n - ihl);
+        bad[ihl + 16] = (uint8_t)(ps >> 8);
+        bad[ihl + 17] = (uint8_t)ps;
+        CHECK(parse_ip4_tcp(bad, n, &pp) == 0 && pp.tcp_flags == 0x14);
+    }
 }
 
 static void corpus(const char *dir, const char *kind, void (*fn)(const uint8_t *, size_t),
