@@ -165,7 +165,8 @@ struct probe_sock {
     struct probe_reply pending[PROBE_PENDING_MAX];
     int npending;
     struct probe_counters counters;
-    const char *method; /* how this mode probes, in words, for reports (may be NULL) */
+    uint64_t drops_seen[2]; /* the kernel's drop count last read on fd and on fd_icmp */
+    const char *method;     /* how this mode probes, in words, for reports (may be NULL) */
 };
 
 /* The vtables. */

@@ -100,8 +100,13 @@ ssize_t sockutil_recv(struct probe_sock *ps, int fd, int flags, uint8_t *buf, si
         return -errno;
     rx->rx_us = probe_now_us();
     decode_cmsgs(&msg, rx);
-    if (rx->dropped > 0 && (uint64_t)rx->dropped > ps->counters.rx_dropped)
-        ps->counters.rx_dropped = (uint64_t)rx->dropped;
+    if (rx->dropped > 0) { /* each socket's count runs on its own: add what is new */
+        uint64_t *seen = &ps->drops_seen[fd == ps->fd_icmp];
+        if ((uint64_t)rx->dropped > *seen) {
+            ps->counters.rx_dropped += (uint64_t)rx->dropped - *seen;
+            *seen = (uint64_t)rx->dropped;
+        }
+    }
     return n;
 }
 

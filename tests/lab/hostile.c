@@ -1,26 +1,30 @@
 /*
- * hostile.c - the hostile lab's packet source: spoofed, malformed and replayed ICMP aimed at a
- * hopwatch client, IPv4 and IPv6 (a lab tool, not part of hopwatch).
+ * hostile.c - the hostile lab's packet source: spoofed, malformed and replayed ICMP and TCP
+ * aimed at a hopwatch client, IPv4 and IPv6 (a lab tool, not part of hopwatch).
  *
  *   hostile --informed IFACE --client A4,A6 --spoof S4,S6[,S4,S6...] --rate PPS --out FILE
  *   hostile --blind --client A4,A6 --target T4,T6 --spoof ... --rate PPS --out FILE
  *
  * --informed runs on a router of the path. It watches IFACE (AF_PACKET) for the client's
- * probes (ICMP echo requests and UDP datagrams) and for the real replies going back to it, and
- * sends, in turn, errors and replies no correct prober may believe: quoting probes never sent,
- * near-miss echo identifiers and sequence numbers (the same slot 4096 or 32768 numbers away),
- * quotes cut short or padded long, an inner header whose length lies, a bad ICMP checksum on a
- * perfect error for a live probe, RFC 4884 extensions whose lengths lie, echo replies for
- * another process, unreachables for probes never sent, and real replies sent again: at once
- * (duplicates) and 3 to 20 seconds later (long timed out). Its own packets leave with TTL /
- * hop limit 77, which marks them so it does not replay itself.
+ * probes (ICMP echo requests, UDP datagrams, TCP SYNs) and for the real replies going back to
+ * it, and sends, in turn, errors and replies no correct prober may believe: quoting probes never
+ * sent, near-miss echo identifiers, source ports and sequence numbers (the same slot 4096 or
+ * 32768 numbers away), quotes cut short or padded long, an inner header whose length lies, a bad
+ * ICMP checksum on a perfect error for a live probe, RFC 4884 extensions whose lengths lie, echo
+ * replies for another process, unreachables for probes never sent, the target's SYN-ACK for a
+ * live SYN with a bad TCP checksum, SYN-ACKs acknowledging SYNs never sent, RSTs for SYNs never
+ * sent, and real replies sent again: at once (duplicates) and 3 to 20 seconds later (long timed
+ * out). Its own packets leave with TTL / hop limit 77, which marks them so it does not replay
+ * itself.
  * --blind runs off the path: it knows nothing of the probes and floods the client with errors
  * quoting random identities, foreign echo replies and runts.
  *
  * Until SIGTERM/SIGINT; then it writes to FILE what it sent, per family and class, as JSON, with
  * how many a raw ICMP socket on the client can see ("raw_visible": types such a socket's filter
- * lets through, checksums the kernel does not drop first) and how many the kernel hands the
- * probing UDP socket ("udp_socket": errors quoting its ports in full).
+ * lets through, a bad sum included: IPv4's hands it over, ICMPv6's counts it as a drop), how
+ * many the kernel hands the probing UDP socket ("udp_socket": errors quoting its ports in full)
+ * and how many TCP segments reach the client ("tcp_visible": a raw TCP socket sees them all;
+ * IPv6's, with IPV6_CHECKSUM, counts a bad sum as a drop).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -43,7 +47,8 @@
 #include <unistd.h>
 
 #define MARK_TTL 77
-#define NCLASS 14
+#define NCLASS 17
+#define NKIND 3 /* probe kinds: echo request, UDP, TCP SYN */
 #define QUOTE_MAX 1400
 enum cls {
     C_NEVER_SENT,
@@ -59,28 +64,32 @@ enum cls {
     C_UNREACH_NEVER,
     C_DUPLICATE,
     C_STALE,
+    C_TCP_BAD_SUM,
+    C_TCP_NEAR_ACK,
+    C_TCP_RST_NEVER,
     C_BLIND
 };
 static const char *cls_name[NCLASS] = {
     "never_sent",         "near_id",   "near_seq_4096", "near_seq_32768", "truncated",
     "oversized",          "lying_ihl", "bad_checksum",  "lying_ext",      "other_echo",
-    "unreach_never_sent", "duplicate", "stale",         "blind"};
+    "unreach_never_sent", "duplicate", "stale",         "tcp_bad_sum",    "tcp_near_ack",
+    "tcp_rst_never_sent", "blind"};
 
 struct fam {
     int v6, fd;
     uint8_t client[16], target[16];
     uint8_t spoof[8][16];
     int nspoof;
-    /* the newest probe seen of each kind: [0] echo request, [1] UDP */
-    uint8_t probe[2][128];
-    size_t probe_len[2];
+    /* the newest probe seen of each kind: [0] echo request, [1] UDP, [2] TCP SYN */
+    uint8_t probe[NKIND][128];
+    size_t probe_len[NKIND];
     /* real replies to the client: the newest for duplicates, and one every 20 ms kept longer
      * (up to 20 s) for replays of replies long timed out */
     uint8_t reply[2][512][600];
     size_t reply_len[2][512];
     double reply_at[2][512], archived_at;
     unsigned nreply[2], next[2], next_class;
-    unsigned long sent[NCLASS], raw_visible, udp_socket;
+    unsigned long sent[NCLASS], raw_visible, udp_socket, tcp_visible;
 };
 
 static volatile sig_atomic_t stop;
@@ -124,59 +133,65 @@ static uint16_t get16(const uint8_t *p)
     return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* Sends an ICMP(v6) message from src to the client, IP header built here (TTL 77), with its
- * checksum (then spoiled when bad). */
-static void send_icmp(struct fam *f, const uint8_t *src, uint8_t *icmp, size_t len, bool bad)
+/* Sends a proto (ICMP, ICMPv6 or TCP) message from src to the client, IP header built here
+ * (TTL 77), with its checksum (then spoiled when bad). */
+static void send_l4(struct fam *f, const uint8_t *src, uint8_t proto, uint8_t *l4, size_t len,
+                    bool bad)
 {
     uint8_t pkt[1600];
-    size_t ip = f->v6 ? 40 : 20;
+    size_t ip = f->v6 ? 40 : 20, al = f->v6 ? 16 : 4, at = proto == 6 ? 16 : 2;
+    uint8_t ph[4] = {0, 0, 0, proto};
+    uint32_t s = 0;
     struct sockaddr_storage ss;
     socklen_t sl;
 
-    if (len + ip > sizeof(pkt))
+    if (len + ip > sizeof(pkt) || len < at + 2)
         return;
     memset(pkt, 0, ip);
-    icmp[2] = icmp[3] = 0;
+    l4[at] = l4[at + 1] = 0;
+    if (f->v6 || proto == 6) { /* the pseudo-header: all but IPv4's ICMP have one */
+        s = sum16(f->client, al, sum16(src, al, 0)) + (uint32_t)len;
+        s = sum16(ph, 4, s);
+    }
+    put16(l4 + at, fold(sum16(l4, len, s)));
+    if (bad)
+        l4[at] ^= 0x12;
+    memset(&ss, 0, sizeof(ss));
     if (f->v6) {
-        uint32_t s = sum16(src, 16, 0);
-        uint8_t nh[4] = {0, 0, 0, 58};
-        s = sum16(f->client, 16, s);
-        s += (uint32_t)len;
-        s = sum16(nh, 4, s);
-        put16(icmp + 2, fold(sum16(icmp, len, s)));
         pkt[0] = 0x60;
         put16(pkt + 4, (uint16_t)len);
-        pkt[6] = 58;
+        pkt[6] = proto;
         pkt[7] = MARK_TTL;
         memcpy(pkt + 8, src, 16);
         memcpy(pkt + 24, f->client, 16);
         struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-        memset(a, 0, sizeof(*a));
         a->sin6_family = AF_INET6;
         memcpy(&a->sin6_addr, f->client, 16);
         sl = sizeof(*a);
     } else {
-        put16(icmp + 2, fold(sum16(icmp, len, 0)));
         pkt[0] = 0x45;
         put16(pkt + 2, (uint16_t)(len + ip));
         pkt[8] = MARK_TTL;
-        pkt[9] = 1;
+        pkt[9] = proto;
         memcpy(pkt + 12, src, 4);
         memcpy(pkt + 16, f->client, 4);
         struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-        memset(a, 0, sizeof(*a));
         a->sin_family = AF_INET;
         memcpy(&a->sin_addr, f->client, 4);
         sl = sizeof(*a);
     }
-    if (bad)
-        icmp[2] ^= 0x12;
-    memcpy(pkt + ip, icmp, len);
+    memcpy(pkt + ip, l4, len);
     (void)sendto(f->fd, pkt, len + ip, 0, (struct sockaddr *)&ss, sl);
 }
 
-/* The identity fields of a probe (IP header first): [0] echo id, [1] echo seq; for UDP the
- * source port and the payload's seq (with the word that keeps its sum). */
+static void send_icmp(struct fam *f, const uint8_t *src, uint8_t *icmp, size_t len, bool bad)
+{
+    send_l4(f, src, f->v6 ? 58 : 1, icmp, len, bad);
+}
+
+/* The identity fields of a probe (IP header first): an echo's id and seq; for UDP the source
+ * port and the payload's seq (with the word that keeps its sum); for TCP the source port and
+ * the sequence number's top 16 bits (hopwatch's seq there: base + seq << 16). */
 static size_t l4_off(const struct fam *f, const uint8_t *p)
 {
     return f->v6 ? 40 : (size_t)(p[0] & 0x0f) * 4;
@@ -190,6 +205,8 @@ static void set_seq(const struct fam *f, int kind, uint8_t *p, size_t len, uint1
     } else if (kind == 1 && o + 14 <= len) {
         put16(p + o + 10, seq);
         put16(p + o + 12, (uint16_t)~seq);
+    } else if (kind == 2 && o + 8 <= len) {
+        put16(p + o + 4, seq);
     }
 }
 
@@ -198,6 +215,8 @@ static uint16_t get_seq(const struct fam *f, int kind, const uint8_t *p, size_t 
     size_t o = l4_off(f, p);
     if (kind == 0 && o + 8 <= len)
         return get16(p + o + 6);
+    if (kind == 2 && o + 8 <= len)
+        return get16(p + o + 4);
     return o + 14 <= len ? get16(p + o + 10) : 0;
 }
 
@@ -233,16 +252,44 @@ static const uint8_t *spoof(struct fam *f)
     return f->spoof[(unsigned)rand() % (unsigned)f->nspoof];
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
+
+/* The target's answer to the TCP SYN p (IP header first, l4 at o) in class c: a SYN-ACK for
+ * it with a spoiled sum, a SYN-ACK for the SYN 4096 numbers on, an RST for one never sent. */
+static bool tcp_answer(struct fam *f, enum cls c, const uint8_t *p, size_t len, size_t o)
+{
+    uint8_t t[20] = {0};
+    uint32_t seq = (uint32_t)get16(p + o + 4) << 16 | get16(p + o + 6);
+
+    if (o + 20 > len)
+        return false;
+    seq += c == C_TCP_NEAR_ACK ? 4096u << 16 : c == C_TCP_RST_NEVER ? 20000u << 16 : 0;
+    memcpy(t, p + o + 2, 2); /* from the port it went to */
+    memcpy(t + 2, p + o, 2);
+    put32(t + 4, (uint32_t)rand());
+    put32(t + 8, seq + 1);
+    t[12] = 5 << 4;
+    t[13] = c == C_TCP_RST_NEVER ? 0x14 : 0x12;
+    put16(t + 14, 65535);
+    send_l4(f, f->target, 6, t, sizeof(t), c == C_TCP_BAD_SUM);
+    f->tcp_visible++;
+    return true;
+}
+
 /* One informed packet of class c; false when what it needs was not seen yet. */
 static bool informed(struct fam *f, enum cls c, double now)
 {
     uint8_t q[QUOTE_MAX], m[1600];
-    int kind = rand() % 2;
+    int kind = rand() % NKIND;
     size_t len, o;
     bool broken = false, bad = false; /* broken: the kernel finds no socket by it */
 
-    if (!f->probe_len[kind])
-        kind = !kind;
+    for (int i = 0; i < NKIND && !f->probe_len[kind]; i++)
+        kind = (kind + 1) % NKIND;
     if (!f->probe_len[kind] && c != C_DUPLICATE && c != C_STALE)
         return false;
     len = f->probe_len[kind];
@@ -252,7 +299,7 @@ static bool informed(struct fam *f, enum cls c, double now)
     case C_NEVER_SENT:
         set_seq(f, kind, q, len, (uint16_t)(get_seq(f, kind, q, len) + 20000));
         break;
-    case C_NEAR_ID: /* the echo identifier, or the UDP source port, one bit off */
+    case C_NEAR_ID: /* the echo identifier, or the UDP or TCP source port, one bit off */
         q[kind == 0 ? o + 5 : o + 1] ^= 1;
         break;
     case C_NEAR_SEQ_4096:
@@ -310,6 +357,10 @@ static bool informed(struct fam *f, enum cls c, double now)
         f->raw_visible++;
         f->udp_socket += kind == 1;
         return true;
+    case C_TCP_BAD_SUM:
+    case C_TCP_NEAR_ACK:
+    case C_TCP_RST_NEVER:
+        return kind == 2 && tcp_answer(f, c, q, len, o);
     case C_DUPLICATE:
     case C_STALE: {
         int r = c == C_STALE;
@@ -322,10 +373,15 @@ static bool informed(struct fam *f, enum cls c, double now)
             f->next[r] = k + 1;
             memcpy(m, f->reply[r][k], n);
             ip = f->v6 ? 40 : (size_t)(m[0] & 0x0f) * 4;
-            /* from the real reply's own source, its ICMP message as it was */
-            send_icmp(f, f->v6 ? m + 8 : m + 12, m + ip, n - ip, false);
-            f->raw_visible++;
-            f->udp_socket += quotes_udp(f, m, n);
+            /* from the real reply's own source, its ICMP message or TCP segment as it was */
+            if (m[f->v6 ? 6 : 9] == 6) {
+                send_l4(f, f->v6 ? m + 8 : m + 12, 6, m + ip, n - ip, false);
+                f->tcp_visible++;
+            } else {
+                send_icmp(f, f->v6 ? m + 8 : m + 12, m + ip, n - ip, false);
+                f->raw_visible++;
+                f->udp_socket += quotes_udp(f, m, n);
+            }
             f->reply_len[r][k] = 0; /* once each */
             return true;
         }
@@ -416,6 +472,7 @@ static void sniff(int fd, struct fam *fams, double now)
         ttl = b[f->v6 ? 7 : 8];
         if (memcmp(src, f->client, al) == 0) {
             int kind = proto == 17                                                   ? 1
+                       : proto == 6 && (size_t)n >= ip + 20 && b[ip + 13] == 0x02    ? 2
                        : (proto == 1 || proto == 58) && (b[ip] == 8 || b[ip] == 128) ? 0
                                                                                      : -1;
             if (kind >= 0) {
@@ -423,7 +480,7 @@ static void sniff(int fd, struct fam *fams, double now)
                 memcpy(f->probe[kind], b, keep);
                 f->probe_len[kind] = keep;
             }
-        } else if (memcmp(dst, f->client, al) == 0 && (proto == 1 || proto == 58) &&
+        } else if (memcmp(dst, f->client, al) == 0 && (proto == 1 || proto == 58 || proto == 6) &&
                    ttl != MARK_TTL && ttl != MARK_TTL - 1 && (size_t)n <= 600) {
             for (int r = 0; r < 2; r++) {
                 unsigned k;
@@ -465,8 +522,10 @@ static void write_report(const char *path, struct fam *fams)
             fprintf(o, "\"%s\": %lu, ", cls_name[c], fams[v].sent[c]);
             total += fams[v].sent[c];
         }
-        fprintf(o, "\"total\": %lu, \"raw_visible\": %lu, \"udp_socket\": %lu}", total,
-                fams[v].raw_visible, fams[v].udp_socket);
+        fprintf(o,
+                "\"total\": %lu, \"raw_visible\": %lu, \"udp_socket\": %lu, "
+                "\"tcp_visible\": %lu}",
+                total, fams[v].raw_visible, fams[v].udp_socket, fams[v].tcp_visible);
     }
     fprintf(o, "}\n");
     fclose(o);

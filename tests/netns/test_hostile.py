@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""The hostile lab: hopwatch under spoofed, malformed and replayed ICMP, against a clean control.
+"""The hostile lab: hopwatch under spoofed, malformed and replayed ICMP and TCP, against a clean
+control.
 
     host --(LAN)-- client -- r1 -- r2 -- r3 -- dst        25% loss into r3
 
@@ -7,16 +8,19 @@ Router r2 runs tests/lab/hostile.c --informed: it watches the probes and the rep
 sends, at 4,000 packets/s, errors quoting probes never sent, near-miss identifiers and sequence
 numbers, cut and padded quotes, lying inner headers, bad checksums on perfect errors for live
 probes, RFC 4884 extensions with lying lengths, echo replies for other processes, unreachables,
-duplicates of real replies and replies 3-20 s old. The host on the client's LAN floods blind
-errors, foreign echo replies and runts at 50,000 packets/s.
+the target's SYN-ACK for a live SYN with a bad TCP checksum, SYN-ACKs and RSTs for SYNs never
+sent, duplicates of real replies and replies 3-20 s old. The host on the client's LAN floods
+blind errors, foreign echo replies and runts at 50,000 packets/s.
 
 Four hopwatch runs at once (icmp-raw and udp, IPv4 and IPv6) go once on the clean lab and
-once under attack. Then, per run and hop: the same responders (nothing spoofed believed), the
-same probe counts, loss within the binomial band, average RTT within 0.2 ms; and the packet
-counters account for every hostile packet the sockets were handed, exactly: a raw ICMP socket
-sees every ICMP message of its family (so the icmp-raw run also counts the udp run's real
-replies), the udp socket only the errors the kernel matched to its ports. Then the live view,
-under the same flood in tmux, still redraws and answers keys. CPU under attack is printed."""
+once under attack; then two tcp runs (raw SYNs, IPv4 and IPv6) the same way. Then, per run and
+hop: the same responders (nothing spoofed believed), the same probe counts, loss within the
+binomial band, average RTT within 0.2 ms; and the packet counters account for every hostile
+packet the sockets were handed, exactly: a raw ICMP socket sees every ICMP message of its
+family (so the icmp-raw run also counts the udp run's real replies), the udp socket only the
+errors the kernel matched to its ports, tcp's raw TCP socket every TCP segment and its raw
+ICMP socket every ICMP message. Then the live view, under the same flood in tmux, still
+redraws and answers keys. CPU under attack is printed."""
 import json
 import os
 import subprocess
@@ -33,6 +37,7 @@ HOSTILE = os.environ.get("HOPWATCH_HOSTILE", "")
 ROUNDS, INTERVAL = 200, 0.025
 ATTACK_FROM, ATTACK_FOR = 0.6, 4.0  # seconds after the runs start; within their sockets' life
 RUNS = [(mode, v6) for v6 in (False, True) for mode in ("icmp-raw", "udp")]
+TCP_RUNS = [("tcp", False), ("tcp", True)]
 COUNTED = ("malformed", "foreign", "unmatched", "rx_dropped")
 
 
@@ -94,11 +99,11 @@ def stop(procs, out):
     return sent
 
 
-def run_all(lab, out=None):
-    """The four runs at once (and the attackers in their middle when out is given). Returns
+def run_all(lab, runs, out=None):
+    """The runs at once (and the attackers in their middle when out is given). Returns
     {(mode, v6): (doc, cpu seconds, wall seconds)} and what the attackers sent."""
     procs, t0 = {}, time.monotonic()
-    for mode, v6 in RUNS:
+    for mode, v6 in runs:
         argv = ["ip", "netns", "exec", lab.client, BIN, "-j", "-n", fam_flag(v6), "-M", mode,
                 "-c", str(ROUNDS), "-i", str(INTERVAL), lab.target(v6)]
         procs[(mode, v6)] = subprocess.Popen(argv, stdout=subprocess.PIPE,
@@ -155,10 +160,10 @@ def compare(key, ctl, hos, lab):
               f"{name} hop {t}: avg RTT {hc['avg_ms']} / {hh['avg_ms']} ms")
 
 
-def attack(lab):
-    control, _ = run_all(lab)
-    hostile, sent = run_all(lab, out="/tmp/hopwatch-hostile")
-    for key in RUNS:
+def attack(lab, runs):
+    control, _ = run_all(lab, runs)
+    hostile, sent = run_all(lab, runs, out="/tmp/hopwatch-hostile")
+    for key in runs:
         mode, v6 = key
         (ctl, cpu_c, wall_c), (hos, cpu_h, wall_h) = control[key], hostile[key]
         fam = "v6" if v6 else "v4"
@@ -169,6 +174,8 @@ def attack(lab):
         if mode == "icmp-raw":  # every ICMP message of the family, the udp run's real ones too
             udp = ("udp", v6)
             want = sent[fam]["raw_visible"] + received(hostile[udp][0]) - received(control[udp][0])
+        elif mode == "tcp":  # every ICMP message and every TCP segment of the family
+            want = sent[fam]["raw_visible"] + sent[fam]["tcp_visible"]
         else:
             want = sent[fam]["udp_socket"]
         # the control's own unmatched replies (answers to probes past the destination,
@@ -222,7 +229,9 @@ def main():
         return 1
     run = Runner()
     with HostileLab("hwhost", routers=3) as lab:
-        run.case("four runs under attack against a clean control", attack, lab, retries=1)
+        run.case("four runs under attack against a clean control", attack, lab, RUNS, retries=1)
+        run.case("tcp runs under attack against a clean control", attack, lab, TCP_RUNS,
+                 retries=1)
         run.case("the live view under the flood", tui_under_flood, lab)
     return run.finish()
 
