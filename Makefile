@@ -105,8 +105,8 @@ fuzz:
 
 bench: build
 	$(call apt_install,$(RUN_PKGS) tmux mtr-tiny traceroute dnsmasq-base scamper iputils-tracepath)
-	cmake --build $(BUILD) --target nfqdelay -j $(JOBS)
-	$(SUDO) python3 tests/bench/peers.py $(BUILD)/hopwatch
+	cmake --build $(BUILD) --target nfqdelay probefloor -j $(JOBS)
+	$(SUDO) python3 tests/bench/peers.py $(BUILD)/hopwatch $(BUILD)/tests/probefloor
 	$(SUDO) python3 tests/bench/bench.py $(BUILD)/hopwatch $(BUILD)/tests/nfqdelay
 	$(SUDO) python3 tests/bench/cpu_tui.py $(BUILD)/hopwatch 60
 	$(SUDO) python3 tests/bench/stream_size.py $(BUILD)/hopwatch 600

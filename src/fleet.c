@@ -14,7 +14,8 @@
  * is read in one go. Replies carry the kernel's receive time (SO_TIMESTAMPNS) and sends are
  * stamped as they go, so reading late moves no RTT; a key waits at most a tick. With nothing
  * due that soon (the default one-second interval) the thread sleeps in poll and wakes for each
- * reply as it comes.
+ * reply as it comes. A pass that left replies waiting (a shared socket hands on at most what
+ * one target can hold pending) does not sleep: the next one reads on.
  */
 #include "fleet.h"
 #include "share.h"
@@ -51,6 +52,7 @@ struct fleet {
     int *first; /* where each live prober's descriptors start in fds */
     size_t first_cap;
     uint64_t woke_us; /* the thread's last wake-up */
+    bool backlog;     /* the last pass left replies waiting: the next one must not sleep */
 };
 
 struct fleet *fleet_new(void)
@@ -225,6 +227,10 @@ static int wait_ms(struct fleet *f, uint64_t until)
 {
     uint64_t now = probe_now_us(), tick = f->woke_us + FLEET_TICK_US;
 
+    if (f->backlog) {
+        f->backlog = false;
+        return 0;
+    }
     if (until > now + FLEET_TICK_US)
         return (int)((until - now + 999) / 1000);
     if (until < tick)
@@ -267,8 +273,9 @@ static void *fleet_main(void *arg)
                 ;
         /* at most what one target can hold pending: the next pass's steps take them all */
         for (int i = 0; i < f->nshares; i++)
-            if (f->fds[1 + i].revents)
-                probe_share_drain(f->share[i], PROBE_PENDING_MAX);
+            if (f->fds[1 + i].revents &&
+                probe_share_drain(f->share[i], PROBE_PENDING_MAX) == PROBE_PENDING_MAX)
+                f->backlog = true;
         pthread_mutex_lock(&f->lock);
         for (int i = 0; gen == f->generation && i < f->nlive; i++)
             prober_polled(f->live[i]->prober, f->fds + f->first[i]);

@@ -9,11 +9,13 @@ printed as the README's table (figures only; nothing here passes or fails):
      50 ms;
   3. CPU per probe and peak RSS, hopwatch -r and mtr -r with the same probe count (500 rounds
      at -i 0.01 over 9 hops), from the kernel's rusage of each process pinned to CPU 0; once as
-     the lab charges it, once with the lab's forwarding steered to CPU 1 (see steer());
+     the lab charges it, once with the lab's forwarding steered to CPU 1 (see steer()); and,
+     when PROBEFLOOR is given, the socket API's floor: tests/bench/probefloor.c sends each round
+     in one sendmmsg() and reads it with recvmmsg() after one sleep (no prober does less);
   4. RTT bias: each hop's average RTT from hopwatch (icmp-raw, 200 rounds) minus ping's
      (iputils, 200 echoes at -i 0.01) to that hop's address.
 
-Usage (root): peers.py HOPWATCH_BINARY"""
+Usage (root): peers.py HOPWATCH_BINARY [PROBEFLOOR_BINARY]"""
 import json
 import os
 import re
@@ -153,12 +155,14 @@ def steer(lab, on):
         lab.ns(k, "sh", "-c", f"echo {2 if on else 0} > /sys/class/net/{dev}/queues/rx-0/rps_cpus")
 
 
-def cpu_per_probe(lab, binary):
+def cpu_per_probe(lab, binary, floor):
     rounds, hops = 500, ROUTERS + 1
     probes = rounds * hops
     tools = [("hopwatch -r", [binary, "-r", "-n", "-c", str(rounds), "-i", "0.01",
                               lab.target()]),
              ("mtr -r", ["mtr", "-r", "-n", "-c", str(rounds), "-i", "0.01", lab.target()])]
+    if floor:
+        tools.append(("floor", [floor, lab.target(), str(hops), str(rounds), "0.01"]))
     print(f"3. CPU per probe and peak RSS, {rounds} rounds at -i 0.01 over {hops} hops "
           f"({probes} probes), pinned to CPU 0, median of 3:")
     per = {}
@@ -175,6 +179,9 @@ def cpu_per_probe(lab, binary):
                   f"{rss / 1024:5.1f} MiB")
         print(f"     hopwatch / mtr: "
               f"{per['hopwatch -r', steered] / per['mtr -r', steered]:.3f} (the goal: 0.125)")
+        if floor:
+            print(f"     floor / mtr: {per['floor', steered] / per['mtr -r', steered]:.3f}, "
+                  f"hopwatch / floor: {per['hopwatch -r', steered] / per['floor', steered]:.2f}")
     steer(lab, False)
 
 
@@ -199,12 +206,13 @@ def main():
         print(__doc__)
         return 2
     binary = os.path.abspath(sys.argv[1])
+    floor = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
     lab = Lab("hwpeers", routers=ROUTERS)
     try:
         lab.up()
         whole_path(lab, binary)
         live_view(lab, binary)
-        cpu_per_probe(lab, binary)
+        cpu_per_probe(lab, binary, floor)
         rtt_bias(lab, binary)
     finally:
         lab.down()
