@@ -67,6 +67,12 @@ def main():
         png(t.screen(colors=True), os.path.join(HERE, "help.png"), 34)
         t.resize(COLS, ROWS)
         t.keys("q")
+        # several targets on the same troubled path: the overview, one line a target
+        targets = [lab.target(), lab.hop_addr(3), lab.hop_addr(5), lab.target(True)]
+        t.type(f"clear; ip netns exec {lab.client} {binary} -i 0.2 -n {' '.join(targets)}")
+        time.sleep(30)
+        png(t.screen(colors=True), os.path.join(HERE, "overview.png"), 12)
+        t.keys("q")
         lab.down()
         lab = Lab("hwshot", routers=4)
         lab.up()
