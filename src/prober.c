@@ -385,6 +385,9 @@ uint64_t prober_step(struct prober *p)
     /* Read each time: the interval may change while we wait. */
     uint64_t next_round = p->any_round ? p->last_start + interval : now;
 
+    /* Replies first: reading an error queue clears the socket's pending error, which would
+     * otherwise fail the next send (the sk_err trap) and cost a retry. */
+    drain_all(p);
     if (p->spreading)
         spread(p, now, now >= next_round); /* a shorter interval: finish it first */
     if (!paused && now >= next_round && (mode = next_mode(p, &switched)) >= 0) {
@@ -394,7 +397,7 @@ uint64_t prober_step(struct prober *p)
         p->any_round = true;
         next_round = p->last_start + interval;
     }
-    drain_all(p);
+    drain_all(p); /* what a send read off an error queue (and every mode, without poll) */
     expire(p, now_us(p));
     if (!any_rounds_left(p) && p->ninflight == 0 && !p->spreading)
         return 0;
