@@ -12,8 +12,10 @@ printed as the README's table (figures only; nothing here passes or fails):
      the lab charges it, once with the lab's forwarding steered to CPU 1 (see steer()); and,
      when PROBEFLOOR is given, the socket API's floor: tests/bench/probefloor.c sends each round
      in one sendmmsg() and reads it with recvmmsg() after one sleep (no prober does less);
-  4. RTT bias: each hop's average RTT from hopwatch (icmp-raw, 200 rounds) minus ping's
-     (iputils, 200 echoes at -i 0.01) to that hop's address.
+  4. RTT bias: each hop's average RTT from hopwatch (icmp-raw, 200 rounds at -i 0.01) minus
+     ping's (iputils, 200 echoes) to that hop's address, ping at the same packet rate as
+     hopwatch's whole run (-i 0.01 / hops): a veth lab forwards faster the more packets it
+     forwards (ping to hop 8 at -i 0.01 read 104 us, at -i 0.001 22 us).
 
 Usage (root): peers.py HOPWATCH_BINARY [PROBEFLOOR_BINARY]"""
 import json
@@ -186,14 +188,15 @@ def cpu_per_probe(lab, binary, floor):
 
 
 def rtt_bias(lab, binary):
-    print("4. RTT bias per hop: hopwatch's average (icmp-raw, 200 rounds) minus ping's "
-          "(200 echoes), us:")
     _, _, _, out = run_rusage(lab, [binary, "-j", "-n", "-M", "icmp-raw", "-c", "200", "-i",
                                     "0.01", lab.target()])
     doc = json.loads(out)
+    every = f"{0.01 / len(doc['hops']):.4f}"
+    print("4. RTT bias per hop: hopwatch's average (icmp-raw, 200 rounds at -i 0.01) minus "
+          f"ping's (200 echoes at -i {every}, the same packet rate), us:")
     line = []
     for h in doc["hops"]:
-        ping = subprocess.run(in_client(lab, ["ping", "-n", "-c", "200", "-i", "0.01", "-q",
+        ping = subprocess.run(in_client(lab, ["ping", "-n", "-c", "200", "-i", every, "-q",
                                               h["addr"]]), stdout=subprocess.PIPE,
                               text=True).stdout
         m = re.search(r"= [\d.]+/([\d.]+)/", ping)
