@@ -19,8 +19,10 @@ binomial band, average RTT within 0.2 ms; and the packet counters account for ev
 packet the sockets were handed, exactly: a raw ICMP socket sees every ICMP message of its
 family (so the icmp-raw run also counts the udp run's real replies), the udp socket only the
 errors the kernel matched to its ports, tcp's raw TCP socket every TCP segment and its raw
-ICMP socket every ICMP message. Then the live view, under the same flood in tmux, still
-redraws and answers keys. CPU under attack is printed."""
+ICMP socket every ICMP message. Then a busy run (icmp-raw, -i 0.01: the prober works in 5 ms
+ticks) must read the whole flood as it comes: no drop by the kernel, no loss before the lossy
+link. Then the live view, under the same flood in tmux, still redraws and answers keys. CPU
+under attack is printed."""
 import json
 import os
 import subprocess
@@ -187,6 +189,27 @@ def attack(lab, runs):
         print(f"     sent {fam}: " + ", ".join(f"{k} {n}" for k, n in sent[fam].items()))
 
 
+def busy_under_flood(lab):
+    """The shared raw socket hands on at most 64 messages a pass; a busy prober that slept to
+    its next tick after such a pass read at most 12,800 a second and fell behind the flood."""
+    procs = lab.attackers("/tmp/hopwatch-hostile-busy")
+    try:
+        time.sleep(0.5)
+        r = lab.run([BIN, "-j", "-n", "-4", "-M", "icmp-raw", "-c", "300", "-i", "0.01",
+                     lab.target()], timeout=60)
+    finally:
+        sent = stop(procs, "/tmp/hopwatch-hostile-busy")
+    check(r.returncode == 0, f"hopwatch exited {r.returncode}: {r.stderr[-2000:]}")
+    doc = json.loads(r.stdout)
+    print(f"     -i 0.01 under {sent['v4']['total']:,} IPv4 hostile packets: "
+          f"packets {doc['packets']}")
+    check(counted(doc) >= 30000, f"the flood did not reach the socket: {doc['packets']}")
+    check(doc["packets"]["rx_dropped"] == 0, f"the kernel dropped {doc['packets']['rx_dropped']}")
+    for h in doc["hops"][:2]:  # before the lossy link into hop 3
+        check(h["sent"] == 300 and h["received"] == 300,
+              f"hop {h['ttl']}: sent {h['sent']} received {h['received']} under the flood")
+
+
 def tui_under_flood(lab):
     tmux = Tmux("hostile", cols=120, rows=20)
     procs = []
@@ -232,6 +255,7 @@ def main():
         run.case("four runs under attack against a clean control", attack, lab, RUNS, retries=1)
         run.case("tcp runs under attack against a clean control", attack, lab, TCP_RUNS,
                  retries=1)
+        run.case("a busy run reads the whole flood", busy_under_flood, lab)
         run.case("the live view under the flood", tui_under_flood, lab)
     return run.finish()
 
