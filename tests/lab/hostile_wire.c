@@ -62,28 +62,26 @@ void send_l4(struct fam *f, const uint8_t *src, uint8_t proto, uint8_t *l4, size
         l4[at] ^= 0x12;
     memset(&ss, 0, sizeof(ss));
     if (f->v6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
         pkt[0] = 0x60;
         put16(pkt + 4, (uint16_t)len);
         pkt[6] = proto;
         pkt[7] = MARK_TTL;
-        memcpy(pkt + 8, src, 16);
-        memcpy(pkt + 24, f->client, 16);
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
         a->sin6_family = AF_INET6;
-        memcpy(&a->sin6_addr, f->client, 16);
+        memcpy(&a->sin6_addr, f->client, al);
         sl = sizeof(*a);
     } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
         pkt[0] = 0x45;
         put16(pkt + 2, (uint16_t)(len + ip));
         pkt[8] = MARK_TTL;
         pkt[9] = proto;
-        memcpy(pkt + 12, src, 4);
-        memcpy(pkt + 16, f->client, 4);
-        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
         a->sin_family = AF_INET;
-        memcpy(&a->sin_addr, f->client, 4);
+        memcpy(&a->sin_addr, f->client, al);
         sl = sizeof(*a);
     }
+    memcpy(pkt + ip - 2 * al, src, al); /* both headers end with the source, then the destination */
+    memcpy(pkt + ip - al, f->client, al);
     memcpy(pkt + ip, l4, len);
     (void)sendto(f->fd, pkt, len + ip, 0, (struct sockaddr *)&ss, sl);
 }
