@@ -1,16 +1,32 @@
 /*
- * diagnose.h - what a hop's loss means: pure functions over per-hop counts.
+ * diagnose.h - what a hop's loss means, from sequential tests that may be read after every
+ * round.
  *
  * Loss seen at hop h is 1 - (1 - F_h) g_h r_h: forwarding loss up to h (F, inherited by every
  * later hop) times the hop's own reply generation (g) and the reply's way back (r). Only F
- * carries downstream, so the later hops estimate the forwarding loss up to h: their pooled
- * loss, over the later hops that agree with each other (a later hop that itself loses
- * replies stays out of the pool). A hop whose loss is significantly above that pool loses
- * replies, not traffic (reply-only); loss that carries on to the destination starts at the
- * onset hop. Every rate has a Wilson score interval (Wilson 1927) and every comparison
- * Newcombe's hybrid score interval for a difference (Newcombe 1998, method 10), so "1 lost of
- * 5" is "unknown", not "20% loss". The README's "Loss diagnosis" section shows the lab
- * vectors it is tested on (tests/unit/test_diagnose.c).
+ * carries downstream, and it only grows along the path. Four questions are asked of every
+ * hop, each a one-sided sequential test (eproc.h) fed one score per round by verdicts.c, so
+ * that a round whose probes hop 3 answered while hops 4-8 lost counts as one piece of
+ * evidence, not as separate rates:
+ *   above  - does it lose more than the informative hops after it?  (reply-only)
+ *   below  - does it lose less than the informative hops after it?  (loss starts after it)
+ *   lossy  - is its loss above DIAG_TAU_LOSSY?
+ *   clean  - is its loss below DIAG_TAU?  (the equivalence margin: "no loss that matters")
+ * The two thresholds leave a band between them, so a hop with 1% loss settles on "lossy"
+ * instead of hovering at one line. A claim is made when its test's log e-value reaches
+ * diag's claim level, log(usable hops / DIAG_CLAIM_ALPHA): the chance that noise alone ever
+ * makes a given kind of claim anywhere on the path, at any round of the run, is at most
+ * DIAG_CLAIM_ALPHA (Ville's inequality, Bonferroni over the hops). The destination has two
+ * more: does it lose more than the path into it, and more than the last hop before it
+ * (its own loss, or its last link's).
+ *
+ * The onset is the first informative hop whose own loss is claimed while the informative hop
+ * before it is claimed clean (or is the source): "loss starts between hop 3 and hop 4" is
+ * then exactly what the rows say. Where it cannot be placed yet, the hops say what they wait
+ * for and the path says the range the onset lies in. The destination's own loss is a
+ * separate question: the onset never waits for it.
+ *
+ * Pure: numbers in, verdicts out (tests/unit/test_diagnose.c, tests/stats).
  */
 #ifndef HOPWATCH_DIAGNOSE_H
 #define HOPWATCH_DIAGNOSE_H
@@ -20,41 +36,65 @@
 #include <stdint.h>
 
 #define DIAG_MAX_HOPS 256
-#define DIAG_Z 2.576  /* 99 % two-sided: the intervals shown, a hop's own significance */
-#define DIAG_N_MIN 20 /* completed probes before a hop gets a verdict */
-#define DIAG_TAU 0.01 /* smallest loss difference that matters */
-/* The chance, per evaluation of a whole path, that noise alone makes a claim that a hop's
- * loss is not forwarding (reply-only, destination) or moves the onset: 0.1%, shared by the
- * path's hops (Bonferroni). The simulations in tests/stats measured what this buys. */
-#define DIAG_CLAIM_ALPHA 0.001
+#define DIAG_Z 2.576           /* 99 % two-sided: the intervals shown */
+#define DIAG_N_MIN 20          /* completed probes before a hop gets a verdict */
+#define DIAG_TAU 0.01          /* clean: loss below this is no loss that matters */
+#define DIAG_TAU_LOSSY 0.0025  /* lossy: loss above this is loss */
+#define DIAG_CLAIM_ALPHA 0.001 /* per kind of claim, for the whole path and the whole run */
+#define DIAG_HINT_LOG 2.302585 /* log 10: evidence enough to keep a hop out of a reference */
 
 enum verdict {
-    VERDICT_UNKNOWN,     /* too few samples, or nothing downstream to compare with */
+    VERDICT_UNKNOWN,     /* too few samples, or waiting for evidence (diag.waits says which) */
     VERDICT_OK,          /* no loss beyond noise */
     VERDICT_REPLY_ONLY,  /* loses its own replies; later hops lose significantly less */
     VERDICT_FORWARDING,  /* loss that carries on to every later hop and the destination */
     VERDICT_DESTINATION, /* only the destination loses */
 };
 
+/* The sequential tests' log e-values for one hop (verdicts.c keeps them; 0 = no evidence). */
+struct diag_tests {
+    double above, below, lossy, clean;
+    double lossy_from; /* the informative hops from this one on, pooled, lose above TAU_LOSSY */
+    double above_last; /* destination: above the last informative hop before it alone */
+    long below_need, clean_need, lossy_need, above_need; /* rounds more at this rate, -1 ? */
+};
+
 struct diag_input {
     int ttl;
     uint64_t n; /* completed probes: answered + timed out (in flight excluded) */
     uint64_t lost;
+    struct diag_tests t;
+};
+
+/* What a hop whose verdict is unknown waits for. */
+enum diag_wait {
+    DIAG_WAIT_NONE,
+    DIAG_WAIT_PROBES,    /* fewer than DIAG_N_MIN completed probes */
+    DIAG_WAIT_SILENT,    /* it never answered */
+    DIAG_WAIT_START,     /* loss after it: is it clean (the start is later) or lossy? */
+    DIAG_WAIT_EXCESS,    /* it loses more than the hops after it: its own replies or not? */
+    DIAG_WAIT_DEST,      /* the destination loses: its own or the last link's */
+    DIAG_WAIT_COMPARE,   /* loss, but no answering hop after it to compare with */
+    DIAG_WAIT_LOSS,      /* it shows loss, not yet enough to claim */
 };
 
 struct hop_diag {
     enum verdict verdict;
-    double loss;               /* lost / n */
-    double ci_lo, ci_hi;       /* Wilson interval of the loss, 99 % */
-    double claim_lo, claim_hi; /* ... at the path's claim level (claim_z) */
-    bool usable;               /* enough samples and not silent */
-    bool significant;          /* its loss interval is above TAU */
-    bool informative;          /* its loss tracks the path's (no excess of its own) */
-    int ref;                   /* index of the later usable hop with the least loss, -1 none */
-    bool upstream_path_loss;   /* reply-only, with real path loss before it too */
-    /* Per-round evidence (recent rounds only, filled by verdicts.c): rounds in which this
-     * hop's probe was lost, and of those, rounds in which the destination's probe - sent in
-     * the same round - was answered: evidence against forwarding loss at this hop. */
+    enum diag_wait waits; /* for an unknown verdict */
+    long need;            /* ... about this many more rounds at this rate, -1 not known */
+    double loss;          /* lost / n */
+    double ci_lo, ci_hi;  /* Wilson interval of the loss, 99 % */
+    double down_loss;     /* loss of the informative hops after it, pooled; -1 none */
+    bool usable;          /* enough samples and not silent */
+    bool significant;     /* claimed lossy (above DIAG_TAU_LOSSY) */
+    bool starts;          /* claimed lossy; or the hops from it on are, its own loss is
+                           * suspected and it looks no cleaner than they do */
+    bool own;             /* the destination: its own loss is claimed */
+    bool clean;           /* claimed clean (below DIAG_TAU, or below the hops after it) */
+    bool informative;     /* not even suspected of losing replies of its own */
+    bool upstream_path_loss; /* reply-only, with real path loss before it too */
+    /* Rounds in which this hop's probe was lost, and of those, rounds in which the
+     * destination's probe - sent in the same round - was answered (verdicts.c). */
     uint32_t rounds_lost, rounds_lost_dest_ok;
 };
 
@@ -64,20 +104,14 @@ struct path_diag {
     int onset;         /* index of the hop where loss persisting to the destination starts, -1 */
     int onset_prev;    /* index of the informative hop before it, -1 for the source */
     double onset_loss; /* estimated forwarding loss there: the least loss from it on */
-    /* The z of the claims that a hop's loss is not forwarding (reply-only, destination) and
-     * of the onset's placement: every usable hop is such a test, so they share
-     * DIAG_CLAIM_ALPHA. */
-    double claim_z;
+    /* Not placed yet: loss starts after hop `after` (index, -1 the source) and at or before
+     * hop `first_loss` (index, -1 when no hop's loss is claimed). */
+    int after, first_loss;
+    double claim_log; /* the log e-value a claim needs */
 };
 
 /* Wilson score interval for x of n at z. */
 void diag_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi);
-/* Newcombe's hybrid score interval for p1 - p2 (method 10). */
-void diag_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z, double *lo,
-                   double *hi);
-
-/* The z at which `tests` one-sided comparisons together keep DIAG_CLAIM_ALPHA. */
-double diag_z_for(int tests);
 
 /* What the last hop given is: an answering hop like any other (the end of the path is not
  * known yet), the target, or a router that says the target is unreachable (its replies are
@@ -92,6 +126,15 @@ const char *verdict_name(enum verdict v);
 /* Says in words why hop i got its verdict ("hop 4 lost 61% ... while hop 9 lost 0.3% ..."). */
 void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, int i, char *buf,
                        size_t len);
+
+/* The path's reading in one line: "loss starts between hop 3 and hop 4 (~5.0%)", "loss starts
+ * after hop 2, at or before hop 5", ... or "" when there is no loss that carries on. Returns
+ * whether it is about loss. */
+bool diagnose_summary(const struct diag_input *in, const struct path_diag *d, char *buf,
+                      size_t len);
+
+/* The onset's TTL, 0 when not placed; the one place every front end reads it from. */
+int diagnose_onset_ttl(const struct diag_input *in, const struct path_diag *d);
 
 /* The TTL of the first hop whose verdict is forwarding, or 0 (loss that carries on although
  * the onset cannot be placed yet). */

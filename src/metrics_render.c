@@ -176,7 +176,7 @@ static void per_target(FILE *out, const struct tsnap *t, int n)
            "The TTL where loss persisting to the destination starts; 0 when there is none.");
     for (int i = 0; i < n; i++) {
         const struct target_view *v = &t[i].v;
-        int onset = t[i].mode >= 0 && v->diag.onset >= 0 ? v->snap.first_ttl + v->diag.onset : 0;
+        int onset = t[i].mode >= 0 ? diagnose_onset_ttl(v->in, &v->diag) : 0;
         fputs("hopwatch_target_onset_ttl{", out);
         label(out, "target", t[i].s->run.target_name);
         fprintf(out, "} %d\n", onset);

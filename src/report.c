@@ -54,21 +54,10 @@ static void text_diagnosis(FILE *out, const struct target_view *v)
     const struct path_diag *d = &v->diag;
     char ev[320];
 
-    if (d->onset >= 0) {
-        int prev = d->onset_prev >= 0 ? v->in[d->onset_prev].ttl : 0;
-        fprintf(out,
-                "Onset: loss starts between hop %d and hop %d (about %.1f%% forwarding loss)\n",
-                prev, v->in[d->onset].ttl, 100.0 * d->onset_loss);
-    } else {
-        int first = diagnose_first_forwarding(v->in, d);
-        if (first)
-            fprintf(out,
-                    "Onset: not placed yet; loss carries on to the destination from hop %d, "
-                    "but too few probes to say where it starts\n",
-                    first);
-        else
-            fprintf(out, "Onset: none (no loss that carries on to the destination)\n");
-    }
+    if (diagnose_summary(v->in, d, ev, sizeof(ev)))
+        fprintf(out, "Onset: %s\n", ev);
+    else
+        fprintf(out, "Onset: none (no loss that carries on to the destination)\n");
     for (int i = 0; i < d->n; i++) {
         enum verdict vd = d->hop[i].verdict;
         if (vd == VERDICT_OK || (vd == VERDICT_UNKNOWN && v->in[i].lost == 0))

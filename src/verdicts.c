@@ -3,6 +3,7 @@
  */
 #include "verdicts.h"
 
+#include <math.h>
 #include <string.h>
 
 void verdicts_reset(struct verdicts *v)
@@ -10,36 +11,136 @@ void verdicts_reset(struct verdicts *v)
     memset(v, 0, sizeof(*v));
 }
 
-/* Adds (sign 1) or removes (sign -1) a remembered round from the per-TTL counters. */
-static void count_round(struct verdicts *v, const struct verdicts_round *vr, int sign)
+static uint64_t bit(int ttl)
 {
-    for (int w = 0; w < DIAG_MAX_HOPS / 64; w++) {
-        for (uint64_t b = vr->lost[w]; b; b &= b - 1) {
-            int ttl = w * 64 + __builtin_ctzll(b);
-            v->rounds_lost[ttl] += (uint32_t)sign;
-            v->rounds_lost_dest_ok[ttl] += vr->dest_answered ? (uint32_t)sign : 0;
+    return ttl >= 1 && ttl <= VERDICTS_TTLS ? 1ull << (ttl - 1) : 0;
+}
+
+/* The bits of TTLs above ttl. */
+static uint64_t above_ttl(int ttl)
+{
+    return ttl >= VERDICTS_TTLS ? 0 : ttl <= 0 ? ~0ull : ~0ull << ttl;
+}
+
+/* The share of the hops in mask that lost this round's probe. */
+static double share_lost(uint64_t mask, uint64_t lost)
+{
+    return (double)__builtin_popcountll(mask & lost) / (double)__builtin_popcountll(mask);
+}
+
+/* The per-TTL counters behind the reply-only evidence sentence. */
+static void count_lost_rounds(struct verdicts *v, const struct round *r)
+{
+    bool dest_ok;
+
+    if (r->dest_ttl <= 0 || r->dest_ttl >= DIAG_MAX_HOPS || r->end_unreach)
+        return;
+    dest_ok = round_answered(r, r->dest_ttl);
+    for (int ttl = r->first_ttl; ttl < r->dest_ttl; ttl++) {
+        if (round_lost(r, ttl)) {
+            v->rounds_lost[ttl]++;
+            v->rounds_lost_dest_ok[ttl] += dest_ok;
         }
     }
 }
 
+/* The destination's tests: against the path into it and against the last hop before it. */
+static void dest_round(struct verdicts *v, int dest, uint64_t seen, uint64_t lost)
+{
+    uint64_t into = v->pool & seen & above_ttl(v->into_from - 1) & ~above_ttl(dest - 1);
+    double x = (lost & bit(dest)) ? 1.0 : 0.0;
+
+    if (dest != v->dest_ttl) {
+        eproc_reset(&v->dest_above);
+        eproc_reset(&v->dest_above_last);
+        v->dest_ttl = dest;
+    }
+    if (!(seen & bit(dest)))
+        return;
+    if (into)
+        eproc_add(&v->dest_above, x - share_lost(into, lost), 1.0);
+    if (v->last_ttl > 0 && (seen & bit(v->last_ttl)))
+        eproc_add(&v->dest_above_last, x - ((lost & bit(v->last_ttl)) ? 1.0 : 0.0), 1.0);
+}
+
 void verdicts_add_round(struct verdicts *v, const struct round *r)
 {
-    struct verdicts_round vr;
+    int dest = r->dest_ttl > 0 && !r->end_unreach ? r->dest_ttl : 0;
+    uint64_t seen = 0, lost = 0;
 
-    if (r->dest_ttl <= 0 || r->dest_ttl >= DIAG_MAX_HOPS || r->end_unreach)
-        return; /* no destination (yet): nothing to hold a hop's loss against */
-    memset(&vr, 0, sizeof(vr));
-    vr.dest_answered = round_answered(r, r->dest_ttl);
-    for (int ttl = r->first_ttl; ttl < r->dest_ttl; ttl++)
-        if (round_lost(r, ttl))
-            vr.lost[ttl / 64] |= 1ull << (ttl % 64);
-    if (v->ring_len == VERDICTS_ROUNDS)
-        count_round(v, &v->ring[v->ring_next], -1);
-    else
-        v->ring_len++;
-    v->ring[v->ring_next] = vr;
-    v->ring_next = (v->ring_next + 1) % VERDICTS_ROUNDS;
-    count_round(v, &vr, 1);
+    count_lost_rounds(v, r);
+    for (int ttl = r->first_ttl; ttl <= r->last_ttl && ttl <= VERDICTS_TTLS; ttl++) {
+        if (round_answered(r, ttl))
+            seen |= bit(ttl);
+        else if (round_lost(r, ttl))
+            seen |= bit(ttl), lost |= bit(ttl);
+    }
+    for (int ttl = r->first_ttl; ttl <= r->last_ttl && ttl <= VERDICTS_TTLS; ttl++) {
+        struct verdicts_tests *t = &v->hop[ttl];
+        uint64_t after = v->pool & seen & above_ttl(ttl);
+        double x = (lost & bit(ttl)) ? 1.0 : 0.0, y;
+        if (!(seen & bit(ttl)))
+            continue;
+        eproc_add(&t->lossy, x - DIAG_TAU_LOSSY, DIAG_TAU_LOSSY);
+        eproc_add(&t->clean, DIAG_TAU - x, 1.0 - DIAG_TAU);
+        eproc_add(&t->from, share_lost(after | bit(ttl), lost) - DIAG_TAU_LOSSY, DIAG_TAU_LOSSY);
+        if (ttl == dest || !after)
+            continue;
+        y = share_lost(after, lost);
+        eproc_add(&t->below, y - x, 1.0);
+        eproc_add(&t->above, x - y, 1.0);
+    }
+    if (dest > 0 && dest <= VERDICTS_TTLS)
+        dest_round(v, dest, seen, lost);
+}
+
+/* The tests' evidence for hop in (a TTL covered by tests), at claim level `claim`. */
+static void read_tests(const struct verdicts *v, struct diag_input *in, bool dest, double claim)
+{
+    const struct verdicts_tests *t = &v->hop[in->ttl];
+    const struct eproc *above = dest ? &v->dest_above : &t->above;
+
+    in->t = (struct diag_tests){
+        .above = eproc_log(above),
+        .below = eproc_log(&t->below),
+        .lossy = eproc_log(&t->lossy),
+        .clean = eproc_log(&t->clean),
+        .lossy_from = eproc_log(&t->from),
+        .above_last = dest ? eproc_log(&v->dest_above_last) : 0.0,
+        .below_need = eproc_rounds_to(&t->below, claim),
+        .clean_need = eproc_rounds_to(&t->clean, claim),
+        .lossy_need = eproc_rounds_to(&t->lossy, claim),
+        .above_need = eproc_rounds_to(above, claim),
+    };
+}
+
+/* The references for the next round, from this evaluation. */
+static void next_references(struct verdicts *v, int n, enum diag_end end)
+{
+    const struct path_diag *d = &v->diag;
+    int dest = end == DIAG_END_TARGET ? n - 1 : -1;
+
+    v->pool = 0;
+    v->last_ttl = 0;
+    v->into_from = 1;
+    for (int i = 0; i < n; i++) {
+        if (!d->hop[i].usable || !d->hop[i].informative || (end == DIAG_END_UNREACH && i == n - 1))
+            continue;
+        if (i == dest && d->hop[i].usable && d->hop[i].verdict != VERDICT_DESTINATION &&
+            !(d->hop[i].significant && v->in[i].t.above_last >= DIAG_HINT_LOG &&
+              v->in[i].t.above >= DIAG_HINT_LOG))
+            v->pool |= bit(v->in[i].ttl);
+        if (i != dest) {
+            v->pool |= bit(v->in[i].ttl);
+            v->last_ttl = v->in[i].ttl;
+        }
+    }
+    if (d->onset >= 0 && d->onset != dest)
+        v->into_from = v->in[d->onset].ttl;
+    else if (d->after >= 0)
+        v->into_from = v->in[d->after].ttl + 1;
+    else if (n > 0)
+        v->into_from = v->in[0].ttl;
 }
 
 /* Claims that a hop's loss is not forwarding loss: they must persist to be made or undone. */
@@ -49,9 +150,9 @@ static bool claim(uint8_t v)
 }
 
 /* Evaluations in a row a new verdict r needs before it is shown for ttl: a hop's first
- * verdict and changes among unknown, ok and forwarding need one (each agrees with the
- * interval shown), a claim being made or given up VERDICTS_HOLD; and each change the hop's
- * verdict already made doubles it. */
+ * verdict and changes among unknown, ok and forwarding need one (each rests on a claim its
+ * test made at the claim level), a claim being made or given up VERDICTS_HOLD; and each
+ * change the hop's verdict already made doubles it. */
 static unsigned needed(const struct verdicts *v, int ttl, uint8_t r)
 {
     unsigned base = claim(r) || claim(v->shown[ttl]) ? VERDICTS_HOLD : 1;
@@ -85,14 +186,25 @@ static enum verdict steady(struct verdicts *v, int ttl, enum verdict raw)
 void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int n,
                        enum diag_end end)
 {
+    int usable = 0;
+    double claim_log;
+
     if (n > DIAG_MAX_HOPS)
         n = DIAG_MAX_HOPS;
     v->done = 0;
+    for (int i = 0; i < n; i++)
+        usable += counts[i].n >= DIAG_N_MIN && counts[i].lost < counts[i].n;
+    claim_log = log((usable > 1 ? usable : 1) / DIAG_CLAIM_ALPHA);
     for (int i = 0; i < n; i++) {
         v->in[i] = counts[i];
+        v->in[i].t = (struct diag_tests){.below_need = -1, .clean_need = -1, .lossy_need = -1,
+                                         .above_need = -1};
         v->done += counts[i].n;
+        if (counts[i].ttl >= 1 && counts[i].ttl <= VERDICTS_TTLS)
+            read_tests(v, &v->in[i], end == DIAG_END_TARGET && i == n - 1, claim_log);
     }
     diagnose_path(v->in, n, end, &v->diag);
+    next_references(v, n, end);
     for (int i = 0; i < n; i++) {
         int ttl = v->in[i].ttl;
         struct hop_diag *hd = &v->diag.hop[i];

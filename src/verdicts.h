@@ -1,11 +1,15 @@
 /*
- * verdicts.h - the diagnosis of one probe mode of one target, kept over time: evaluated once
- * per completed round (diagnose.c on the hop table's counts), with per-round evidence taken
- * from the rounds themselves, and held steady. A claim that a hop's loss is not forwarding
- * (reply-only, destination) is made or given up only after it came out VERDICTS_HOLD
- * evaluations in a row; and every change of a hop's verdict after its first doubles what the
- * next change needs, so figures that hover at a threshold do not make the verdict flicker.
- * Its result is what the TUI, the reports, JSON and the events show.
+ * verdicts.h - the diagnosis of one probe mode of one target, kept over time. Every completed
+ * round feeds the sequential tests of diagnose.h (eproc.h), one score per test and hop, held
+ * against the references (the informative hops after each hop, the path into the
+ * destination) the previous evaluation found, so each round's bet is fixed before the round
+ * is seen; then the path is classified again. A claim that a hop's loss is not forwarding
+ * (reply-only, destination) is shown or given up only after it came out VERDICTS_HOLD
+ * evaluations in a row, and every change of a hop's verdict after its first doubles what the
+ * next change needs. Its result is what the TUI, the reports, JSON and the events show.
+ *
+ * Tests cover TTLs 1..VERDICTS_TTLS; hops past it (no real path is that long) are judged on
+ * their counts alone and read ok unless they stop answering.
  *
  * Thread: the prober thread (a round consumer, through target.c); pure otherwise.
  */
@@ -13,22 +17,25 @@
 #define HOPWATCH_VERDICTS_H
 
 #include "diagnose.h"
-#include "hops.h"
+#include "eproc.h"
 #include "round.h"
 
 #define VERDICTS_HOLD 3
-#define VERDICTS_ROUNDS 256 /* recent rounds kept as per-round evidence */
+#define VERDICTS_TTLS 64
 
-/* One remembered round: which TTLs it lost, and whether its destination probe came back. */
-struct verdicts_round {
-    uint64_t lost[DIAG_MAX_HOPS / 64]; /* bit per TTL below the destination's */
-    bool dest_answered;
+/* One hop's tests (diagnose.h says what each claims). */
+struct verdicts_tests {
+    struct eproc above, below, lossy, clean, from;
 };
 
 struct verdicts {
-    /* per-round evidence over the last VERDICTS_ROUNDS rounds */
-    struct verdicts_round ring[VERDICTS_ROUNDS];
-    int ring_len, ring_next;
+    struct verdicts_tests hop[VERDICTS_TTLS + 1]; /* by TTL */
+    struct eproc dest_above, dest_above_last;       /* the destination's own loss */
+    int dest_ttl;                                   /* the destination they are about */
+    /* the references the next round is held against, from the last evaluation (bit ttl-1) */
+    uint64_t pool;     /* usable, informative hops; the destination unless suspected */
+    int into_from;     /* the path into the destination: pool hops from this TTL on */
+    int last_ttl;      /* the last pool hop before the destination */
     uint32_t rounds_lost[DIAG_MAX_HOPS], rounds_lost_dest_ok[DIAG_MAX_HOPS]; /* by TTL */
     /* steadiness, by TTL */
     uint8_t shown[DIAG_MAX_HOPS], candidate[DIAG_MAX_HOPS], changes[DIAG_MAX_HOPS];
@@ -40,9 +47,9 @@ struct verdicts {
 };
 
 void verdicts_reset(struct verdicts *v);
-/* Notes a completed round's evidence. */
+/* Feeds a completed round to the tests. */
 void verdicts_add_round(struct verdicts *v, const struct round *r);
-/* Classifies counts[0..n) (TTL order; `end` says what the last one is), adds the per-round
+/* Classifies counts[0..n) (TTL order; `end` says what the last one is) with the tests'
  * evidence and holds changed verdicts back; the result is v->in, v->diag. */
 void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int n,
                        enum diag_end end);

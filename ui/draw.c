@@ -26,7 +26,7 @@ static void draw_summary(struct ui *u, int cols)
     const struct target_view *v = &u->f.view;
     const struct path_diag *d = &v->diag;
     char line[512], when[64] = "";
-    int n = 0, first = 0, pair;
+    int n = 0, pair;
 
     if (v->end_unreach && v->snap.dest_ttl >= v->snap.first_ttl) {
         const struct hop_stats *h = &v->snap.hops[v->snap.dest_ttl - 1];
@@ -38,19 +38,11 @@ static void draw_summary(struct ui *u, int cols)
                      probe_unreach_name(h->unreach_code), probe_unreach_mark(h->unreach_code),
                      h->ttl);
         pair = PAIR_BAD;
-    } else if (d->onset >= 0) {
-        int prev = d->onset_prev >= 0 ? v->in[d->onset_prev].ttl : 0;
-        n = snprintf(line, sizeof(line), "loss starts between hop %d and hop %d (~%.1f%%)", prev,
-                     v->in[d->onset].ttl, 100.0 * d->onset_loss);
-        pair = PAIR_BAD;
-    } else if ((first = diagnose_first_forwarding(v->in, d)) > 0) {
-        n = snprintf(line, sizeof(line),
-                     "loss carries on to the destination from hop %d; too few probes yet to "
-                     "place its start",
-                     first);
-        pair = PAIR_WARN;
+    } else if (diagnose_summary(v->in, d, line, sizeof(line))) {
+        n = (int)strlen(line);
+        pair = d->onset >= 0 ? PAIR_BAD : PAIR_WARN;
     } else {
-        n = snprintf(line, sizeof(line), "no loss that carries on to the destination");
+        n = (int)strlen(line);
         pair = PAIR_GOOD;
     }
     color_on(u, pair);

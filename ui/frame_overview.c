@@ -93,8 +93,8 @@ static void find_onset(struct frame_target *ft)
 
     ft->onset_ttl = -1;
     ft->onset_guess = false;
-    if (v->diag.onset >= 0 && v->diag.onset < v->diag.n) {
-        ft->onset_ttl = v->in[v->diag.onset].ttl;
+    if ((first = diagnose_onset_ttl(v->in, &v->diag)) > 0) {
+        ft->onset_ttl = first;
     } else if ((first = diagnose_first_forwarding(v->in, &v->diag)) > 0) {
         ft->onset_ttl = first;
         ft->onset_guess = true;

@@ -198,8 +198,11 @@ void sim_run(const struct scenario *sc, int rounds, uint64_t seed, struct sim_re
     }
     {
         int placed = v.diag.onset >= 0 ? v.in[v.diag.onset].ttl : 0;
+        int after = v.diag.onset_prev >= 0 ? v.in[v.diag.onset_prev].ttl : 0;
         out->onset = placed;
-        out->right &= placed == onset || placed == 0;
+        out->onset_prev = after;
+        /* "loss starts between hop `after` and hop `placed`" */
+        out->right &= placed == 0 || (after < onset && onset <= placed);
         out->decided &= placed == onset;
     }
     out->decided &= out->right;

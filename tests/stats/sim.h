@@ -34,6 +34,7 @@ struct scenario {
 struct sim_result {
     enum verdict got[SIM_MAX_HOPS + 1]; /* final verdicts, by TTL */
     int onset;                          /* placed onset TTL, 0 none */
+    int onset_prev;                     /* the hop it is placed after, 0 the source */
     bool right;                         /* no wrong verdict, no wrong onset */
     bool decided;                       /* right, and nothing left unknown or unplaced */
     bool hop_wrong[SIM_MAX_HOPS + 1];   /* by TTL */

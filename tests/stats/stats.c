@@ -183,7 +183,7 @@ struct tally {
     long hop_wrong[SIM_MAX_HOPS + 1];
 };
 
-static bool verbose;
+static bool verbose, undecided;
 
 /* --verbose: what a wrong run said, in one line. */
 static void show(const struct scenario *sc, const struct sim_result *r)
@@ -194,7 +194,7 @@ static void show(const struct scenario *sc, const struct sim_result *r)
     for (int h = 1; h <= sc->hops; h++)
         got[h - 1] = letter[r->got[h]];
     got[sc->hops] = '\0';
-    printf("    wrong: %s onset %d\n", got, r->onset);
+    printf("    %s: %s onset %d\n", r->right ? "undecided" : "wrong", got, r->onset);
 }
 
 static void run_cell(const struct scenario *sc, int si, int probes, long runs, uint64_t seed,
@@ -205,7 +205,7 @@ static void run_cell(const struct scenario *sc, int si, int probes, long runs, u
         struct sim_result r;
         uint64_t s = seed ^ ((uint64_t)si << 48) ^ ((uint64_t)probes << 32) ^ (uint64_t)i;
         sim_run(sc, probes, s, &r);
-        if (verbose && !r.right)
+        if ((verbose && !r.right) || (undecided && r.right && !r.decided))
             show(sc, &r);
         t->runs++;
         t->right += r.right;
@@ -277,6 +277,8 @@ int main(int argc, char **argv)
 
     for (int i = 1; i < argc; i++)
         verbose |= !strcmp(argv[i], "--verbose");
+    for (int i = 1; i < argc; i++)
+        undecided |= !strcmp(argv[i], "--undecided");
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--runs"))
             runs = atol(argv[i + 1]);
@@ -301,7 +303,7 @@ int main(int argc, char **argv)
     cell_seed = seed;
     {
         pthread_t th[2];
-        int nth = verbose ? 1 : 2; /* --verbose prints from the workers: one, in order */
+        int nth = verbose || undecided ? 1 : 2; /* --verbose prints from the workers: one, in order */
         for (int i = 0; i < nth; i++)
             pthread_create(&th[i], NULL, worker, NULL);
         for (int i = 0; i < nth; i++)
