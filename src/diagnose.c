@@ -61,13 +61,22 @@ static void claims(const struct diag_input *in, int n, int dest, int unreach, st
         }
         hd->down_loss = m ? (double)x / (double)m : -1.0;
         hd->significant = hd->usable && t->lossy >= claim;
+        /* Suspected of losing its own replies: half way to a claim, and an excess that
+         * matters (a forwarding hop's test drifts up now and then on noise alone). */
         hd->informative = hd->usable && h != unreach &&
-                          !(h != dest && m && t->above >= DIAG_HINT_LOG);
+                          !(h != dest && m && t->above >= claim / 2 &&
+                            hd->loss - hd->down_loss >= DIAG_TAU);
         hd->clean = hd->usable && (t->clean >= claim || (m && h != dest && t->below >= claim));
+        /* Or the hops from it on lose, and its own rounds lean lossy (a clean hop's test
+         * falls below 0 within its first round): where the onset was, they need only not
+         * say clearly otherwise, so the onset does not come and go with each probe. */
         hd->starts = hd->significant ||
-                     (hd->usable && t->lossy_from >= claim && t->lossy >= DIAG_HINT_LOG &&
+                     (hd->usable && t->lossy_from >= claim &&
+                      t->lossy >= (t->was_onset ? -DIAG_HINT_LOG : 0.0) &&
                       t->below < DIAG_HINT_LOG && t->clean < DIAG_HINT_LOG);
-        hd->own = h == dest && hd->significant && t->above >= claim && t->above_last >= claim;
+        /* One destination: its claim is not shared with the other hops. */
+        hd->own = h == dest && hd->significant && t->above >= d->dest_log &&
+                  t->above_last >= d->dest_log;
     }
 }
 
@@ -216,6 +225,7 @@ void diagnose_path(const struct diag_input *in, int n, enum diag_end end, struct
         usable += hd->usable;
     }
     out->claim_log = log((usable > 1 ? usable : 1) / DIAG_CLAIM_ALPHA);
+    out->dest_log = log(1 / DIAG_CLAIM_ALPHA);
     claims(in, n, end == DIAG_END_TARGET ? n - 1 : -1, end == DIAG_END_UNREACH ? n - 1 : -1, out);
     find_onset(in, n, out);
     find_range(n, out);

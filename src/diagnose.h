@@ -57,6 +57,7 @@ struct diag_tests {
     double lossy_from; /* the informative hops from this one on, pooled, lose above TAU_LOSSY */
     double above_last; /* destination: above the last informative hop before it alone */
     long below_need, clean_need, lossy_need, above_need; /* rounds more at this rate, -1 ? */
+    bool was_onset; /* the last evaluation placed the onset here */
 };
 
 struct diag_input {
@@ -87,8 +88,8 @@ struct hop_diag {
     double down_loss;     /* loss of the informative hops after it, pooled; -1 none */
     bool usable;          /* enough samples and not silent */
     bool significant;     /* claimed lossy (above DIAG_TAU_LOSSY) */
-    bool starts;          /* claimed lossy; or the hops from it on are, its own loss is
-                           * suspected and it looks no cleaner than they do */
+    bool starts;          /* claimed lossy; or the hops from it on are, its own rounds lean
+                           * lossy and it looks no cleaner than they do */
     bool own;             /* the destination: its own loss is claimed */
     bool clean;           /* claimed clean (below DIAG_TAU, or below the hops after it) */
     bool informative;     /* not even suspected of losing replies of its own */
@@ -107,7 +108,8 @@ struct path_diag {
     /* Not placed yet: loss starts after hop `after` (index, -1 the source) and at or before
      * hop `first_loss` (index, -1 when no hop's loss is claimed). */
     int after, first_loss;
-    double claim_log; /* the log e-value a claim needs */
+    double claim_log; /* the log e-value a claim about one of the hops needs */
+    double dest_log;  /* ... a claim about the destination (there is one) */
 };
 
 /* Wilson score interval for x of n at z. */

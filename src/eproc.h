@@ -22,18 +22,24 @@
 
 #include <stdint.h>
 
-#define EPROC_BETS 5
+#define EPROC_BETS 6
 
 /* The range of a score: D is never below -floor (floor > 0); the bets are fractions of
  * 1/floor, the most that keeps every factor 1 + lambda D above 0. */
 struct eproc {
     double logw[EPROC_BETS]; /* log wealth of each bet */
     uint32_t rounds;         /* scores taken */
+    uint8_t bets;            /* how many of logw are in use: set by the first score */
 };
 
 void eproc_reset(struct eproc *e);
-/* Takes one round's score d, which the caller promises is >= -floor. */
+/* Takes one round's score d, which the caller promises is >= -floor: a test of a rate
+ * against a threshold, whose best bet may be a small share of its range. */
 void eproc_add(struct eproc *e, double d, double floor);
+/* Takes one round's score d in [-1, 1]: a comparison of two hops (or pools) in the same
+ * round. Its evidence comes a whole event at a time, so it bets boldly on fewer bets (a
+ * smaller mixture costs less: log 3 instead of log 6). */
+void eproc_add_paired(struct eproc *e, double d);
 /* log of the mixture's wealth: the claim holds at level alpha once it is >= log(1/alpha). */
 double eproc_log(const struct eproc *e);
 /* About how many more rounds like the ones so far the wealth needs to reach `target` (a log);

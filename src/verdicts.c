@@ -58,9 +58,9 @@ static void dest_round(struct verdicts *v, int dest, uint64_t seen, uint64_t los
     if (!(seen & bit(dest)))
         return;
     if (into)
-        eproc_add(&v->dest_above, x - share_lost(into, lost), 1.0);
+        eproc_add_paired(&v->dest_above, x - share_lost(into, lost));
     if (v->last_ttl > 0 && (seen & bit(v->last_ttl)))
-        eproc_add(&v->dest_above_last, x - ((lost & bit(v->last_ttl)) ? 1.0 : 0.0), 1.0);
+        eproc_add_paired(&v->dest_above_last, x - ((lost & bit(v->last_ttl)) ? 1.0 : 0.0));
 }
 
 void verdicts_add_round(struct verdicts *v, const struct round *r)
@@ -87,8 +87,8 @@ void verdicts_add_round(struct verdicts *v, const struct round *r)
         if (ttl == dest || !after)
             continue;
         y = share_lost(after, lost);
-        eproc_add(&t->below, y - x, 1.0);
-        eproc_add(&t->above, x - y, 1.0);
+        eproc_add_paired(&t->below, y - x);
+        eproc_add_paired(&t->above, x - y);
     }
     if (dest > 0 && dest <= VERDICTS_TTLS)
         dest_round(v, dest, seen, lost);
@@ -111,6 +111,7 @@ static void read_tests(const struct verdicts *v, struct diag_input *in, bool des
         .clean_need = eproc_rounds_to(&t->clean, claim),
         .lossy_need = eproc_rounds_to(&t->lossy, claim),
         .above_need = eproc_rounds_to(above, claim),
+        .was_onset = in->ttl == v->onset_ttl,
     };
 }
 
@@ -135,6 +136,7 @@ static void next_references(struct verdicts *v, int n, enum diag_end end)
             v->last_ttl = v->in[i].ttl;
         }
     }
+    v->onset_ttl = diagnose_onset_ttl(v->in, d);
     if (d->onset >= 0 && d->onset != dest)
         v->into_from = v->in[d->onset].ttl;
     else if (d->after >= 0)

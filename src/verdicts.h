@@ -36,6 +36,7 @@ struct verdicts {
     uint64_t pool;     /* usable, informative hops; the destination unless suspected */
     int into_from;     /* the path into the destination: pool hops from this TTL on */
     int last_ttl;      /* the last pool hop before the destination */
+    int onset_ttl;     /* where the last evaluation placed the onset, 0 nowhere */
     uint32_t rounds_lost[DIAG_MAX_HOPS], rounds_lost_dest_ok[DIAG_MAX_HOPS]; /* by TTL */
     /* steadiness, by TTL */
     uint8_t shown[DIAG_MAX_HOPS], candidate[DIAG_MAX_HOPS], changes[DIAG_MAX_HOPS];

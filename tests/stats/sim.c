@@ -3,6 +3,8 @@
 #include "verdicts.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* xoshiro256** seeded by splitmix64: fast, and the same numbers on every machine. */
@@ -206,4 +208,11 @@ void sim_run(const struct scenario *sc, int rounds, uint64_t seed, struct sim_re
         out->decided &= placed == onset;
     }
     out->decided &= out->right;
+    if (getenv("SIM_DEBUG") && !out->decided)
+        for (int h = 0; h < sc->hops; h++)
+            printf("      hop %d %llu/%llu above %.1f below %.1f lossy %.1f clean %.1f from %.1f "
+                   "last %.1f claim %.1f\n", h + 1, (unsigned long long)v.in[h].lost,
+                   (unsigned long long)v.in[h].n, v.in[h].t.above, v.in[h].t.below,
+                   v.in[h].t.lossy, v.in[h].t.clean, v.in[h].t.lossy_from, v.in[h].t.above_last,
+                   v.diag.claim_log);
 }
