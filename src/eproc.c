@@ -4,6 +4,7 @@
 #include "eproc.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 /* The bets, as fractions of the largest safe one. Near 1 pays when the evidence comes in
@@ -11,7 +12,7 @@
  * pay for a rare, small excess (1% loss against a 0.25% threshold bets best at about 3/400 of
  * its range). */
 static const double threshold_share[EPROC_BETS] = {0.9, 0.5, 0.2, 0.06, 0.02, 0.007};
-static const double paired_share[] = {0.9, 0.6, 0.3};
+static const double paired_share[] = {0.95, 0.6};
 #define PAIRED_BETS (int)(sizeof(paired_share) / sizeof(paired_share[0]))
 
 void eproc_reset(struct eproc *e)
@@ -19,13 +20,50 @@ void eproc_reset(struct eproc *e)
     memset(e, 0, sizeof(*e));
 }
 
+/* Most rounds score the same few values (nothing lost: every clean round of a hop scores
+ * alike), so each thread remembers the log factors of the scores it met last. */
+struct factor_memo {
+    double d, floor;
+    const double *share;
+    double f[EPROC_BETS];
+};
+static _Thread_local struct factor_memo memo[64];
+
+static const double *factors(double d, double floor, const double *share, int bets)
+{
+    uint64_t key;
+    struct factor_memo *m;
+
+    memcpy(&key, &d, sizeof(key));
+    key ^= key >> 29 ^ (uint64_t)(uintptr_t)share >> 4 ^ (uint64_t)(floor * 1e6);
+    m = &memo[(key ^ key >> 17) % 64];
+    if (m->share != share || m->d != d || m->floor != floor) {
+        for (int i = 0; i < bets; i++) {
+            double f = 1.0 + share[i] / floor * d;
+            m->f[i] = log(f > 1e-300 ? f : 1e-300);
+        }
+        m->d = d;
+        m->floor = floor;
+        m->share = share;
+    }
+    return m->f;
+}
+
 static void add(struct eproc *e, double d, double floor, const double *share, int bets)
 {
+    const double *f = factors(d, floor, share, bets);
+    double most, sum = 0.0;
+
     e->bets = (uint8_t)bets;
-    for (int i = 0; i < bets; i++) {
-        double f = 1.0 + share[i] / floor * d;
-        e->logw[i] += log(f > 1e-300 ? f : 1e-300);
+    most = e->logw[0] += f[0];
+    for (int i = 1; i < bets; i++) {
+        e->logw[i] += f[i];
+        most = e->logw[i] > most ? e->logw[i] : most;
     }
+    for (int i = 0; i < bets; i++)
+        if (e->logw[i] - most > -36.0) /* below that it adds less than 1e-15 */
+            sum += exp(e->logw[i] - most);
+    e->log = most + log(sum / bets);
     e->rounds++;
 }
 
@@ -41,15 +79,7 @@ void eproc_add_paired(struct eproc *e, double d)
 
 double eproc_log(const struct eproc *e)
 {
-    double most = e->logw[0], sum = 0.0;
-
-    if (e->bets == 0)
-        return 0.0;
-    for (int i = 1; i < e->bets; i++)
-        most = e->logw[i] > most ? e->logw[i] : most;
-    for (int i = 0; i < e->bets; i++)
-        sum += exp(e->logw[i] - most);
-    return most + log(sum / e->bets);
+    return e->log;
 }
 
 long eproc_rounds_to(const struct eproc *e, double target)

@@ -28,6 +28,7 @@
  * 1/floor, the most that keeps every factor 1 + lambda D above 0. */
 struct eproc {
     double logw[EPROC_BETS]; /* log wealth of each bet */
+    double log;              /* the mixture's log wealth, kept with every score */
     uint32_t rounds;         /* scores taken */
     uint8_t bets;            /* how many of logw are in use: set by the first score */
 };
@@ -38,7 +39,7 @@ void eproc_reset(struct eproc *e);
 void eproc_add(struct eproc *e, double d, double floor);
 /* Takes one round's score d in [-1, 1]: a comparison of two hops (or pools) in the same
  * round. Its evidence comes a whole event at a time, so it bets boldly on fewer bets (a
- * smaller mixture costs less: log 3 instead of log 6). */
+ * smaller mixture costs less: log 2 instead of log 6). */
 void eproc_add_paired(struct eproc *e, double d);
 /* log of the mixture's wealth: the claim holds at level alpha once it is >= log(1/alpha). */
 double eproc_log(const struct eproc *e);

@@ -74,15 +74,17 @@ static double limiter_pass(const struct scenario *sc)
 void sim_truth(const struct scenario *sc, enum verdict *want, double *loss, int *onset)
 {
     double fwd = 0.0, outage = sc->outage_every ? (double)sc->outage_len / sc->outage_every : 0;
+    double bad = sc->burst_hop ? sc->burst_start / (sc->burst_start + 1.0 / sc->burst_rounds) : 0;
 
     *onset = 0;
     for (int h = 1; h <= sc->hops; h++) {
         double reach, reply = 1.0;
         fwd = 1.0 - (1.0 - fwd) * (1.0 - sc->link_loss[h]);
-        reach = (1.0 - fwd) * (sc->outage_hop && h >= sc->outage_hop ? 1.0 - outage : 1.0);
+        reach = (1.0 - fwd) * (sc->outage_hop && h >= sc->outage_hop ? 1.0 - outage : 1.0) *
+                (sc->burst_hop && h >= sc->burst_hop ? 1.0 - bad : 1.0);
         if (sc->return_loss)
             reach *= 1.0 - fwd;
-        if (h == sc->limit_hop)
+        if (h == sc->limit_hop || h == sc->limit_hop2)
             reply = limiter_pass(sc);
         if (h == sc->hops)
             reply = 1.0 - sc->dest_loss;
@@ -102,16 +104,18 @@ void sim_truth(const struct scenario *sc, enum verdict *want, double *loss, int 
 
 /* One round: which TTLs came back. */
 static void play(const struct scenario *sc, struct rng *g, int round, struct bucket *b,
-                 struct round *r)
+                 bool *bad, struct round *r)
 {
     double now = round * sc->interval_s;
     bool out = sc->outage_every && round % sc->outage_every < sc->outage_len;
 
+    if (sc->burst_hop)
+        *bad = *bad ? uniform(g) >= 1.0 / sc->burst_rounds : uniform(g) < sc->burst_start;
     for (int h = 1; h <= sc->hops; h++) {
-        bool ok = !(out && h >= sc->outage_hop);
+        bool ok = !(out && h >= sc->outage_hop) && !(*bad && h >= sc->burst_hop);
         for (int k = 1; k <= h && ok; k++)
             ok = uniform(g) >= sc->link_loss[k];
-        if (ok && h == sc->limit_hop) {
+        if (ok && (h == sc->limit_hop || h == sc->limit_hop2)) {
             int which = sc->limit_one_of_two ? uniform(g) < 0.5 : 1;
             ok = !which || bucket_allow(&b[h], now, sc->limit_per_s, sc->limit_burst);
         }
@@ -132,10 +136,36 @@ static bool honest(enum verdict v, enum verdict want, double lo, double hi, doub
     return v == VERDICT_OK && lo <= loss && loss <= hi;
 }
 
+/* What the judge holds a run to. */
+struct truth {
+    enum verdict want[SIM_MAX_HOPS + 1];
+    double loss[SIM_MAX_HOPS + 1]; /* in the long run */
+    double seen[SIM_MAX_HOPS + 1]; /* in this run's bursts, as often as they came */
+    double bad;                    /* the long-run share of rounds in a burst */
+    int onset;
+};
+
+static void truth_of(const struct scenario *sc, struct truth *t)
+{
+    sim_truth(sc, t->want, t->loss, &t->onset);
+    memcpy(t->seen, t->loss, sizeof(t->seen));
+    t->bad = sc->burst_hop ? sc->burst_start / (sc->burst_start + 1.0 / sc->burst_rounds) : 0;
+}
+
+/* Is the diagnosis v every hop's true verdict with the onset placed where it is? */
+static bool decided(const struct scenario *sc, const struct verdicts *v, const struct truth *t)
+{
+    for (int h = 1; h <= sc->hops; h++)
+        if (v->diag.hop[h - 1].verdict != t->want[h])
+            return false;
+    return (v->diag.onset >= 0 ? v->in[v->diag.onset].ttl : 0) == t->onset;
+}
+
 /* Plays `rounds` rounds into v; after round `warmup`, counts each hop's verdict changes into
- * flips (NULL: no counting). */
-static void play_all(const struct scenario *sc, int rounds, uint64_t seed, struct verdicts *v,
-                     int warmup, int *flips)
+ * flips (NULL: no counting); with t, returns the probes after which the run was decided and
+ * stayed so (0: not decided at the end). */
+static int play_all(const struct scenario *sc, int rounds, uint64_t seed, struct verdicts *v,
+                    int warmup, int *flips, struct truth *t)
 {
     struct round_probe probe[SIM_MAX_HOPS];
     struct diag_input counts[SIM_MAX_HOPS];
@@ -143,6 +173,8 @@ static void play_all(const struct scenario *sc, int rounds, uint64_t seed, struc
     enum verdict last[SIM_MAX_HOPS] = {0};
     struct round r = {.first_ttl = 1, .last_ttl = sc->hops, .dest_ttl = sc->hops, .probe = probe};
     struct rng g;
+    bool bad = false;
+    int since = 0, bad_rounds = 0;
 
     rng_seed(&g, seed);
     verdicts_reset(v);
@@ -153,7 +185,8 @@ static void play_all(const struct scenario *sc, int rounds, uint64_t seed, struc
     }
     for (int i = 0; i < rounds; i++) {
         r.number = (uint32_t)i;
-        play(sc, &g, i, b, &r);
+        play(sc, &g, i, b, &bad, &r);
+        bad_rounds += bad;
         for (int h = 0; h < sc->hops; h++) {
             counts[h].n++;
             counts[h].lost += probe[h].outcome == ROUND_LOST;
@@ -165,7 +198,13 @@ static void play_all(const struct scenario *sc, int rounds, uint64_t seed, struc
                 flips[h]++;
             last[h] = v->diag.hop[h].verdict;
         }
+        if (t && !decided(sc, v, t))
+            since = i + 2; /* decided, if at all, from the next round's end on */
     }
+    if (t && sc->burst_hop) /* the judge holds an ok to the bursts this run met */
+        for (int h = sc->burst_hop; h <= sc->hops; h++)
+            t->seen[h] = 1.0 - (1.0 - t->loss[h]) / (1.0 - t->bad) * (1.0 - (double)bad_rounds / rounds);
+    return since > rounds ? 0 : since;
 }
 
 int sim_flips(const struct scenario *sc, int rounds, int warmup, uint64_t seed)
@@ -173,7 +212,7 @@ int sim_flips(const struct scenario *sc, int rounds, int warmup, uint64_t seed)
     static _Thread_local struct verdicts v;
     int flips[SIM_MAX_HOPS] = {0}, most = 0;
 
-    play_all(sc, rounds, seed, &v, warmup, flips);
+    play_all(sc, rounds, seed, &v, warmup, flips, NULL);
     for (int h = 0; h < sc->hops; h++)
         most = flips[h] > most ? flips[h] : most;
     return most;
@@ -182,21 +221,20 @@ int sim_flips(const struct scenario *sc, int rounds, int warmup, uint64_t seed)
 void sim_run(const struct scenario *sc, int rounds, uint64_t seed, struct sim_result *out)
 {
     static _Thread_local struct verdicts v;
-    enum verdict want[SIM_MAX_HOPS + 1];
-    double loss[SIM_MAX_HOPS + 1];
-    int onset;
+    struct truth t;
+    int at;
 
-    play_all(sc, rounds, seed, &v, 0, NULL);
-    sim_truth(sc, want, loss, &onset);
+    truth_of(sc, &t);
+    at = play_all(sc, rounds, seed, &v, 0, NULL, &t);
     memset(out, 0, sizeof(*out));
     out->right = out->decided = true;
     for (int h = 1; h <= sc->hops; h++) {
         const struct hop_diag *d = &v.diag.hop[h - 1];
-        bool ok = honest(d->verdict, want[h], d->ci_lo, d->ci_hi, loss[h]);
+        bool ok = honest(d->verdict, t.want[h], d->ci_lo, d->ci_hi, t.seen[h]);
         out->hop_wrong[h] = !ok;
         out->got[h] = d->verdict;
         out->right &= ok;
-        out->decided &= d->verdict == want[h];
+        out->decided &= d->verdict == t.want[h];
     }
     {
         int placed = v.diag.onset >= 0 ? v.in[v.diag.onset].ttl : 0;
@@ -204,15 +242,58 @@ void sim_run(const struct scenario *sc, int rounds, uint64_t seed, struct sim_re
         out->onset = placed;
         out->onset_prev = after;
         /* "loss starts between hop `after` and hop `placed`" */
-        out->right &= placed == 0 || (after < onset && onset <= placed);
-        out->decided &= placed == onset;
+        out->right &= placed == 0 || (after < t.onset && t.onset <= placed);
+        out->decided &= placed == t.onset;
     }
     out->decided &= out->right;
+    out->decided_at = out->decided ? at : 0;
     if (getenv("SIM_DEBUG") && !out->decided)
         for (int h = 0; h < sc->hops; h++)
             printf("      hop %d %llu/%llu above %.1f below %.1f lossy %.1f clean %.1f from %.1f "
-                   "last %.1f claim %.1f\n", h + 1, (unsigned long long)v.in[h].lost,
-                   (unsigned long long)v.in[h].n, v.in[h].t.above, v.in[h].t.below,
-                   v.in[h].t.lossy, v.in[h].t.clean, v.in[h].t.lossy_from, v.in[h].t.above_last,
-                   v.diag.claim_log);
+                   "last %.1f claim %.1f\n",
+                   h + 1, (unsigned long long)v.in[h].lost, (unsigned long long)v.in[h].n,
+                   v.in[h].t.above, v.in[h].t.below, v.in[h].t.lossy, v.in[h].t.clean,
+                   v.in[h].t.lossy_from, v.in[h].t.above_last, v.diag.claim_log);
+}
+
+/* Kullback-Leibler divergence of Bernoulli(p) from Bernoulli(q), in nats. */
+static double kl(double p, double q)
+{
+    double a = p > 0 ? p * log(p / q) : 0.0, b = p < 1 ? (1 - p) * log((1 - p) / (1 - q)) : 0.0;
+    return a + b;
+}
+
+/* Probes for one claim of information `info` nats a round at log level `level`. */
+static double probes_for(double level, double info)
+{
+    return info > 0 ? level / info : 0.0;
+}
+
+double sim_bound(const struct scenario *sc)
+{
+    struct truth t;
+    double level = log(sc->hops / DIAG_CLAIM_ALPHA), most = DIAG_N_MIN, n;
+    int k;
+
+    sim_truth(sc, t.want, t.loss, &t.onset);
+    k = t.onset;
+    if (k > 1 && t.want[k] != VERDICT_DESTINATION) {
+        int prev = k - 1; /* the onset's predecessor, past a reply-only one */
+        while (prev > 1 && t.want[prev] == VERDICT_REPLY_ONLY)
+            prev--;
+        if ((n = probes_for(level, kl(t.loss[prev], t.loss[k]))) > most)
+            most = n;
+    }
+    if (k > 0 && (n = probes_for(level, (sc->hops - k + 1) * kl(t.loss[k], DIAG_TAU_LOSSY))) > most)
+        most = n;
+    for (int h = 1; h < sc->hops; h++) {
+        double down = t.loss[sc->hops];
+        if (t.want[h] == VERDICT_REPLY_ONLY && (n = probes_for(level, kl(t.loss[h], down))) > most)
+            most = n;
+    }
+    if (t.want[sc->hops] == VERDICT_DESTINATION &&
+        (n = probes_for(log(1 / DIAG_CLAIM_ALPHA),
+                        kl(t.loss[sc->hops - 1], t.loss[sc->hops]))) > most)
+        most = n;
+    return most;
 }
