@@ -159,7 +159,7 @@ static enum verdict classify_hop(const struct diag_input *in, struct path_diag *
     if (hd->clean)
         return VERDICT_OK;
     for (int j = h + 1; j < d->n; j++) /* loss after it: it may be where the loss starts */
-        if (reference(d, j) && (d->hop[j].significant || in[j].t.lossy_from >= DIAG_HINT_LOG))
+        if (reference(d, j) && (d->hop[j].significant || in[j].t.lossy >= DIAG_HINT_LOG))
             return wait_for(hd, DIAG_WAIT_START,
                             t->below_need >= 0 ? t->below_need : t->clean_need);
     if (visible(in, d, h))

@@ -131,12 +131,20 @@ static void next_references(struct verdicts *v, int n, enum diag_end end)
             !(d->hop[i].significant && v->in[i].t.above_last >= DIAG_HINT_LOG &&
               v->in[i].t.above >= DIAG_HINT_LOG))
             v->pool |= bit(v->in[i].ttl);
-        if (i != dest) {
+        if (i != dest)
             v->pool |= bit(v->in[i].ttl);
-            v->last_ttl = v->in[i].ttl;
-        }
     }
     v->onset_ttl = diagnose_onset_ttl(v->in, d);
+    /* The destination's own loss is held against the hop right before it (past any that lose
+     * their own replies): none when that hop cannot be judged yet, never an earlier one,
+     * which may lie before the loss starts. */
+    v->last_ttl = 0;
+    for (int i = dest - 1; i >= 0; i--) {
+        if (d->hop[i].usable && !d->hop[i].informative)
+            continue;
+        v->last_ttl = d->hop[i].usable ? v->in[i].ttl : 0;
+        break;
+    }
     if (d->onset >= 0 && d->onset != dest)
         v->into_from = v->in[d->onset].ttl;
     else if (d->after >= 0)

@@ -71,10 +71,19 @@ static double limiter_pass(const struct scenario *sc)
     return sc->limit_one_of_two ? 0.5 + 0.5 * pass : pass;
 }
 
+/* The long-run share of rounds in a burst: a renewal of good runs (mean 1/start rounds,
+ * less one when a timer's burst ends into a round that may start the next) and bursts. */
+static double burst_share(const struct scenario *sc)
+{
+    double good = sc->burst_fixed ? 1.0 / sc->burst_start - 1.0 : 1.0 / sc->burst_start;
+
+    return sc->burst_hop ? sc->burst_rounds / (sc->burst_rounds + good) : 0.0;
+}
+
 void sim_truth(const struct scenario *sc, enum verdict *want, double *loss, int *onset)
 {
     double fwd = 0.0, outage = sc->outage_every ? (double)sc->outage_len / sc->outage_every : 0;
-    double bad = sc->burst_hop ? sc->burst_start / (sc->burst_start + 1.0 / sc->burst_rounds) : 0;
+    double bad = burst_share(sc);
 
     *onset = 0;
     for (int h = 1; h <= sc->hops; h++) {
@@ -104,12 +113,15 @@ void sim_truth(const struct scenario *sc, enum verdict *want, double *loss, int 
 
 /* One round: which TTLs came back. */
 static void play(const struct scenario *sc, struct rng *g, int round, struct bucket *b,
-                 bool *bad, struct round *r)
+                 int *bad, struct round *r)
 {
     double now = round * sc->interval_s;
     bool out = sc->outage_every && round % sc->outage_every < sc->outage_len;
 
-    if (sc->burst_hop)
+    /* *bad: rounds of the burst left, this one included (0: none) */
+    if (sc->burst_hop && sc->burst_fixed)
+        *bad = *bad > 1 ? *bad - 1 : uniform(g) < sc->burst_start ? (int)sc->burst_rounds : 0;
+    else if (sc->burst_hop)
         *bad = *bad ? uniform(g) >= 1.0 / sc->burst_rounds : uniform(g) < sc->burst_start;
     for (int h = 1; h <= sc->hops; h++) {
         bool ok = !(out && h >= sc->outage_hop) && !(*bad && h >= sc->burst_hop);
@@ -149,7 +161,7 @@ static void truth_of(const struct scenario *sc, struct truth *t)
 {
     sim_truth(sc, t->want, t->loss, &t->onset);
     memcpy(t->seen, t->loss, sizeof(t->seen));
-    t->bad = sc->burst_hop ? sc->burst_start / (sc->burst_start + 1.0 / sc->burst_rounds) : 0;
+    t->bad = burst_share(sc);
 }
 
 /* Is the diagnosis v every hop's true verdict with the onset placed where it is? */
@@ -173,8 +185,7 @@ static int play_all(const struct scenario *sc, int rounds, uint64_t seed, struct
     enum verdict last[SIM_MAX_HOPS] = {0};
     struct round r = {.first_ttl = 1, .last_ttl = sc->hops, .dest_ttl = sc->hops, .probe = probe};
     struct rng g;
-    bool bad = false;
-    int since = 0, bad_rounds = 0;
+    int bad = 0, since = 0, bad_rounds = 0;
 
     rng_seed(&g, seed);
     verdicts_reset(v);
@@ -186,7 +197,7 @@ static int play_all(const struct scenario *sc, int rounds, uint64_t seed, struct
     for (int i = 0; i < rounds; i++) {
         r.number = (uint32_t)i;
         play(sc, &g, i, b, &bad, &r);
-        bad_rounds += bad;
+        bad_rounds += bad > 0;
         for (int h = 0; h < sc->hops; h++) {
             counts[h].n++;
             counts[h].lost += probe[h].outcome == ROUND_LOST;
@@ -247,6 +258,9 @@ void sim_run(const struct scenario *sc, int rounds, uint64_t seed, struct sim_re
     }
     out->decided &= out->right;
     out->decided_at = out->decided ? at : 0;
+    if (getenv("SIM_DEBUG") && !out->decided)
+        printf("      pool %llx into_from %d last %d\n", (unsigned long long)v.pool, v.into_from,
+               v.last_ttl);
     if (getenv("SIM_DEBUG") && !out->decided)
         for (int h = 0; h < sc->hops; h++)
             printf("      hop %d %llu/%llu above %.1f below %.1f lossy %.1f clean %.1f from %.1f "

@@ -33,6 +33,7 @@ struct scenario {
      * burst_start, a bad one (every probe across the link lost) ends with 1 / burst_rounds. */
     int burst_hop;
     double burst_start, burst_rounds;
+    bool burst_fixed; /* every burst lasts burst_rounds exactly (a timer, as the lab's) */
 };
 
 /* What one run came to. */

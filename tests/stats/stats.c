@@ -229,18 +229,19 @@ static const struct scenario scenarios[] = {
      .burst_hop = 4,
      .burst_start = 0.03 / 0.97 / 2,
      .burst_rounds = 2},
-    /* make run's path (tests/lab/lab.py demo), -i 0.25: hop 2 at 1/s; bursts into hop 4 that a
-     * packet starts with 0.5% and last 1.5 s (3 packets a round cross that link). */
+    /* make run's path (tests/lab/lab.py demo), -i 0.1: hop 2 at 1/s; bursts into hop 4 that a
+     * packet starts with 0.25% and that last 1.5 s (3 packets a round cross that link). */
     {.family = "demo",
-     .name = "make run: hop 2 at 1/s, bursts into hop 4, -i 0.25",
+     .name = "make run: hop 2 at 1/s, bursts into hop 4, -i 0.1",
      .hops = 6,
-     .interval_s = 0.25,
+     .interval_s = 0.1,
      .limit_hop = 2,
      .limit_per_s = 1,
      .limit_burst = 6,
      .burst_hop = 4,
-     .burst_start = 0.0149,
-     .burst_rounds = 6},
+     .burst_start = 0.0075,
+     .burst_rounds = 15,
+     .burst_fixed = true},
     {.family = "two responders",
      .name = "hop 3: one of two ECMP routers at 1/s, -i 0.1",
      .hops = 8,
@@ -295,7 +296,7 @@ static void run_cell(const struct scenario *sc, int si, int probes, long runs, u
     }
 }
 
-static const int counts[] = {100, 400, 2000};
+static int counts[] = {100, 400, 2000}; /* --probes P other than these replaces the first */
 
 /* The table's cells, filled by worker threads (the machine's cores), printed in order. */
 struct cell {
@@ -467,6 +468,8 @@ int main(int argc, char **argv)
         runs = 1;
     if (flip_rounds)
         return flips(flip_rounds, runs, seed, filter, check);
+    if (only && only != counts[1] && only != counts[2])
+        counts[0] = only;
     for (size_t si = 0; si < NSCEN; si++) {
         for (int c = 0; c < 3; c++) {
             if ((!only || counts[c] == only) && (!filter || strstr(scenarios[si].name, filter))) {
