@@ -45,7 +45,8 @@ static bool reference(const struct path_diag *d, int j)
 
 /* Step 1. The destination (dest >= 0) and an unreachable end (unreach >= 0) are judged
  * against nothing after them; an unreachable end's losses are its error rate limit. */
-static void claims(const struct diag_input *in, int n, int dest, int unreach, struct path_diag *d)
+static void claims(const struct diag_input *in, int n, int dest, int unreach, bool open,
+                   struct path_diag *d)
 {
     double claim = d->claim_log;
 
@@ -63,20 +64,21 @@ static void claims(const struct diag_input *in, int n, int dest, int unreach, st
         hd->significant = hd->usable && t->lossy >= claim;
         /* Suspected of losing its own replies: half way to a claim, and an excess that
          * matters (a forwarding hop's test drifts up now and then on noise alone). */
-        hd->informative = hd->usable && h != unreach &&
-                          !(h != dest && m && t->above >= claim / 2 &&
-                            hd->loss - hd->down_loss >= DIAG_TAU);
+        hd->informative =
+            hd->usable && h != unreach &&
+            !(h != dest && m && t->above >= claim / 2 && hd->loss - hd->down_loss >= DIAG_TAU);
         hd->clean = hd->usable && (t->clean >= claim || (m && h != dest && t->below >= claim));
         /* Or the hops from it on lose, and its own rounds lean lossy (a clean hop's test
          * falls below 0 within its first round): where the onset was, they need only not
          * say clearly otherwise, so the onset does not come and go with each probe. */
-        hd->starts = hd->significant ||
-                     (hd->usable && t->lossy_from >= claim &&
-                      t->lossy >= (t->was_onset ? -DIAG_HINT_LOG : 0.0) &&
-                      t->below < DIAG_HINT_LOG && t->clean < DIAG_HINT_LOG);
+        hd->starts = hd->significant || (hd->usable && t->lossy_from >= claim &&
+                                         t->lossy >= (t->was_onset ? -DIAG_HINT_LOG : 0.0) &&
+                                         t->below < DIAG_HINT_LOG && t->clean < DIAG_HINT_LOG);
         /* One destination: its claim is not shared with the other hops. */
-        hd->own = h == dest && hd->significant && t->above >= d->dest_log &&
-                  t->above_last >= d->dest_log;
+        if (open && h == n - 1)
+            hd->starts = false; /* nothing after it tells its loss from its replies' */
+        hd->own =
+            h == dest && hd->significant && t->above >= d->dest_log && t->above_last >= d->dest_log;
     }
 }
 
@@ -158,8 +160,11 @@ static enum verdict classify_hop(const struct diag_input *in, struct path_diag *
         return has_down ? VERDICT_FORWARDING : wait_for(hd, DIAG_WAIT_COMPARE, -1);
     if (hd->clean)
         return VERDICT_OK;
-    for (int j = h + 1; j < d->n; j++) /* loss after it: it may be where the loss starts */
-        if (reference(d, j) && (d->hop[j].significant || in[j].t.lossy >= DIAG_HINT_LOG))
+    /* Loss after it: it may be where the loss starts. Suspected at the hint level, kept while
+     * the later hop's test leans lossy, so the hop does not come and go with each probe. */
+    for (int j = h + 1; j < d->n; j++)
+        if (reference(d, j) &&
+            (d->hop[j].significant || in[j].t.lossy >= (t->was_waiting ? 0.0 : DIAG_HINT_LOG)))
             return wait_for(hd, DIAG_WAIT_START,
                             t->below_need >= 0 ? t->below_need : t->clean_need);
     if (visible(in, d, h))
@@ -169,8 +174,7 @@ static enum verdict classify_hop(const struct diag_input *in, struct path_diag *
 
 /* The destination h: its own loss (beyond the path's into it and the last hop's) is a claim
  * of its own; short of it, it shares the path's loss when that starts before it. */
-static enum verdict classify_destination(const struct diag_input *in, struct path_diag *d,
-                                         int h)
+static enum verdict classify_destination(const struct diag_input *in, struct path_diag *d, int h)
 {
     struct hop_diag *hd = &d->hop[h];
     const struct diag_tests *t = &in[h].t;
@@ -195,7 +199,7 @@ static enum verdict classify(const struct diag_input *in, int n, enum diag_end e
 
     if (in[h].n < DIAG_N_MIN)
         return wait_for(hd, DIAG_WAIT_PROBES, (long)(DIAG_N_MIN - in[h].n));
-    if (!hd->usable)
+    if (end != DIAG_END_OPEN && h == n - 1 && !hd->usable)
         return wait_for(hd, DIAG_WAIT_SILENT, -1);
     if (end == DIAG_END_UNREACH && h == n - 1)
         return hd->significant ? VERDICT_UNKNOWN : VERDICT_OK;
@@ -203,6 +207,9 @@ static enum verdict classify(const struct diag_input *in, int n, enum diag_end e
         return classify_destination(in, d, h);
     for (int j = h + 1; j < n; j++)
         has_down |= reference(d, j) && !(end == DIAG_END_UNREACH && j == n - 1);
+    if (!hd->usable) /* silent: a router that sends no ICMP at all, if the path after it answers */
+        return has_down && in[h].t.above >= d->claim_log ? VERDICT_REPLY_ONLY
+                                                         : wait_for(hd, DIAG_WAIT_SILENT, -1);
     return classify_hop(in, d, h, has_down);
 }
 
@@ -226,11 +233,12 @@ void diagnose_path(const struct diag_input *in, int n, enum diag_end end, struct
     }
     out->claim_log = log((usable > 1 ? usable : 1) / DIAG_CLAIM_ALPHA);
     out->dest_log = log(1 / DIAG_CLAIM_ALPHA);
-    claims(in, n, end == DIAG_END_TARGET ? n - 1 : -1, end == DIAG_END_UNREACH ? n - 1 : -1, out);
+    claims(in, n, end == DIAG_END_TARGET ? n - 1 : -1, end == DIAG_END_UNREACH ? n - 1 : -1,
+           end == DIAG_END_OPEN, out);
     find_onset(in, n, out);
     find_range(n, out);
     for (int h = 0; h < n; h++)
-        out->hop[h].verdict = classify(in, n, end, out, h);
+        out->hop[h].verdict = out->hop[h].raw = classify(in, n, end, out, h);
 }
 
 int diagnose_onset_ttl(const struct diag_input *in, const struct path_diag *d)
@@ -246,8 +254,7 @@ int diagnose_first_forwarding(const struct diag_input *in, const struct path_dia
     return 0;
 }
 
-bool diagnose_summary(const struct diag_input *in, const struct path_diag *d, char *buf,
-                      size_t len)
+bool diagnose_summary(const struct diag_input *in, const struct path_diag *d, char *buf, size_t len)
 {
     int first = diagnose_first_forwarding(in, d);
 
@@ -341,8 +348,8 @@ void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, i
         evidence_wait(in, d, i, buf, len);
         break;
     case VERDICT_OK:
-        snprintf(buf, len, "hop %d lost %.1f%% of %llu (99%% interval up to %.1f%%): %s", ttl,
-                 pct, (unsigned long long)in[i].n, 100 * h->ci_hi,
+        snprintf(buf, len, "hop %d lost %.1f%% of %llu (99%% interval up to %.1f%%): %s", ttl, pct,
+                 (unsigned long long)in[i].n, 100 * h->ci_hi,
                  h->clean ? "no loss beyond noise, and none that matters (shown)"
                           : "no loss beyond noise");
         break;

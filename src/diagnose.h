@@ -57,7 +57,8 @@ struct diag_tests {
     double lossy_from; /* the informative hops from this one on, pooled, lose above TAU_LOSSY */
     double above_last; /* destination: above the last informative hop before it alone */
     long below_need, clean_need, lossy_need, above_need; /* rounds more at this rate, -1 ? */
-    bool was_onset; /* the last evaluation placed the onset here */
+    bool was_onset;   /* the last evaluation placed the onset here */
+    bool was_waiting; /* ... said this hop waits to tell whether loss starts before it */
 };
 
 struct diag_input {
@@ -70,29 +71,30 @@ struct diag_input {
 /* What a hop whose verdict is unknown waits for. */
 enum diag_wait {
     DIAG_WAIT_NONE,
-    DIAG_WAIT_PROBES,    /* fewer than DIAG_N_MIN completed probes */
-    DIAG_WAIT_SILENT,    /* it never answered */
-    DIAG_WAIT_START,     /* loss after it: is it clean (the start is later) or lossy? */
-    DIAG_WAIT_EXCESS,    /* it loses more than the hops after it: its own replies or not? */
-    DIAG_WAIT_DEST,      /* the destination loses: its own or the last link's */
-    DIAG_WAIT_COMPARE,   /* loss, but no answering hop after it to compare with */
-    DIAG_WAIT_LOSS,      /* it shows loss, not yet enough to claim */
+    DIAG_WAIT_PROBES,  /* fewer than DIAG_N_MIN completed probes */
+    DIAG_WAIT_SILENT,  /* it never answered */
+    DIAG_WAIT_START,   /* loss after it: is it clean (the start is later) or lossy? */
+    DIAG_WAIT_EXCESS,  /* it loses more than the hops after it: its own replies or not? */
+    DIAG_WAIT_DEST,    /* the destination loses: its own or the last link's */
+    DIAG_WAIT_COMPARE, /* loss, but no answering hop after it to compare with */
+    DIAG_WAIT_LOSS,    /* it shows loss, not yet enough to claim */
 };
 
 struct hop_diag {
     enum verdict verdict;
-    enum diag_wait waits; /* for an unknown verdict */
-    long need;            /* ... about this many more rounds at this rate, -1 not known */
-    double loss;          /* lost / n */
-    double ci_lo, ci_hi;  /* Wilson interval of the loss, 99 % */
-    double down_loss;     /* loss of the informative hops after it, pooled; -1 none */
-    bool usable;          /* enough samples and not silent */
-    bool significant;     /* claimed lossy (above DIAG_TAU_LOSSY) */
-    bool starts;          /* claimed lossy; or the hops from it on are, its own rounds lean
-                           * lossy and it looks no cleaner than they do */
-    bool own;             /* the destination: its own loss is claimed */
-    bool clean;           /* claimed clean (below DIAG_TAU, or below the hops after it) */
-    bool informative;     /* not even suspected of losing replies of its own */
+    enum verdict raw;        /* this evaluation's own verdict, before verdicts.c holds it steady */
+    enum diag_wait waits;    /* for an unknown verdict */
+    long need;               /* ... about this many more rounds at this rate, -1 not known */
+    double loss;             /* lost / n */
+    double ci_lo, ci_hi;     /* Wilson interval of the loss, 99 % */
+    double down_loss;        /* loss of the informative hops after it, pooled; -1 none */
+    bool usable;             /* enough samples and not silent */
+    bool significant;        /* claimed lossy (above DIAG_TAU_LOSSY) */
+    bool starts;             /* claimed lossy; or the hops from it on are, its own rounds lean
+                              * lossy and it looks no cleaner than they do */
+    bool own;                /* the destination: its own loss is claimed */
+    bool clean;              /* claimed clean (below DIAG_TAU, or below the hops after it) */
+    bool informative;        /* not even suspected of losing replies of its own */
     bool upstream_path_loss; /* reply-only, with real path loss before it too */
     /* Rounds in which this hop's probe was lost, and of those, rounds in which the
      * destination's probe - sent in the same round - was answered (verdicts.c). */

@@ -112,6 +112,7 @@ static void read_tests(const struct verdicts *v, struct diag_input *in, bool des
         .lossy_need = eproc_rounds_to(&t->lossy, claim),
         .above_need = eproc_rounds_to(above, claim),
         .was_onset = in->ttl == v->onset_ttl,
+        .was_waiting = v->waited[in->ttl],
     };
 }
 
@@ -207,8 +208,8 @@ void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int 
     claim_log = log((usable > 1 ? usable : 1) / DIAG_CLAIM_ALPHA);
     for (int i = 0; i < n; i++) {
         v->in[i] = counts[i];
-        v->in[i].t = (struct diag_tests){.below_need = -1, .clean_need = -1, .lossy_need = -1,
-                                         .above_need = -1};
+        v->in[i].t = (struct diag_tests){
+            .below_need = -1, .clean_need = -1, .lossy_need = -1, .above_need = -1};
         v->done += counts[i].n;
         if (counts[i].ttl >= 1 && counts[i].ttl <= VERDICTS_TTLS)
             read_tests(v, &v->in[i], end == DIAG_END_TARGET && i == n - 1, claim_log);
@@ -224,6 +225,7 @@ void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int 
             hd->rounds_lost = v->rounds_lost[ttl];
             hd->rounds_lost_dest_ok = v->rounds_lost_dest_ok[ttl];
         }
+        v->waited[ttl] = hd->verdict == VERDICT_UNKNOWN && hd->waits == DIAG_WAIT_START;
         hd->verdict = steady(v, ttl, hd->verdict);
     }
 }

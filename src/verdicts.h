@@ -30,17 +30,18 @@ struct verdicts_tests {
 
 struct verdicts {
     struct verdicts_tests hop[VERDICTS_TTLS + 1]; /* by TTL */
-    struct eproc dest_above, dest_above_last;       /* the destination's own loss */
-    int dest_ttl;                                   /* the destination they are about */
+    struct eproc dest_above, dest_above_last;     /* the destination's own loss */
+    int dest_ttl;                                 /* the destination they are about */
     /* the references the next round is held against, from the last evaluation (bit ttl-1) */
-    uint64_t pool;     /* usable, informative hops; the destination unless suspected */
-    int into_from;     /* the path into the destination: pool hops from this TTL on */
-    int last_ttl;      /* the last pool hop before the destination */
-    int onset_ttl;     /* where the last evaluation placed the onset, 0 nowhere */
+    uint64_t pool; /* usable, informative hops; the destination unless suspected */
+    int into_from; /* the path into the destination: pool hops from this TTL on */
+    int last_ttl;  /* the last pool hop before the destination */
+    int onset_ttl; /* where the last evaluation placed the onset, 0 nowhere */
     uint32_t rounds_lost[DIAG_MAX_HOPS], rounds_lost_dest_ok[DIAG_MAX_HOPS]; /* by TTL */
     /* steadiness, by TTL */
     uint8_t shown[DIAG_MAX_HOPS], candidate[DIAG_MAX_HOPS], changes[DIAG_MAX_HOPS];
     uint16_t held[DIAG_MAX_HOPS];
+    bool waited[DIAG_MAX_HOPS]; /* the last raw verdict waited for the loss's start */
     /* the result: in[i] and diag.hop[i] are hop TTL in[i].ttl */
     struct diag_input in[DIAG_MAX_HOPS];
     struct path_diag diag;

@@ -112,8 +112,8 @@ void sim_truth(const struct scenario *sc, enum verdict *want, double *loss, int 
 }
 
 /* One round: which TTLs came back. */
-static void play(const struct scenario *sc, struct rng *g, int round, struct bucket *b,
-                 int *bad, struct round *r)
+static void play(const struct scenario *sc, struct rng *g, int round, struct bucket *b, int *bad,
+                 struct round *r)
 {
     double now = round * sc->interval_s;
     bool out = sc->outage_every && round % sc->outage_every < sc->outage_len;
@@ -214,7 +214,8 @@ static int play_all(const struct scenario *sc, int rounds, uint64_t seed, struct
     }
     if (t && sc->burst_hop) /* the judge holds an ok to the bursts this run met */
         for (int h = sc->burst_hop; h <= sc->hops; h++)
-            t->seen[h] = 1.0 - (1.0 - t->loss[h]) / (1.0 - t->bad) * (1.0 - (double)bad_rounds / rounds);
+            t->seen[h] =
+                1.0 - (1.0 - t->loss[h]) / (1.0 - t->bad) * (1.0 - (double)bad_rounds / rounds);
     return since > rounds ? 0 : since;
 }
 
@@ -306,8 +307,8 @@ double sim_bound(const struct scenario *sc)
             most = n;
     }
     if (t.want[sc->hops] == VERDICT_DESTINATION &&
-        (n = probes_for(log(1 / DIAG_CLAIM_ALPHA),
-                        kl(t.loss[sc->hops - 1], t.loss[sc->hops]))) > most)
+        (n = probes_for(log(1 / DIAG_CLAIM_ALPHA), kl(t.loss[sc->hops - 1], t.loss[sc->hops]))) >
+            most)
         most = n;
     return most;
 }

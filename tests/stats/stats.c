@@ -338,8 +338,8 @@ static int flips(int rounds, long runs, uint64_t seed, const char *filter, doubl
             steady += f <= 1;
             most = f > most ? f : most;
         }
-        printf("%-26s %-50s %6d %11.2f%% %d\n", sc->family, sc->name, rounds,
-               100.0 * steady / runs, most);
+        printf("%-26s %-50s %6d %11.2f%% %d\n", sc->family, sc->name, rounds, 100.0 * steady / runs,
+               most);
         fflush(stdout);
         failed += check >= 0 && 100.0 * steady / runs < check;
     }

@@ -56,15 +56,13 @@ static void steady_verdicts(void)
     CHECK(shown(t, 2, r) == VERDICT_OK && shown(t, 4, r) == VERDICT_OK);
     given[VERDICT_OK] = true;
     for (; r < 80; r++) {
-        struct diag_input in[4];
-        static struct path_diag d;
+        static struct target_view tv;
         enum verdict raw, now;
         play_round(&c, PROBE_ICMP_RAW, r, 4, "axaa", from, rtt);
         lost++;
-        for (int i = 0; i < 4; i++)
-            in[i] = (struct diag_input){.ttl = i + 1, .n = r + 1, .lost = i == 1 ? lost : 0};
-        diagnose_path(in, 4, DIAG_END_TARGET, &d);
-        raw = d.hop[1].verdict;
+        CHECK(target_view(t, PROBE_ICMP_RAW, &(struct round_path){r + 1, 4, false}, &tv) == 0);
+        raw = target_view_diag(&tv, 2)->raw;
+        target_view_free(&tv);
         given[raw] = true;
         run = raw == VERDICT_REPLY_ONLY ? run + 1 : 0;
         if (raw_since < 0 && raw == VERDICT_REPLY_ONLY)
