@@ -308,10 +308,13 @@ static void handle_reply(struct prober *p, int mode, const struct probe_reply *r
         settle(p, r->seq, ROUND_CANCELLED, NULL);
         return;
     }
-    settle(p, r->seq, ROUND_ANSWERED, r);
+    /* A new, nearer end is known before this answer settles: when it is the last of its round,
+     * the round is handed on ending at the lowest TTL the target answered, whatever order the
+     * answers came in. */
     if (ends && (!dest || ttl < dest))
         set_end(p, mode, ttl, r->kind == PROBE_REPLY_UNREACH);
-    else if (r->kind == PROBE_REPLY_TTL_EXCEEDED && dest && ttl >= dest)
+    settle(p, r->seq, ROUND_ANSWERED, r);
+    if (r->kind == PROBE_REPLY_TTL_EXCEEDED && dest && ttl >= dest)
         set_end(p, mode, 0, false); /* the path got longer: rediscover it next round */
 }
 

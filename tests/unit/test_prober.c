@@ -267,6 +267,17 @@ static void end_found_out_of_order(void)
     CHECK(seen.nrounds == 1 && seen.dest[0] == 3 && seen.last[0] == 6);
     CHECK(memcmp(seen.outcome[0], "AAAACC.", 7) == 0); /* TTL 4 had answered */
     prober_free(p);
+    /* The lower end's answer is the last of the round to come: the round still ends there. */
+    p = fresh(1, 6, 1000000, 2000000);
+    prober_step(p);
+    answer(0, PROBE_REPLY_TTL_EXCEEDED, 100);
+    answer(1, PROBE_REPLY_TTL_EXCEEDED, 100);
+    answer(3, PROBE_REPLY_DEST, 200); /* TTL 4 */
+    prober_step(p);
+    answer(2, PROBE_REPLY_DEST, 300); /* TTL 3, last */
+    CHECK(prober_step(p) == 0);
+    CHECK(seen.nrounds == 1 && seen.dest[0] == 3);
+    prober_free(p);
 }
 
 static void sequence_wrap(void)
