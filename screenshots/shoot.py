@@ -3,7 +3,7 @@
 
     make screenshots        (or: screenshots/shoot.py build/hopwatch build/tests/nfqdelay)
 
-Builds the demo path of `make run` (a rate-limited hop, a link with loss bursts, a lossy link,
+Builds the demo path of `make run` (a rate-limited hop, a link with loss bursts,
 delays), runs hopwatch in a tmux pane, captures the pane with its colors (capture-pane -e),
 turns the ANSI text into HTML with aha and the HTML into a PNG with headless Chromium.
 Needs the Debian packages tmux, aha, chromium and fonts-dejavu-core."""

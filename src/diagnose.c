@@ -61,24 +61,26 @@ static void claims(const struct diag_input *in, int n, int dest, int unreach, bo
             }
         }
         hd->down_loss = m ? (double)x / (double)m : -1.0;
-        hd->significant = hd->usable && t->lossy >= claim;
+        hd->significant = hd->usable && t->lossy >= (t->was_lossy ? 0.0 : claim);
         /* Suspected of losing its own replies: half way to a claim, and an excess that
          * matters (a forwarding hop's test drifts up now and then on noise alone). */
         hd->informative =
             hd->usable && h != unreach &&
             !(h != dest && m && t->above >= claim / 2 && hd->loss - hd->down_loss >= DIAG_TAU);
-        hd->clean = hd->usable && (t->clean >= claim || (m && h != dest && t->below >= claim));
+        hd->clean = hd->usable && (t->clean >= (t->was_clean ? 0.0 : claim) ||
+                                   (m && h != dest && t->below >= (t->was_clean ? 0.0 : claim)));
         /* Or the hops from it on lose, and its own rounds lean lossy (a clean hop's test
          * falls below 0 within its first round): where the onset was, they need only not
          * say clearly otherwise, so the onset does not come and go with each probe. */
-        hd->starts = hd->significant || (hd->usable && t->lossy_from >= claim &&
-                                         t->lossy >= (t->was_onset ? -DIAG_HINT_LOG : 0.0) &&
-                                         t->below < DIAG_HINT_LOG && t->clean < DIAG_HINT_LOG);
+        hd->starts =
+            hd->significant || (hd->usable && t->lossy_from >= (t->was_onset ? 0.0 : claim) &&
+                                (t->was_onset || t->lossy >= 0.0) && t->below < DIAG_HINT_LOG &&
+                                t->clean < DIAG_HINT_LOG);
         /* One destination: its claim is not shared with the other hops. */
         if (open && h == n - 1)
             hd->starts = false; /* nothing after it tells its loss from its replies' */
-        hd->own =
-            h == dest && hd->significant && t->above >= d->dest_log && t->above_last >= d->dest_log;
+        hd->own = h == dest && hd->significant && t->above >= (t->was_own ? 0.0 : d->dest_log) &&
+                  t->above_last >= (t->was_own ? 0.0 : d->dest_log);
     }
 }
 
@@ -132,11 +134,11 @@ static enum verdict wait_for(struct hop_diag *hd, enum diag_wait w, long need)
     return VERDICT_UNKNOWN;
 }
 
-/* Does hop h show loss that is not claimed yet (its 99% interval, or its test half way)? An
- * ok beside it would understate it. */
+/* Does hop h show loss that is not claimed yet (its 99% interval above the lossy threshold,
+ * or its test leaning lossy)? An ok beside it would understate it. */
 static bool visible(const struct diag_input *in, const struct path_diag *d, int h)
 {
-    return d->hop[h].ci_lo > DIAG_TAU_LOSSY || in[h].t.lossy >= DIAG_HINT_LOG;
+    return d->hop[h].ci_lo > DIAG_TAU_LOSSY || in[h].t.lossy > 0.0;
 }
 
 /* An intermediate hop. */
@@ -146,7 +148,7 @@ static enum verdict classify_hop(const struct diag_input *in, struct path_diag *
     struct hop_diag *hd = &d->hop[h];
     const struct diag_tests *t = &in[h].t;
 
-    if (has_down && t->above >= d->claim_log) {
+    if (has_down && t->above >= (t->was_reply ? 0.0 : d->claim_log)) {
         for (int j = 0; j < h; j++)
             if (d->hop[j].informative && d->hop[j].significant)
                 hd->upstream_path_loss = true;
@@ -208,8 +210,9 @@ static enum verdict classify(const struct diag_input *in, int n, enum diag_end e
     for (int j = h + 1; j < n; j++)
         has_down |= reference(d, j) && !(end == DIAG_END_UNREACH && j == n - 1);
     if (!hd->usable) /* silent: a router that sends no ICMP at all, if the path after it answers */
-        return has_down && in[h].t.above >= d->claim_log ? VERDICT_REPLY_ONLY
-                                                         : wait_for(hd, DIAG_WAIT_SILENT, -1);
+        return has_down && in[h].t.above >= (in[h].t.was_reply ? 0.0 : d->claim_log)
+                   ? VERDICT_REPLY_ONLY
+                   : wait_for(hd, DIAG_WAIT_SILENT, -1);
     return classify_hop(in, d, h, has_down);
 }
 

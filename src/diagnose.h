@@ -57,8 +57,12 @@ struct diag_tests {
     double lossy_from; /* the informative hops from this one on, pooled, lose above TAU_LOSSY */
     double above_last; /* destination: above the last informative hop before it alone */
     long below_need, clean_need, lossy_need, above_need; /* rounds more at this rate, -1 ? */
-    bool was_onset;   /* the last evaluation placed the onset here */
-    bool was_waiting; /* ... said this hop waits to tell whether loss starts before it */
+    /* What the last evaluation said of this hop. A claim, once made, stands while its test
+     * still leans its way (log e-value >= 0): the first crossing is a valid stopping time, and
+     * a test that hovers at the claim level must not make the verdict come and go. */
+    bool was_onset;   /* the onset was placed here */
+    bool was_waiting; /* it waited to tell whether loss starts before it */
+    bool was_lossy, was_clean, was_reply, was_own;
 };
 
 struct diag_input {

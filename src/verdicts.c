@@ -112,7 +112,11 @@ static void read_tests(const struct verdicts *v, struct diag_input *in, bool des
         .lossy_need = eproc_rounds_to(&t->lossy, claim),
         .above_need = eproc_rounds_to(above, claim),
         .was_onset = in->ttl == v->onset_ttl,
-        .was_waiting = v->waited[in->ttl],
+        .was_waiting = v->last[in->ttl].was_waiting,
+        .was_lossy = v->last[in->ttl].was_lossy,
+        .was_clean = v->last[in->ttl].was_clean,
+        .was_reply = v->last[in->ttl].was_reply,
+        .was_own = dest && v->last[in->ttl].was_own,
     };
 }
 
@@ -160,16 +164,13 @@ static bool claim(uint8_t v)
     return v == VERDICT_REPLY_ONLY || v == VERDICT_DESTINATION;
 }
 
-/* Evaluations in a row a new verdict r needs before it is shown for ttl: a hop's first
- * verdict and changes among unknown, ok and forwarding need one (each rests on a claim its
- * test made at the claim level), a claim being made or given up VERDICTS_HOLD; and each
- * change the hop's verdict already made doubles it. */
+/* Evaluations in a row a new verdict r needs before it is shown for ttl: a claim that a
+ * hop's loss is not forwarding, made or given up, VERDICTS_HOLD; the others at once: each
+ * rests on a claim its test made at the claim level, or on the onset, which holds where it
+ * was (diagnose.h), so the rows agree with the header in every frame. */
 static unsigned needed(const struct verdicts *v, int ttl, uint8_t r)
 {
-    unsigned base = claim(r) || claim(v->shown[ttl]) ? VERDICTS_HOLD : 1;
-    unsigned c = v->changes[ttl] < 8 ? v->changes[ttl] : 8;
-
-    return base << c;
+    return claim(r) || claim(v->shown[ttl]) ? VERDICTS_HOLD : 1;
 }
 
 /* The verdict shown for ttl after this evaluation's raw one. */
@@ -186,8 +187,6 @@ static enum verdict steady(struct verdicts *v, int ttl, enum verdict raw)
         v->held[ttl] = 0;
     }
     if (++v->held[ttl] >= needed(v, ttl, r)) {
-        if (v->shown[ttl] != VERDICT_UNKNOWN || v->changes[ttl])
-            v->changes[ttl]++; /* a hop's first verdict is no change */
         v->shown[ttl] = r;
         v->held[ttl] = 0;
     }
@@ -225,7 +224,14 @@ void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int 
             hd->rounds_lost = v->rounds_lost[ttl];
             hd->rounds_lost_dest_ok = v->rounds_lost_dest_ok[ttl];
         }
-        v->waited[ttl] = hd->verdict == VERDICT_UNKNOWN && hd->waits == DIAG_WAIT_START;
+        if (ttl <= VERDICTS_TTLS)
+            v->last[ttl] = (struct diag_tests){
+                .was_waiting = hd->raw == VERDICT_UNKNOWN && hd->waits == DIAG_WAIT_START,
+                .was_lossy = hd->significant,
+                .was_clean = hd->clean,
+                .was_reply = hd->raw == VERDICT_REPLY_ONLY,
+                .was_own = hd->own,
+            };
         hd->verdict = steady(v, ttl, hd->verdict);
     }
 }

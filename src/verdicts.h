@@ -5,8 +5,9 @@
  * destination) the previous evaluation found, so each round's bet is fixed before the round
  * is seen; then the path is classified again. A claim that a hop's loss is not forwarding
  * (reply-only, destination) is shown or given up only after it came out VERDICTS_HOLD
- * evaluations in a row, and every change of a hop's verdict after its first doubles what the
- * next change needs. Its result is what the TUI, the reports, JSON and the events show.
+ * evaluations in a row; every other verdict shows at once (each rests on a claim, or on the
+ * onset, and the onset holds where it was), so the rows agree with the header in every
+ * frame. Its result is what the TUI, the reports, JSON and the events show.
  *
  * Tests cover TTLs 1..VERDICTS_TTLS; hops past it (no real path is that long) are judged on
  * their counts alone and read ok unless they stop answering.
@@ -39,9 +40,9 @@ struct verdicts {
     int onset_ttl; /* where the last evaluation placed the onset, 0 nowhere */
     uint32_t rounds_lost[DIAG_MAX_HOPS], rounds_lost_dest_ok[DIAG_MAX_HOPS]; /* by TTL */
     /* steadiness, by TTL */
-    uint8_t shown[DIAG_MAX_HOPS], candidate[DIAG_MAX_HOPS], changes[DIAG_MAX_HOPS];
+    uint8_t shown[DIAG_MAX_HOPS], candidate[DIAG_MAX_HOPS];
     uint16_t held[DIAG_MAX_HOPS];
-    bool waited[DIAG_MAX_HOPS]; /* the last raw verdict waited for the loss's start */
+    struct diag_tests last[VERDICTS_TTLS + 1]; /* what the last evaluation said, by TTL */
     /* the result: in[i] and diag.hop[i] are hop TTL in[i].ttl */
     struct diag_input in[DIAG_MAX_HOPS];
     struct path_diag diag;

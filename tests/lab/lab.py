@@ -368,19 +368,20 @@ class Lab:
 
 
 def demo(lab):
-    """The simulated path `make run` opens: some delay, one router that rate-limits its ICMP,
-    one link with intermittent loss bursts."""
+    """The simulated path `make run` opens (at -i 0.1): some delay, one router that
+    rate-limits its ICMP to 1/s, one link with intermittent loss bursts. tests/stats plays the
+    same path (family "demo")."""
     lab.ratelimit(2, 1000)
     if lab.nfqdelay:
         lab.delay(3, 12, 2)
         lab.delay(5, 25, 3)
     lab._pre_chain(4)
-    # Gilbert-like bursts: each packet starts a 1.5 s outage with p = 0.4 %.
+    # Bursts: each packet into hop 4 starts a 1.5 s outage with p = 0.25 % (about 10% of
+    # the time at -i 0.1, where 30 probes a second cross the link).
     lab._nft(4, "add set inet lab burst { type ifname; flags dynamic,timeout; }\n"
                 'add rule inet lab pre iifname "e3b" iifname @burst counter drop\n'
-                'add rule inet lab pre iifname "e3b" numgen random mod 1000 < 4 '
+                'add rule inet lab pre iifname "e3b" numgen random mod 10000 < 25 '
                 'update @burst { iifname timeout 1500ms } counter drop\n')
-    lab.loss(6, 2)
 
 
 def main(argv):

@@ -10,6 +10,6 @@ cleanup() { python3 "$here/lab.py" down "$prefix"; }
 trap cleanup EXIT
 trap '' INT   # ^C is hopwatch's to handle; this script must live on to clean up
 target=$(HOPWATCH_NFQDELAY=$nfq python3 "$here/lab.py" up "$prefix" 6 --demo) || exit 1
-echo "simulated path to $target: hop 2 rate-limits its ICMP, hop 4 has loss bursts, hop 6 loses 2%"
+echo "simulated path to $target: hop 2 rate-limits its ICMP, loss bursts start at hop 4"
 sleep 1
-ip netns exec "$prefix-c" "$bin" -i 0.5 "$@" "$target"
+ip netns exec "$prefix-c" "$bin" -i 0.1 "$@" "$target"

@@ -205,8 +205,16 @@ static int play_all(const struct scenario *sc, int rounds, uint64_t seed, struct
         verdicts_add_round(v, &r);
         verdicts_evaluate(v, counts, sc->hops, DIAG_END_TARGET);
         for (int h = 0; flips && h < sc->hops; h++) {
-            if (i > warmup && v->diag.hop[h].verdict != last[h])
+            if (i > warmup && v->diag.hop[h].verdict != last[h]) {
                 flips[h]++;
+                if (getenv("SIM_DEBUG"))
+                    printf("      round %d hop %d %s -> %s (waits %d) onset %d lossy %.1f sig %d "
+                           "claim %.1f usable %d inf %d\n",
+                           i, h + 1, verdict_name(last[h]), verdict_name(v->diag.hop[h].verdict),
+                           v->diag.hop[h].waits, diagnose_onset_ttl(v->in, &v->diag),
+                           v->in[h].t.lossy, v->diag.hop[h].significant, v->diag.claim_log,
+                           v->diag.hop[h].usable, v->diag.hop[h].informative);
+            }
             last[h] = v->diag.hop[h].verdict;
         }
         if (t && !decided(sc, v, t))

@@ -183,6 +183,11 @@ def demo_path(t, lab):
     demo = Lab("hwdemo", routers=6)
     t.wait_for(lambda s: all(a in s for a in demo.hops()), 20, "the demo path's 7 hops")
     t.wait_for(lambda s: "reply-only" in s, 30, "the rate-limited hop called reply-only")
+    # The promise: within 90 s the header places the onset, and the rows agree.
+    s = t.wait_for(lambda s: "loss starts between hop 3 and hop 4" in s, 90,
+                   "the onset placed between hop 3 and hop 4")
+    check("reply-only" in (row_ttl(s, 2) or ""), f"hop 2 reads reply-only: {row_ttl(s, 2)}")
+    check("forwarding" in (row_ttl(s, 4) or ""), f"hop 4 reads forwarding: {row_ttl(s, 4)}")
     t.keys("q")
     t.wait_for(lambda s: "DEMODONE" in s, 15, "the demo to end")
     left = [n for n in subprocess.run(["ip", "netns", "list"], stdout=subprocess.PIPE,
