@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
 void diag_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi)
 {
     double p, d, c, h, nn = (double)n;
@@ -64,9 +66,12 @@ static void claims(const struct diag_input *in, int n, int dest, int unreach, bo
         hd->significant = hd->usable && t->lossy >= (t->was_lossy ? 0.0 : claim);
         /* Suspected of losing its own replies: half way to a claim, and an excess that
          * matters (a forwarding hop's test drifts up now and then on noise alone). */
-        hd->informative =
-            hd->usable && h != unreach &&
-            !(h != dest && m && t->above >= claim / 2 && hd->loss - hd->down_loss >= DIAG_TAU);
+        hd->informative = hd->usable && h != unreach &&
+                          !(h != dest && m &&
+                            t->above >= (t->was_suspect      ? 0.0
+                                         : t->was_forwarding ? claim
+                                                             : claim / 2) &&
+                            hd->loss - hd->down_loss >= DIAG_TAU);
         hd->clean = hd->usable && (t->clean >= (t->was_clean ? 0.0 : claim) ||
                                    (m && h != dest && t->below >= (t->was_clean ? 0.0 : claim)));
         /* Or the hops from it on lose, and its own rounds lean lossy (a clean hop's test
@@ -135,10 +140,12 @@ static enum verdict wait_for(struct hop_diag *hd, enum diag_wait w, long need)
 }
 
 /* Does hop h show loss that is not claimed yet (its 99% interval above the lossy threshold,
- * or its test leaning lossy)? An ok beside it would understate it. */
+ * or its test leaning lossy; once shown, until it leans clearly clean)? An ok beside it
+ * would understate it. */
 static bool visible(const struct diag_input *in, const struct path_diag *d, int h)
 {
-    return d->hop[h].ci_lo > DIAG_TAU_LOSSY || in[h].t.lossy > 0.0;
+    return d->hop[h].ci_lo > DIAG_TAU_LOSSY ||
+           in[h].t.lossy > (in[h].t.was_visible ? -DIAG_HINT_LOG : 0.0);
 }
 
 /* An intermediate hop. */
@@ -166,7 +173,8 @@ static enum verdict classify_hop(const struct diag_input *in, struct path_diag *
      * the later hop's test leans lossy, so the hop does not come and go with each probe. */
     for (int j = h + 1; j < d->n; j++)
         if (reference(d, j) &&
-            (d->hop[j].significant || in[j].t.lossy >= (t->was_waiting ? 0.0 : DIAG_HINT_LOG)))
+            (d->hop[j].significant ||
+             MAX(in[j].t.lossy, in[j].t.lossy_from) >= (t->was_waiting ? 0.0 : DIAG_HINT_LOG)))
             return wait_for(hd, DIAG_WAIT_START,
                             t->below_need >= 0 ? t->below_need : t->clean_need);
     if (visible(in, d, h))

@@ -63,6 +63,9 @@ struct diag_tests {
     bool was_onset;   /* the onset was placed here */
     bool was_waiting; /* it waited to tell whether loss starts before it */
     bool was_lossy, was_clean, was_reply, was_own;
+    bool was_forwarding; /* it read forwarding: a suspicion of its own replies needs a claim */
+    bool was_suspect;    /* it was suspected of losing its own replies: so while it leans so */
+    bool was_visible;    /* its loss showed, unclaimed: it shows until its test leans clean */
 };
 
 struct diag_input {

@@ -84,7 +84,11 @@ void verdicts_add_round(struct verdicts *v, const struct round *r)
         eproc_add(&t->lossy, x - DIAG_TAU_LOSSY, DIAG_TAU_LOSSY);
         eproc_add(&t->clean, DIAG_TAU - x, 1.0 - DIAG_TAU);
         eproc_add(&t->from, share_lost(after | bit(ttl), lost) - DIAG_TAU_LOSSY, DIAG_TAU_LOSSY);
-        if (ttl == dest || !after)
+        if (ttl == dest)
+            continue;
+        if (!v->pool && (seen & above_ttl(ttl))) /* no references yet: every later hop */
+            eproc_add_paired(&t->above, x - share_lost(seen & above_ttl(ttl), lost));
+        if (!after)
             continue;
         y = share_lost(after, lost);
         eproc_add_paired(&t->below, y - x);
@@ -117,14 +121,32 @@ static void read_tests(const struct verdicts *v, struct diag_input *in, bool des
         .was_clean = v->last[in->ttl].was_clean,
         .was_reply = v->last[in->ttl].was_reply,
         .was_own = dest && v->last[in->ttl].was_own,
+        .was_forwarding = v->last[in->ttl].was_forwarding,
+        .was_suspect = v->last[in->ttl].was_suspect,
+        .was_visible = v->last[in->ttl].was_visible,
     };
 }
 
 /* The references for the next round, from this evaluation. */
+/* A hop whose reference lost or gained a member starts its comparisons with it afresh: what
+ * it won against a reference that held a hop losing its own replies (before that hop was
+ * found out) is no evidence against the reference as it is now. */
+static void restart_changed(struct verdicts *v, uint64_t old)
+{
+    for (int ttl = 1; ttl <= VERDICTS_TTLS && old; ttl++) {
+        uint64_t was = old & above_ttl(ttl), now = v->pool & above_ttl(ttl);
+        if (was && was != now) {
+            eproc_reset(&v->hop[ttl].below);
+            eproc_reset(&v->hop[ttl].from);
+        }
+    }
+}
+
 static void next_references(struct verdicts *v, int n, enum diag_end end)
 {
     const struct path_diag *d = &v->diag;
     int dest = end == DIAG_END_TARGET ? n - 1 : -1;
+    uint64_t old = v->pool;
 
     v->pool = 0;
     v->last_ttl = 0;
@@ -156,6 +178,7 @@ static void next_references(struct verdicts *v, int n, enum diag_end end)
         v->into_from = v->in[d->after].ttl + 1;
     else if (n > 0)
         v->into_from = v->in[0].ttl;
+    restart_changed(v, old);
 }
 
 /* Claims that a hop's loss is not forwarding loss: they must persist to be made or undone. */
@@ -231,6 +254,10 @@ void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int 
                 .was_clean = hd->clean,
                 .was_reply = hd->raw == VERDICT_REPLY_ONLY,
                 .was_own = hd->own,
+                .was_forwarding = hd->raw == VERDICT_FORWARDING,
+                .was_suspect = hd->usable && !hd->informative,
+                .was_visible = hd->raw == VERDICT_UNKNOWN &&
+                               (hd->waits == DIAG_WAIT_LOSS || hd->waits == DIAG_WAIT_DEST),
             };
         hd->verdict = steady(v, ttl, hd->verdict);
     }
