@@ -77,10 +77,10 @@ static void claims(const struct diag_input *in, int n, int dest, int unreach, bo
         /* Or the hops from it on lose, and its own rounds lean lossy (a clean hop's test
          * falls below 0 within its first round): where the onset was, they need only not
          * say clearly otherwise, so the onset does not come and go with each probe. */
-        hd->starts =
-            hd->significant || (hd->usable && t->lossy_from >= (t->was_onset ? 0.0 : claim) &&
-                                (t->was_onset || t->lossy >= 0.0) && t->below < DIAG_HINT_LOG &&
-                                t->clean < DIAG_HINT_LOG);
+        hd->starts = hd->significant ||
+                     (hd->usable && t->lossy_from >= (t->was_onset ? -DIAG_HINT_LOG : claim) &&
+                      (t->was_onset || t->lossy >= 0.0) && t->below < DIAG_HINT_LOG &&
+                      t->clean < DIAG_HINT_LOG);
         /* One destination: its claim is not shared with the other hops. */
         if (open && h == n - 1)
             hd->starts = false; /* nothing after it tells its loss from its replies' */
@@ -169,14 +169,20 @@ static enum verdict classify_hop(const struct diag_input *in, struct path_diag *
         return has_down ? VERDICT_FORWARDING : wait_for(hd, DIAG_WAIT_COMPARE, -1);
     if (hd->clean)
         return VERDICT_OK;
-    /* Loss after it: it may be where the loss starts. Suspected at the hint level, kept while
-     * the later hop's test leans lossy, so the hop does not come and go with each probe. */
-    for (int j = h + 1; j < d->n; j++)
-        if (reference(d, j) &&
-            (d->hop[j].significant ||
-             MAX(in[j].t.lossy, in[j].t.lossy_from) >= (t->was_waiting ? 0.0 : DIAG_HINT_LOG)))
+    /* Loss on the path, suspected at the hint level (kept while that hop's test leans lossy,
+     * so the hop does not come and go with each probe): after it, it may be where the loss
+     * starts; before it, the loss may carry on to it. Either way not ok until told. */
+    for (int j = 0; j < d->n; j++) {
+        /* (a hop before it by its own loss: its pool from it on holds this one too) */
+        double lean = j > h ? MAX(in[j].t.lossy, in[j].t.lossy_from) : in[j].t.lossy;
+        if (j == h || !reference(d, j) ||
+            !(d->hop[j].significant || lean >= (t->was_waiting ? 0.0 : DIAG_HINT_LOG)))
+            continue;
+        if (j > h)
             return wait_for(hd, DIAG_WAIT_START,
                             t->below_need >= 0 ? t->below_need : t->clean_need);
+        return wait_for(hd, DIAG_WAIT_PLACE, -1);
+    }
     if (visible(in, d, h))
         return wait_for(hd, DIAG_WAIT_LOSS, t->lossy_need);
     return VERDICT_OK;
@@ -327,6 +333,12 @@ static void evidence_wait(const struct diag_input *in, const struct path_diag *d
                  "hop %d lost %.1f%% while the hops after it lost %.1f%%: waiting to tell "
                  "whether it loses its own replies%s",
                  ttl, 100 * h->loss, 100 * h->down_loss, more);
+        break;
+    case DIAG_WAIT_PLACE:
+        snprintf(buf, len,
+                 "hop %d lost %.1f%% of %llu while loss shows before it: waiting to place where "
+                 "the loss starts",
+                 ttl, 100 * h->loss, (unsigned long long)in[i].n);
         break;
     case DIAG_WAIT_LOSS:
         snprintf(buf, len, "hop %d lost %.1f%% of %llu: loss, not yet enough to claim%s", ttl,

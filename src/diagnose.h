@@ -85,6 +85,7 @@ enum diag_wait {
     DIAG_WAIT_DEST,    /* the destination loses: its own or the last link's */
     DIAG_WAIT_COMPARE, /* loss, but no answering hop after it to compare with */
     DIAG_WAIT_LOSS,    /* it shows loss, not yet enough to claim */
+    DIAG_WAIT_PLACE,   /* loss before it: waiting for the onset to be placed */
 };
 
 struct hop_diag {

@@ -154,9 +154,8 @@ static void next_references(struct verdicts *v, int n, enum diag_end end)
     for (int i = 0; i < n; i++) {
         if (!d->hop[i].usable || !d->hop[i].informative || (end == DIAG_END_UNREACH && i == n - 1))
             continue;
-        if (i == dest && d->hop[i].usable && d->hop[i].verdict != VERDICT_DESTINATION &&
-            !(d->hop[i].significant && v->in[i].t.above_last >= DIAG_HINT_LOG &&
-              v->in[i].t.above >= DIAG_HINT_LOG))
+        if (i == dest && !d->hop[i].own) /* a destination with loss of its own says nothing
+                                          * of the path's */
             v->pool |= bit(v->in[i].ttl);
         if (i != dest)
             v->pool |= bit(v->in[i].ttl);
@@ -249,7 +248,8 @@ void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int 
         }
         if (ttl <= VERDICTS_TTLS)
             v->last[ttl] = (struct diag_tests){
-                .was_waiting = hd->raw == VERDICT_UNKNOWN && hd->waits == DIAG_WAIT_START,
+                .was_waiting = hd->raw == VERDICT_UNKNOWN &&
+                               (hd->waits == DIAG_WAIT_START || hd->waits == DIAG_WAIT_PLACE),
                 .was_lossy = hd->significant,
                 .was_clean = hd->clean,
                 .was_reply = hd->raw == VERDICT_REPLY_ONLY,

@@ -214,6 +214,13 @@ static int play_all(const struct scenario *sc, int rounds, uint64_t seed, struct
                            v->diag.hop[h].waits, diagnose_onset_ttl(v->in, &v->diag),
                            v->in[h].t.lossy, v->diag.hop[h].significant, v->diag.claim_log,
                            v->diag.hop[h].usable, v->diag.hop[h].informative);
+                if (getenv("SIM_DEBUG") && h == 2)
+                    for (int q = 1; q < 4; q++)
+                        printf("        hop %d below %.2f clean %.2f from %.2f lossy %.2f sig %d "
+                               "clean %d starts %d inf %d\n",
+                               q + 1, v->in[q].t.below, v->in[q].t.clean, v->in[q].t.lossy_from,
+                               v->in[q].t.lossy, v->diag.hop[q].significant, v->diag.hop[q].clean,
+                               v->diag.hop[q].starts, v->diag.hop[q].informative);
             }
             last[h] = v->diag.hop[h].verdict;
         }
