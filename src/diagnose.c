@@ -148,6 +148,22 @@ static bool visible(const struct diag_input *in, const struct path_diag *d, int 
            in[h].t.lossy > (in[h].t.was_visible ? -DIAG_HINT_LOG : 0.0);
 }
 
+/* Loss on the path, suspected at the hint level (kept while that hop's test leans lossy, so
+ * hop h does not come and go with each probe): after h (1), it may start at h; before h
+ * (-1), it may reach h; 0 none. A hop before h counts by its own loss alone: its pool from it
+ * on holds h too. */
+static int suspected(const struct diag_input *in, const struct path_diag *d, int h)
+{
+    double level = in[h].t.was_waiting ? 0.0 : DIAG_HINT_LOG;
+
+    for (int j = 0; j < d->n; j++) {
+        double lean = j > h ? MAX(in[j].t.lossy, in[j].t.lossy_from) : in[j].t.lossy;
+        if (j != h && reference(d, j) && (d->hop[j].significant || lean >= level))
+            return j > h ? 1 : -1;
+    }
+    return 0;
+}
+
 /* An intermediate hop. */
 static enum verdict classify_hop(const struct diag_input *in, struct path_diag *d, int h,
                                  bool has_down)
@@ -169,18 +185,10 @@ static enum verdict classify_hop(const struct diag_input *in, struct path_diag *
         return has_down ? VERDICT_FORWARDING : wait_for(hd, DIAG_WAIT_COMPARE, -1);
     if (hd->clean)
         return VERDICT_OK;
-    /* Loss on the path, suspected at the hint level (kept while that hop's test leans lossy,
-     * so the hop does not come and go with each probe): after it, it may be where the loss
-     * starts; before it, the loss may carry on to it. Either way not ok until told. */
-    for (int j = 0; j < d->n; j++) {
-        /* (a hop before it by its own loss: its pool from it on holds this one too) */
-        double lean = j > h ? MAX(in[j].t.lossy, in[j].t.lossy_from) : in[j].t.lossy;
-        if (j == h || !reference(d, j) ||
-            !(d->hop[j].significant || lean >= (t->was_waiting ? 0.0 : DIAG_HINT_LOG)))
-            continue;
-        if (j > h)
-            return wait_for(hd, DIAG_WAIT_START,
-                            t->below_need >= 0 ? t->below_need : t->clean_need);
+    switch (suspected(in, d, h)) {
+    case 1:
+        return wait_for(hd, DIAG_WAIT_START, t->below_need >= 0 ? t->below_need : t->clean_need);
+    case -1:
         return wait_for(hd, DIAG_WAIT_PLACE, -1);
     }
     if (visible(in, d, h))
@@ -204,6 +212,8 @@ static enum verdict classify_destination(const struct diag_input *in, struct pat
     if (hd->significant || d->onset == h || visible(in, d, h))
         return wait_for(hd, DIAG_WAIT_DEST,
                         t->above_need > t->lossy_need ? t->above_need : t->lossy_need);
+    if (suspected(in, d, h))
+        return wait_for(hd, DIAG_WAIT_PLACE, -1);
     return VERDICT_OK;
 }
 
