@@ -79,8 +79,8 @@ static void claims(const struct diag_input *in, int n, int dest, int unreach, bo
          * say clearly otherwise, so the onset does not come and go with each probe. */
         hd->starts = hd->significant ||
                      (hd->usable && t->lossy_from >= (t->was_onset ? -DIAG_HINT_LOG : claim) &&
-                      (t->was_onset || t->lossy >= 0.0) && t->below < DIAG_HINT_LOG &&
-                      t->clean < DIAG_HINT_LOG);
+                      (t->was_onset || t->lossy >= 0.0) &&
+                      MAX(t->below, t->clean) < (t->was_onset ? claim / 2 : DIAG_HINT_LOG));
         /* One destination: its claim is not shared with the other hops. */
         if (open && h == n - 1)
             hd->starts = false; /* nothing after it tells its loss from its replies' */
