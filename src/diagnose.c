@@ -304,6 +304,18 @@ bool diagnose_summary(const struct diag_input *in, const struct path_diag *d, ch
     return false;
 }
 
+const char *diag_wait_name(enum diag_wait w)
+{
+    static const char *const names[] = {
+        [DIAG_WAIT_NONE] = NULL,         [DIAG_WAIT_PROBES] = "probes",
+        [DIAG_WAIT_SILENT] = "answers",  [DIAG_WAIT_START] = "start",
+        [DIAG_WAIT_EXCESS] = "excess",   [DIAG_WAIT_DEST] = "destination",
+        [DIAG_WAIT_COMPARE] = "compare", [DIAG_WAIT_LOSS] = "loss",
+        [DIAG_WAIT_PLACE] = "place",
+    };
+    return w <= DIAG_WAIT_PLACE ? names[w] : NULL;
+}
+
 const char *verdict_name(enum verdict v)
 {
     static const char *const names[] = {

@@ -134,6 +134,8 @@ enum diag_end { DIAG_END_OPEN, DIAG_END_TARGET, DIAG_END_UNREACH };
 void diagnose_path(const struct diag_input *in, int n, enum diag_end end, struct path_diag *out);
 
 const char *verdict_name(enum verdict v);
+/* What an unknown verdict waits for, in a word (JSON's "waits"); NULL for none. */
+const char *diag_wait_name(enum diag_wait w);
 
 /* Says in words why hop i got its verdict ("hop 4 lost 61% ... while hop 9 lost 0.3% ..."). */
 void diagnose_evidence(const struct diag_input *in, const struct path_diag *d, int i, char *buf,

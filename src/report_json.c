@@ -141,6 +141,10 @@ static void json_hop(struct jsonw *w, const struct run_info *run, const struct t
     if (vd)
         diagnose_evidence(v->in, &v->diag, s->ttl - v->snap.first_ttl, evidence, sizeof(evidence));
     jsonw_kstring(w, "evidence", evidence);
+    jsonw_kstring(w, "waits",
+                  vd && d->verdict == VERDICT_UNKNOWN ? diag_wait_name(d->waits) : NULL);
+    jsonw_kint_or_null(w, "rounds_to_decide", vd ? (int)d->need : 0,
+                       vd && d->verdict == VERDICT_UNKNOWN && d->need > 0);
     jsonw_kuint(w, "rounds_lost", d->rounds_lost);
     jsonw_kuint(w, "rounds_lost_dest_answered", d->rounds_lost_dest_ok);
     jsonw_key(w, "loss_windows");
@@ -247,6 +251,23 @@ static void json_end(struct jsonw *w, const struct target_view *v)
     jsonw_end_object(w);
 }
 
+/* Loss that is not placed yet: the hops it starts between, as far as they are known. */
+static void json_onset_range(struct jsonw *w, const struct target_view *v)
+{
+    const struct path_diag *d = &v->diag;
+    int upto = d->first_loss >= 0 ? v->in[d->first_loss].ttl : diagnose_first_forwarding(v->in, d);
+
+    jsonw_key(w, "onset_range");
+    if (!upto) {
+        jsonw_null(w);
+        return;
+    }
+    jsonw_object(w);
+    jsonw_kint(w, "after_hop", d->after >= 0 ? v->in[d->after].ttl : 0);
+    jsonw_kint(w, "at_or_before_hop", upto);
+    jsonw_end_object(w);
+}
+
 static void json_onset(struct jsonw *w, const struct target_view *v)
 {
     const struct path_diag *d = &v->diag;
@@ -254,6 +275,7 @@ static void json_onset(struct jsonw *w, const struct target_view *v)
     jsonw_key(w, "onset");
     if (d->onset < 0 || d->n == 0) {
         jsonw_null(w);
+        json_onset_range(w, v);
         return;
     }
     jsonw_object(w);
@@ -261,6 +283,8 @@ static void json_onset(struct jsonw *w, const struct target_view *v)
     jsonw_kint(w, "after_hop", d->onset_prev >= 0 ? v->in[d->onset_prev].ttl : 0);
     jsonw_kfixed(w, "loss_pct", 100.0 * d->onset_loss, 2);
     jsonw_end_object(w);
+    jsonw_key(w, "onset_range");
+    jsonw_null(w);
 }
 
 /* The ISP (null until an AS is known) and STUN's answer (null when not asked). */
