@@ -74,13 +74,15 @@ static void claims(const struct diag_input *in, int n, int dest, int unreach, bo
                             hd->loss - hd->down_loss >= DIAG_TAU);
         hd->clean = hd->usable && (t->clean >= (t->was_clean ? 0.0 : claim) ||
                                    (m && h != dest && t->below >= (t->was_clean ? 0.0 : claim)));
-        /* Or the hops from it on lose, and its own rounds lean lossy (a clean hop's test
-         * falls below 0 within its first round): where the onset was, they need only not
-         * say clearly otherwise, so the onset does not come and go with each probe. */
+        /* It may be where loss starts: its own loss claimed; or the hops from it on lose,
+         * its own rounds lean lossy (a clean hop's test falls below 0 within its first
+         * round) and it looks no cleaner than they do. Where the onset was, it stays until
+         * the hop is claimed clean or the loss from it on fades, so the onset does not come
+         * and go with each probe. */
         hd->starts = hd->significant ||
                      (hd->usable && t->lossy_from >= (t->was_onset ? -DIAG_HINT_LOG : claim) &&
                       (t->was_onset || t->lossy >= 0.0) &&
-                      MAX(t->below, t->clean) < (t->was_onset ? claim / 2 : DIAG_HINT_LOG));
+                      MAX(t->below, t->clean) < (t->was_onset ? claim : DIAG_HINT_LOG));
         /* One destination: its claim is not shared with the other hops. */
         if (open && h == n - 1)
             hd->starts = false; /* nothing after it tells its loss from its replies' */
