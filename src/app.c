@@ -271,6 +271,21 @@ static void session_share_counters(struct app *a, struct session *s)
     s->share_counters.rx_dropped = c.rx_dropped;
 }
 
+int app_write_failure(struct app *a)
+{
+    for (int i = 0; !a->write_err && a->fleet && i < fleet_count_all(a->fleet); i++)
+        a->write_err = session_write_failure(fleet_get_all(a->fleet, i), a->write_failure,
+                                             sizeof(a->write_failure));
+    if (!a->write_err)
+        a->write_err = stream_failure(a->stream, a->write_failure, sizeof(a->write_failure));
+    return a->write_err;
+}
+
+bool app_reader_gone(struct app *a)
+{
+    return stream_reader_gone(a->stream);
+}
+
 void app_stop(struct app *a, int sig)
 {
     const char *why = sig == SIGINT    ? "interrupted"
@@ -292,6 +307,9 @@ void app_stop(struct app *a, int sig)
         s->run.now_us = now;
         s->run.end_reason = why;
     }
+    if (app_write_failure(a)) /* the outputs that still work say why the others stopped */
+        for (int i = 0; i < fleet_count_all(a->fleet); i++)
+            fleet_get_all(a->fleet, i)->run.end_reason = a->write_failure;
     if (a->opt.output != OUTPUT_TUI && !sig)
         resolver_wait(a->names, 3500); /* at most the DNS timeouts: 1 s, then 2 s */
     for (int i = 0; i < fleet_count_all(a->fleet); i++) {
@@ -301,8 +319,23 @@ void app_stop(struct app *a, int sig)
         stream_end(s->stream);
         s->stream = NULL;
     }
-    stream_close(a->stream);
+    if (!a->write_err) { /* the last lines, a zstd frame's end, may not fit either */
+        a->write_err = stream_close(a->stream, a->write_failure, sizeof(a->write_failure));
+        if (a->write_err)
+            for (int i = 0; i < fleet_count_all(a->fleet); i++)
+                fleet_get_all(a->fleet, i)->run.end_reason = a->write_failure;
+    } else {
+        stream_close(a->stream, NULL, 0);
+    }
     a->stream = NULL;
+}
+
+/* Does the stream or the event log write to standard output? Then a report goes to standard
+ * error, so a pipe (hopwatch -r --ndjson - host | jq) reads NDJSON alone. */
+static bool stdout_taken(const struct options *o)
+{
+    return (o->ndjson_path && strcmp(o->ndjson_path, "-") == 0) ||
+           (o->events_path && strcmp(o->events_path, "-") == 0);
 }
 
 void app_report(struct app *a, enum output_format fmt)
@@ -317,7 +350,7 @@ void app_report(struct app *a, enum output_format fmt)
         v[i] = fleet_get(a->fleet, i);
     fleet_unlock(a->fleet);
     if (v && n)
-        session_print_reports(v, n, fmt, stdout);
+        session_print_reports(v, n, fmt, stdout_taken(&a->opt) ? stderr : stdout);
     free(v);
 }
 
@@ -332,7 +365,7 @@ void app_free(struct app *a)
         stream_end(s->stream); /* a start that failed half way: the recording still ends */
         s->stream = NULL;
     }
-    stream_close(a->stream);
+    stream_close(a->stream, NULL, 0);
     a->stream = NULL;
     metrics_stop(a->metrics);
     a->metrics = NULL;

@@ -27,6 +27,10 @@ struct app {
     struct metrics *metrics;      /* --metrics, NULL without */
     struct stream_out *stream;    /* --ndjson / --record, NULL without */
     struct probe_share *share[2]; /* icmp-raw's sockets, IPv4 and IPv6, shared by the targets */
+    /* The first write that failed (--record, --ndjson, --log-events): its errno (0 none) and
+     * the message, which is also every target's end reason. */
+    int write_err;
+    char write_failure[320];
 };
 
 /* Resolves and opens every target of the command line and --targets (while privileged; the
@@ -40,8 +44,14 @@ void app_reload(struct app *a);
 /* Stops probing, settles every target's diagnosis and stamps the end (`sig`: the signal that
  * ended the run, 0 none). */
 void app_stop(struct app *a, int sig);
-/* The report of every target (-r/-j/-C, or --report-on-exit). */
+/* The report of every target (-r/-j/-C, or --report-on-exit); on standard error when the
+ * stream or the event log took standard output (--ndjson -, --log-events -). */
 void app_report(struct app *a, enum output_format fmt);
+/* Has a write failed (see write_err)? Takes the first failure of any target's outputs into
+ * a->write_err / a->write_failure. Main thread. */
+int app_write_failure(struct app *a);
+/* The reader of --ndjson - went away (a closed pipe). */
+bool app_reader_gone(struct app *a);
 void app_free(struct app *a);
 
 #endif

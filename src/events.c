@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct event_log {
     pthread_mutex_t lock;
@@ -17,6 +18,9 @@ struct event_log {
     uint32_t next_id;
     uint64_t total[EVENT_RESET + 1]; /* added of each kind since the start, never cleared */
     FILE *file;
+    char path[256]; /* the file's, for the message */
+    int err;        /* errno of the first write that failed (the file is written no more) */
+    time_t failed_at;
     events_sink sink; /* also told of every event as it starts and ends (the NDJSON stream) */
     void *sink_ctx;
 };
@@ -29,6 +33,9 @@ struct event_log *events_new(const char *path, char *err, size_t err_len)
         return snprintf(err, err_len, "out of memory"), NULL;
     pthread_mutex_init(&log->lock, NULL);
     log->next_id = 1;
+    if (path)
+        snprintf(log->path, sizeof(log->path), "%s",
+                 strcmp(path, "-") == 0 ? "standard output" : path);
     if (path && strcmp(path, "-") == 0)
         log->file = stdout; /* a JSON-lines stream for pipelines */
     else if (path && !(log->file = fopen(path, "a"))) {
@@ -104,12 +111,33 @@ static void write_line(struct event_log *log, const struct event *ev, bool start
 
     if (log->sink)
         log->sink(log->sink_ctx, ev, start);
-    if (!log->file)
+    if (!log->file || log->err)
         return;
+    errno = 0;
     jsonw_init(&w, log->file);
     events_json(&w, ev);
-    fputc('\n', log->file);
-    fflush(log->file);
+    if (fputc('\n', log->file) == EOF || fflush(log->file) != 0 || ferror(log->file)) {
+        log->err = errno ? errno : EIO;
+        log->failed_at = time(NULL);
+    }
+}
+
+int events_failure(struct event_log *log, char *buf, size_t len)
+{
+    int err;
+
+    if (len)
+        buf[0] = '\0';
+    pthread_mutex_lock(&log->lock);
+    if ((err = log->err)) {
+        struct tm tm;
+        char at[16];
+        localtime_r(&log->failed_at, &tm);
+        strftime(at, sizeof(at), "%H:%M:%S", &tm);
+        snprintf(buf, len, "--log-events stopped: %s at %s (%s)", strerror(err), at, log->path);
+    }
+    pthread_mutex_unlock(&log->lock);
+    return err;
 }
 
 uint32_t events_add(struct event_log *log, const struct event *ev)

@@ -60,6 +60,10 @@ void events_clear(struct event_log *log);
  * when it ends, under the log's lock, on the thread that added or ended it. */
 typedef void (*events_sink)(void *ctx, const struct event *ev, bool start);
 void events_set_sink(struct event_log *log, events_sink sink, void *ctx);
+/* The --log-events file's first failed write (a full disk, a closed pipe): its errno and, in
+ * buf, "--log-events stopped: No space left on device at 06:42:10 (FILE)"; 0 and "" while
+ * none. The file is written no more after it. */
+int events_failure(struct event_log *log, char *buf, size_t len);
 
 struct jsonw;
 /* One event as a JSON object, the next value of w. */

@@ -68,9 +68,12 @@ static void tick(void)
     }
 }
 
-/* --headless: probes (and serves --metrics) until a signal. */
+/* --headless: probes (and serves --metrics) until a signal, or until the reader of
+ * --ndjson - goes away. A write that fails is said at once; the rest goes on. */
 static void run_headless(void)
 {
+    bool said = false;
+
     fprintf(stderr, "hopwatch: watching %d target%s%s%s; SIGTERM or SIGINT stops\n",
             fleet_count(g_app.fleet), fleet_count(g_app.fleet) == 1 ? "" : "s",
             g_app.opt.metrics ? ", metrics at " : "", g_app.opt.metrics ? g_app.opt.metrics : "");
@@ -78,6 +81,14 @@ static void run_headless(void)
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
         tick();
+        if (!said && app_write_failure(&g_app)) {
+            fprintf(stderr, "hopwatch: %s\n", g_app.write_failure);
+            said = true;
+        }
+        if (app_reader_gone(&g_app)) {
+            fprintf(stderr, "hopwatch: the reader of standard output went away; stopping\n");
+            break;
+        }
     }
 }
 
@@ -113,6 +124,11 @@ static int run_live(void)
         app_report(a, a->opt.output);
     else if (a->opt.report_on_exit)
         app_report(a, OUTPUT_REPORT);
+    if (a->write_err) { /* nothing lost in silence: said last, where it is seen */
+        if (!a->opt.headless || !strstr(a->write_failure, "--ndjson stopped: Broken pipe"))
+            fprintf(stderr, "hopwatch: %s\n", a->write_failure);
+        return 5;
+    }
     return g_signal == SIGINT ? 130 : g_signal == SIGTERM ? 143 : 0;
 }
 
@@ -201,10 +217,10 @@ int main(int argc, char **argv)
         printf("hopwatch %s\n", HOPWATCH_VERSION);
         return 0;
     }
-    if (s.opt.output == OUTPUT_TUI &&
+    if (s.opt.output == OUTPUT_TUI && !s.opt.headless &&
         (is_stdout(s.opt.events_path) || is_stdout(s.opt.ndjson_path))) {
-        fprintf(stderr, "hopwatch: --log-events - and --ndjson - (standard output) need -r, -j or "
-                        "-C; the live view owns the terminal\n");
+        fprintf(stderr, "hopwatch: --log-events - and --ndjson - (standard output) need "
+                        "--headless, -r, -j or -C; the live view owns the terminal\n");
         return 1;
     }
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))

@@ -3,6 +3,7 @@
  * mode of a rotation, every flow and the events, from the prober or from a replay.
  */
 #include "session.h"
+#include "stream.h"
 #include "version.h"
 
 #include <errno.h>
@@ -91,4 +92,11 @@ int session_print_reports(struct session **s, int n, enum output_format fmt, FIL
         fputs("]}\n", out);
     fflush(out);
     return r;
+}
+
+int session_write_failure(struct session *s, char *buf, size_t len)
+{
+    int err = stream_failure(stream_outputs(s->stream), buf, len);
+
+    return err ? err : s->target ? events_failure(target_events(s->target), buf, len) : 0;
 }

@@ -52,6 +52,11 @@ void session_settle(struct session *s);
 /* What is probing: the prober's status, or a replay's as of the point played to. */
 void session_status(struct session *s, struct prober_status *st);
 
+/* The first write this target's outputs failed (--record, --ndjson, --log-events: a full
+ * disk, a closed pipe): its errno and the message ("recording stopped: No space left on
+ * device at 06:42:10 (run.zst)"); 0 and "" while none. Any thread. */
+int session_write_failure(struct session *s, char *buf, size_t len);
+
 /* Writes the chosen output (text / JSON / CSV) of the current mode to out. */
 int session_print_report(struct session *s, enum output_format fmt, FILE *out);
 /* The same for n targets, one after another: text reports apart by a blank line, one CSV

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define STREAM_OUTS 2
 
@@ -18,6 +19,12 @@ struct stream_out {
     pthread_mutex_t lock;
     FILE *out[STREAM_OUTS]; /* --ndjson, --record */
     int nout;
+    /* Per output: what it is and its path, for the message; the errno of its first failed
+     * write (0: none) and when. An output that failed is written no more. */
+    const char *what[STREAM_OUTS];
+    char path[STREAM_OUTS][256];
+    int err[STREAM_OUTS];
+    time_t failed_at[STREAM_OUTS];
     bool multi; /* several targets: every line says whose it is */
     FILE *mem;  /* the line being built */
     char *buf;
@@ -42,8 +49,20 @@ static int add_out(struct stream_out *st, const char *path, bool record)
 
     if (!f)
         return -errno;
+    st->what[st->nout] = record ? "--record" : "--ndjson";
+    snprintf(st->path[st->nout], sizeof(st->path[0]), "%s",
+             strcmp(path, "-") == 0 ? "standard output" : path);
     st->out[st->nout++] = f;
     return 0;
+}
+
+/* Output i's write failed (errno says why): it is written no more. With the lock held. */
+static void failed(struct stream_out *st, int i)
+{
+    if (st->err[i])
+        return;
+    st->err[i] = errno ? errno : EIO;
+    st->failed_at[i] = time(NULL);
 }
 
 struct stream_out *stream_open(const char *ndjson_path, const char *record_path, bool multi,
@@ -101,9 +120,54 @@ static void finish(struct stream *t)
     fputc('\n', st->mem);
     fflush(st->mem);
     for (int i = 0; i < st->nout; i++) {
-        fwrite(st->buf, 1, st->len, st->out[i]);
-        fflush(st->out[i]);
+        if (st->err[i])
+            continue;
+        errno = 0;
+        if (fwrite(st->buf, 1, st->len, st->out[i]) != st->len || fflush(st->out[i]) != 0)
+            failed(st, i);
     }
+}
+
+int stream_failure(struct stream_out *st, char *buf, size_t len)
+{
+    int err = 0;
+
+    if (len)
+        buf[0] = '\0';
+    if (!st)
+        return 0;
+    pthread_mutex_lock(&st->lock);
+    for (int i = 0; i < st->nout && !err; i++) {
+        struct tm tm;
+        char at[16];
+        if (!(err = st->err[i]))
+            continue;
+        localtime_r(&st->failed_at[i], &tm);
+        strftime(at, sizeof(at), "%H:%M:%S", &tm);
+        snprintf(buf, len, "%s stopped: %s at %s (%s)",
+                 strcmp(st->what[i], "--record") == 0 ? "recording" : "--ndjson", strerror(err), at,
+                 st->path[i]);
+    }
+    pthread_mutex_unlock(&st->lock);
+    return err;
+}
+
+bool stream_reader_gone(struct stream_out *st)
+{
+    bool gone = false;
+
+    if (!st)
+        return false;
+    pthread_mutex_lock(&st->lock);
+    for (int i = 0; i < st->nout; i++)
+        gone |= st->out[i] == stdout && st->err[i] == EPIPE;
+    pthread_mutex_unlock(&st->lock);
+    return gone;
+}
+
+struct stream_out *stream_outputs(const struct stream *t)
+{
+    return t ? t->o : NULL;
 }
 
 static void options_object(struct jsonw *w, const struct options *o)
@@ -357,15 +421,21 @@ void stream_end(struct stream *st)
     free(st);
 }
 
-void stream_close(struct stream_out *st)
+int stream_close(struct stream_out *st, char *why, size_t len)
 {
+    int err;
+
     if (!st)
-        return;
-    for (int i = 0; i < st->nout; i++)
-        if (st->out[i] != stdout)
-            fclose(st->out[i]);
+        return 0;
+    for (int i = 0; i < st->nout; i++) {
+        errno = 0;
+        if (st->out[i] != stdout ? fclose(st->out[i]) != 0 : fflush(stdout) != 0)
+            failed(st, i); /* a zstd frame's end, or a buffer, that did not fit */
+    }
+    err = stream_failure(st, why, len);
     fclose(st->mem);
     free(st->buf);
     pthread_mutex_destroy(&st->lock);
     free(st);
+    return err;
 }

@@ -48,7 +48,16 @@ struct round_consumer stream_consumer(struct stream *st);
 void stream_event(void *ctx, const struct event *ev, bool start);
 /* The target's last summary and its end line; frees st. */
 void stream_end(struct stream *st);
-/* Closes the outputs (a zstd frame is ended), after every target's stream_end. */
-void stream_close(struct stream_out *o);
+/* Closes the outputs (a zstd frame is ended), after every target's stream_end. Returns the
+ * errno of the first write that failed on any output (0: none), `why` saying it in words. */
+int stream_close(struct stream_out *o, char *why, size_t len);
+/* A write to an output failed (a full disk, EIO, EFBIG, a closed pipe): that output is written
+ * no more, and this says the first such failure ("recording stopped: No space left on device
+ * at 06:42:10 (run.zst)") and returns its errno; 0 and "" while none. Any thread. */
+int stream_failure(struct stream_out *o, char *buf, size_t len);
+/* The reader of --ndjson - went away (EPIPE on standard output). */
+bool stream_reader_gone(struct stream_out *o);
+/* The outputs a target's stream writes to (NULL for none). */
+struct stream_out *stream_outputs(const struct stream *st);
 
 #endif

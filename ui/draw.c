@@ -38,6 +38,9 @@ static void draw_summary(struct ui *u, int cols)
                      probe_unreach_name(h->unreach_code), probe_unreach_mark(h->unreach_code),
                      h->ttl);
         pair = PAIR_BAD;
+    } else if (u->f.write_failure[0]) { /* nothing lost in silence: before the diagnosis */
+        n = snprintf(line, sizeof(line), "%s", u->f.write_failure);
+        pair = PAIR_BAD;
     } else if (diagnose_summary(v->in, d, line, sizeof(line))) {
         n = (int)strlen(line);
         pair = d->onset >= 0 ? PAIR_BAD : PAIR_WARN;

@@ -127,6 +127,7 @@ int frame_build(struct ui *u, int rows)
         return r;
     isp_find(u->s->names, &u->s->run.public_addr, &f->view.snap, &f->isp);
     read_events(u, rows);
+    session_write_failure(u->s, f->write_failure, sizeof(f->write_failure));
     if (u->screen == SCREEN_DETAIL)
         read_modes(u);
     f->now_us = probe_now_us();

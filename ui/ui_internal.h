@@ -74,6 +74,7 @@ struct frame {
     struct hop_diag flow_diag[PROBE_FLOWS_MAX];
     int nflows;
     uint64_t now_us;
+    char write_failure[320]; /* a write that failed (--record, --ndjson, --log-events), or "" */
 };
 
 struct ui {
