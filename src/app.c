@@ -271,6 +271,16 @@ static void session_share_counters(struct app *a, struct session *s)
     s->share_counters.rx_dropped = c.rx_dropped;
 }
 
+/* Every target's end says a write failed, and which. */
+static void mark_write_failure(struct app *a)
+{
+    for (int i = 0; i < fleet_count_all(a->fleet); i++) {
+        struct session *s = fleet_get_all(a->fleet, i);
+        s->run.end_reason = "write failed";
+        s->run.write_failure = a->write_failure;
+    }
+}
+
 int app_write_failure(struct app *a)
 {
     for (int i = 0; !a->write_err && a->fleet && i < fleet_count_all(a->fleet); i++)
@@ -308,8 +318,7 @@ void app_stop(struct app *a, int sig)
         s->run.end_reason = why;
     }
     if (app_write_failure(a)) /* the outputs that still work say why the others stopped */
-        for (int i = 0; i < fleet_count_all(a->fleet); i++)
-            fleet_get_all(a->fleet, i)->run.end_reason = a->write_failure;
+        mark_write_failure(a);
     if (a->opt.output != OUTPUT_TUI && !sig)
         resolver_wait(a->names, 3500); /* at most the DNS timeouts: 1 s, then 2 s */
     for (int i = 0; i < fleet_count_all(a->fleet); i++) {
@@ -322,8 +331,7 @@ void app_stop(struct app *a, int sig)
     if (!a->write_err) { /* the last lines, a zstd frame's end, may not fit either */
         a->write_err = stream_close(a->stream, a->write_failure, sizeof(a->write_failure));
         if (a->write_err)
-            for (int i = 0; i < fleet_count_all(a->fleet); i++)
-                fleet_get_all(a->fleet, i)->run.end_reason = a->write_failure;
+            mark_write_failure(a);
     } else {
         stream_close(a->stream, NULL, 0);
     }

@@ -81,13 +81,13 @@ static void run_headless(void)
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
         tick();
-        if (!said && app_write_failure(&g_app)) {
-            fprintf(stderr, "hopwatch: %s\n", g_app.write_failure);
-            said = true;
-        }
         if (app_reader_gone(&g_app)) {
             fprintf(stderr, "hopwatch: the reader of standard output went away; stopping\n");
             break;
+        }
+        if (!said && app_write_failure(&g_app)) {
+            fprintf(stderr, "hopwatch: %s\n", g_app.write_failure);
+            said = true;
         }
     }
 }

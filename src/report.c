@@ -229,6 +229,8 @@ void report_text(FILE *out, const struct run_info *run, const struct target_view
     isp_find(run->names, &run->public_addr, snap, &isp);
     jsonw_iso_time(&run->started, when, sizeof(when));
     fprintf(out, "Start: %s\n", when);
+    if (run->write_failure)
+        fprintf(out, "Write failed: %s\n", run->write_failure);
     fprintf(out, "Target: %s (%s)  Mode: %s%s%s%s\n", run->target_name, run->target_addr,
             run->mode_name, run->mode_reason[0] ? " (" : "", run->mode_reason,
             run->mode_reason[0] ? ")" : "");

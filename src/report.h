@@ -21,9 +21,10 @@ struct run_info {
     char mode_reason[384];          /* why this mode; empty when it was asked for and opened */
     struct timespec started, ended; /* CLOCK_REALTIME */
     uint64_t now_us;        /* CLOCK_MONOTONIC when the run ended, for the loss windows; 0: now */
-    const char *end_reason; /* "completed", "interrupted", "terminated" */
-    const char *order;      /* text report columns (-o letters); NULL: mtr's default */
-    int part;               /* the target's place in a report of several (CSV: header at 0) */
+    const char *end_reason; /* "completed", "interrupted", "terminated", "write failed" */
+    const char *write_failure; /* with "write failed": which write, why and when; else NULL */
+    const char *order;         /* text report columns (-o letters); NULL: mtr's default */
+    int part;                  /* the target's place in a report of several (CSV: header at 0) */
     char local_host[256];
     struct probe_counters counters;
     uint64_t unmatched;

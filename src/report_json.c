@@ -400,6 +400,7 @@ void report_json(FILE *out, const struct run_info *run, const struct target_view
     jsonw_key(&w, "ended_at");
     jsonw_time(&w, &run->ended);
     jsonw_kstring(&w, "end_reason", run->end_reason);
+    jsonw_kstring(&w, "write_failure", run->write_failure);
     jsonw_kuint(&w, "rounds", v->rounds);
     jsonw_kint_or_null(&w, "dest_ttl", snap->dest_ttl, snap->dest_ttl > 0 && !v->end_unreach);
     json_end(&w, v);

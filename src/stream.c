@@ -396,6 +396,8 @@ static void end_line(struct stream *st, const struct session *s)
     jsonw_key(w, "ended_at");
     jsonw_time(w, &s->run.ended);
     jsonw_kstring(w, "end_reason", s->run.end_reason);
+    if (s->run.write_failure)
+        jsonw_kstring(w, "write_failure", s->run.write_failure);
     jsonw_kuint(w, "now_us", s->run.now_us);
     report_json_packets(w, &s->run);
     finish(st);

@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -176,6 +177,24 @@ def no_color(t, lab):
           f"colors despite NO_COLOR: {colored[:400]!r}")
 
 
+def full_disk_header(t, lab):
+    """--record into a full disk: the header says so in the live view, exit status 5."""
+    disk = tempfile.mkdtemp(prefix="hwfull-")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", disk], check=True)
+    try:
+        t.type("clear")
+        start(t, lab, f"-i 0.01 --record {disk}/rec.ndjson")
+        s = t.wait_for(lambda s: "recording stopped: No space left on device" in s, 15,
+                       "the header to say the recording stopped")
+        check(f"{disk}/rec.ndjson" in s, f"the header names the file:\n{s}")
+        t.keys("q")
+        s = t.wait_for(lambda s: "EXITED=" in s, 5, "hopwatch to exit")
+        check("EXITED=5" in s and "hopwatch: recording stopped" in s, f"exit: {s}")
+    finally:
+        subprocess.run(["umount", disk], check=False)
+        os.rmdir(disk)
+
+
 def demo_path(t, lab):
     nfq = os.environ.get("HOPWATCH_NFQDELAY", "")
     t.type("clear")
@@ -214,6 +233,8 @@ def main():
             run.case("--report-on-exit prints the report; SIGTERM restores the terminal",
                      sigterm_and_report, t, lab)
             run.case("NO_COLOR: no colors", no_color, t, lab)
+            run.case("--record into a full disk: the header says so, exit 5", full_disk_header,
+                     t, lab)
             if os.environ.get("HOPWATCH_UNDER_TSAN"):
                 # statistical, 70 s: the ASan run checks it; TSan's slowdown is no lab fault
                 print("skip a stable lossy path: a statistical case, run on the ASan build")

@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+"""Faults said aloud, nothing lost in silence (on the namespace lab):
+  - --record, --log-events and --ndjson into a full disk (a 64 KiB tmpfs): the run goes on,
+    exits 5, says on standard error which file failed and why; the -j report and the end line
+    of the outputs that still work say end_reason "write failed" and name it;
+  - --headless --ndjson - into a pipe: the stream is NDJSON alone; when the reader goes away
+    (EPIPE) the run ends at once, cleanly, with exit status 5 and a message;
+  - -r with --ndjson -: standard output is NDJSON alone, the report goes to standard error."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from common import BIN, Lab, Runner, check, require_root
+
+
+class TinyDisk:
+    """A 64 KiB tmpfs, mounted for the case and removed however it ends."""
+
+    def __enter__(self):
+        self.path = tempfile.mkdtemp(prefix="hwfull-")
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", self.path], check=True)
+        return self.path
+
+    def __exit__(self, *exc):
+        subprocess.run(["umount", self.path], check=False)
+        os.rmdir(self.path)
+
+
+def run_with_outage(lab, argv):
+    """Runs hopwatch with a 0.6 s outage into hop 2 early on (a loss-burst event to log)."""
+    p = subprocess.Popen(["ip", "netns", "exec", lab.client] + argv, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.4)
+        lab.outage(2, True)
+        time.sleep(0.6)
+    finally:
+        lab.outage(2, False)
+    out, err = p.communicate(timeout=60)
+    return subprocess.CompletedProcess(argv, p.returncode, out, err)
+
+
+def full_disk(lab, tmp):
+    for flag, name in (("--record", "rec.ndjson"), ("--log-events", "events.ndjson"),
+                       ("--ndjson", "stream.ndjson")):
+        with TinyDisk() as disk:
+            path = os.path.join(disk, name)
+            if flag == "--log-events":  # events are small: fill the disk first
+                subprocess.run(["dd", "if=/dev/zero", f"of={disk}/fill", "bs=1k", "count=64"],
+                               stderr=subprocess.DEVNULL, check=False)
+            args = [BIN, "-n", "-j", "-c", "200", "-i", "0.01", flag, path]
+            keep = os.path.join(tmp, f"keep-{name}")
+            if flag == "--ndjson":
+                args += ["--record", keep]  # the output that still works says why
+            r = run_with_outage(lab, args + [lab.target()])
+            check(r.returncode == 5, f"{flag}: exit {r.returncode}, stderr {r.stderr!r}")
+            check(path in r.stderr and "No space left on device" in r.stderr,
+                  f"{flag}: stderr {r.stderr!r}")
+            doc = json.loads(r.stdout)
+            check(doc["end_reason"] == "write failed" and path in doc["write_failure"],
+                  f"{flag}: report end {doc['end_reason']!r} {doc.get('write_failure')!r}")
+            check(doc["rounds"] == 200, f"{flag}: the run went on: {doc['rounds']} rounds")
+            if flag == "--ndjson":
+                end = json.loads(open(keep).read().splitlines()[-1])
+                check(end["type"] == "end" and end["end_reason"] == "write failed" and
+                      path in end["write_failure"], f"the recording's end line: {end}")
+
+
+def headless_pipe(lab, tmp):
+    p = subprocess.Popen(["ip", "netns", "exec", lab.client, BIN, "-n", "--headless", "-i",
+                          "0.05", "--ndjson", "-", lab.target()], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    lines = [p.stdout.readline() for _ in range(5)]
+    docs = [json.loads(line) for line in lines]
+    check(docs[0]["type"] == "header" and docs[1]["type"] == "round", f"lines {lines[:2]}")
+    p.stdout.close()  # the reader goes away
+    t0 = time.time()
+    try:
+        rc = p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise AssertionError("--headless went on after its reader went away")
+    err = p.stderr.read()
+    check(rc == 5 and "reader of standard output went away" in err,
+          f"exit {rc} after {time.time() - t0:.1f} s, stderr {err!r}")
+
+
+def report_beside_stream(lab, tmp):
+    r = lab.run([BIN, "-n", "-r", "-c", "10", "-i", "0.05", "--ndjson", "-", lab.target()])
+    check(r.returncode == 0, f"exit {r.returncode}: {r.stderr!r}")
+    docs = [json.loads(line) for line in r.stdout.splitlines()]
+    check(docs[0]["type"] == "header" and docs[-1]["type"] == "end", f"stream {r.stdout[:200]!r}")
+    check("HOST:" in r.stderr and "Loss%" in r.stderr, f"the report on stderr: {r.stderr!r}")
+
+
+def main():
+    require_root()
+    run = Runner()
+    with tempfile.TemporaryDirectory() as tmp, Lab("hwfault", routers=3) as lab:
+        run.case("a full disk under --record, --log-events, --ndjson: said, exit 5, end reason",
+                 full_disk, lab, tmp)
+        run.case("--headless --ndjson - into a pipe: NDJSON, ends when the reader goes away",
+                 headless_pipe, lab, tmp)
+        run.case("-r with --ndjson -: NDJSON on stdout, the report on stderr",
+                 report_beside_stream, lab, tmp)
+    return run.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
