@@ -185,8 +185,9 @@ static const struct opt_def opt_table[] = {
      "append every event (loss burst, path change, ...) to FILE as a JSON line",
      STRING(events_path)},
     {"ndjson", 0, "FILE",
-     "stream the run to FILE (- for standard output) as NDJSON: a header, every round, the"
-     " events, a summary every 10 s, an end line; flushed line by line",
+     "stream the run to FILE (- for standard output: with --headless, or -r/-j/-C whose"
+     " report then goes to standard error) as NDJSON: a header, every round, the events, a"
+     " summary every 10 s, an end line; flushed line by line",
      STRING(ndjson_path)},
     {"record", 0, "FILE", "record the same stream to FILE, zstd-compressed when it ends in .zst",
      STRING(record_path)},
@@ -207,7 +208,9 @@ static const struct opt_def opt_table[] = {
     {"metrics", 0, "[ADDR:]PORT",
      "serve Prometheus metrics at http://ADDR:PORT/metrics (default address 127.0.0.1)",
      STRING(metrics)},
-    {"headless", 0, NULL, "no live view: probe until SIGTERM or SIGINT (for --metrics services)",
+    {"headless", 0, NULL,
+     "no live view: probe until SIGTERM or SIGINT (for --metrics services, or --ndjson - into "
+     "a pipe: until its reader goes away)",
      FLAG(headless)},
     {"log", 0, "FILE", "write diagnostics to FILE while the TUI runs", STRING(log_path)},
     {"no-color", 0, NULL, "no colors in the TUI (also: NO_COLOR set)", FLAG(no_color)},
