@@ -230,6 +230,10 @@ int main(int argc, char **argv)
     if (gethostname(s.run.local_host, sizeof(s.run.local_host)) < 0)
         snprintf(s.run.local_host, sizeof(s.run.local_host), "localhost");
     if (s.opt.replay_path) {
+        /* A recording may come from anyone: no privilege (a setcap binary's CAP_NET_RAW
+         * included) is held while it is read, in the live view or not. */
+        if ((r = drop_privileges()) != 0)
+            return r;
         r = run_replay(&s);
         replay_free(s.replay);
         target_free(s.target);

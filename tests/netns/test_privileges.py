@@ -5,7 +5,9 @@
   - asking for icmp-raw without privilege exits 3 naming the three remedies;
   - root gets icmp-raw in auto mode;
   - ^C during a report prints what was measured (exit 130, end_reason interrupted);
-  - an unknown host is a clear error (exit 2), asked of a DNS server inside the lab only."""
+  - an unknown host is a clear error (exit 2), asked of a DNS server inside the lab only;
+  - --replay of a setcap cap_net_raw+ep binary run by nobody holds no capability while it
+    opens and reads the recording (-j and the live view)."""
 import os
 import signal
 import subprocess
@@ -109,6 +111,41 @@ def unknown_host(lab):
         os.rmdir(etc)
 
 
+def replay_unprivileged(lab):
+    """--replay with a setcap cap_net_raw+ep binary (as the .deb installs it) run by nobody:
+    no capability is held while the file is opened and read. The recording is a FIFO, so the
+    process waits in open() with its privileges as they are when it reads the file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        binary = os.path.join(tmp, "hopwatch")
+        subprocess.run(["cp", BIN, binary], check=True)
+        os.chmod(binary, 0o755)
+        subprocess.run(["setcap", "cap_net_raw+ep", binary], check=True)
+        rec = os.path.join(tmp, "rec.ndjson")
+        hopwatch_json(lab, ["-c", "3", "-i", "0.05", "--record", rec])
+        fifo = os.path.join(tmp, "fifo.ndjson")
+        os.mkfifo(fifo)
+        os.chmod(fifo, 0o666)
+        for args in (["-j"], []):
+            p = subprocess.Popen(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
+                                  "--clear-groups", binary, "--replay", fifo] + args,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 stdin=subprocess.DEVNULL, text=True)
+            try:
+                time.sleep(0.5)
+                status = open(f"/proc/{p.pid}/status").read()
+                caps = {k: v.strip() for k, v in (line.split(":", 1) for line in
+                                                   status.splitlines() if line.startswith("Cap"))}
+            finally:
+                with open(fifo, "w") as w:  # lets the replay go on (and end)
+                    w.write(open(rec).read() if args else "")
+                p.communicate(timeout=20)
+            check(int(caps["CapEff"], 16) == 0 and int(caps["CapPrm"], 16) == 0,
+                  f"--replay {args}: capabilities while reading the file: {caps}")
+            if args:
+                check(p.returncode == 0, f"--replay -j exited {p.returncode}")
+
+
 def main():
     require_root()
     # nobody must be able to reach the binary: run a copy from a world-readable directory.
@@ -131,6 +168,8 @@ def main():
             run.case("root gets icmp-raw in auto mode", root_gets_raw, lab)
             run.case("^C during a report prints the report", interrupted_report, lab)
             run.case("unknown host and bad options are clear errors", unknown_host, lab)
+            run.case("--replay holds no privilege while it reads the file (setcap binary)",
+                     replay_unprivileged, lab)
     finally:
         subprocess.run(["rm", "-rf", tmp])
     return run.finish()
