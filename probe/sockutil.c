@@ -186,6 +186,8 @@ int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, co
     sockutil_from_sockaddr(&rx->offender, &r->from);
     if (!r->from.family)
         return -1;
+    if (sockutil_not_a_hop(v6, ee->ee_type, ee->ee_code))
+        return -1; /* the caller counts it foreign */
     r->icmp_type = ee->ee_type;
     r->icmp_code = ee->ee_code;
     r->reply_ttl = (int16_t)rx->ttl;
@@ -218,7 +220,8 @@ int sockutil_quoted_reply(const struct probe_sock *ps, const struct probe_parsed
                           int seq, int ttl, uint64_t rx_us, struct probe_reply *r)
 {
     if (!pp->is_error || !pp->has_quoted_l4 || pp->quoted_proto != proto || seq < 0 ||
-        seq > 0xffff || !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target))
+        seq > 0xffff || !probe_addr_equal(&pp->quoted_dst, &ps->cfg.target) ||
+        sockutil_not_a_hop(probe_is_v6(ps), pp->type, pp->code))
         return -1;
     sockutil_reply(r, &pp->from,
                    sockutil_error_kind(ps, probe_is_v6(ps), pp->type, pp->code, &pp->from), seq,
@@ -230,6 +233,14 @@ int sockutil_quoted_reply(const struct probe_sock *ps, const struct probe_parsed
     r->nmpls = pp->nmpls;
     memcpy(r->mpls, pp->mpls, sizeof(r->mpls));
     return 0;
+}
+
+bool sockutil_not_a_hop(bool v6, uint8_t type, uint8_t code)
+{
+    /* Time Exceeded, code 1: fragment reassembly time exceeded (RFC 792, RFC 4443). The host
+     * that reassembles sends it, not a hop whose TTL ran out: it must not answer for a hop or
+     * move the path's end. */
+    return ((!v6 && type == 11) || (v6 && type == 3)) && code != 0;
 }
 
 enum probe_kind sockutil_error_kind(const struct probe_sock *ps, bool v6, uint8_t type,

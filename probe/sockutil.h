@@ -108,6 +108,9 @@ void sockutil_reply(struct probe_reply *r, const struct probe_addr *from, enum p
 int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
                       size_t len, struct probe_reply *r);
 
+/* Is this ICMP error no hop's answer (Time Exceeded in fragment reassembly)? Such errors are
+ * counted foreign and dropped. */
+bool sockutil_not_a_hop(bool v6, uint8_t type, uint8_t code);
 /* What an ICMP error from `from` means: Time Exceeded, too big for a router's next link, the
  * target itself answering (a destination reply), or a hop saying it cannot reach the target. */
 enum probe_kind sockutil_error_kind(const struct probe_sock *ps, bool v6, uint8_t type,

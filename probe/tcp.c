@@ -110,8 +110,10 @@ static int tcp_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *
 static int tcp_decode_err(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
                           size_t len, struct probe_reply *r)
 {
-    if (sockutil_ee_reply(ps, rx, p, len, r) < 0)
+    if (sockutil_ee_reply(ps, rx, p, len, r) < 0) {
+        ps->counters.foreign++;
         return -1;
+    }
     return 0;
 }
 

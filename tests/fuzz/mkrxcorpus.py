@@ -24,6 +24,19 @@ def header(mode, channel, v6=False, has_ee=False, sender_target=True, offender_t
             struct.pack(">HIHHB", ident, seq_base, sport, port, ttl) + raw.ljust(16, b"\0"))
 
 
+def recode(p, ihl, code=1):
+    """An IPv4 ICMP packet with another code and its checksum made right again."""
+    icmp = bytearray(p[ihl:])
+    icmp[1], icmp[2], icmp[3] = code, 0, 0
+    total = sum(struct.unpack(f">{len(icmp) // 2}H", bytes(icmp[:len(icmp) // 2 * 2])))
+    if len(icmp) % 2:
+        total += icmp[-1] << 8
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    icmp[2:4] = struct.pack(">H", ~total & 0xffff)
+    return p[:ihl] + bytes(icmp)
+
+
 def read(d, name):
     with open(os.path.join(C, d, name), "rb") as f:
         return f.read()
@@ -49,6 +62,8 @@ def seeds():
             ident = struct.unpack(">H", p[q + 4:q + 6])[0]
         out[f"raw4-{name}-match"] = header(RAW, 0, ident=ident) + p
         out[f"raw4-{name}-foreign"] = header(RAW, 0, ident=ident ^ 1) + p
+        if p[ihl] == 11:  # the same as "fragment reassembly time exceeded" (code 1): no hop's
+            out[f"raw4-{name}-reassembly-foreign"] = header(RAW, 0, ident=ident) + recode(p, ihl)
     # Raw ICMPv6 messages: the sender comes from the socket.
     for name in sorted(os.listdir(os.path.join(C, "icmp6"))):
         p = read("icmp6", name)
@@ -62,6 +77,10 @@ def seeds():
             continue
         out[f"raw6-{name}-match"] = header(RAW, 0, v6=True, ident=ident, sender_target=sender,
                                            addr="2001:db8::2") + p
+        if p[0] == 3:  # Time Exceeded code 1, fragment reassembly (RFC 4443): no hop's answer
+            out[f"raw6-{name}-reassembly-foreign"] = header(
+                RAW, 0, v6=True, ident=ident, sender_target=sender,
+                addr="2001:db8::2") + p[:1] + b"\x01" + p[2:]
     # Ping sockets: echo replies on the normal queue, the sent echo on the error queue.
     for name in sorted(os.listdir(os.path.join(C, "echo"))):
         p = read("echo", name)
@@ -80,6 +99,8 @@ def seeds():
     out["udp-err-portunreach-match"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=3,
                                               ecode=3, offender_target=True,
                                               port=33434) + udp_payload(9)
+    out["udp-err-reassembly-foreign"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=11,
+                                               ecode=1, port=33434) + udp_payload(7)
     out["udp-err-otherport-foreign"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=11,
                                               port=53) + udp_payload(7)
     out["udp-err-badcomp-foreign"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=11,

@@ -1,6 +1,8 @@
 /* test_rx.c - the receive path of every mode on the seed packets of the fuzz target
  * (tests/fuzz/corpus/rx, written by mkrxcorpus.py from packets captured in the lab): a seed
- * named *-match decodes to a sane reply of the right kind, *-foreign is refused and counted. */
+ * named *-match decodes to a sane reply of the right kind, *-foreign is refused and counted
+ * (a Time Exceeded in fragment reassembly, code 1, among them: no hop's answer, in the raw
+ * modes and on the error queue). */
 #include "check.h"
 #include "rxharness.h"
 
@@ -55,7 +57,7 @@ int main(int argc, char **argv)
     }
     if (d)
         closedir(d);
-    CHECK(matched >= 12 && refused >= 5);
+    CHECK(matched >= 12 && refused >= 8);
     printf("%d seeds matched, %d refused\n", matched, refused);
     return check_finish();
 }
