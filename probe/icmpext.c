@@ -81,28 +81,38 @@ static bool type_has_ext(uint8_t type, bool v6)
 int icmpext_from_icmp(const uint8_t *icmp, size_t len, bool v6, struct probe_mpls *out, int max)
 {
     size_t orig, start;
-    int r;
 
     if (len < ICMP_HDR_BYTES || !type_has_ext(icmp[0], v6))
         return 0;
     /* v4: the second byte of the unused word (Parameter Problem keeps its pointer in the
      * first); v6: the first byte of the unused word. */
     orig = v6 ? (size_t)icmp[4] * 8 : (size_t)icmp[5] * 4;
-    if (orig != 0) {
+    if (orig >= ORIG_DATAGRAM_MIN) {
         start = ICMP_HDR_BYTES + orig;
         if (start >= len)
             return 0; /* the datagram alone: no extension (or not in the bytes we have) */
-        if (orig < ORIG_DATAGRAM_MIN)
-            return -EINVAL;
         return parse_ext(icmp + start, len - start, false, out, max);
     }
     /* RFC 4884 section 5.5: implementations older than the length field put the structure
-     * right after a 128-byte original datagram. A long quote (ICMPv6 quotes up to 1280 bytes)
-     * is just as likely, hence the checksum requirement and no error either way. */
-    start = ICMP_HDR_BYTES + ORIG_DATAGRAM_MIN;
-    if (len <= start)
+     * right after a 128-byte original datagram; routers in the wild also set the field below
+     * 128 and pad the datagram to 128 all the same (trippy issue 804: 17 words of IPv4; 10 of
+     * IPv6). A long quote (ICMPv6 quotes up to 1280 bytes) is just as likely, hence the
+     * checksum requirement and no error either way. */
+    return icmpext_at_128(icmp + ICMP_HDR_BYTES, len - ICMP_HDR_BYTES, 0, out, max);
+}
+
+int icmpext_at_128(const uint8_t *quote, size_t len, size_t stripped, struct probe_mpls *out,
+                   int max)
+{
+    size_t at;
+    int r;
+
+    if (stripped >= ORIG_DATAGRAM_MIN)
         return 0;
-    r = parse_ext(icmp + start, len - start, true, out, max);
+    at = ORIG_DATAGRAM_MIN - stripped;
+    if (len <= at)
+        return 0;
+    r = parse_ext(quote + at, len - at, true, out, max);
     return r < 0 ? 0 : r;
 }
 

@@ -37,16 +37,22 @@ int icmpext_parse(const uint8_t *p, size_t len, struct probe_mpls *out, int max)
  * that starts at its ICMP header: Time Exceeded and Destination Unreachable, and the ICMPv4
  * Parameter Problem. Other types carry no extension and give 0.
  *
- * RFC 4884 length field (v4: byte 5, 32-bit words; v6: byte 4, 64-bit words) set: the
- * extension starts right after that much original datagram. Nothing after it: 0. Something
- * after it: it must be a valid structure behind an original datagram of at least 128 bytes
- * (RFC 4884 section 5.1), else -EINVAL.
- * Length field 0 and more than 128 bytes after the 8-byte ICMP header: the non-compliant
- * layout of RFC 4884 section 5.5 (an extension after exactly 128 bytes) is tried, and only
- * believed when a structure there parses with version 2 and a non-zero, verifying checksum;
- * anything else there is quoted data and gives 0, never -EINVAL.
+ * RFC 4884 length field (v4: byte 5, 32-bit words; v6: byte 4, 64-bit words) of 128 bytes or
+ * more: the extension starts right after that much original datagram. Nothing after it: 0.
+ * Something after it: it must be a valid structure, else -EINVAL.
+ * Length field 0, or below 128 (routers in the wild set it so and pad the datagram to 128
+ * anyway), and more than 128 bytes after the 8-byte ICMP header: the layout of RFC 4884
+ * section 5.5 (an extension after exactly 128 bytes) is tried (icmpext_at_128).
  * Returns the number of entries filled (at most max), 0 for none, -EINVAL as above. */
 int icmpext_from_icmp(const uint8_t *icmp, size_t len, bool v6, struct probe_mpls *out, int max);
+
+/* The extension after a 128-byte original datagram, in `quote` (the ICMP message after its
+ * 8-byte header, len bytes, less the first `stripped` bytes: the error queue hands the quote
+ * over without the IP and transport headers the kernel stripped): only believed when a
+ * structure there parses with version 2 and a non-zero, verifying checksum; anything else
+ * there is quoted data and gives 0, never -EINVAL. */
+int icmpext_at_128(const uint8_t *quote, size_t len, size_t stripped, struct probe_mpls *out,
+                   int max);
 
 /* Formats n label stack entries for people, outermost first, as
  * "L=16001 TC=0 S=1 TTL=1, L=24000 TC=0 S=1 TTL=255" (mtr's "Lbl 16001 TC 0 S 1 TTL 1" with

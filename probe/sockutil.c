@@ -171,6 +171,23 @@ int sockutil_set_ttl(int fd, int family, int ttl)
     return r < 0 ? -errno : 0;
 }
 
+/* The kernel says no extension when the router left RFC 4884's length field at 0 or below
+ * 128 (it reports only compliant ones), so look where RFC 4884 section 5.5 says such routers
+ * put it: after 128 bytes of original datagram, which the error queue hands over less the
+ * headers the kernel stripped - the IP header, and for UDP the UDP header too (a ping or TCP
+ * socket's quote starts at its ICMP or TCP header). Believed only with a verifying checksum. */
+static uint8_t ee_ext_at_128(const uint8_t *p, size_t len, bool v6, struct probe_mpls *m)
+{
+    size_t ip = v6 ? 40 : 20;
+
+    for (size_t l4 = 0; l4 <= 8; l4 += 8) {
+        int n = icmpext_at_128(p, len, ip + l4, m, PROBE_MPLS_MAX);
+        if (n > 0)
+            return (uint8_t)n;
+    }
+    return 0;
+}
+
 int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
                       size_t len, struct probe_reply *r)
 {
@@ -201,6 +218,8 @@ int sockutil_ee_reply(const struct probe_sock *ps, const struct probe_rx *rx, co
         int n = icmpext_parse(p + ee->ee_rfc4884.len, len - ee->ee_rfc4884.len, r->mpls,
                               PROBE_MPLS_MAX);
         r->nmpls = (uint8_t)(n > 0 ? n : 0);
+    } else if (!ee->ee_rfc4884.len) {
+        r->nmpls = ee_ext_at_128(p, len, v6, r->mpls);
     }
     return 0;
 }

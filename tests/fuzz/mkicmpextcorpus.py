@@ -84,7 +84,27 @@ def seeds():
         "v4-te-len7-short": message(False, 11, 0, 7, ok),
         "v4-te-no-extension": message(False, 11, 0, W4, b""),
         "v4-echo-reply": bytes([0, 0, 0, 0, 0, 0, 1, 0, 1]) + bytes(56),
+        **CAPTURES,
     }
+
+
+# ICMP errors as routers in the wild send them, each from another project's test suite (the
+# whole ICMP message; test_icmpext.c checks their labels):
+CAPTURES = {
+    # tcpdump, tests/mpls-traceroute.pcap, packet 2: Time Exceeded from 10.5.0.1 with the RFC
+    # 4884 length field left at 0, a 128-byte datagram, label 100704 (S, TTL 1).
+    "v4-te-capture-tcpdump-mpls-traceroute": bytes([0]) + bytes.fromhex(
+        "0b00cd040000000045000028a54c00000111f76f0c0404040c010101a54b829b00140000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000002000c55f0008010118960101"),
+    # trippy, crates/trippy-packet/src/icmp_extension.rs
+    # (test_split_extension_ipv4_time_exceeded_compliant_extension; trippy issue 804): length
+    # field 17 (68 bytes) but the datagram padded to 128, label 416240 (S, TTL 1).
+    "v4-te-capture-trippy-issue804-len17": bytes([0]) + bytes.fromhex(
+        "0b00f4ee001100004500005420c340000201b57e6463082a5db8d8220800118d658380ef000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000002000785600080101659f0101"),
+    # trippy, the same file (test_ipv6): ICMPv6 Time Exceeded, length field 10 (80 bytes),
+    # padded to 128, labels 27121 (TC 4, TTL 1) and 2 (TC 4, S, TTL 255).
+    "v6-te-capture-trippy-len10": bytes([1]) + bytes.fromhex(
+        "0300bea80a000000680483fe002c3a0124006180000000d0000000001265b0012404680040030c1c000000000000008a8000b2e12a6080f2000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000020009653000c0101069f1801000029ff"),
+}
 
 
 def main():

@@ -99,6 +99,18 @@ def seeds():
     out["udp-err-portunreach-match"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=3,
                                               ecode=3, offender_target=True,
                                               port=33434) + udp_payload(9)
+    # An MPLS router that leaves RFC 4884's length field at 0 (the extension of tcpdump's
+    # mpls-traceroute.pcap, label 100704): the kernel reports no extension, and hands over
+    # the quote less the headers it stripped (IP and UDP; IP for a ping socket), so the
+    # extension sits 100 (108) bytes into it.
+    ext = bytes.fromhex("2000c55f0008010118960101")
+    out["udp-err-mpls100704-zerolength-match"] = header(
+        UDP, 0, has_ee=True, origin=ICMP, etype=11, port=33434) + \
+        udp_payload(7).ljust(128 - 28, b"\0") + ext
+    echo = read("echo", sorted(os.listdir(os.path.join(C, "echo")))[-1])
+    out["dgram-err-mpls100704-zerolength-match"] = header(
+        DGRAM, 0, has_ee=True, origin=ICMP, etype=11) + \
+        (bytes([8]) + echo[1:]).ljust(128 - 20, b"\0")[:128 - 20] + ext
     out["udp-err-reassembly-foreign"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=11,
                                                ecode=1, port=33434) + udp_payload(7)
     out["udp-err-otherport-foreign"] = header(UDP, 0, has_ee=True, origin=ICMP, etype=11,
