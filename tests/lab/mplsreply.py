@@ -24,7 +24,7 @@ or a non-first fragment (RFC 1122 3.2.2, RFC 4443 2.4).
 Prints "ready" on stdout once the rules and the NFLOG group are in place. SIGTERM or SIGINT:
 removes its table, prints "mplsreply: answered N IPv4, M IPv6" on stderr, exits 0.
 
-    mplsreply.py --iface e0b --labels 16001:0:0:1,24005 [--v4 | --v6] [--compat] [--group N]
+    mplsreply.py --iface e0b --labels 16001:0:0:1,24005 [--v4 | --v6] [--compat | --short] [--group N]
 
 --labels takes LABEL[:TC[:S[:TTL]]] entries, outermost first, comma-separated (TC defaults
 to 0, S to 1 on the last entry and 0 above it, TTL to 1).
@@ -212,6 +212,7 @@ class Responder:
         self.v6 = not args.v4 or args.v6
         self.ext = extension(args.labels)
         self.compat = args.compat
+        self.short = args.short
         self.sent = {4: 0, 6: 0}
         self.src4, self.src6 = iface_addrs(args.iface)
         if self.v4 and not self.src4 or self.v6 and not self.src6:
@@ -258,7 +259,9 @@ class Responder:
         quote = pkt[:QUOTE_BYTES].ljust(QUOTE_BYTES, b"\0")
         hdr = bytearray(8)
         hdr[0] = 3 if v6 else 11  # code 0: hop limit / TTL exceeded in transit
-        if not self.compat:  # RFC 4884 length: v6 byte 4 in 64-bit words, v4 byte 5 in 32
+        if self.short:  # below 128 all the same, as routers in the wild do (trippy #804)
+            hdr[4 if v6 else 5] = 10 if v6 else 17
+        elif not self.compat:  # RFC 4884 length: v6 byte 4 in 64-bit words, v4 byte 5 in 32
             hdr[4 if v6 else 5] = QUOTE_BYTES // (8 if v6 else 4)
         return hdr + quote + self.ext
 
@@ -319,6 +322,9 @@ def main(argv):
     ap.add_argument("--v6", action="store_true", help="IPv6 only")
     ap.add_argument("--compat", action="store_true",
                     help="leave the RFC 4884 length field 0 (pre-RFC 4884 layout)")
+    ap.add_argument("--short", action="store_true",
+                    help="set the length field below 128 (17 words of IPv4, 10 of IPv6) and "
+                         "pad the datagram to 128 all the same")
     ap.add_argument("--group", type=int, default=4884, help="NFLOG group (default 4884)")
     args = ap.parse_args(argv[1:])
 
