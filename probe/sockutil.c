@@ -383,11 +383,14 @@ int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len, in
                   const struct sockaddr_storage *dst, socklen_t dst_len, sockutil_decode decode,
                   uint64_t *sent_us)
 {
+    int err = EIO;
+
     for (int attempt = 0; attempt < 4; attempt++) {
         *sent_us = probe_now_us();
         if (send_ttl(fd, buf, len, dst, dst_len, ttl) >= 0)
             return 0;
-        if (!decode || !is_pending_icmp_errno(errno))
+        err = errno; /* the send's, not the error queue read's after it */
+        if (!decode || !is_pending_icmp_errno(err))
             break;
         /* The sk_err trap: a queued ICMP error failed this send without sending. Read the
          * queue (its replies wait in ps->pending) and send again. Read here only: poll's
@@ -396,7 +399,7 @@ int sockutil_send(struct probe_sock *ps, int fd, const void *buf, size_t len, in
         ps->counters.send_retries++;
     }
     ps->counters.send_errors++;
-    return -errno;
+    return -err;
 }
 
 int sockutil_take_pending(struct probe_sock *ps, struct probe_reply *out, int max)

@@ -16,7 +16,7 @@ struct event_log {
     struct event ring[EVENTS_MAX];
     int head, count;
     uint32_t next_id;
-    uint64_t total[EVENT_RESET + 1]; /* added of each kind since the start, never cleared */
+    uint64_t total[EVENT_KINDS]; /* added of each kind since the start, never cleared */
     FILE *file;
     char path[256]; /* the file's, for the message */
     int err;        /* errno of the first write that failed (the file is written no more) */
@@ -61,8 +61,9 @@ const char *event_kind_name(enum event_kind k)
     static const char *const names[] = {[EVENT_LOSS_BURST] = "loss-burst",
                                         [EVENT_PATH_CHANGE] = "path-change",
                                         [EVENT_MODE_CHANGE] = "mode-change",
-                                        [EVENT_RESET] = "reset"};
-    return k <= EVENT_RESET ? names[k] : "?";
+                                        [EVENT_RESET] = "reset",
+                                        [EVENT_SEND_FAILURE] = "send-failure"};
+    return (unsigned)k < EVENT_KINDS ? names[k] : "?";
 }
 
 void events_json(struct jsonw *w, const struct event *ev)
@@ -153,7 +154,7 @@ uint32_t events_add(struct event_log *log, const struct event *ev)
         log->count++;
     *slot = *ev;
     id = slot->id = log->next_id++;
-    if ((unsigned)ev->kind <= EVENT_RESET)
+    if ((unsigned)ev->kind < EVENT_KINDS)
         log->total[ev->kind]++;
     write_line(log, slot, true);
     pthread_mutex_unlock(&log->lock);
@@ -193,7 +194,7 @@ uint64_t events_total(struct event_log *log, enum event_kind kind)
     uint64_t n;
 
     pthread_mutex_lock(&log->lock);
-    n = (unsigned)kind <= EVENT_RESET ? log->total[kind] : 0;
+    n = (unsigned)kind < EVENT_KINDS ? log->total[kind] : 0;
     pthread_mutex_unlock(&log->lock);
     return n;
 }

@@ -1,5 +1,6 @@
 /*
- * events.h - the event log: loss bursts, path changes, mode changes, resets, with wall-clock
+ * events.h - the event log: loss bursts, path changes, mode changes, resets, spells in which
+ * this host could not send, with wall-clock
  * times. Written by the prober thread (bursts, path and mode changes) and the UI (resets);
  * read by the UI and the reports through copies. One mutex of its own.
  *
@@ -17,7 +18,14 @@
 #define EVENTS_MAX 512
 #define EVENT_MAX_HOPS 32
 
-enum event_kind { EVENT_LOSS_BURST, EVENT_PATH_CHANGE, EVENT_MODE_CHANGE, EVENT_RESET };
+enum event_kind {
+    EVENT_LOSS_BURST,
+    EVENT_PATH_CHANGE,
+    EVENT_MODE_CHANGE,
+    EVENT_RESET,
+    EVENT_SEND_FAILURE, /* this host could not send (no route, no address, a local firewall) */
+};
+#define EVENT_KINDS (EVENT_SEND_FAILURE + 1)
 
 struct event {
     uint32_t id;

@@ -4,6 +4,8 @@
  */
 #include "metrics_internal.h"
 
+#include <errno.h>
+
 #include <stdlib.h>
 
 struct metrics_counts *metrics_counts_new(void)
@@ -40,6 +42,26 @@ static struct metrics_responder *responder(struct metrics_counts *c, int mode, i
 }
 
 /* A completed round: what the hop table counts (sizing rounds and cancelled probes are not). */
+const int metrics_send_errno[METRICS_SEND_ERRS - 1] = {ENETUNREACH, EHOSTUNREACH, ENETDOWN, EPERM,
+                                                       EADDRNOTAVAIL};
+
+const char *metrics_send_errno_name(int slot)
+{
+    static const char *const names[METRICS_SEND_ERRS] = {"ENETUNREACH", "EHOSTUNREACH",  "ENETDOWN",
+                                                         "EPERM",       "EADDRNOTAVAIL", "other"};
+    return slot >= 0 && slot < METRICS_SEND_ERRS ? names[slot] : "other";
+}
+
+/* The send_errors slot of errno err. */
+static int send_slot(int err)
+{
+    int i = 0;
+
+    while (i < METRICS_SEND_ERRS - 1 && metrics_send_errno[i] != err)
+        i++;
+    return i;
+}
+
 static void on_round(void *ctx, const struct round *r)
 {
     struct metrics_counts *c = ctx;
@@ -61,6 +83,8 @@ static void on_round(void *ctx, const struct round *r)
         } else if (p->outcome == ROUND_LOST) {
             h->sent++;
             h->lost++;
+        } else if (p->outcome == ROUND_UNSENT && p->send_err) {
+            c->send_errors[send_slot(p->send_err)]++;
         }
     }
     pthread_mutex_unlock(&c->lock);

@@ -21,9 +21,16 @@ struct metrics_responder {
     uint64_t replies;
 };
 
+/* The errors a send may fail with that say this host cannot send (metrics.c's table), the
+ * last slot every other one. */
+#define METRICS_SEND_ERRS 6
+extern const int metrics_send_errno[METRICS_SEND_ERRS - 1];
+const char *metrics_send_errno_name(int slot);
+
 struct metrics_counts {
     pthread_mutex_t lock;
     struct metrics_hop hop[PROBE_MODE_COUNT][METRICS_TTL_MAX + 1];
+    uint64_t send_errors[METRICS_SEND_ERRS]; /* probes this host could not send, by errno */
     struct metrics_responder resp[METRICS_RESPONDERS_MAX];
     int nresp;
 };

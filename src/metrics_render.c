@@ -81,6 +81,29 @@ static void hop_counters(FILE *out, const struct tsnap *t, int n)
     }
 }
 
+/* Probes this host could not send, by errno (no route, no address, a local firewall). */
+static void send_error_counters(FILE *out, const struct tsnap *t, int n)
+{
+    family(out, "hopwatch_send_errors_total", "counter",
+           "Probes this host could not send, by the error (no route, no address, a firewall).");
+    for (int i = 0; i < n; i++) {
+        struct metrics_counts *c = t[i].s->counts;
+        uint64_t v[METRICS_SEND_ERRS];
+        if (!c)
+            continue;
+        pthread_mutex_lock(&c->lock);
+        memcpy(v, c->send_errors, sizeof(v));
+        pthread_mutex_unlock(&c->lock);
+        for (int k = 0; k < METRICS_SEND_ERRS; k++) {
+            fputs("hopwatch_send_errors_total{", out);
+            label(out, "target", t[i].s->run.target_name);
+            fputc(',', out);
+            label(out, "errno", metrics_send_errno_name(k));
+            fprintf(out, "} %" PRIu64 "\n", v[k]);
+        }
+    }
+}
+
 static void responder_counters(FILE *out, const struct tsnap *t, int n)
 {
     char addr[64];
@@ -273,6 +296,7 @@ void metrics_render(struct fleet *f, FILE *out)
     fprintf(out, "hopwatch_targets %d\n", n);
     hop_counters(out, t, n);
     responder_counters(out, t, n);
+    send_error_counters(out, t, n);
     rtt_gauges(out, t, n);
     verdicts(out, t, n);
     per_target(out, t, n);

@@ -199,11 +199,14 @@ static void send_one(struct prober *p, struct round_rec *rr, uint32_t index, int
     struct probe_tx tx = {.ttl = ttl, .seq = take_seq(p), .size = rr->r.size, .flow = rr->r.flow};
     uint16_t seq = tx.seq;
     uint64_t sent_us;
+    int err;
 
     if (ttl > rr->r.last_ttl) /* the path's end went back to unknown while it was spread */
         rr->r.last_ttl = ttl;
-    if (ps->ops->send(ps, &tx, &sent_us) < 0)
-        return; /* counted by the mode; the probe stays ROUND_UNSENT */
+    if ((err = ps->ops->send(ps, &tx, &sent_us)) < 0) {
+        rp->send_err = (int16_t)(-err < INT16_MAX ? -err : EIO); /* counted by the mode */
+        return; /* the probe stays ROUND_UNSENT: no loss of the path's, the host's own */
+    }
     *slot(p, seq) = (struct inflight){.active = true,
                                       .mode = (int8_t)rr->r.mode,
                                       .ttl = (uint8_t)ttl,

@@ -38,6 +38,7 @@ struct round_probe {
     uint32_t settled; /* the prober's count of settled probes when this one settled (from 1;
                        * 0: not settled): the order answers, losses and cancels happened in */
     uint8_t nmpls;    /* MPLS label stack entries the reply carried (RFC 4950) */
+    int16_t send_err; /* ROUND_UNSENT because this host could not send it: the errno */
     struct probe_mpls mpls[PROBE_MPLS_MAX];
 };
 

@@ -238,8 +238,51 @@ static void mode_change(struct watch *w, int from, int to, const struct timespec
     events_add(w->log, &e);
 }
 
+/* The errno of the round's first send that failed, 0 when none did; *sent: some went out. */
+static int send_errors(const struct round *r, bool *sent)
+{
+    int err = 0;
+
+    *sent = false;
+    for (int ttl = r->first_ttl; ttl <= r->last_ttl; ttl++) {
+        const struct round_probe *p = round_probe_at(r, ttl);
+        *sent |= p->outcome != ROUND_UNSENT;
+        if (!err && p->outcome == ROUND_UNSENT && p->send_err)
+            err = p->send_err;
+    }
+    return err;
+}
+
+/* Spells in which this host could not send: an event while it lasts, ended (with how long)
+ * by the first round that sends every probe again. */
+static void send_failures(struct watch *w, const struct round *r)
+{
+    bool sent;
+    int err = send_errors(r, &sent);
+    struct event *e = &w->send_failure;
+
+    if (err && !w->in_send_failure) {
+        memset(e, 0, sizeof(*e));
+        e->kind = EVENT_SEND_FAILURE;
+        e->start = r->wall;
+        e->mode = r->mode;
+        snprintf(e->text, sizeof(e->text), "this host could not send: %s", strerror(err));
+        w->send_failure_id = events_add(w->log, e);
+        w->in_send_failure = true;
+    } else if (!err && sent && w->in_send_failure) {
+        double s = (double)(r->wall.tv_sec - e->start.tv_sec) +
+                   (double)(r->wall.tv_nsec - e->start.tv_nsec) / 1e9;
+        e->end = r->wall;
+        e->ended = true;
+        snprintf(e->text + strlen(e->text), sizeof(e->text) - strlen(e->text), ", for %.1f s", s);
+        events_end(w->log, w->send_failure_id, e);
+        w->in_send_failure = false;
+    }
+}
+
 void watch_round(struct watch *w, const struct round *r)
 {
+    send_failures(w, r);
     if (r->switched && r->prev_mode >= 0 && r->prev_mode < PROBE_MODE_COUNT)
         mode_change(w, r->prev_mode, r->mode, &r->wall);
     if (r->mode < 0 || r->mode >= PROBE_MODE_COUNT)

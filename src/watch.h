@@ -1,7 +1,8 @@
 /*
  * watch.h - turns completed rounds into events: loss bursts (with their onset), path changes,
- * mode changes. Runs in the prober thread (a round consumer, through target.c); writes to the
- * event log.
+ * mode changes, and spells in which this host could not send (no route, no address, a local
+ * firewall: the probes' sends failed, so nothing was measured and nothing is counted lost). Runs in
+ * the prober thread (a round consumer, through target.c); writes to the event log.
  *
  * A path change is a change after the path settled, that stays: a responder new at a hop (the
  * hop table says so) that then answers WATCH_SETTLE rounds in a row there, or a new end of
@@ -48,6 +49,11 @@ struct watch {
     uint32_t burst_id;
     struct event burst;
     uint64_t dest_rounds, dest_lost; /* rounds outside bursts, for the ordinary loss rate */
+    /* this host could not send: from the first round a send failed to the first that sent
+     * again */
+    bool in_send_failure;
+    uint32_t send_failure_id;
+    struct event send_failure;
     /* path changes, per mode */
     struct watch_pending hop[PROBE_MODE_COUNT][WATCH_MAX_TTL];
     int dest[PROBE_MODE_COUNT]; /* the settled end of the path (0: not yet) */

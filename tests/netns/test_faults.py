@@ -5,7 +5,10 @@
     of the outputs that still work say end_reason "write failed" and name it;
   - --headless --ndjson - into a pipe: the stream is NDJSON alone; when the reader goes away
     (EPIPE) the run ends at once, cleanly, with exit status 5 and a message;
-  - -r with --ndjson -: standard output is NDJSON alone, the report goes to standard error."""
+  - -r with --ndjson -: standard output is NDJSON alone, the report goes to standard error;
+  - this host cannot send for a second (its route deleted: ENETUNREACH; an unreachable route:
+    EHOSTUNREACH; a local firewall: EPERM): a send-failure event says so and for how long, in
+    the report and --log-events, and probing resumes by itself."""
 import json
 import os
 import subprocess
@@ -96,6 +99,52 @@ def report_beside_stream(lab, tmp):
     check("HOST:" in r.stderr and "Loss%" in r.stderr, f"the report on stderr: {r.stderr!r}")
 
 
+def host_cannot_send(lab, tmp):
+    """The client's route is deleted (ENETUNREACH), made unreachable (EHOSTUNREACH), or a local
+    firewall drops the probes (EPERM) for 1 s mid-run: an event that says so and for how long,
+    in the JSON report and --log-events; probing resumes by itself."""
+    net = lab.target().rsplit(".", 1)[0] + ".0/24"
+    c = lab.node(0)
+    restore = ["ip", "-n", c, "route", "replace", net, "via", "198.18.0.2"]
+    cases = [("Network is unreachable", ["ip", "-n", c, "route", "del", net], restore),
+             ("No route to host", ["ip", "-n", c, "route", "replace", "unreachable", net],
+              restore),
+             ("Operation not permitted",
+              ["ip", "netns", "exec", c, "iptables", "-I", "OUTPUT", "-d", lab.target(), "-j",
+               "DROP"],
+              ["ip", "netns", "exec", c, "iptables", "-D", "OUTPUT", "-d", lab.target(), "-j",
+               "DROP"])]
+    for text, on, off in cases:
+        log = os.path.join(tmp, "events.ndjson")
+        if os.path.exists(log):
+            os.unlink(log)
+        p = subprocess.Popen(["ip", "netns", "exec", c, BIN, "-n", "-M", "icmp-raw", "-j", "-c",
+                              "60", "-i", "0.05", "--log-events", log, lab.target()],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(1.0)
+            subprocess.run(on, check=True)
+            time.sleep(1.0)
+        finally:
+            subprocess.run(off, check=False)
+        out, err = p.communicate(timeout=30)
+        check(p.returncode == 0, f"{text}: exit {p.returncode}: {err!r}")
+        doc = json.loads(out)
+        ev = [e for e in doc["events"] if e["kind"] == "send-failure"]
+        check(len(ev) == 1 and text in ev[0]["text"] and ev[0]["end"],
+              f"{text}: events {[(e['kind'], e['text']) for e in doc['events']]}")
+        secs = float(ev[0]["text"].rsplit("for ", 1)[1].split()[0])
+        check(0.6 <= secs <= 1.6, f"{text}: lasted {secs} s: {ev[0]['text']!r}")
+        check(doc["packets"]["send_errors"] > 0, f"{text}: packets {doc['packets']}")
+        logged = [json.loads(line) for line in open(log)]
+        check(any(e["kind"] == "send-failure" and e["end"] for e in logged),
+              f"{text}: --log-events {logged}")
+        last = doc["hops"][-1]
+        check(last["received"] >= 30 and last["loss_pct"] < 5,
+              f"{text}: probing resumed? last hop {last['received']} received, "
+              f"{last['loss_pct']}% lost")
+
+
 def main():
     require_root()
     run = Runner()
@@ -106,6 +155,8 @@ def main():
                  headless_pipe, lab, tmp)
         run.case("-r with --ndjson -: NDJSON on stdout, the report on stderr",
                  report_beside_stream, lab, tmp)
+        run.case("this host cannot send for 1 s (no route, unreachable, a firewall): an event",
+                 host_cannot_send, lab, tmp)
     return run.finish()
 
 
