@@ -155,6 +155,8 @@ struct probe_sock {
     int fd_icmp;                     /* raw ICMP socket for Time Exceeded quoting our SYNs */
     int fd_reserve[PROBE_FLOWS_MAX]; /* bound TCP sockets holding our source ports */
     struct probe_addr src;
+    uint64_t src_checked_us;         /* when src was last asked of the kernel (tcp raw) */
+    bool src_suspect;                /* ... and a send failed since: ask again now */
     uint16_t sport[PROBE_FLOWS_MAX]; /* the source port of each flow */
     uint32_t seq_base;
     uint16_t syn_data[2]; /* the data lengths of the latest sized SYNs (--pmtu): a RST acks them */

@@ -41,11 +41,12 @@ static int source_addr(struct probe_sock *ps)
     return r;
 }
 
-/* Binds a TCP socket to an ephemeral port of the source address: flow f's fixed source port. */
-static int reserve_port(struct probe_sock *ps, int f)
+/* Binds a TCP socket to port `port` (0: an ephemeral one) of the source address: flow f's
+ * fixed source port. */
+static int hold_port(struct probe_sock *ps, int f, uint16_t port)
 {
     struct sockaddr_storage ss;
-    socklen_t len = sockutil_sockaddr(&ps->src, 0, &ss);
+    socklen_t len = sockutil_sockaddr(&ps->src, port, &ss);
     int fd = socket(ps->cfg.target.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
     if (fd < 0)
@@ -59,6 +60,34 @@ static int reserve_port(struct probe_sock *ps, int f)
     ps->fd_reserve[f] = fd;
     ps->sport[f] = sockutil_from_sockaddr(&ss, &ps->src);
     return 0;
+}
+
+static int reserve_port(struct probe_sock *ps, int f)
+{
+    return hold_port(ps, f, 0);
+}
+
+/* The source address moves when this host changes networks (a laptop's new address): the
+ * SYN's checksum covers it (IPv4), and the ports are held on it. Ask the kernel again once a
+ * second, and at once after a send failed (the route or the address went away); when it moved,
+ * hold the same ports on the new one (or new ports, when those are taken). */
+static void follow_source(struct probe_sock *ps, uint64_t now_us)
+{
+    struct probe_addr was = ps->src;
+
+    if (!ps->src_suspect && now_us - ps->src_checked_us < 1000000)
+        return;
+    ps->src_suspect = false;
+    ps->src_checked_us = now_us;
+    if (source_addr(ps) < 0 || probe_addr_equal(&was, &ps->src))
+        return;
+    for (int f = 0; f < PROBE_FLOWS_MAX && ps->sport[f]; f++) {
+        uint16_t port = ps->sport[f];
+        close(ps->fd_reserve[f]);
+        ps->fd_reserve[f] = -1;
+        if (hold_port(ps, f, port) < 0)
+            reserve_port(ps, f);
+    }
 }
 
 /* The flow of a source port of ours, or -1. */
@@ -139,13 +168,19 @@ static int tcp_raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64
     static uint8_t seg[65536]; /* prober thread only */
     struct sockaddr_storage dst;
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
-    size_t len = build_syn(ps, tx, seg, tx->size ? sockutil_payload_len(ps, tx, 24) : 24);
+    size_t len;
+    int r;
 
+    follow_source(ps, probe_now_us());
+    len = build_syn(ps, tx, seg, tx->size ? sockutil_payload_len(ps, tx, 24) : 24);
     if (len > 24 && ps->syn_data[0] != len - 24) {
         ps->syn_data[1] = ps->syn_data[0];
         ps->syn_data[0] = (uint16_t)(len - 24);
     }
-    return sockutil_send(ps, ps->fd, seg, len, tx->ttl, &dst, dlen, sockutil_decode_none, sent_us);
+    if ((r = sockutil_send(ps, ps->fd, seg, len, tx->ttl, &dst, dlen, sockutil_decode_none,
+                           sent_us)) < 0)
+        ps->src_suspect = true;
+    return r;
 }
 
 /* seq from a 32-bit TCP sequence number of ours (seq_base + seq * 65536), plus `data` bytes;

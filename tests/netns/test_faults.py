@@ -8,7 +8,8 @@
   - -r with --ndjson -: standard output is NDJSON alone, the report goes to standard error;
   - this host cannot send for a second (its route deleted: ENETUNREACH; an unreachable route:
     EHOSTUNREACH; a local firewall: EPERM): a send-failure event says so and for how long, in
-    the report and --log-events, and probing resumes by itself."""
+    the report and --log-events, and probing resumes by itself; a new address after the old
+    one went away (a laptop changing networks): probing goes on from it in every mode."""
 import json
 import os
 import subprocess
@@ -145,6 +146,43 @@ def host_cannot_send(lab, tmp):
               f"{last['loss_pct']}% lost")
 
 
+def new_address(lab, tmp):
+    """A laptop that changes networks: the client's address goes away for 1 s, then another
+    comes (with its routes, as DHCP brings them). In udp, icmp-raw and tcp: one send-failure
+    event, then probing from the new address with no loss (tcp's SYN checksum and held ports
+    follow the address)."""
+    c, n = lab.node(0), lab.n
+    for mode in ("udp", "icmp-raw", "tcp"):
+        p = subprocess.Popen(["ip", "netns", "exec", c, BIN, "-n", "-M", mode, "-j", "-c", "80",
+                              "-i", "0.05", lab.target()], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(1.0)
+            subprocess.run(["ip", "-n", c, "addr", "del", "198.18.0.1/24", "dev", "e0a"],
+                           check=True)
+            time.sleep(1.0)
+            subprocess.run(["ip", "-n", c, "addr", "add", "198.18.0.77/24", "dev", "e0a"],
+                           check=True)
+            for j in range(1, n + 1):
+                subprocess.run(["ip", "-n", c, "route", "replace", f"198.18.{j}.0/24", "via",
+                                "198.18.0.2"], check=True)
+            out, err = p.communicate(timeout=30)
+        finally:
+            subprocess.run(["ip", "-n", c, "addr", "del", "198.18.0.77/24", "dev", "e0a"],
+                           check=False)
+            subprocess.run(["ip", "-n", c, "addr", "replace", "198.18.0.1/24", "dev", "e0a"],
+                           check=False)
+            for j in range(1, n + 1):
+                subprocess.run(["ip", "-n", c, "route", "replace", f"198.18.{j}.0/24", "via",
+                                "198.18.0.2"], check=False)
+        doc = json.loads(out)
+        kinds = [e["kind"] for e in doc["events"]]
+        check(kinds == ["send-failure"], f"{mode}: events {[e['text'] for e in doc['events']]}")
+        for h in doc["hops"]:
+            check(h["received"] >= 55 and h["loss_pct"] == 0,
+                  f"{mode}: hop {h['ttl']} {h['received']} received, {h['loss_pct']}% lost")
+
+
 def main():
     require_root()
     run = Runner()
@@ -157,6 +195,8 @@ def main():
                  report_beside_stream, lab, tmp)
         run.case("this host cannot send for 1 s (no route, unreachable, a firewall): an event",
                  host_cannot_send, lab, tmp)
+        run.case("a new address mid-run (udp, icmp-raw, tcp): probing goes on from it",
+                 new_address, lab, tmp)
     return run.finish()
 
 
