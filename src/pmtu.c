@@ -22,9 +22,14 @@ void pmtu_init(struct pmtu *pm, int first_mtu, int min_size, bool v6)
         pm->min_size = first_mtu;
 }
 
+bool pmtu_done(const struct pmtu *pm)
+{
+    return pm->res.path_mtu && (!pm->res.hole_ttl || pm->res.hole_done);
+}
+
 bool pmtu_due(const struct pmtu *pm)
 {
-    bool found = pm->res.path_mtu && (!pm->res.hole_ttl || pm->res.hole_done);
+    bool found = pmtu_done(pm);
 
     if (pm->normal_rounds == 0)
         return false; /* the first round finds the path */
@@ -100,6 +105,7 @@ static void bisect(struct pmtu_result *res)
 void pmtu_sent(struct pmtu *pm)
 {
     pm->since = 0;
+    pm->outstanding++;
 }
 
 static void sizing_round(struct pmtu *pm, const struct round *r)
@@ -118,6 +124,7 @@ static void sizing_round(struct pmtu *pm, const struct round *r)
         } else {
             res->path_mtu = r->size;
         }
+        res->ran_out = res->ran_out && !(res->path_mtu && (!res->hole_ttl || res->hole_done));
         return;
     }
     if (++pm->strikes < PMTU_STRIKES)
@@ -136,6 +143,7 @@ static void sizing_round(struct pmtu *pm, const struct round *r)
 void pmtu_round(struct pmtu *pm, const struct round *r)
 {
     if (r->sizing) {
+        pm->outstanding -= pm->outstanding > 0;
         sizing_round(pm, r);
         return;
     }
@@ -173,6 +181,11 @@ void pmtu_describe(const struct pmtu_result *res, char *buf, size_t len)
                  res->drops[res->ndrops - 1].mtu, res->drops[res->ndrops - 1].ttl);
     else if (res->path_mtu)
         snprintf(buf, len, "path MTU %d", res->path_mtu);
+    else if (res->ran_out)
+        snprintf(buf, len,
+                 "path MTU: not found (the report ended its search after %d sizing "
+                 "rounds at %d)",
+                 PMTU_FINISH_MAX, res->size);
     else
         snprintf(buf, len, "path MTU: searching (%d)", res->size);
 }

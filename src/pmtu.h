@@ -28,7 +28,8 @@
 #define PMTU_REACH_ROUNDS 3 /* normal rounds whose furthest answer a sizing round must match */
 #define PMTU_EVERY_SEARCHING 2
 #define PMTU_EVERY_FOUND 10
-#define PMTU_STRIKES 3 /* sizing rounds in a row that vanish at one size before it counts */
+#define PMTU_STRIKES 3     /* sizing rounds in a row that vanish at one size before it counts */
+#define PMTU_FINISH_MAX 32 /* sizing rounds a report may add after its last round (-c) */
 
 /* What one mode's search knows. */
 struct pmtu_result {
@@ -46,6 +47,7 @@ struct pmtu_result {
     int hole_good;  /* ... the largest size known to pass it */
     int hole_bad;   /* ... the smallest size known to vanish */
     bool hole_done; /* the bisection ended: hole_good is the answer */
+    bool ran_out;   /* a report's run ended before the search did (PMTU_FINISH_MAX rounds) */
 };
 
 struct pmtu {
@@ -55,6 +57,7 @@ struct pmtu {
     int reach[PMTU_REACH_ROUNDS];  /* furthest TTL answered by the latest normal rounds */
     uint32_t normal_rounds, since; /* normal rounds seen; since the last sizing round */
     int strikes;                   /* sizing rounds in a row that vanished at res.size */
+    int outstanding;               /* sizing rounds sent and not yet completed */
 };
 
 /* Starts a search from first_mtu (capped at 65000); min_size is the normal probes' size; v6:
@@ -62,6 +65,8 @@ struct pmtu {
 void pmtu_init(struct pmtu *pm, int first_mtu, int min_size, bool v6);
 /* Should the mode's next round be a sizing round? */
 bool pmtu_due(const struct pmtu *pm);
+/* Has the search an answer (a path MTU; a black hole's bisection ended)? */
+bool pmtu_done(const struct pmtu *pm);
 /* The prober sends a sizing round now (the next is due PMTU_EVERY_* normal rounds later). */
 void pmtu_sent(struct pmtu *pm);
 /* A completed round of the mode, normal or sizing (r->sizing). */

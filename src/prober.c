@@ -253,6 +253,14 @@ static void spread(struct prober *p, uint64_t now, bool all)
     }
 }
 
+/* A report's last round sent (-c) while its --pmtu search has no answer yet: the search may
+ * go on, one sizing round an interval (each bounded by --timeout), PMTU_FINISH_MAX at most. */
+static bool finishing_pmtu(const struct prober *p, int mode)
+{
+    return p->cfg.rounds && p->cfg.probe.pmtu && atomic_load(&p->rounds[mode]) >= p->cfg.rounds &&
+           !pmtu_done(&p->pmtu[mode]) && p->pmtu_extra[mode] < PMTU_FINISH_MAX;
+}
+
 static void send_round(struct prober *p, int mode, bool switched, uint64_t now)
 {
     int last = last_ttl(p, mode), n = last - p->cfg.first_ttl + 1;
@@ -262,9 +270,11 @@ static void send_round(struct prober *p, int mode, bool switched, uint64_t now)
 
     rr->r.switched = switched;
     rr->r.last_ttl = last;
-    if (p->cfg.probe.pmtu && !switched && pmtu_due(&p->pmtu[mode])) {
+    if (p->cfg.probe.pmtu && !switched && (pmtu_due(&p->pmtu[mode]) || finishing_pmtu(p, mode))) {
         rr->r.sizing = true; /* its number stays the next normal round's */
         rr->r.size = (uint16_t)p->pmtu[mode].res.size;
+        if (finishing_pmtu(p, mode) && ++p->pmtu_extra[mode] == PMTU_FINISH_MAX)
+            p->pmtu[mode].res.ran_out = true; /* unless this last one finds it */
         pmtu_sent(&p->pmtu[mode]);
     } else {
         /* --flows: the rounds take the flows in turn, each round one flow at every TTL */
@@ -341,9 +351,18 @@ static void drain_all(struct prober *p)
     }
 }
 
+/* Finishing a report's --pmtu search and its last step not answered yet. */
+static bool waiting_step(const struct prober *p)
+{
+    int mode = atomic_load(&p->mode);
+
+    return mode >= 0 && finishing_pmtu(p, mode) && p->pmtu[mode].outstanding;
+}
+
 static bool rounds_left(const struct prober *p, int mode)
 {
-    return p->cfg.rounds == 0 || atomic_load(&p->rounds[mode]) < p->cfg.rounds;
+    return p->cfg.rounds == 0 || atomic_load(&p->rounds[mode]) < p->cfg.rounds ||
+           finishing_pmtu(p, mode);
 }
 
 /* The mode of the next round, or -1 when no mode has rounds left. A mode change asked for
@@ -396,7 +415,7 @@ uint64_t prober_step(struct prober *p)
     drain_all(p);
     if (p->spreading)
         spread(p, now, now >= next_round); /* a shorter interval: finish it first */
-    if (!paused && now >= next_round && (mode = next_mode(p, &switched)) >= 0) {
+    if (!paused && now >= next_round && !waiting_step(p) && (mode = next_mode(p, &switched)) >= 0) {
         send_round(p, mode, switched, now);
         /* Keep the cadence unless we fell a whole interval behind. */
         p->last_start = p->any_round && now - next_round < interval ? next_round : now;
@@ -408,8 +427,8 @@ uint64_t prober_step(struct prober *p)
     if (!any_rounds_left(p) && p->ninflight == 0 && !p->spreading)
         return 0;
     until = now + IDLE_WAKE_US;
-    if (!paused && any_rounds_left(p) && next_round < until)
-        until = next_round;
+    if (!paused && any_rounds_left(p) && next_round < until && !waiting_step(p))
+        until = next_round; /* (a step's answer wakes us by its reply or its timeout) */
     if (p->spreading) {
         uint64_t d =
             p->spread_start + (uint64_t)(p->spread_ttl - p->cfg.first_ttl) * p->spread_step_us;

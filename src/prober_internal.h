@@ -72,6 +72,7 @@ struct prober {
     bool ready[PROBE_MODE_COUNT];       /* poll saw the mode's sockets readable: drain them */
     int first_fd[PROBE_MODE_COUNT + 1]; /* where each mode's descriptors start in a poll set */
     struct pmtu pmtu[PROBE_MODE_COUNT]; /* --pmtu: each mode's search */
+    int pmtu_extra[PROBE_MODE_COUNT];   /* sizing rounds a report added after its last round */
     struct round_rec *recs;             /* nrecs records, send order */
     struct round_probe *probes;
     uint32_t nrecs, next_rec, report_rec;

@@ -39,6 +39,21 @@ def black_hole(lab, mode, v6):
     return pm
 
 
+def one_pass(lab, mode, v6, hole=False):
+    """tracepath's one pass: `--pmtu -r -c 1` prints the path MTU, the report waiting for the
+    search it started (one sizing round an interval, each bounded by --timeout)."""
+    args = ["--pmtu", "-M", mode, "-c", "1", "-i", "0.05", "--timeout", "0.3"]
+    doc, _ = hopwatch_json(lab, args, v6=v6)
+    pm = doc["pmtu"]
+    check(pm["path_mtu"] == 1400 and pm["text"].startswith(
+        "packets over 1400 bytes" if hole else "path MTU 1400"), f"-j -c 1: pmtu {pm}")
+    check(doc["rounds"] == 1 and all(h["sent"] == 1 for h in doc["hops"]),
+          f"-c 1 counts one round: {doc['rounds']}, sent {[h['sent'] for h in doc['hops']]}")
+    r = lab.run([BIN, "-r", "-n", "-4" if not v6 else "-6"] + args + [lab.target(v6)])
+    check(r.returncode == 0 and ("packets over 1400 bytes" if hole else "path MTU 1400")
+          in r.stdout, f"-r -c 1: {r.stdout[-400:]!r}")
+
+
 def no_pmtu_tcp_unprivileged(lab):
     r = lab.run([BIN, "-j", "-n", "--pmtu", "-M", "tcp", "-c", "1", lab.target()], user=65534)
     check(r.returncode != 0 and "cannot be sized" in r.stderr, f"{r.returncode} {r.stderr!r}")
@@ -54,11 +69,17 @@ def main():
             for mode in MODES:
                 run.case(f"path MTU 1400 at hop 3, {mode} {'IPv6' if v6 else 'IPv4'}", found, lab,
                          mode, v6)
+        for v6 in FAMILIES:
+            for mode in MODES:
+                run.case(f"--pmtu -c 1 prints the path MTU, {mode} {'IPv6' if v6 else 'IPv4'}",
+                         one_pass, lab, mode, v6)
         lab.no_too_big(2, True)
         for v6 in FAMILIES:
             for mode in ("icmp-raw", "udp"):
                 run.case(f"black hole at hop 3, {mode} {'IPv6' if v6 else 'IPv4'}", black_hole,
                          lab, mode, v6)
+            run.case(f"--pmtu -c 1 finds a black hole, udp {'IPv6' if v6 else 'IPv4'}", one_pass,
+                     lab, "udp", v6, True)
         run.case("tcp without privilege cannot size its SYNs", no_pmtu_tcp_unprivileged, lab)
     return run.finish()
 
