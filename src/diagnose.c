@@ -39,6 +39,15 @@ void diag_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi)
     *hi = x == n ? 1.0 : c + h < 1.0 ? c + h : 1.0;
 }
 
+/* Hop h's tests (none: no evidence either way). */
+static const struct diag_tests *tests_of(const struct diag_input *in, int h)
+{
+    static const struct diag_tests none = {
+        .below_need = -1, .clean_need = -1, .lossy_need = -1, .above_need = -1};
+
+    return in[h].t ? in[h].t : &none;
+}
+
 /* The hops after i that a hop can be held against: usable and informative. */
 static bool reference(const struct path_diag *d, int j)
 {
@@ -54,7 +63,7 @@ static void claims(const struct diag_input *in, int n, int dest, int unreach, bo
 
     for (int h = n - 1; h >= 0; h--) {
         struct hop_diag *hd = &d->hop[h];
-        const struct diag_tests *t = &in[h].t;
+        const struct diag_tests *t = tests_of(in, h);
         uint64_t x = 0, m = 0;
         for (int j = h + 1; j < n; j++) {
             if (reference(d, j) && j != unreach) {
@@ -147,7 +156,7 @@ static enum verdict wait_for(struct hop_diag *hd, enum diag_wait w, long need)
 static bool visible(const struct diag_input *in, const struct path_diag *d, int h)
 {
     return d->hop[h].ci_lo > DIAG_TAU_LOSSY ||
-           in[h].t.lossy > (in[h].t.was_visible ? -DIAG_HINT_LOG : 0.0);
+           tests_of(in, h)->lossy > (tests_of(in, h)->was_visible ? -DIAG_HINT_LOG : 0.0);
 }
 
 /* Loss on the path, suspected at the hint level (kept while that hop's test leans lossy, so
@@ -156,10 +165,11 @@ static bool visible(const struct diag_input *in, const struct path_diag *d, int 
  * on holds h too. */
 static int suspected(const struct diag_input *in, const struct path_diag *d, int h)
 {
-    double level = in[h].t.was_waiting ? 0.0 : DIAG_HINT_LOG;
+    double level = tests_of(in, h)->was_waiting ? 0.0 : DIAG_HINT_LOG;
 
     for (int j = 0; j < d->n; j++) {
-        double lean = j > h ? MAX(in[j].t.lossy, in[j].t.lossy_from) : in[j].t.lossy;
+        double lean = j > h ? MAX(tests_of(in, j)->lossy, tests_of(in, j)->lossy_from)
+                            : tests_of(in, j)->lossy;
         if (j != h && reference(d, j) && (d->hop[j].significant || lean >= level))
             return j > h ? 1 : -1;
     }
@@ -171,7 +181,7 @@ static enum verdict classify_hop(const struct diag_input *in, struct path_diag *
                                  bool has_down)
 {
     struct hop_diag *hd = &d->hop[h];
-    const struct diag_tests *t = &in[h].t;
+    const struct diag_tests *t = tests_of(in, h);
 
     if (has_down && t->above >= (t->was_reply ? 0.0 : d->claim_log)) {
         for (int j = 0; j < h; j++)
@@ -203,7 +213,7 @@ static enum verdict classify_hop(const struct diag_input *in, struct path_diag *
 static enum verdict classify_destination(const struct diag_input *in, struct path_diag *d, int h)
 {
     struct hop_diag *hd = &d->hop[h];
-    const struct diag_tests *t = &in[h].t;
+    const struct diag_tests *t = tests_of(in, h);
 
     if (hd->own)
         return VERDICT_DESTINATION;
@@ -236,7 +246,8 @@ static enum verdict classify(const struct diag_input *in, int n, enum diag_end e
     for (int j = h + 1; j < n; j++)
         has_down |= reference(d, j) && !(end == DIAG_END_UNREACH && j == n - 1);
     if (!hd->usable) /* silent: a router that sends no ICMP at all, if the path after it answers */
-        return has_down && in[h].t.above >= (in[h].t.was_reply ? 0.0 : d->claim_log)
+        return has_down &&
+                       tests_of(in, h)->above >= (tests_of(in, h)->was_reply ? 0.0 : d->claim_log)
                    ? VERDICT_REPLY_ONLY
                    : wait_for(hd, DIAG_WAIT_SILENT, -1);
     return classify_hop(in, d, h, has_down);

@@ -72,7 +72,7 @@ struct diag_input {
     int ttl;
     uint64_t n; /* completed probes: answered + timed out (in flight excluded) */
     uint64_t lost;
-    struct diag_tests t;
+    const struct diag_tests *t; /* its tests' evidence, for diagnose_path alone (NULL: none) */
 };
 
 /* What a hop whose verdict is unknown waits for. */

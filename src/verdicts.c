@@ -98,36 +98,66 @@ void verdicts_add_round(struct verdicts *v, const struct round *r)
         dest_round(v, dest, seen, lost);
 }
 
-/* The tests' evidence for hop in (a TTL covered by tests), at claim level `claim`. */
-static void read_tests(const struct verdicts *v, struct diag_input *in, bool dest, double claim)
-{
-    const struct verdicts_tests *t = &v->hop[in->ttl];
-    const struct eproc *above = dest ? &v->dest_above : &t->above;
+/* What the last evaluation said of a hop, kept as bits (struct diag_tests says each). */
+enum {
+    WAS_WAITING = 1,
+    WAS_LOSSY = 2,
+    WAS_CLEAN = 4,
+    WAS_REPLY = 8,
+    WAS_OWN = 16,
+    WAS_FORWARDING = 32,
+    WAS_SUSPECT = 64,
+    WAS_VISIBLE = 128,
+};
 
-    in->t = (struct diag_tests){
+/* The tests' evidence for hop TTL ttl (covered by tests) into t, at claim level `claim`. */
+static void read_tests(const struct verdicts *v, int ttl, bool dest, double claim,
+                       struct diag_tests *t)
+{
+    const struct verdicts_tests *h = &v->hop[ttl];
+    const struct eproc *above = dest ? &v->dest_above : &h->above;
+    uint8_t was = v->was[ttl];
+
+    *t = (struct diag_tests){
         .above = eproc_log(above),
-        .below = eproc_log(&t->below),
-        .lossy = eproc_log(&t->lossy),
-        .clean = eproc_log(&t->clean),
-        .lossy_from = eproc_log(&t->from),
+        .below = eproc_log(&h->below),
+        .lossy = eproc_log(&h->lossy),
+        .clean = eproc_log(&h->clean),
+        .lossy_from = eproc_log(&h->from),
         .above_last = dest ? eproc_log(&v->dest_above_last) : 0.0,
-        .below_need = eproc_rounds_to(&t->below, claim),
-        .clean_need = eproc_rounds_to(&t->clean, claim),
-        .lossy_need = eproc_rounds_to(&t->lossy, claim),
+        .below_need = eproc_rounds_to(&h->below, claim),
+        .clean_need = eproc_rounds_to(&h->clean, claim),
+        .lossy_need = eproc_rounds_to(&h->lossy, claim),
         .above_need = eproc_rounds_to(above, claim),
-        .was_onset = in->ttl == v->onset_ttl,
-        .was_waiting = v->last[in->ttl].was_waiting,
-        .was_lossy = v->last[in->ttl].was_lossy,
-        .was_clean = v->last[in->ttl].was_clean,
-        .was_reply = v->last[in->ttl].was_reply,
-        .was_own = dest && v->last[in->ttl].was_own,
-        .was_forwarding = v->last[in->ttl].was_forwarding,
-        .was_suspect = v->last[in->ttl].was_suspect,
-        .was_visible = v->last[in->ttl].was_visible,
+        .was_onset = ttl == v->onset_ttl,
+        .was_waiting = was & WAS_WAITING,
+        .was_lossy = was & WAS_LOSSY,
+        .was_clean = was & WAS_CLEAN,
+        .was_reply = was & WAS_REPLY,
+        .was_own = dest && (was & WAS_OWN),
+        .was_forwarding = was & WAS_FORWARDING,
+        .was_suspect = was & WAS_SUSPECT,
+        .was_visible = was & WAS_VISIBLE,
     };
 }
 
-/* The references for the next round, from this evaluation. */
+/* What this evaluation said of a hop, for the next one's hysteresis. */
+static uint8_t was_of(const struct hop_diag *hd)
+{
+    bool unknown = hd->raw == VERDICT_UNKNOWN;
+
+    return (uint8_t)((unknown && (hd->waits == DIAG_WAIT_START || hd->waits == DIAG_WAIT_PLACE)
+                          ? WAS_WAITING
+                          : 0) |
+                     (hd->significant ? WAS_LOSSY : 0) | (hd->clean ? WAS_CLEAN : 0) |
+                     (hd->raw == VERDICT_REPLY_ONLY ? WAS_REPLY : 0) | (hd->own ? WAS_OWN : 0) |
+                     (hd->raw == VERDICT_FORWARDING ? WAS_FORWARDING : 0) |
+                     (hd->usable && !hd->informative ? WAS_SUSPECT : 0) |
+                     (unknown && (hd->waits == DIAG_WAIT_LOSS || hd->waits == DIAG_WAIT_DEST)
+                          ? WAS_VISIBLE
+                          : 0));
+}
+
 /* A hop whose reference lost or gained a member starts its comparisons with it afresh: what
  * it won against a reference that held a hop losing its own replies (before that hop was
  * found out) is no evidence against the reference as it is now. */
@@ -142,6 +172,7 @@ static void restart_changed(struct verdicts *v, uint64_t old)
     }
 }
 
+/* The references for the next round, from this evaluation. */
 static void next_references(struct verdicts *v, int n, enum diag_end end)
 {
     const struct path_diag *d = &v->diag;
@@ -218,6 +249,7 @@ static enum verdict steady(struct verdicts *v, int ttl, enum verdict raw)
 void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int n,
                        enum diag_end end)
 {
+    struct diag_tests tests[DIAG_MAX_HOPS]; /* this call's: diagnose_path reads them */
     int usable = 0;
     double claim_log;
 
@@ -229,14 +261,18 @@ void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int 
     claim_log = log((usable > 1 ? usable : 1) / DIAG_CLAIM_ALPHA);
     for (int i = 0; i < n; i++) {
         v->in[i] = counts[i];
-        v->in[i].t = (struct diag_tests){
-            .below_need = -1, .clean_need = -1, .lossy_need = -1, .above_need = -1};
+        v->in[i].t = NULL;
         v->done += counts[i].n;
-        if (counts[i].ttl >= 1 && counts[i].ttl <= VERDICTS_TTLS)
-            read_tests(v, &v->in[i], end == DIAG_END_TARGET && i == n - 1, claim_log);
+        if (counts[i].ttl >= 1 && counts[i].ttl <= VERDICTS_TTLS) {
+            read_tests(v, counts[i].ttl, end == DIAG_END_TARGET && i == n - 1, claim_log,
+                       &tests[i]);
+            v->in[i].t = &tests[i];
+        }
     }
     diagnose_path(v->in, n, end, &v->diag);
     next_references(v, n, end);
+    for (int i = 0; i < n; i++)
+        v->in[i].t = NULL; /* the tests were this call's: v->in is published */
     for (int i = 0; i < n; i++) {
         int ttl = v->in[i].ttl;
         struct hop_diag *hd = &v->diag.hop[i];
@@ -247,18 +283,7 @@ void verdicts_evaluate(struct verdicts *v, const struct diag_input *counts, int 
             hd->rounds_lost_dest_ok = v->rounds_lost_dest_ok[ttl];
         }
         if (ttl <= VERDICTS_TTLS)
-            v->last[ttl] = (struct diag_tests){
-                .was_waiting = hd->raw == VERDICT_UNKNOWN &&
-                               (hd->waits == DIAG_WAIT_START || hd->waits == DIAG_WAIT_PLACE),
-                .was_lossy = hd->significant,
-                .was_clean = hd->clean,
-                .was_reply = hd->raw == VERDICT_REPLY_ONLY,
-                .was_own = hd->own,
-                .was_forwarding = hd->raw == VERDICT_FORWARDING,
-                .was_suspect = hd->usable && !hd->informative,
-                .was_visible = hd->raw == VERDICT_UNKNOWN &&
-                               (hd->waits == DIAG_WAIT_LOSS || hd->waits == DIAG_WAIT_DEST),
-            };
+            v->was[ttl] = was_of(hd);
         hd->verdict = steady(v, ttl, hd->verdict);
     }
 }

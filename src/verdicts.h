@@ -42,7 +42,7 @@ struct verdicts {
     /* steadiness, by TTL */
     uint8_t shown[DIAG_MAX_HOPS], candidate[DIAG_MAX_HOPS];
     uint16_t held[DIAG_MAX_HOPS];
-    struct diag_tests last[VERDICTS_TTLS + 1]; /* what the last evaluation said, by TTL */
+    uint8_t was[VERDICTS_TTLS + 1]; /* what the last evaluation said, by TTL (verdicts.c) */
     /* the result: in[i] and diag.hop[i] are hop TTL in[i].ttl */
     struct diag_input in[DIAG_MAX_HOPS];
     struct path_diag diag;

@@ -12,12 +12,18 @@
     one went away (a laptop changing networks): probing goes on from it in every mode."""
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 from common import BIN, Lab, Runner, check, require_root
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab"))
+from promlab import http_get, promtool_check  # noqa: E402
+
+PORT = 9471
 
 
 class TinyDisk:
@@ -146,6 +152,35 @@ def host_cannot_send(lab, tmp):
               f"{last['loss_pct']}% lost")
 
 
+def send_errors_metric(lab, tmp):
+    """--headless --metrics while the route is gone for 1 s: hopwatch_send_errors_total counts
+    the probes by errno (ENETUNREACH here, the rest 0), and promtool takes the exposition."""
+    c, net = lab.node(0), lab.target().rsplit(".", 1)[0] + ".0/24"
+    p = subprocess.Popen(["ip", "netns", "exec", c, BIN, "-n", "--headless", "-i", "0.05",
+                          "--metrics", f"127.0.0.1:{PORT}", lab.target()],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)
+        subprocess.run(["ip", "-n", c, "route", "del", net], check=True)
+        time.sleep(1.0)
+        subprocess.run(["ip", "-n", c, "route", "replace", net, "via", "198.18.0.2"], check=True)
+        time.sleep(0.5)
+        status, body = http_get(c, f"http://127.0.0.1:{PORT}/metrics")
+    finally:
+        subprocess.run(["ip", "-n", c, "route", "replace", net, "via", "198.18.0.2"], check=False)
+        p.send_signal(signal.SIGTERM)
+        p.communicate(timeout=10)
+    text = body.decode()
+    got = {}
+    for line in text.splitlines():
+        if line.startswith("hopwatch_send_errors_total{"):
+            got[line.split('errno="')[1].split('"')[0]] = float(line.rsplit(" ", 1)[1])
+    check(status == 200 and got.get("ENETUNREACH", 0) > 0 and
+          all(v == 0 for k, v in got.items() if k != "ENETUNREACH"), f"send errors {got}")
+    ok, out = promtool_check(text)
+    check(ok, f"promtool check metrics: {out}")
+
+
 def new_address(lab, tmp):
     """A laptop that changes networks: the client's address goes away for 1 s, then another
     comes (with its routes, as DHCP brings them). In udp, icmp-raw and tcp: one send-failure
@@ -197,6 +232,8 @@ def main():
                  host_cannot_send, lab, tmp)
         run.case("a new address mid-run (udp, icmp-raw, tcp): probing goes on from it",
                  new_address, lab, tmp)
+        run.case("hopwatch_send_errors_total counts the probes by errno", send_errors_metric,
+                 lab, tmp)
     return run.finish()
 
 

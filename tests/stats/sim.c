@@ -212,15 +212,17 @@ static int play_all(const struct scenario *sc, int rounds, uint64_t seed, struct
                            "claim %.1f usable %d inf %d\n",
                            i, h + 1, verdict_name(last[h]), verdict_name(v->diag.hop[h].verdict),
                            v->diag.hop[h].waits, diagnose_onset_ttl(v->in, &v->diag),
-                           v->in[h].t.lossy, v->diag.hop[h].significant, v->diag.claim_log,
-                           v->diag.hop[h].usable, v->diag.hop[h].informative);
+                           eproc_log(&v->hop[h + 1].lossy), v->diag.hop[h].significant,
+                           v->diag.claim_log, v->diag.hop[h].usable, v->diag.hop[h].informative);
                 if (getenv("SIM_DEBUG") && h == 2)
                     for (int q = 1; q < 4; q++)
                         printf("        hop %d below %.2f clean %.2f from %.2f lossy %.2f sig %d "
                                "clean %d starts %d inf %d\n",
-                               q + 1, v->in[q].t.below, v->in[q].t.clean, v->in[q].t.lossy_from,
-                               v->in[q].t.lossy, v->diag.hop[q].significant, v->diag.hop[q].clean,
-                               v->diag.hop[q].starts, v->diag.hop[q].informative);
+                               q + 1, eproc_log(&v->hop[q + 1].below),
+                               eproc_log(&v->hop[q + 1].clean), eproc_log(&v->hop[q + 1].from),
+                               eproc_log(&v->hop[q + 1].lossy), v->diag.hop[q].significant,
+                               v->diag.hop[q].clean, v->diag.hop[q].starts,
+                               v->diag.hop[q].informative);
             }
             last[h] = v->diag.hop[h].verdict;
         }
@@ -282,8 +284,9 @@ void sim_run(const struct scenario *sc, int rounds, uint64_t seed, struct sim_re
             printf("      hop %d %llu/%llu above %.1f below %.1f lossy %.1f clean %.1f from %.1f "
                    "last %.1f claim %.1f\n",
                    h + 1, (unsigned long long)v.in[h].lost, (unsigned long long)v.in[h].n,
-                   v.in[h].t.above, v.in[h].t.below, v.in[h].t.lossy, v.in[h].t.clean,
-                   v.in[h].t.lossy_from, v.in[h].t.above_last, v.diag.claim_log);
+                   eproc_log(&v.hop[h + 1].above), eproc_log(&v.hop[h + 1].below),
+                   eproc_log(&v.hop[h + 1].lossy), eproc_log(&v.hop[h + 1].clean),
+                   eproc_log(&v.hop[h + 1].from), eproc_log(&v.dest_above_last), v.diag.claim_log);
 }
 
 /* Kullback-Leibler divergence of Bernoulli(p) from Bernoulli(q), in nats. */
