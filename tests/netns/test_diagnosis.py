@@ -17,7 +17,7 @@
     udp mode, 400 rounds at -i 0.02, is decided - hops 1-3 ok, 4-9 forwarding, the onset
     between hop 3 and hop 4; 3% into hop 4 in icmp-raw mode places the onset too, and no
     hop is called wrong;
-  - a clean 9-hop path, -M udp -c 20 -i 0.1 eight times: no event (a round ends at the
+  - a clean 9-hop path, -M udp -c 20 -i 0.05 eight times: no event (a round ends at the
     lowest TTL the target answered, whatever order its answers came in)."""
 import json
 import os
@@ -201,7 +201,7 @@ def decided_on_nine_hops(lab):
           f"udp 5%: onset {doc['onset']}")
     lab.loss(4, 3)
     try:
-        doc, _ = hopwatch_json(lab, ["-M", "icmp-raw", "-c", "800", "-i", "0.02",
+        doc, _ = hopwatch_json(lab, ["-M", "icmp-raw", "-c", "800", "-i", "0.01",
                                      "--timeout", "1.5"])
     finally:
         lab.outage(4, False)
@@ -215,7 +215,7 @@ def decided_on_nine_hops(lab):
 
 def clean_ends(lab):
     for i in range(8):
-        doc, _ = hopwatch_json(lab, ["-M", "udp", "-c", "20", "-i", "0.1"])
+        doc, _ = hopwatch_json(lab, ["-M", "udp", "-c", "20", "-i", "0.05"])
         check(doc["events"] == [], f"run {i}: events {[e['text'] for e in doc['events']]}")
         check(doc["dest_ttl"] == 9, f"run {i}: dest_ttl {doc['dest_ttl']}")
 

@@ -50,8 +50,8 @@ def stream_and_report(lab, tmp, v6):
     out, err = p.communicate(timeout=60)
     check(p.returncode == 0, f"exit {p.returncode}: {err}")
     lines = out.splitlines()
-    report = json.loads(lines[-1])  # the -j report follows the stream
-    docs = validate(lines[:-1])
+    report = json.loads(err)  # beside --ndjson -, the -j report goes to standard error
+    docs = validate(lines)
     types = [d["type"] for d in docs]
     check(types[0] == "header" and types[-1] == "end" and types.count("header") == 1,
           f"order of line types: {types[:3]} ... {types[-3:]}")
@@ -69,7 +69,7 @@ def stream_and_report(lab, tmp, v6):
     check(len(report["events"]) >= 1, "the report has no event")
     unpacked = subprocess.run(["zstd", "-dc", rec], stdout=subprocess.PIPE, check=True,
                               text=True).stdout.splitlines()
-    check(unpacked == lines[:-1], "the .zst recording differs from the --ndjson stream")
+    check(unpacked == lines, "the .zst recording differs from the --ndjson stream")
     check(os.path.getsize(rec) * 4 < len(out), f"zstd: {os.path.getsize(rec)} of {len(out)} bytes")
     replayed = subprocess.run([BIN, "--replay", rec, "-j"], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
