@@ -15,7 +15,8 @@
  * more than once (--check: exit 1 below PCT%).
  * --check: exit 1 unless every family is right in at least PCT% of its runs at each count.
  * --markdown: the table as tests/stats/README.md shows it. --verbose prints the wrong runs,
- * --undecided the right but undecided ones. */
+ * --undecided the right but undecided ones; with SIM_DEBUG=1 in the environment, each such
+ * run's tests too, and --flips prints every change it counts. */
 #include "sim.h"
 
 #include <limits.h>
