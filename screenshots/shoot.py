@@ -52,8 +52,8 @@ def main():
         lab.up()
         demo(lab)
         t = Tmux("hwshot", COLS, ROWS)
-        t.type(f"clear; ip netns exec {lab.client} {binary} -i 0.2 -n {lab.target()}")
-        time.sleep(40)  # long enough for a loss burst or two and settled verdicts
+        t.type(f"clear; ip netns exec {lab.client} {binary} -i 0.1 -n {lab.target()}")
+        time.sleep(40)  # make run's interval: a few loss bursts, the onset placed
         png(t.screen(colors=True), os.path.join(HERE, "lossy-path.png"), ROWS)
         t.keys("Down", "Down", "Enter")
         time.sleep(0.5)
