@@ -4,10 +4,10 @@
  *
  * Four steps, over hops in TTL order:
  *  1. claims per hop: reply-only (above the hops after it at the claim level), suspected of
- *     it (above at the hint level: such a hop stays out of every reference and cannot be the
- *     onset), lossy, clean;
- *  2. the onset: the first informative hop claimed lossy whose informative predecessor is
- *     claimed clean (or is the source). Forwarding loss only grows along the path, so a clean
+ *     it (half way there: such a hop stays out of every reference and cannot be the onset),
+ *     lossy, clean, where loss may start, the destination's own loss;
+ *  2. the onset: the first informative hop where loss may start whose informative
+ *     predecessor is claimed clean (or is the source), or a destination with loss of its own. Forwarding loss only grows along the path, so a clean
  *     hop vouches for every hop before it;
  *  3. when it is not placed: the range it lies in (after the last clean hop, at or before the
  *     first lossy one);
@@ -92,9 +92,9 @@ static void claims(const struct diag_input *in, int n, int dest, int unreach, bo
                      (hd->usable && t->lossy_from >= (t->was_onset ? -DIAG_HINT_LOG : claim) &&
                       (t->was_onset || t->lossy >= 0.0) &&
                       MAX(t->below, t->clean) < (t->was_onset ? claim : DIAG_HINT_LOG));
-        /* One destination: its claim is not shared with the other hops. */
         if (open && h == n - 1)
             hd->starts = false; /* nothing after it tells its loss from its replies' */
+        /* One destination: its claim is not shared with the other hops. */
         hd->own = h == dest && hd->significant && t->above >= (t->was_own ? 0.0 : d->dest_log) &&
                   t->above_last >= (t->was_own ? 0.0 : d->dest_log);
     }
