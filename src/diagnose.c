@@ -7,8 +7,9 @@
  *     it (half way there: such a hop stays out of every reference and cannot be the onset),
  *     lossy, clean, where loss may start, the destination's own loss;
  *  2. the onset: the first informative hop where loss may start whose informative
- *     predecessor is claimed clean (or is the source), or a destination with loss of its own. Forwarding loss only grows along the path, so a clean
- *     hop vouches for every hop before it;
+ *     predecessor is claimed clean (or is the source), or a destination with loss of its
+ *     own. Forwarding loss only grows along the path, so a clean hop vouches for every hop
+ *     before it;
  *  3. when it is not placed: the range it lies in (after the last clean hop, at or before the
  *     first lossy one);
  *  4. verdicts, and what an unknown one waits for.
