@@ -2,11 +2,11 @@
  * app.c - one live run over every target (see app.h).
  */
 #include "app.h"
-#include "resolve.h"
+#include "names/resolve.h"
 #include "share.h"
-#include "stream.h"
-#include "stun.h"
-#include "targetlist.h"
+#include "record/stream.h"
+#include "names/stun.h"
+#include "cli/targetlist.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -130,16 +130,29 @@ static int start_names(struct app *a)
 /* --ndjson / --record: the target's header, then every round and event it has. */
 static int start_stream(struct app *a, struct session *s)
 {
+    struct stream_source src = {
+        .opt = &s->opt, .run = &s->run, .target = s->target, .prober = s->prober};
     struct round_consumer c;
 
     if (!a->stream)
         return 0;
-    if (!(s->stream = stream_attach(a->stream, s)))
+
+    if (!(s->stream = stream_attach(a->stream, &src)))
         return 4;
     c = stream_consumer(s->stream);
     prober_add_consumer(s->prober, &c);
     events_set_sink(target_events(s->target), stream_event, s->stream);
     return 0;
+}
+
+/* The target's stream ends: its last summary and end line, with its packet counters. */
+static void end_stream(struct session *s)
+{
+    if (!s->stream)
+        return;
+    session_counters(s);
+    stream_end(s->stream);
+    s->stream = NULL;
 }
 
 /* Everything a session hears besides its prober: the run's shared parts, its consumers. */
@@ -158,6 +171,7 @@ static int wire(struct app *a, struct session *s)
     if (a->opt.metrics) {
         if (!(s->counts = metrics_counts_new()))
             return 4;
+        s->counts_free = metrics_counts_free;
         c = metrics_consumer(s->counts);
         prober_add_consumer(s->prober, &c);
     }
@@ -203,8 +217,7 @@ static void retire(struct app *a, struct session *s)
     clock_gettime(CLOCK_REALTIME, &s->run.ended);
     s->run.now_us = probe_now_us();
     s->run.end_reason = "removed";
-    stream_end(s->stream);
-    s->stream = NULL;
+    end_stream(s);
 }
 
 void app_reload(struct app *a)
@@ -242,7 +255,7 @@ void app_reload(struct app *a)
             fleet_add(a->fleet, s) < 0) {
             fprintf(stderr, "hopwatch: SIGHUP: %s not added\n", l.host[i]);
             if (s)
-                stream_end(s->stream);
+                end_stream(s);
             session_free(s);
             continue;
         }
@@ -256,7 +269,7 @@ void app_reload(struct app *a)
 
 /* The only target: what its family's shared socket read and no one owned is its, as with a
  * socket of its own. */
-static void session_share_counters(struct app *a, struct session *s)
+static void share_counters_into(struct app *a, struct session *s)
 {
     struct probe_addr t;
     struct probe_share *sh;
@@ -324,9 +337,8 @@ void app_stop(struct app *a, int sig)
     for (int i = 0; i < fleet_count_all(a->fleet); i++) {
         struct session *s = fleet_get_all(a->fleet, i);
         if (fleet_count_all(a->fleet) == 1) /* else the shared socket's are no one's */
-            session_share_counters(a, s);
-        stream_end(s->stream);
-        s->stream = NULL;
+            share_counters_into(a, s);
+        end_stream(s);
     }
     if (!a->write_err) { /* the last lines, a zstd frame's end, may not fit either */
         a->write_err = stream_close(a->stream, a->write_failure, sizeof(a->write_failure));
@@ -370,8 +382,7 @@ void app_free(struct app *a)
         struct session *s = fleet_get_all(f, i);
         clock_gettime(CLOCK_REALTIME, &s->run.ended);
         s->run.end_reason = "failed";
-        stream_end(s->stream); /* a start that failed half way: the recording still ends */
-        s->stream = NULL;
+        end_stream(s); /* a start that failed half way: the recording still ends */
     }
     stream_close(a->stream, NULL, 0);
     a->stream = NULL;

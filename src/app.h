@@ -7,9 +7,9 @@
 #ifndef HOPWATCH_APP_H
 #define HOPWATCH_APP_H
 
-#include "fleet.h"
-#include "metrics.h"
-#include "session.h"
+#include "fleet/fleet.h"
+#include "metrics/metrics.h"
+#include "fleet/session.h"
 
 /* Up to this many targets, the live view opens every mode a key may switch to. */
 #define APP_OTHERS_MAX 8

@@ -7,8 +7,8 @@
  */
 #include "app.h"
 #include "privs.h"
-#include "session.h"
-#include "stream.h"
+#include "fleet/session.h"
+#include "record/stream.h"
 #include "ui.h"
 #include "version.h"
 

@@ -1,5 +1,5 @@
 /* fuzz_cymru.c - libFuzzer target: Team Cymru TXT answers and DNS answer TTLs. */
-#include "dnsparse.h"
+#include "names/dnsparse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

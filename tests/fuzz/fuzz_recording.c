@@ -1,8 +1,8 @@
 /* fuzz_recording.c - libFuzzer target: a whole recording file (plain or zstd) read and played
  * back through a target, as `hopwatch --replay FILE -j` does: whatever the bytes, an error
  * naming a line or a replay, never a crash, a leak or a sanitizer report. */
-#include "recording.h"
-#include "replay.h"
+#include "replay/recording.h"
+#include "replay/replay.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * when a result breaks the contract: an answer that is not a valid IPv4/IPv6 address, a rejected
  * input that changed the output, a host that is empty, unterminated or longer than its buffer, a
  * port of 0. */
-#include "stun.h"
+#include "names/stun.h"
 
 #include <errno.h>
 #include <string.h>

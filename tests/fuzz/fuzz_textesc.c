@@ -1,5 +1,5 @@
 /* fuzz_textesc.c - libFuzzer target: the display escaper, with output buffers of every size. */
-#include "textesc.h"
+#include "text/textesc.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""STUN servers inside the lab's namespaces, for checking the STUN client (src/stun.c).
+"""STUN servers inside the lab's namespaces, for checking the STUN client (src/names/stun.c).
 
     with Coturn(lab.node(lab.n + 1), [lab.target(), lab.target(v6=True)]) as srv:
         ...  # coturn answers Binding requests on those addresses, port 3478

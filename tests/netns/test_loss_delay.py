@@ -4,7 +4,7 @@
     (within a 4-sigma binomial band);
   - a 30 ms delay on the link into router 2 (NFQUEUE holder): hops 2.. are 30 ms slower than
     hop 1, within 1 ms; at -i 0.1, and at -i 0.01, where the busy probe thread reads replies
-    in 5 ms ticks (src/fleet.c): the kernel's receive time, not the read's, is the reply's."""
+    in 5 ms ticks (src/fleet/fleet.c): the kernel's receive time, not the read's, is the reply's."""
 import sys
 
 from common import (FAMILIES, MODES, Lab, Runner, binomial_tolerance, check, hopwatch_json,

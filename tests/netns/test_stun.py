@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The STUN client (src/stun.c) against a real STUN server (Debian's coturn) and a scripted one
+"""The STUN client (src/names/stun.c) against a real STUN server (Debian's coturn) and a scripted one
 in the lab, through the small stunq tool: the public address over IPv4 and IPv6, retransmission
 after a cut link, no answer, a closed port, junk datagrams ignored, an error response said.
 The cases are in tests/lab/stunlab.py."""

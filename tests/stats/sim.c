@@ -1,6 +1,6 @@
 /* sim.c - the synthetic paths and the judge (see sim.h). */
 #include "sim.h"
-#include "verdicts.h"
+#include "path/verdicts.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
 #ifndef HOPWATCH_SIM_H
 #define HOPWATCH_SIM_H
 
-#include "diagnose.h"
+#include "path/diagnose.h"
 
 #include <stdbool.h>
 #include <stdint.h>

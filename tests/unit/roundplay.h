@@ -4,7 +4,7 @@
 #ifndef HOPWATCH_ROUNDPLAY_H
 #define HOPWATCH_ROUNDPLAY_H
 
-#include "round.h"
+#include "prober/round.h"
 
 #include <string.h>
 

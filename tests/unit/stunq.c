@@ -2,7 +2,7 @@
  * the mapped address and exits 0, or prints why not on stderr and exits 1 (2 for bad usage).
  * Used by tests/lab/stunlab.py against coturn in the lab; never run against a real server by
  * the tests. */
-#include "stun.h"
+#include "names/stun.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,9 +4,9 @@
  * interval cases; the destination's own claim; an outage that one hop never sees while the
  * hops after it lose it together; and the tests' error rate under the null. */
 #include "check.h"
-#include "diagnose.h"
-#include "eproc.h"
-#include "verdicts.h"
+#include "path/diagnose.h"
+#include "path/eproc.h"
+#include "path/verdicts.h"
 
 #include <math.h>
 #include <string.h>

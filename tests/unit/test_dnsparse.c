@@ -1,7 +1,7 @@
 /* test_dnsparse.c - Team Cymru TXT parsing, query names, DNS answer TTLs and the special
  * ranges that get no AS lookup over DNS. */
 #include "check.h"
-#include "dnsparse.h"
+#include "names/dnsparse.h"
 #include "testaddr.h"
 
 #include <string.h>

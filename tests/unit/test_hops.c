@@ -3,7 +3,7 @@
  * RFC 3550 and mtr jitter, responders (ECMP) and news of a new one, cancel, reset, what a
  * snapshot shows and the counts a diagnosis reads. */
 #include "check.h"
-#include "hops.h"
+#include "path/hops.h"
 #include "testaddr.h"
 
 #include <math.h>

@@ -1,6 +1,6 @@
 /* test_options.c - option parsing: defaults, mtr letters, ranges, and clear errors. */
 #include "check.h"
-#include "options.h"
+#include "cli/options.h"
 
 #include <string.h>
 #include <sys/socket.h>

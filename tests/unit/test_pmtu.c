@@ -5,7 +5,7 @@
  * nothing; stale rounds of an older size are ignored; sizing rounds come every other round
  * while searching and every tenth once found. */
 #include "check.h"
-#include "pmtu.h"
+#include "prober/pmtu.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * count as unmatched, sequence numbers wrap onto live probes by judging them lost, mode
  * switches take effect at a round edge, --modes rotates, pause sends nothing. */
 #include "check.h"
-#include "prober.h"
+#include "prober/prober.h"
 #include "testaddr.h"
 
 #include <string.h>

@@ -4,8 +4,8 @@
  * errors name the file and the line (not JSON, no header first, a foreign schema, an unknown
  * type, a second header, an empty file); a file without its end line says it was cut. */
 #include "check.h"
-#include "recording.h"
-#include "zfile.h"
+#include "replay/recording.h"
+#include "record/zfile.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * the verdicts are the target's published diagnosis, and a path that ends at a router saying
  * unreachable is marked so (!H, JSON unreachable, no destination). */
 #include "check.h"
-#include "report.h"
+#include "report/report.h"
 #include "roundplay.h"
 #include "testaddr.h"
 

@@ -2,7 +2,7 @@
  * outside, the AS rule (ISP, transit, unknown), the destination, IPv6, and the documentation
  * ranges counted as public (the lab's stand-ins for the internet). */
 #include "check.h"
-#include "segment.h"
+#include "names/segment.h"
 #include "testaddr.h"
 
 #include <string.h>

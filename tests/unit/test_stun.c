@@ -4,7 +4,7 @@
  * and stun_query's argument checks (which send nothing; the exchange itself is checked against
  * coturn in the lab, tests/lab/stunlab.py). */
 #include "check.h"
-#include "stun.h"
+#include "names/stun.h"
 #include "testaddr.h"
 
 #include <errno.h>

@@ -5,10 +5,10 @@
  * interrupted run. */
 #include "check.h"
 #include "roundplay.h"
-#include "target.h"
+#include "path/target.h"
 #include "testaddr.h"
-#include "verdicts.h"
-#include "watch.h"
+#include "path/verdicts.h"
+#include "path/watch.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* test_targetlist.c - the hosts of the command line and of --targets files: comments, blank
  * lines, repeats, bad lines named by FILE:LINE, the cap, a file that is not there. */
 #include "check.h"
-#include "targetlist.h"
+#include "cli/targetlist.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* test_textesc.c - hostile strings come out as visible escapes; honest text stays as it is. */
 #include "check.h"
-#include "textesc.h"
+#include "text/textesc.h"
 
 #include <string.h>
 

@@ -3,9 +3,9 @@
  * onset is the most frequent cut, ordinary loss makes no burst; path changes (a new responder
  * as the hop table reports it, a new TTL of the target) and mode changes. */
 #include "check.h"
-#include "hops.h"
+#include "path/hops.h"
 #include "testaddr.h"
-#include "watch.h"
+#include "path/watch.h"
 
 #include <string.h>
 

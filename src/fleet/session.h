@@ -1,0 +1,67 @@
+/*
+ * session.h - what one run of hopwatch is: options, the target, the prober that probes it,
+ * names, and the run facts the outputs print. Wired by main.c; shared with the front ends
+ * (ui/, the reports).
+ */
+#ifndef HOPWATCH_SESSION_H
+#define HOPWATCH_SESSION_H
+
+#include "names/asndb.h"
+#include "names/names.h"
+#include "cli/options.h"
+#include "prober/prober.h"
+#include "replay/player.h"
+#include "replay/replay.h"
+#include "report/report.h"
+#include "path/target.h"
+
+struct metrics_counts;
+
+struct session {
+    struct options opt; /* the run's options; opt.target is this session's host */
+    char *host;         /* the target as given (owned); run.target_name points at it */
+    struct target *target;
+    struct prober *prober;
+    struct run_info run;
+    struct asndb *db;
+    struct resolver *names;        /* NULL when no lookups at all */
+    struct stream *stream;         /* --ndjson / --record, NULL without */
+    struct replay *replay;         /* --replay: the recording played instead of a prober */
+    struct player *player;         /* --replay in the live view: playing it at its pace */
+    struct metrics_counts *counts; /* --metrics: this target's counters (owned) */
+    void (*counts_free)(struct metrics_counts *c); /* frees them (the exporter's) */
+    struct probe_share *share[2]; /* icmp-raw's shared sockets, IPv4 and IPv6 (may be NULL) */
+    struct probe_counters share_counters; /* the only target: its shared socket's (malformed,
+                                           * foreign: owned by no one; rx_dropped) */
+};
+
+/* The run's packet counters into s->run (the prober's, and the shared socket's foreign). */
+void session_counters(struct session *s);
+
+/* A session for host with the run's options (NULL: out of memory). Not yet opened. */
+struct session *session_new(const struct options *o, const char *host, const char *local_host);
+/* Frees what session_new and session_open made (not the shared names and databases). */
+void session_free(struct session *s);
+
+/* Resolves the host, makes the target and the prober, and opens the probe modes the options
+ * ask for (call while privileged); `others`: also the modes a key may switch to. 0, or an exit
+ * status with the reason printed: 2 unresolvable, 3 no mode could open, 4 out of memory. */
+int session_open(struct session *s, bool others);
+/* After the prober stopped: the diagnosis of every mode that probed is final. */
+void session_settle(struct session *s);
+
+/* What is probing: the prober's status, or a replay's as of the point played to. */
+void session_status(struct session *s, struct prober_status *st);
+
+/* The first write this target's outputs failed (--record, --ndjson, --log-events: a full
+ * disk, a closed pipe): its errno and the message ("recording stopped: No space left on
+ * device at 06:42:10 (run.zst)"); 0 and "" while none. Any thread. */
+int session_write_failure(struct session *s, char *buf, size_t len);
+
+/* Writes the chosen output (text / JSON / CSV) of the current mode to out. */
+int session_print_report(struct session *s, enum output_format fmt, FILE *out);
+/* The same for n targets, one after another: text reports apart by a blank line, one CSV
+ * header, JSON as {"schema":1,"version":..,"targets":[the single-target objects]}. */
+int session_print_reports(struct session **s, int n, enum output_format fmt, FILE *out);
+
+#endif

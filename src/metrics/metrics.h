@@ -1,0 +1,51 @@
+/*
+ * metrics.h - the Prometheus exporter: --metrics [ADDR:]PORT serves GET /metrics (the text
+ * exposition format, version 0.0.4) with libmicrohttpd's own thread.
+ *
+ * Counters are the exporter's own, counted from every completed round of every target (prober
+ * thread): they never go back, not on a keyboard reset nor on SIGHUP, so rate() in Prometheus
+ * is what the TUI shows. Gauges (RTT, verdicts, the onset) are read from each target's view at
+ * scrape time. Responder addresses become labels only for the first METRICS_RESPONDERS_MAX
+ * (mode, TTL, address) series of a target; replies from any other are counted as "other", so a
+ * path that flaps through many addresses cannot blow up a Prometheus server.
+ *
+ * Series (labels: target, mode, ttl; the man page lists them all):
+ *   hopwatch_probes_sent_total / _answered_total / _lost_total    counters per hop
+ *   hopwatch_responder_replies_total{responder}                   counter per hop and responder
+ *   hopwatch_hop_rtt_{last,avg,best,worst,stddev,jitter}_seconds  gauges
+ *   hopwatch_hop_verdict{verdict}                                 1 for the verdict published
+ *   hopwatch_target_onset_ttl{target,mode}                        where loss starts, 0 none
+ *   hopwatch_loss_bursts_total / hopwatch_path_changes_total      counters per target
+ *   hopwatch_target_info{target,addr,mode}, hopwatch_targets, hopwatch_build_info
+ */
+#ifndef HOPWATCH_METRICS_H
+#define HOPWATCH_METRICS_H
+
+#include "prober/round.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define METRICS_RESPONDERS_MAX 64 /* labelled responder series per target */
+#define METRICS_TTL_MAX 255
+
+struct fleet;
+struct session;
+struct metrics;
+struct metrics_counts;
+
+/* Parses "[ADDR:]PORT" ("9100", "0.0.0.0:9100", "[::1]:9100") and starts serving. NULL with
+ * err set when the spec is bad or the port cannot be bound. */
+struct metrics *metrics_start(const char *spec, struct fleet *f, char *err, size_t err_len);
+void metrics_stop(struct metrics *m);
+
+/* A target's counters (owned by the session, freed with metrics_counts_free) and the round
+ * consumer that feeds them: add it before the session's prober runs. */
+struct metrics_counts *metrics_counts_new(void);
+void metrics_counts_free(struct metrics_counts *c);
+struct round_consumer metrics_consumer(struct metrics_counts *c);
+
+/* The exposition of every live target of f, as served (tests and benchmarks call it too). */
+void metrics_render(struct fleet *f, FILE *out);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * metrics_render.c - the exposition a scrape gets (see metrics.h): every family with its HELP
+ * and TYPE once, then its samples for every live target. The list of targets is copied under
+ * the fleet's lock and read without it (sessions live as long as the fleet).
+ */
+#include "fleet/fleet.h"
+#include "metrics_internal.h"
+#include "share.h"
+#include "version.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* One target as a scrape sees it. */
+struct tsnap {
+    struct session *s;
+    struct prober_status st;
+    int mode;
+    struct target_view v;
+};
+
+/* A label value: backslash, double quote and newline escaped. */
+static void label(FILE *out, const char *name, const char *v)
+{
+    fprintf(out, "%s=\"", name);
+    for (; *v; v++) {
+        if (*v == '\\' || *v == '"')
+            fputc('\\', out);
+        if (*v == '\n')
+            fputs("\\n", out);
+        else
+            fputc(*v, out);
+    }
+    fputc('"', out);
+}
+
+static void family(FILE *out, const char *name, const char *type, const char *help)
+{
+    fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* name{target="..",mode="..",ttl="N" */
+static void hop_labels(FILE *out, const char *name, const struct tsnap *t, int mode, int ttl)
+{
+    fprintf(out, "%s{", name);
+    label(out, "target", t->s->run.target_name);
+    fputc(',', out);
+    label(out, "mode", probe_mode_name((enum probe_mode)mode));
+    fprintf(out, ",ttl=\"%d\"", ttl);
+}
+
+static void hop_counters(FILE *out, const struct tsnap *t, int n)
+{
+    static const char *const names[] = {"hopwatch_probes_sent_total",
+                                        "hopwatch_probes_answered_total",
+                                        "hopwatch_probes_lost_total"};
+    static const char *const help[] = {
+        "Probes sent to this hop whose fate is known (answered or lost).",
+        "Probes to this hop that were answered.", "Probes to this hop that timed out."};
+
+    for (int k = 0; k < 3; k++) {
+        family(out, names[k], "counter", help[k]);
+        for (int i = 0; i < n; i++) {
+            struct metrics_counts *c = t[i].s->counts;
+            if (!c)
+                continue;
+            pthread_mutex_lock(&c->lock);
+            for (int m = 0; m < PROBE_MODE_COUNT; m++)
+                for (int ttl = 1; ttl <= METRICS_TTL_MAX; ttl++) {
+                    const struct metrics_hop *h = &c->hop[m][ttl];
+                    uint64_t v = k == 0 ? h->sent : k == 1 ? h->answered : h->lost;
+                    if (!h->sent)
+                        continue;
+                    hop_labels(out, names[k], &t[i], m, ttl);
+                    fprintf(out, "} %" PRIu64 "\n", v);
+                }
+            pthread_mutex_unlock(&c->lock);
+        }
+    }
+}
+
+/* Probes this host could not send, by errno (no route, no address, a local firewall). */
+static void send_error_counters(FILE *out, const struct tsnap *t, int n)
+{
+    family(out, "hopwatch_send_errors_total", "counter",
+           "Probes this host could not send, by the error (no route, no address, a firewall).");
+    for (int i = 0; i < n; i++) {
+        struct metrics_counts *c = t[i].s->counts;
+        uint64_t v[METRICS_SEND_ERRS];
+        if (!c)
+            continue;
+        pthread_mutex_lock(&c->lock);
+        memcpy(v, c->send_errors, sizeof(v));
+        pthread_mutex_unlock(&c->lock);
+        for (int k = 0; k < METRICS_SEND_ERRS; k++) {
+            fputs("hopwatch_send_errors_total{", out);
+            label(out, "target", t[i].s->run.target_name);
+            fputc(',', out);
+            label(out, "errno", metrics_send_errno_name(k));
+            fprintf(out, "} %" PRIu64 "\n", v[k]);
+        }
+    }
+}
+
+static void responder_counters(FILE *out, const struct tsnap *t, int n)
+{
+    char addr[64];
+
+    family(out, "hopwatch_responder_replies_total", "counter",
+           "Replies to probes of this hop from this address (\"other\": past the label cap).");
+    for (int i = 0; i < n; i++) {
+        struct metrics_counts *c = t[i].s->counts;
+        if (!c)
+            continue;
+        pthread_mutex_lock(&c->lock);
+        for (int r = 0; r < c->nresp; r++) {
+            hop_labels(out, "hopwatch_responder_replies_total", &t[i], c->resp[r].mode,
+                       c->resp[r].ttl);
+            fputc(',', out);
+            label(out, "responder", probe_addr_str(&c->resp[r].addr, addr, sizeof(addr)));
+            fprintf(out, "} %" PRIu64 "\n", c->resp[r].replies);
+        }
+        for (int m = 0; m < PROBE_MODE_COUNT; m++)
+            for (int ttl = 1; ttl <= METRICS_TTL_MAX; ttl++)
+                if (c->hop[m][ttl].other_replies) {
+                    hop_labels(out, "hopwatch_responder_replies_total", &t[i], m, ttl);
+                    fprintf(out, ",responder=\"other\"} %" PRIu64 "\n",
+                            c->hop[m][ttl].other_replies);
+                }
+        pthread_mutex_unlock(&c->lock);
+    }
+}
+
+/* The RTT gauges of the mode each target probes now (the view the TUI shows). */
+static void rtt_gauges(FILE *out, const struct tsnap *t, int n)
+{
+    static const char *const stat[] = {"last", "avg", "best", "worst", "stddev", "jitter"};
+    char name[64], help[96];
+
+    for (int k = 0; k < 6; k++) {
+        snprintf(name, sizeof(name), "hopwatch_hop_rtt_%s_seconds", stat[k]);
+        snprintf(help, sizeof(help), "The %s round-trip time of this hop%s.", stat[k],
+                 k == 5 ? " (RFC 3550 interarrival jitter)" : "");
+        family(out, name, "gauge", help);
+        for (int i = 0; i < n; i++) {
+            const struct hops_snapshot *snap = &t[i].v.snap;
+            for (int ttl = snap->first_ttl; t[i].mode >= 0 && ttl <= snap->nhops; ttl++) {
+                const struct hop_stats *h = &snap->hops[ttl - 1];
+                const struct rtt_stats *r = &h->rtt;
+                double us = k == 0   ? r->last_us
+                            : k == 1 ? r->mean_us
+                            : k == 2 ? r->best_us
+                            : k == 3 ? r->worst_us
+                            : k == 4 ? rtt_stddev_us(r)
+                                     : h->jitter_us;
+                if (r->n == 0 || (k == 4 && r->n < 2) || (k == 5 && h->njitter == 0))
+                    continue;
+                hop_labels(out, name, &t[i], t[i].mode, ttl);
+                fprintf(out, "} %.6f\n", us / 1e6);
+            }
+        }
+    }
+}
+
+static void verdicts(FILE *out, const struct tsnap *t, int n)
+{
+    family(out, "hopwatch_hop_verdict", "gauge",
+           "1 for the loss verdict published for this hop (the others are not exported).");
+    for (int i = 0; i < n; i++) {
+        const struct hops_snapshot *snap = &t[i].v.snap;
+        for (int ttl = snap->first_ttl; t[i].mode >= 0 && ttl <= snap->nhops; ttl++) {
+            const struct hop_diag *d = target_view_diag(&t[i].v, ttl);
+            if (!d)
+                continue;
+            hop_labels(out, "hopwatch_hop_verdict", &t[i], t[i].mode, ttl);
+            fputc(',', out);
+            label(out, "verdict", verdict_name(d->verdict));
+            fputs("} 1\n", out);
+        }
+    }
+}
+
+/* Per target: what it is, where loss starts, its bursts and path changes. */
+static void per_target(FILE *out, const struct tsnap *t, int n)
+{
+    family(out, "hopwatch_target_info", "gauge", "The target, its address and the mode probing.");
+    for (int i = 0; i < n; i++) {
+        fputs("hopwatch_target_info{", out);
+        label(out, "target", t[i].s->run.target_name);
+        fputc(',', out);
+        label(out, "addr", t[i].s->run.target_addr);
+        fputc(',', out);
+        label(out, "mode", t[i].mode >= 0 ? probe_mode_name((enum probe_mode)t[i].mode) : "none");
+        fputs("} 1\n", out);
+    }
+    family(out, "hopwatch_target_onset_ttl", "gauge",
+           "The TTL where loss persisting to the destination starts; 0 when there is none.");
+    for (int i = 0; i < n; i++) {
+        const struct target_view *v = &t[i].v;
+        int onset = t[i].mode >= 0 ? diagnose_onset_ttl(v->in, &v->diag) : 0;
+        fputs("hopwatch_target_onset_ttl{", out);
+        label(out, "target", t[i].s->run.target_name);
+        fprintf(out, "} %d\n", onset);
+    }
+    for (int k = 0; k < 2; k++) {
+        const char *name = k ? "hopwatch_path_changes_total" : "hopwatch_loss_bursts_total";
+        family(out, name, "counter", k ? "Path changes seen." : "Loss bursts seen.");
+        for (int i = 0; i < n; i++) {
+            fprintf(out, "%s{", name);
+            label(out, "target", t[i].s->run.target_name);
+            fprintf(out, "} %" PRIu64 "\n",
+                    events_total(target_events(t[i].s->target),
+                                 k ? EVENT_PATH_CHANGE : EVENT_LOSS_BURST));
+        }
+    }
+}
+
+struct metrics {
+    struct metrics_http *http;
+};
+
+static void write_metrics(void *ctx, FILE *out)
+{
+    metrics_render(ctx, out);
+}
+
+struct metrics *metrics_start(const char *spec, struct fleet *f, char *err, size_t err_len)
+{
+    struct metrics *m = calloc(1, sizeof(*m));
+
+    if (!m)
+        return snprintf(err, err_len, "out of memory"), NULL;
+    if (!(m->http = metrics_http_start(spec, write_metrics, f, err, err_len))) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void metrics_stop(struct metrics *m)
+{
+    if (!m)
+        return;
+    metrics_http_stop(m->http);
+    free(m);
+}
+
+/* icmp-raw's shared sockets: what they read, and what no target owned (other programs',
+ * replies long given up, spoofed ones) or found no room. */
+static void shared_sockets(FILE *out, struct fleet *f)
+{
+    struct probe_share *sh[FLEET_SHARES];
+    int n = fleet_shares(f, sh);
+
+    family(out, "hopwatch_shared_socket_messages_total", "counter",
+           "ICMP messages the shared raw sockets read, by what became of them.");
+    for (int i = 0; i < n; i++) {
+        struct probe_share_counters c = probe_share_counters(sh[i]);
+        const char *fam = probe_share_family(sh[i]) == AF_INET6 ? "ipv6" : "ipv4";
+        const uint64_t v[] = {c.read - c.malformed - c.foreign - c.overflow, c.malformed, c.foreign,
+                              c.overflow};
+        static const char *const fate[] = {"handed", "malformed", "foreign", "overflow"};
+        for (int k = 0; k < 4; k++)
+            fprintf(out,
+                    "hopwatch_shared_socket_messages_total{family=\"%s\",fate=\"%s\"} %" PRIu64
+                    "\n",
+                    fam, fate[k], v[k]);
+    }
+}
+
+void metrics_render(struct fleet *f, FILE *out)
+{
+    struct tsnap *t;
+    int n;
+
+    fleet_lock(f);
+    n = fleet_count(f);
+    t = calloc((size_t)n + 1, sizeof(*t));
+    for (int i = 0; t && i < n; i++)
+        t[i].s = fleet_get(f, i);
+    fleet_unlock(f);
+    if (!t)
+        return;
+    for (int i = 0; i < n; i++) {
+        prober_status(t[i].s->prober, &t[i].st);
+        t[i].mode = t[i].st.mode;
+        if (t[i].mode < 0 || !t[i].s->counts ||
+            target_view(t[i].s->target, t[i].mode, &t[i].st.path[t[i].mode], &t[i].v) < 0)
+            t[i].mode = -1;
+    }
+    family(out, "hopwatch_build_info", "gauge", "The hopwatch version serving these metrics.");
+    fprintf(out, "hopwatch_build_info{version=\"%s\"} 1\n", HOPWATCH_VERSION);
+    family(out, "hopwatch_targets", "gauge", "Targets being watched.");
+    fprintf(out, "hopwatch_targets %d\n", n);
+    hop_counters(out, t, n);
+    responder_counters(out, t, n);
+    send_error_counters(out, t, n);
+    rtt_gauges(out, t, n);
+    verdicts(out, t, n);
+    per_target(out, t, n);
+    shared_sockets(out, f);
+    for (int i = 0; i < n; i++)
+        target_view_free(&t[i].v);
+    free(t);
+}

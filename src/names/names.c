@@ -1,0 +1,436 @@
+/*
+ * names.c - the resolver thread (see names.h). c-ares callbacks run inside ares_process() on
+ * this thread; the entry table is shared with readers through r->lock.
+ */
+#include "names.h"
+#include "dnsparse.h"
+#include "text/textesc.h"
+
+#include <ares.h>
+#include <arpa/nameser.h>
+#include <netdb.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SCAN_US 100000
+#define FAIL_RETRY_US (30 * 1000000ull) /* a failed lookup is asked again after 30 s */
+#define NEGATIVE_US (300 * 1000000ull)  /* "no such name" is kept 5 minutes */
+#define MIN_TTL_US (60 * 1000000ull)
+#define MAX_TTL_US (86400 * 1000000ull)
+#define MAX_ENTRIES 4096
+
+enum query_kind { Q_PTR, Q_ORIGIN, Q_ASNAME };
+
+struct entry {
+    struct probe_addr addr;
+    struct name_info info;
+    uint64_t ptr_again_us, asn_again_us; /* when to ask again */
+    bool ptr_inflight, asn_inflight;
+    bool asn_from_db; /* a database answered: no DNS for the AS */
+};
+
+struct query {
+    struct resolver *r;
+    struct probe_addr addr;
+    enum query_kind kind;
+};
+
+struct resolver {
+    struct names_config cfg;
+    pthread_mutex_t watch_lock; /* the hop tables watched (one per target) */
+    struct hops **hops;
+    int nhops, hops_cap;
+    ares_channel ch;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    atomic_bool stop;
+    int wake[2]; /* stop interrupts poll() at once */
+    struct entry *entries;
+    int n;
+    struct names_stats stats;
+    struct hops_snapshot snap;
+};
+
+static struct entry *find(struct resolver *r, const struct probe_addr *a)
+{
+    for (int i = 0; i < r->n; i++)
+        if (probe_addr_equal(&r->entries[i].addr, a))
+            return &r->entries[i];
+    return NULL;
+}
+
+static uint64_t ttl_deadline(const unsigned char *abuf, int alen, uint64_t now)
+{
+    uint32_t ttl = 0;
+    uint64_t us = MIN_TTL_US;
+
+    if (dns_min_ttl(abuf, (size_t)alen, &ttl) == 0)
+        us = (uint64_t)ttl * 1000000u;
+    return now + (us < MIN_TTL_US ? MIN_TTL_US : us > MAX_TTL_US ? MAX_TTL_US : us);
+}
+
+static void ask(struct resolver *r, const struct probe_addr *a, enum query_kind kind, uint32_t asn);
+
+/* The first TXT record, its chunks joined. */
+static size_t first_txt(const unsigned char *abuf, int alen, char *out, size_t cap)
+{
+    struct ares_txt_ext *txt = NULL;
+    size_t n = 0;
+
+    if (ares_parse_txt_reply_ext(abuf, alen, &txt) != ARES_SUCCESS)
+        return 0;
+    for (struct ares_txt_ext *t = txt; t; t = t->next) {
+        if (t != txt && t->record_start)
+            break;
+        for (size_t i = 0; i < t->length && n + 1 < cap; i++)
+            out[n++] = (char)t->txt[i];
+    }
+    out[n] = '\0';
+    ares_free_data(txt);
+    return n;
+}
+
+static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    struct query *q = arg;
+    struct resolver *r = q->r;
+    uint64_t now = probe_now_us();
+    struct entry *e;
+    uint32_t asn = 0;
+    bool ok = status == ARES_SUCCESS;
+    bool absent = status == ARES_ENOTFOUND || status == ARES_ENODATA;
+    char txt[512];
+
+    (void)timeouts;
+    pthread_mutex_lock(&r->lock);
+    e = find(r, &q->addr);
+    if (ok)
+        r->stats.answers++;
+    else
+        r->stats.failures++;
+    if (e && q->kind == Q_PTR) {
+        struct hostent *he = NULL;
+        e->ptr_inflight = false;
+        e->info.host_done = true;
+        if (ok && ares_parse_ptr_reply(abuf, alen, NULL, 0, AF_INET, &he) == ARES_SUCCESS && he) {
+            text_escape(he->h_name, strnlen(he->h_name, 253), e->info.host, sizeof(e->info.host));
+            ares_free_hostent(he);
+            e->ptr_again_us = ttl_deadline(abuf, alen, now);
+        } else {
+            e->ptr_again_us = now + (absent ? NEGATIVE_US : FAIL_RETRY_US);
+        }
+    } else if (e && q->kind == Q_ORIGIN) {
+        size_t n = ok ? first_txt(abuf, alen, txt, sizeof(txt)) : 0;
+        char cc[8] = "";
+        if (n && cymru_parse_origin(txt, n, &asn, cc, sizeof(cc)) == 0) {
+            e->info.asn = asn;
+            if (!e->info.cc[0])
+                snprintf(e->info.cc, sizeof(e->info.cc), "%s", cc);
+            e->asn_again_us = ttl_deadline(abuf, alen, now);
+        } else {
+            e->asn_inflight = false;
+            e->asn_again_us = now + (absent ? NEGATIVE_US : FAIL_RETRY_US);
+        }
+    } else if (e && q->kind == Q_ASNAME) {
+        size_t n = ok ? first_txt(abuf, alen, txt, sizeof(txt)) : 0;
+        e->asn_inflight = false;
+        if (n)
+            cymru_parse_asname(txt, n, e->info.as_name, sizeof(e->info.as_name));
+    }
+    pthread_mutex_unlock(&r->lock);
+    if (asn && e)
+        ask(r, &q->addr, Q_ASNAME, asn); /* the entry stays asn_inflight until it answers */
+    free(q);
+}
+
+static void ask(struct resolver *r, const struct probe_addr *a, enum query_kind kind, uint32_t asn)
+{
+    struct query *q = malloc(sizeof(*q));
+    char name[128];
+    int type = kind == Q_PTR ? ns_t_ptr : ns_t_txt;
+
+    if (!q)
+        return;
+    *q = (struct query){.r = r, .addr = *a, .kind = kind};
+    if (kind == Q_ASNAME)
+        snprintf(name, sizeof(name), "AS%u.asn.cymru.com", asn);
+    else if (dns_query_name(a, kind == Q_PTR, name, sizeof(name)) < 0) {
+        free(q);
+        return;
+    }
+    pthread_mutex_lock(&r->lock);
+    r->stats.queries++;
+    pthread_mutex_unlock(&r->lock);
+    ares_query(r->ch, name, ns_c_in, type, on_answer, q);
+}
+
+/* Looks a at the databases, then asks DNS what is still missing or has expired. */
+static void consider(struct resolver *r, const struct probe_addr *a, uint64_t now)
+{
+    struct entry *e;
+    bool want_ptr = false, want_asn = false;
+
+    pthread_mutex_lock(&r->lock);
+    e = find(r, a);
+    if (!e && r->n < MAX_ENTRIES) {
+        struct asn_info ai;
+        e = &r->entries[r->n++];
+        memset(e, 0, sizeof(*e));
+        e->addr = *a;
+        e->info.special = dns_addr_is_special(a);
+        if (r->cfg.db && asndb_lookup(r->cfg.db, a, &ai)) {
+            e->info.asn = ai.asn;
+            e->asn_from_db = ai.asn != 0;
+            snprintf(e->info.as_name, sizeof(e->info.as_name), "%s", ai.as_name);
+            snprintf(e->info.cc, sizeof(e->info.cc), "%s", ai.cc);
+            r->stats.cached++;
+        }
+        e->info.host_done = !r->cfg.ptr;
+    }
+    if (e) {
+        want_ptr = r->cfg.ptr && !e->ptr_inflight && now >= e->ptr_again_us;
+        want_asn = r->cfg.asn_dns && !e->info.special && !e->asn_from_db && !e->asn_inflight &&
+                   now >= e->asn_again_us;
+        e->ptr_inflight |= want_ptr;
+        e->asn_inflight |= want_asn;
+    }
+    pthread_mutex_unlock(&r->lock);
+    if (want_ptr)
+        ask(r, a, Q_PTR, 0);
+    if (want_asn)
+        ask(r, a, Q_ORIGIN, 0);
+}
+
+static void scan(struct resolver *r)
+{
+    uint64_t now = probe_now_us();
+
+    if (r->cfg.also.family)
+        consider(r, &r->cfg.also, now);
+    pthread_mutex_lock(&r->watch_lock);
+    for (int k = 0; k < r->nhops; k++) {
+        for (int m = 0; m < PROBE_MODE_COUNT; m++) {
+            if (hops_snapshot(r->hops[k], m, 0, &r->snap) < 0)
+                continue;
+            for (int t = r->snap.first_ttl; t <= r->snap.nhops; t++)
+                for (int i = 0; i < r->snap.hops[t - 1].nresponders; i++)
+                    consider(r, &r->snap.hops[t - 1].responders[i].addr, now);
+        }
+    }
+    pthread_mutex_unlock(&r->watch_lock);
+}
+
+int resolver_watch(struct resolver *r, struct hops *hops)
+{
+    int ret = 0;
+
+    if (!r || !hops)
+        return 0;
+    pthread_mutex_lock(&r->watch_lock);
+    if (r->nhops == r->hops_cap) {
+        int cap = r->hops_cap ? 2 * r->hops_cap : 8;
+        struct hops **v = realloc(r->hops, (size_t)cap * sizeof(*v));
+        if (v) {
+            r->hops = v;
+            r->hops_cap = cap;
+        }
+    }
+    if (r->nhops < r->hops_cap)
+        r->hops[r->nhops++] = hops;
+    else
+        ret = -ENOMEM;
+    pthread_mutex_unlock(&r->watch_lock);
+    return ret;
+}
+
+static void *resolver_main(void *arg)
+{
+    struct resolver *r = arg;
+    uint64_t next_scan = 0;
+
+    while (!atomic_load(&r->stop)) {
+        struct pollfd fds[ARES_GETSOCK_MAXNUM + 1];
+        ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+        unsigned mask;
+        int n = 1, timeout_ms;
+        struct timeval tv, max = {0, SCAN_US}, *tvp;
+
+        if (probe_now_us() >= next_scan) {
+            scan(r);
+            next_scan = probe_now_us() + SCAN_US;
+        }
+        fds[0] = (struct pollfd){.fd = r->wake[0], .events = POLLIN};
+        /* Bits by hand: c-ares' ARES_GETSOCK_WRITABLE shifts a signed 1 into the sign bit. */
+        mask = (unsigned)ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
+        for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+            short ev = (short)(((mask >> i) & 1u ? POLLIN : 0) |
+                               ((mask >> (i + ARES_GETSOCK_MAXNUM)) & 1u ? POLLOUT : 0));
+            if (ev)
+                fds[n++] = (struct pollfd){.fd = socks[i], .events = ev};
+        }
+        tvp = ares_timeout(r->ch, &max, &tv);
+        timeout_ms = (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000);
+        if (timeout_ms > SCAN_US / 1000)
+            timeout_ms = SCAN_US / 1000;
+        if (poll(fds, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
+            break;
+        for (int i = 1; i < n; i++)
+            ares_process_fd(
+                r->ch, fds[i].revents & (POLLIN | POLLERR | POLLHUP) ? fds[i].fd : ARES_SOCKET_BAD,
+                fds[i].revents & POLLOUT ? fds[i].fd : ARES_SOCKET_BAD);
+        ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD); /* timeouts */
+    }
+    return NULL;
+}
+
+/* Undoes a partial resolver_start. */
+static struct resolver *start_failed(struct resolver *r, bool channel)
+{
+    if (channel)
+        ares_destroy(r->ch);
+    if (r->wake[0] >= 0) {
+        close(r->wake[0]);
+        close(r->wake[1]);
+    }
+    free(r->entries);
+    free(r);
+    return NULL;
+}
+
+struct resolver *resolver_start(const struct names_config *cfg, struct hops *hops, char *err,
+                                size_t err_len)
+{
+    struct resolver *r = calloc(1, sizeof(*r));
+    struct ares_options opts = {.timeout = cfg->timeout_ms, .tries = 2};
+    int st;
+
+    if (!r || !(r->entries = calloc(MAX_ENTRIES, sizeof(*r->entries)))) {
+        free(r);
+        return snprintf(err, err_len, "out of memory"), NULL;
+    }
+    r->cfg = *cfg;
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_mutex_init(&r->watch_lock, NULL);
+    resolver_watch(r, hops);
+    if (pipe2(r->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+        r->wake[0] = r->wake[1] = -1;
+        snprintf(err, err_len, "pipe: %s", strerror(errno));
+        return start_failed(r, false);
+    }
+    if ((st = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS ||
+        (st = ares_init_options(&r->ch, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES)) !=
+            ARES_SUCCESS) {
+        snprintf(err, err_len, "cannot start the resolver: %s", ares_strerror(st));
+        return start_failed(r, false);
+    }
+    if (cfg->dns_server &&
+        (st = ares_set_servers_ports_csv(r->ch, cfg->dns_server)) != ARES_SUCCESS) {
+        snprintf(err, err_len, "--dns-server '%s': %s (use ADDR, ADDR:PORT or [ADDR6]:PORT)",
+                 cfg->dns_server, ares_strerror(st));
+        return start_failed(r, true);
+    }
+    if (pthread_create(&r->thread, NULL, resolver_main, r) != 0) {
+        snprintf(err, err_len, "cannot start the resolver thread");
+        return start_failed(r, true);
+    }
+    return r;
+}
+
+void resolver_stop(struct resolver *r)
+{
+    if (!r)
+        return;
+    atomic_store(&r->stop, true);
+    if (write(r->wake[1], "x", 1) < 0) {
+        /* the thread still sees stop within one poll timeout */
+    }
+    pthread_join(r->thread, NULL);
+    close(r->wake[0]);
+    close(r->wake[1]);
+    ares_destroy(r->ch); /* runs the callbacks of queries still open (ARES_EDESTRUCTION) */
+    ares_library_cleanup();
+    hops_snapshot_free(&r->snap);
+    pthread_mutex_destroy(&r->lock);
+    pthread_mutex_destroy(&r->watch_lock);
+    free(r->hops);
+    free(r->entries);
+    free(r);
+}
+
+bool resolver_get(struct resolver *r, const struct probe_addr *a, struct name_info *out)
+{
+    struct entry *e;
+    bool found;
+
+    if (!r)
+        return false;
+    pthread_mutex_lock(&r->lock);
+    e = find(r, a);
+    found = e != NULL;
+    if (found)
+        *out = e->info;
+    pthread_mutex_unlock(&r->lock);
+    return found;
+}
+
+/* Every responder in one table has an entry with no lookup in flight. */
+static bool table_settled(struct resolver *r, struct hops *hops, struct hops_snapshot *snap)
+{
+    bool settled = true;
+
+    for (int m = 0; m < PROBE_MODE_COUNT && settled; m++) {
+        if (hops_snapshot(hops, m, 0, snap) < 0)
+            return false;
+        pthread_mutex_lock(&r->lock);
+        for (int t = snap->first_ttl; t <= snap->nhops && settled; t++) {
+            for (int i = 0; i < snap->hops[t - 1].nresponders && settled; i++) {
+                struct entry *e = find(r, &snap->hops[t - 1].responders[i].addr);
+                settled = e && !e->ptr_inflight && !e->asn_inflight;
+            }
+        }
+        pthread_mutex_unlock(&r->lock);
+    }
+    return settled;
+}
+
+/* ... and in every table watched. Caller thread. */
+static bool all_settled(struct resolver *r, struct hops_snapshot *snap)
+{
+    bool settled = true;
+
+    pthread_mutex_lock(&r->watch_lock);
+    for (int k = 0; k < r->nhops && settled; k++)
+        settled = table_settled(r, r->hops[k], snap);
+    pthread_mutex_unlock(&r->watch_lock);
+    return settled;
+}
+
+void resolver_wait(struct resolver *r, int timeout_ms)
+{
+    uint64_t end = probe_now_us() + (uint64_t)timeout_ms * 1000u;
+    struct hops_snapshot snap = {0};
+
+    if (!r)
+        return;
+    while (probe_now_us() < end && !all_settled(r, &snap))
+        usleep(5000);
+    hops_snapshot_free(&snap);
+}
+
+struct names_stats resolver_stats(struct resolver *r)
+{
+    struct names_stats s = {0};
+    if (!r)
+        return s;
+    pthread_mutex_lock(&r->lock);
+    s = r->stats;
+    pthread_mutex_unlock(&r->lock);
+    return s;
+}

@@ -1,0 +1,349 @@
+/*
+ * target.c - one target (see target.h).
+ *
+ * Statistics and their diagnosis live in lanes: one for every probe of the target, and with
+ * --flows one per flow (each round is one flow's), so a load balancer's branches are judged
+ * apart. A responder new to a hop of a lane is news for the watch: with flows, only a flow's
+ * own lane can say so (the branches of the whole are no path change).
+ *
+ * Threads: the consumer calls (on_probe, on_round) run on the prober thread and own each
+ * lane's `work` and the watch; `pub` is what they publish, under `lock`, for readers on any
+ * thread. A reset from another thread zeroes the hop tables and `pub` at once and asks the
+ * prober thread to zero its working state at its next round.
+ */
+#include "target.h"
+#include "prober/pmtu.h"
+#include "verdicts.h"
+#include "watch.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct published {
+    struct diag_input in[DIAG_MAX_HOPS]; /* diag.n of them */
+    struct path_diag diag;
+    bool has_pmtu;
+    struct pmtu_result pmtu;
+};
+
+/* One set of statistics and its diagnosis, per mode. */
+struct lane {
+    struct hops *hops;
+    struct verdicts work[PROBE_MODE_COUNT]; /* prober thread */
+    struct published pub[PROBE_MODE_COUNT]; /* under the target's lock */
+};
+
+struct target {
+    struct lane all;
+    struct lane *flow; /* nflows of them with --flows, else NULL */
+    int nflows;
+    struct event_log *events;
+    /* prober thread */
+    struct watch watch;
+    struct diag_input counts[DIAG_MAX_HOPS];
+    atomic_bool reset_asked;
+    pthread_mutex_t lock; /* any thread: every lane's pub */
+};
+
+static struct lane *lane_of(struct target *t, int flow)
+{
+    return flow >= 0 && flow < t->nflows ? &t->flow[flow] : &t->all;
+}
+
+static bool lanes_new(struct target *t, const struct target_config *cfg)
+{
+    if (!(t->all.hops = hops_new(cfg->first_ttl, cfg->max_ttl)))
+        return false;
+    if (cfg->nflows <= 1)
+        return true;
+    if (!(t->flow = calloc((size_t)cfg->nflows, sizeof(*t->flow))))
+        return false;
+    t->nflows = cfg->nflows;
+    for (int f = 0; f < t->nflows; f++)
+        if (!(t->flow[f].hops = hops_new(cfg->first_ttl, cfg->max_ttl)))
+            return false;
+    return true;
+}
+
+static void lanes_free(struct target *t)
+{
+    hops_free(t->all.hops);
+    for (int f = 0; f < t->nflows; f++)
+        hops_free(t->flow[f].hops);
+    free(t->flow);
+}
+
+struct target *target_new(const struct target_config *cfg, char *err, size_t err_len)
+{
+    struct target *t = calloc(1, sizeof(*t));
+
+    if (!t || !lanes_new(t, cfg)) {
+        snprintf(err, err_len, "out of memory");
+        if (t)
+            lanes_free(t);
+        free(t);
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (!(t->events = events_new(cfg->events_path, err, err_len))) {
+        int e = errno == ENOMEM ? EIO : errno; /* a file that cannot open is not memory */
+        lanes_free(t);
+        free(t);
+        errno = e;
+        return NULL;
+    }
+    pthread_mutex_init(&t->lock, NULL);
+    atomic_init(&t->reset_asked, false);
+    watch_init(&t->watch, t->events);
+    return t;
+}
+
+void target_free(struct target *t)
+{
+    if (!t)
+        return;
+    lanes_free(t);
+    events_free(t->events);
+    pthread_mutex_destroy(&t->lock);
+    free(t);
+}
+
+struct hops *target_hops(struct target *t)
+{
+    return t->all.hops;
+}
+
+int target_flows(const struct target *t)
+{
+    return t->nflows;
+}
+
+struct event_log *target_events(struct target *t)
+{
+    return t->events;
+}
+
+/* A probe into one lane's hop table; true when its responder is new at the hop. */
+static bool lane_probe(struct lane *l, const struct round *r, int ttl, struct probe_addr *first)
+{
+    const struct round_probe *p = round_probe_at(r, ttl);
+    struct hop_reply rep;
+
+    switch (p->outcome) {
+    case ROUND_PENDING:
+        hops_record_sent(l->hops, r->mode, ttl);
+        return false;
+    case ROUND_ANSWERED:
+        rep = (struct hop_reply){
+            .from = p->from,
+            .rtt_us = p->rtt_us,
+            .sent_us = p->sent_us,
+            .round = r->number,
+            .reply_ttl = p->reply_ttl,
+            .is_dest = p->kind == PROBE_REPLY_DEST,
+            .unreach = p->kind == PROBE_REPLY_UNREACH
+                           ? (int)probe_unreach_of(p->from.family, p->icmp_type, p->icmp_code)
+                           : PROBE_UNREACH_NONE,
+            .nmpls = p->nmpls};
+        memcpy(rep.mpls, p->mpls, sizeof(rep.mpls));
+        return hops_record_reply(l->hops, r->mode, ttl, &rep, first);
+    case ROUND_LOST:
+        hops_record_loss(l->hops, r->mode, ttl, p->sent_us, r->number);
+        return false;
+    case ROUND_CANCELLED:
+        hops_record_cancel(l->hops, r->mode, ttl);
+        return false;
+    default:
+        return false;
+    }
+}
+
+/* A probe as it happens: the live statistics (of the whole, and of its flow); a responder new
+ * at its hop is a path change for the watch to confirm over the next rounds. */
+static void on_probe(void *ctx, const struct round *r, int ttl)
+{
+    struct target *t = ctx;
+    struct probe_addr first;
+    bool news;
+
+    if (r->sizing)
+        return; /* --pmtu's sizing probes are not statistics */
+    news = lane_probe(&t->all, r, ttl, &first);
+    if (t->nflows)
+        news = lane_probe(lane_of(t, r->flow), r, ttl, &first);
+    if (news)
+        watch_new_responder(&t->watch, r->mode, r->flow, ttl, r->number, &first,
+                            &round_probe_at(r, ttl)->from);
+}
+
+/* One evaluation of mode's diagnosis on a lane's hop table as it is now, published. A path
+ * that ends at an unreachable router has no destination to judge. */
+static void evaluate(struct target *t, struct lane *l, int mode, int dest_ttl, bool end_unreach)
+{
+    struct verdicts *v = &l->work[mode];
+    int n = hops_counts(l->hops, mode, dest_ttl, t->counts, DIAG_MAX_HOPS);
+    enum diag_end end = dest_ttl <= 0 || n == 0 || t->counts[n - 1].ttl != dest_ttl ? DIAG_END_OPEN
+                        : end_unreach ? DIAG_END_UNREACH
+                                      : DIAG_END_TARGET;
+
+    verdicts_evaluate(v, t->counts, n, end);
+    pthread_mutex_lock(&t->lock);
+    memcpy(l->pub[mode].in, v->in, (size_t)v->diag.n * sizeof(v->in[0]));
+    l->pub[mode].diag = v->diag;
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* A round's evidence and one evaluation of a lane. */
+static void lane_round(struct target *t, struct lane *l, const struct round *r)
+{
+    verdicts_add_round(&l->work[r->mode], r);
+    evaluate(t, l, r->mode, r->dest_ttl, r->end_unreach);
+}
+
+/* A completed round, in send order: the diagnosis once, then the events it informs. */
+static void on_round(void *ctx, const struct round *r)
+{
+    struct target *t = ctx;
+    const struct verdicts *v = &t->all.work[r->mode];
+
+    if (r->pmtu) {
+        pthread_mutex_lock(&t->lock);
+        t->all.pub[r->mode].pmtu = *r->pmtu;
+        t->all.pub[r->mode].has_pmtu = true;
+        pthread_mutex_unlock(&t->lock);
+    }
+    if (r->sizing || r->partial)
+        return;
+    if (atomic_exchange(&t->reset_asked, false))
+        for (int m = 0; m < PROBE_MODE_COUNT; m++)
+            for (int f = -1; f < t->nflows; f++)
+                verdicts_reset(&lane_of(t, f)->work[m]);
+    lane_round(t, &t->all, r);
+    if (t->nflows)
+        lane_round(t, lane_of(t, r->flow), r);
+    memset(t->watch.uninformative, 0, sizeof(t->watch.uninformative));
+    for (int i = 0; i < v->diag.n; i++)
+        if (v->in[i].ttl < WATCH_MAX_TTL)
+            t->watch.uninformative[v->in[i].ttl] = v->diag.hop[i].verdict == VERDICT_REPLY_ONLY;
+    watch_round(&t->watch, r);
+}
+
+void target_clear(struct target *t)
+{
+    for (int f = -1; f < t->nflows; f++) {
+        struct lane *l = lane_of(t, f);
+        hops_reset(l->hops);
+        for (int m = 0; m < PROBE_MODE_COUNT; m++)
+            verdicts_reset(&l->work[m]);
+    }
+    pthread_mutex_lock(&t->lock);
+    for (int f = -1; f < t->nflows; f++)
+        memset(lane_of(t, f)->pub, 0, sizeof(lane_of(t, f)->pub));
+    pthread_mutex_unlock(&t->lock);
+    atomic_store(&t->reset_asked, false);
+    events_clear(t->events);
+    watch_init(&t->watch, t->events);
+}
+
+struct round_consumer target_consumer(struct target *t)
+{
+    return (struct round_consumer){.ctx = t, .on_probe = on_probe, .on_round = on_round};
+}
+
+void target_reset(struct target *t, int mode)
+{
+    struct event e = {.kind = EVENT_RESET, .ended = true, .mode = mode};
+
+    for (int f = -1; f < t->nflows; f++)
+        hops_reset(lane_of(t, f)->hops);
+    pthread_mutex_lock(&t->lock);
+    for (int f = -1; f < t->nflows; f++) {
+        struct lane *l = lane_of(t, f);
+        for (int m = 0; m < PROBE_MODE_COUNT; m++) { /* the path MTU is no statistic: it stays */
+            struct published keep = {.has_pmtu = l->pub[m].has_pmtu, .pmtu = l->pub[m].pmtu};
+            l->pub[m] = keep;
+        }
+    }
+    pthread_mutex_unlock(&t->lock);
+    atomic_store(&t->reset_asked, true);
+    clock_gettime(CLOCK_REALTIME, &e.start);
+    e.end = e.start;
+    snprintf(e.text, sizeof(e.text), "statistics of every mode reset from the keyboard");
+    events_add(t->events, &e);
+}
+
+int target_flow_view(struct target *t, int mode, int flow, const struct round_path *path,
+                     struct target_view *v)
+{
+    struct lane *l = lane_of(t, flow);
+    int r;
+
+    if (mode < 0 || mode >= PROBE_MODE_COUNT)
+        return -EINVAL;
+    if ((r = hops_snapshot(l->hops, mode, path->end_ttl, &v->snap)) < 0)
+        return r;
+    v->mode = mode;
+    v->flow = l == &t->all ? -1 : flow;
+    v->rounds = path->rounds;
+    v->end_unreach = path->end_unreach && path->end_ttl > 0;
+    pthread_mutex_lock(&t->lock);
+    memcpy(v->in, l->pub[mode].in, (size_t)l->pub[mode].diag.n * sizeof(v->in[0]));
+    v->diag = l->pub[mode].diag;
+    v->has_pmtu = t->all.pub[mode].has_pmtu;
+    v->pmtu = t->all.pub[mode].pmtu;
+    pthread_mutex_unlock(&t->lock);
+    return 0;
+}
+
+bool target_flow_hop(struct target *t, int mode, int flow, int ttl, struct hop_stats *out,
+                     struct hop_diag *diag)
+{
+    const struct published *pub;
+
+    if (flow < 0 || flow >= t->nflows || mode < 0 || mode >= PROBE_MODE_COUNT ||
+        !hops_get(t->flow[flow].hops, mode, ttl, out))
+        return false;
+    *diag = (struct hop_diag){.verdict = VERDICT_UNKNOWN};
+    pthread_mutex_lock(&t->lock);
+    pub = &t->flow[flow].pub[mode];
+    for (int i = 0; i < pub->diag.n; i++)
+        if (pub->in[i].ttl == ttl)
+            *diag = pub->diag.hop[i];
+    pthread_mutex_unlock(&t->lock);
+    return true;
+}
+
+int target_view(struct target *t, int mode, const struct round_path *path, struct target_view *v)
+{
+    return target_flow_view(t, mode, -1, path, v);
+}
+
+void target_view_free(struct target_view *v)
+{
+    hops_snapshot_free(&v->snap);
+}
+
+void target_settle(struct target *t, int mode, const struct round_path *path)
+{
+    if (mode < 0 || mode >= PROBE_MODE_COUNT)
+        return;
+    for (int f = -1; f < t->nflows; f++) {
+        struct lane *l = lane_of(t, f);
+        uint64_t done = 0;
+        int n = hops_counts(l->hops, mode, path->end_ttl, t->counts, DIAG_MAX_HOPS);
+        for (int i = 0; i < n; i++)
+            done += t->counts[i].n;
+        if (done != l->work[mode].done)
+            evaluate(t, l, mode, path->end_ttl, path->end_unreach);
+    }
+}
+
+const struct hop_diag *target_view_diag(const struct target_view *v, int ttl)
+{
+    int i = ttl - v->snap.first_ttl;
+    return i >= 0 && i < v->diag.n ? &v->diag.hop[i] : NULL;
+}
