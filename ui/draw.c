@@ -9,7 +9,7 @@
  * Below MIN_COLS x MIN_ROWS the screen says it is too small instead of drawing.
  */
 #include "ui_internal.h"
-#include "textesc.h"
+#include "text/textesc.h"
 
 #include <curses.h>
 #include <stdio.h>

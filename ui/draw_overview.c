@@ -10,7 +10,7 @@
  * written past the screen. Main thread only.
  */
 #include "keys.h"
-#include "textesc.h"
+#include "text/textesc.h"
 #include "ui_internal.h"
 
 #include <curses.h>

@@ -5,7 +5,7 @@
  * (the overview's lines: frame_overview.c).
  */
 #include "ui_internal.h"
-#include "fleet.h"
+#include "fleet/fleet.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * q, ^C, SIGTERM, an error - restores the terminal.
  */
 #include "ui.h"
-#include "fleet.h"
+#include "fleet/fleet.h"
 #include "keys.h"
 #include "ui_internal.h"
 

@@ -12,9 +12,9 @@
 #ifndef HOPWATCH_UI_INTERNAL_H
 #define HOPWATCH_UI_INTERNAL_H
 
-#include "columns.h"
-#include "isp.h"
-#include "session.h"
+#include "report/columns.h"
+#include "names/isp.h"
+#include "fleet/session.h"
 
 #include <stdbool.h>
 #include <stdint.h>
