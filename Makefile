@@ -3,12 +3,16 @@
 #                            path (or on TARGET)
 #   make test                install what is missing, build with ASan+UBSan (and a TSan build
 #                            for the threaded paths), run every test
+#   make check               the inner loop: the unit tests and the fuzz corpora replayed, on
+#                            the same ASan+UBSan build as make test (under 2 minutes)
 # Other targets: build, deps, test-deps, fuzz, bench, soak, stats, screenshots, deb, clean.
 #   make deb                 the Debian package (CPack): build-deb/hopwatch_VERSION_ARCH.deb
 
 BUILD      ?= build
 TEST_BUILD ?= build-test
 JOBS       ?= $(shell nproc)
+# Lab cases run side by side (each in namespaces of its own; they mostly wait on the network).
+TEST_JOBS  ?= 4
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian package names. Build: compiler, CMake, the three libraries, libcap, libzstd and
@@ -39,7 +43,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: all deps test-deps run-deps build test run fuzz bench stats screenshots format clean deb soak
+.PHONY: all deps test-deps run-deps build test-build check test run fuzz bench stats screenshots format clean deb soak
 
 all: build
 
@@ -56,18 +60,26 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The test build: Debug with ASan+UBSan and warnings as errors (make check and make test).
+test-build: test-deps
+	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOPWATCH_WERROR=ON \
+	  -DHOPWATCH_SANITIZE=ON $(TEST_CMAKE_ARGS)
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+
+check: test-build
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|fuzz'
+
+# Everything: check's cases, the lab (netns, ui), a ThreadSanitizer build's threaded paths, the
+# package and a 60 s soak of the release build. The libFuzzer runs are make fuzz's.
 test: test-deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DHOPWATCH_WERROR=ON -DHOPWATCH_TSAN=ON \
 	  -DHOPWATCH_TESTS=OFF
 	cmake --build build-tsan -j $(JOBS) --target hopwatch
-	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOPWATCH_WERROR=ON \
-	  -DHOPWATCH_SANITIZE=ON -DHOPWATCH_TSAN_BIN=$(CURDIR)/build-tsan/hopwatch
-	cmake --build $(TEST_BUILD) -j $(JOBS)
-	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-8}
+	$(MAKE) --no-print-directory test-build TEST_CMAKE_ARGS=-DHOPWATCH_TSAN_BIN=$(CURDIR)/build-tsan/hopwatch
 	$(MAKE) --no-print-directory deb
 	cd $(TEST_BUILD) && HOPWATCH_DEB=$$(ls $(CURDIR)/build-deb/hopwatch_*.deb) \
 	  HOPWATCH_RELEASE_BIN=$(CURDIR)/build-deb/hopwatch \
-	  ctest --output-on-failure -L 'unit|fuzz|netns|ui|tsan|pkg|soak'
+	  ctest --output-on-failure -j $(TEST_JOBS) -L 'unit|fuzz|netns|ui|tsan|pkg|soak'
 
 # A release build packaged by CPack: the binary, the man page and the docs under /usr, and a
 # postinst that gives the binary cap_net_raw (HOPWATCH_NO_SETCAP=1 at install opts out).
@@ -92,13 +104,13 @@ else
 	$(SUDO) tests/lab/run-demo.sh $(CURDIR)/$(BUILD)/hopwatch $(CURDIR)/$(BUILD)/tests/nfqdelay $(ARGS)
 endif
 
+# Every fuzz target of tests/CMakeLists.txt (FUZZ_TARGETS), FUZZ_SECONDS each (60), from its corpus.
 fuzz:
 	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DHOPWATCH_FUZZ=ON -DHOPWATCH_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
-	for f in ip4_icmp icmp6 echo tcp textesc cymru rx icmpext stun recording; do \
+	for bin in build-fuzz/tests/fuzz_*; do f=$${bin#build-fuzz/tests/fuzz_}; \
 	  mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/; \
-	  if ./build-fuzz/tests/fuzz_$$f -max_total_time=$${FUZZ_SECONDS:-60} \
-	       build-fuzz/corpus-$$f 2> build-fuzz/fuzz_$$f.log; then \
+	  if $$bin -max_total_time=$${FUZZ_SECONDS:-60} build-fuzz/corpus-$$f 2> build-fuzz/fuzz_$$f.log; then \
 	    echo "fuzz_$$f: $$(grep -o 'Done [0-9]* runs' build-fuzz/fuzz_$$f.log), no crash"; \
 	  else tail -40 build-fuzz/fuzz_$$f.log; exit 1; fi; \
 	done

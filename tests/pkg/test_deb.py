@@ -50,8 +50,11 @@ def package_files():
 def contents():
     files = package_files()
     for want in (BIN, "/usr/share/man/man1/hopwatch.1", "/usr/share/doc/hopwatch/README.md",
-                 "/usr/share/doc/hopwatch/hopwatch-ndjson.schema.json"):
+                 "/usr/share/doc/hopwatch/hopwatch-ndjson.schema.json",
+                 "/usr/share/doc/hopwatch/copyright", "/usr/share/doc/hopwatch/LICENSE"):
         check(want in files, f"{want} is not in the package: {files}")
+    member = sh("sh", "-c", f"dpkg-deb --fsys-tarfile {DEB} | tar -xOf - ./usr/share/doc/hopwatch/copyright").stdout
+    check("License: BSD-2-Clause" in member, f"the copyright file names no BSD-2-Clause licence:\n{member}")
     info = sh("dpkg-deb", "-I", DEB).stdout
     for dep in ("libmicrohttpd12", "libc-ares2", "libmaxminddb0", "libncursesw6", "libzstd1"):
         check(dep in info.split("Depends:", 1)[1].split("\n", 1)[0], f"Depends lacks {dep}:\n{info}")
