@@ -8,7 +8,8 @@
  * queue (IP_RECVERR / IPV6_RECVERR): the offender from SO_EE_OFFENDER, the payload the echo
  * header we sent, so the seq survives even an 8-byte quote.
  */
-#include "sockutil.h"
+#include "rx.h"
+#include "tx.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -45,7 +46,7 @@ static int dgram_decode_err(struct probe_sock *ps, const struct probe_rx *rx, co
         ps->counters.malformed++;
         return -1;
     }
-    if (!probe_addr_equal(&dst, &ps->cfg.target) || sockutil_ee_reply(ps, rx, p, len, r) < 0) {
+    if (!probe_addr_equal(&dst, &ps->cfg.target) || rx_ee_reply(ps, rx, p, len, r) < 0) {
         ps->counters.foreign++;
         return -1;
     }
@@ -70,14 +71,14 @@ static int dgram_decode_echo(struct probe_sock *ps, const struct probe_rx *rx, c
         ps->counters.foreign++;
         return -1;
     }
-    sockutil_reply(r, &from, PROBE_REPLY_DEST, pp.echo_seq, rx->ttl, rx->rx_us);
+    rx_reply(r, &from, PROBE_REPLY_DEST, pp.echo_seq, rx->ttl, rx->rx_us);
     r->icmp_type = pp.type;
     return 0;
 }
 
 static int dgram_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
 {
-    return sockutil_send_echo(ps, tx, 0, dgram_decode_err, sent_us); /* kernel sets id */
+    return tx_send_echo(ps, tx, 0, dgram_decode_err, sent_us); /* kernel sets id */
 }
 
 static const struct probe_channel dgram_channels[] = {
@@ -92,7 +93,7 @@ const struct probe_ops probe_icmp_dgram_ops = {
     .send = dgram_send,
     .channels = dgram_channels,
     .nchannels = 2,
-    .drain = sockutil_drain,
+    .drain = rx_drain,
     .pollfds = sockutil_pollfds_main,
     .forget = NULL,
     .close = sockutil_close_main,

@@ -7,7 +7,8 @@
  * quoted destination; Echo Reply directly. An ICMP filter wakes us only for those types.
  */
 #include "share.h"
-#include "sockutil.h"
+#include "rx.h"
+#include "tx.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -40,7 +41,7 @@ static int raw_open(struct probe_sock *ps)
 
 static int raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
 {
-    return sockutil_send_echo(ps, tx, ps->echo_ident, sockutil_decode_none, sent_us);
+    return tx_send_echo(ps, tx, ps->echo_ident, rx_decode_none, sent_us);
 }
 
 /* Our probe's seq in an echo header, or -1. */
@@ -68,13 +69,13 @@ static int raw_decode(struct probe_sock *ps, const struct probe_rx *rx, const ui
     if (pp.is_echo_reply) {
         ok = seq >= 0 && probe_addr_equal(&pp.from, &ps->cfg.target);
         if (ok) {
-            sockutil_reply(r, &pp.from, PROBE_REPLY_DEST, seq, v6 ? rx->ttl : pp.ttl, rx->rx_us);
+            rx_reply(r, &pp.from, PROBE_REPLY_DEST, seq, v6 ? rx->ttl : pp.ttl, rx->rx_us);
             r->icmp_type = pp.type;
             r->icmp_code = pp.code;
         }
     } else {
-        ok = sockutil_quoted_reply(ps, &pp, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, seq,
-                                   v6 ? rx->ttl : pp.ttl, rx->rx_us, r) == 0;
+        ok = rx_quoted_reply(ps, &pp, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, seq,
+                             v6 ? rx->ttl : pp.ttl, rx->rx_us, r) == 0;
     }
     if (!ok)
         ps->counters.foreign++;
@@ -86,7 +87,7 @@ static const struct probe_channel raw_channels[] = {{.decode = raw_decode}};
 /* Joined to a share, the share reads the socket and fills the pending replies. */
 static int raw_drain(struct probe_sock *ps, struct probe_reply *out, int max)
 {
-    return ps->share ? sockutil_take_pending(ps, out, max) : sockutil_drain(ps, out, max);
+    return ps->share ? rx_take_pending(ps, out, max) : rx_drain(ps, out, max);
 }
 
 static int raw_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)

@@ -29,7 +29,7 @@
 static int mpls_entries(const uint8_t *p, size_t plen, struct probe_mpls *out, int n, int max)
 {
     for (size_t off = 0; off + 4 <= plen && n < max; off += 4, n++) {
-        uint32_t e = parse_rd32(p + off);
+        uint32_t e = wire_rd32(p + off);
         out[n].label = e >> 12;
         out[n].tc = (uint8_t)((e >> 9) & 0x7);
         out[n].s = (uint8_t)((e >> 8) & 0x1);
@@ -47,7 +47,7 @@ static int parse_ext(const uint8_t *p, size_t len, bool need_checksum, struct pr
 
     if (len < EXT_HDR_BYTES || (p[0] >> 4) != EXT_VERSION)
         return -EINVAL;
-    if (parse_rd16(p + 2) == 0 ? need_checksum : parse_inet_checksum(p, len) != 0)
+    if (wire_rd16(p + 2) == 0 ? need_checksum : wire_checksum(p, len) != 0)
         return -EINVAL;
     if (max < 0)
         max = 0;
@@ -55,7 +55,7 @@ static int parse_ext(const uint8_t *p, size_t len, bool need_checksum, struct pr
         size_t olen;
         if (len - off < OBJ_HDR_BYTES)
             return -EINVAL;
-        olen = parse_rd16(p + off);
+        olen = wire_rd16(p + off);
         if (olen < OBJ_HDR_BYTES || olen % 4 != 0 || olen > len - off)
             return -EINVAL;
         if (p[off + 2] == MPLS_CLASS && p[off + 3] == MPLS_CTYPE_STACK)

@@ -29,14 +29,14 @@ static void parse_quoted_l4(const uint8_t *p, size_t len, struct probe_parsed *o
     switch (out->quoted_proto) {
     case IPPROTO_ICMP:
     case IPPROTO_ICMPV6:
-        out->echo_id = parse_rd16(p + 4);
-        out->echo_seq = parse_rd16(p + 6);
+        out->echo_id = wire_rd16(p + 4);
+        out->echo_seq = wire_rd16(p + 6);
         break;
     case IPPROTO_UDP:
     case IPPROTO_TCP:
-        out->quoted_sport = parse_rd16(p);
-        out->quoted_dport = parse_rd16(p + 2);
-        out->quoted_tcp_seq = parse_rd32(p + 4);
+        out->quoted_sport = wire_rd16(p);
+        out->quoted_dport = wire_rd16(p + 2);
+        out->quoted_tcp_seq = wire_rd32(p + 4);
         break;
     default:
         out->has_quoted_l4 = false;
@@ -153,22 +153,22 @@ int parse_ip4_icmp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
     /* A raw IPv4 socket gets ICMP before the kernel checks its checksum (ICMPv6 raw sockets
      * and error queues get only checked ones): a spoofed error with a bad sum stops here. A
      * read our buffer cut short (the IP length says more) cannot be summed and is let by. */
-    if (parse_rd16(pkt + 2) == len && parse_inet_checksum(icmp, icmp_len) != 0)
+    if (wire_rd16(pkt + 2) == len && wire_checksum(icmp, icmp_len) != 0)
         return -EINVAL;
     out->type = icmp[0];
     out->code = icmp[1];
     switch (out->type) {
     case ICMP4_ECHO_REPLY:
         out->is_echo_reply = true;
-        out->echo_id = parse_rd16(icmp + 4);
-        out->echo_seq = parse_rd16(icmp + 6);
+        out->echo_id = wire_rd16(icmp + 4);
+        out->echo_seq = wire_rd16(icmp + 6);
         return 0;
     case ICMP4_DEST_UNREACH:
     case ICMP4_TIME_EXCEEDED:
     case ICMP4_PARAM_PROB:
         out->is_error = true;
         if (out->type == ICMP4_DEST_UNREACH && out->code == 4) /* RFC 1191 next-hop MTU */
-            out->mtu = parse_rd16(icmp + 6);
+            out->mtu = wire_rd16(icmp + 6);
         mpls_of(icmp, icmp_len, false, out);
         return parse_quoted_ip(icmp + 8, icmp_len - 8, out);
     default:
@@ -186,8 +186,8 @@ int parse_icmp6(const uint8_t *msg, size_t len, struct probe_parsed *out)
     switch (out->type) {
     case ICMP6_ECHO_REPLY_T:
         out->is_echo_reply = true;
-        out->echo_id = parse_rd16(msg + 4);
-        out->echo_seq = parse_rd16(msg + 6);
+        out->echo_id = wire_rd16(msg + 4);
+        out->echo_seq = wire_rd16(msg + 6);
         return 0;
     case ICMP6_DEST_UNREACH_T:
     case ICMP6_PACKET_TOO_BIG_T:
@@ -195,7 +195,7 @@ int parse_icmp6(const uint8_t *msg, size_t len, struct probe_parsed *out)
     case ICMP6_PARAM_PROB_T:
         out->is_error = true;
         if (out->type == ICMP6_PACKET_TOO_BIG_T)
-            out->mtu = parse_rd32(msg + 4);
+            out->mtu = wire_rd32(msg + 4);
         mpls_of(msg, len, true, out);
         if (parse_quoted_ip(msg + 8, len - 8, out) < 0 || !out->has_quoted_ip ||
             out->quoted_dst.family != AF_INET6)
@@ -217,8 +217,8 @@ int parse_echo(const uint8_t *msg, size_t len, bool v6, struct probe_parsed *out
         out->type != (v6 ? ICMP6_ECHO_T : ICMP4_ECHO))
         return -EINVAL;
     out->is_echo_reply = out->type == (v6 ? ICMP6_ECHO_REPLY_T : ICMP4_ECHO_REPLY);
-    out->echo_id = parse_rd16(msg + 4);
-    out->echo_seq = parse_rd16(msg + 6);
+    out->echo_id = wire_rd16(msg + 4);
+    out->echo_seq = wire_rd16(msg + 6);
     return 0;
 }
 
@@ -233,10 +233,10 @@ int parse_tcp(const uint8_t *seg, size_t len, struct probe_parsed *out)
     if (off < 20 || off > len)
         return -EINVAL;
     out->is_tcp = true;
-    out->tcp_sport = parse_rd16(seg);
-    out->tcp_dport = parse_rd16(seg + 2);
-    out->tcp_seq = parse_rd32(seg + 4);
-    out->tcp_ack = parse_rd32(seg + 8);
+    out->tcp_sport = wire_rd16(seg);
+    out->tcp_dport = wire_rd16(seg + 2);
+    out->tcp_seq = wire_rd32(seg + 4);
+    out->tcp_ack = wire_rd32(seg + 8);
     out->tcp_flags = seg[13];
     return 0;
 }
@@ -254,10 +254,10 @@ int parse_ip4_tcp(const uint8_t *pkt, size_t len, struct probe_parsed *out)
      * checked ones). Let by: a read cut short, and a segment still holding only its
      * pseudo-header's sum (sent with offload over this host's virtual links, which the kernel
      * trusts too). */
-    if (r == 0 && parse_rd16(pkt + 2) == len &&
-        parse_ip4_l4_checksum(pkt + 12, pkt + 16, IPPROTO_TCP, pkt + ihl, len - ihl) != 0 &&
-        parse_rd16(pkt + ihl + 16) !=
-            parse_ip4_pseudo_sum(pkt + 12, pkt + 16, IPPROTO_TCP, len - ihl))
+    if (r == 0 && wire_rd16(pkt + 2) == len &&
+        wire_ip4_l4_checksum(pkt + 12, pkt + 16, IPPROTO_TCP, pkt + ihl, len - ihl) != 0 &&
+        wire_rd16(pkt + ihl + 16) !=
+            wire_ip4_pseudo_sum(pkt + 12, pkt + 16, IPPROTO_TCP, len - ihl))
         return -EINVAL;
     return r;
 }

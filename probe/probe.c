@@ -3,7 +3,8 @@
  * (the one place that converts between probe_addr and socket addresses).
  */
 #include "probe.h"
-#include "sockutil.h"
+#include "rx.h"
+#include "tx.h"
 #include "icmpext.h"
 
 #include <arpa/inet.h>

@@ -2,7 +2,8 @@
  * share.c - the raw ICMP socket every target's icmp-raw probes share (see share.h).
  */
 #include "share.h"
-#include "sockutil.h"
+#include "rx.h"
+#include "tx.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -157,8 +158,7 @@ int probe_share_drain(struct probe_share *sh, int max)
     int got = 0;
 
     pthread_mutex_lock(&sh->lock);
-    while (got < max &&
-           (n = sockutil_recv(&sh->self, sh->self.fd, 0, buf, sizeof(buf), &rx)) >= 0) {
+    while (got < max && (n = rx_recv(&sh->self, sh->self.fd, 0, buf, sizeof(buf), &rx)) >= 0) {
         got++;
         sh->c.read++;
         hand_over(sh, &rx, buf, (size_t)n);

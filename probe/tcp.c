@@ -10,7 +10,8 @@
  * fails with ECONNREFUSED (RST). The socket itself is the probe's identity, so the flow (the
  * ephemeral source port) changes per probe. Sockets of probes the prober gave up on are closed.
  */
-#include "sockutil.h"
+#include "rx.h"
+#include "tx.h"
 #include "tcp_raw.h"
 
 #include <errno.h>
@@ -110,7 +111,7 @@ static int tcp_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *
 static int tcp_decode_err(struct probe_sock *ps, const struct probe_rx *rx, const uint8_t *p,
                           size_t len, struct probe_reply *r)
 {
-    if (sockutil_ee_reply(ps, rx, p, len, r) < 0) {
+    if (rx_ee_reply(ps, rx, p, len, r) < 0) {
         ps->counters.foreign++;
         return -1;
     }
@@ -124,7 +125,7 @@ static void tcp_check(struct probe_sock *ps, struct tcp_slot *s)
     int err = 0;
     socklen_t elen = sizeof(err);
 
-    if (sockutil_read(ps, s->fd, MSG_ERRQUEUE, tcp_decode_err, &r, 1) == 1) {
+    if (rx_read(ps, s->fd, MSG_ERRQUEUE, tcp_decode_err, &r, 1) == 1) {
         r.seq = s->seq; /* the socket is the probe's identity */
         queue_reply(ps, &r);
         slot_close(s);
@@ -152,7 +153,7 @@ static int tcp_drain(struct probe_sock *ps, struct probe_reply *out, int max)
     for (int i = 0; i < PROBE_SEQ_SPACE && ps->npending < PROBE_PENDING_MAX; i++)
         if (ps->tcp[i].fd >= 0)
             tcp_check(ps, &ps->tcp[i]);
-    return sockutil_take_pending(ps, out, max);
+    return rx_take_pending(ps, out, max);
 }
 
 static int tcp_pollfds(struct probe_sock *ps, struct pollfd *fds, int max)
@@ -191,7 +192,7 @@ static void tcp_close(struct probe_sock *ps)
     }
 }
 
-/* Read on each probe's own socket (tcp_check), not through sockutil_drain. */
+/* Read on each probe's own socket (tcp_check), not through rx_drain. */
 static const struct probe_channel tcp_channels[] = {{.errqueue = true, .decode = tcp_decode_err}};
 
 const struct probe_ops probe_tcp_ops = {

@@ -10,7 +10,8 @@
  * on a raw ICMP socket, quoting the SYN. A bound TCP socket holds the source port so no local
  * connection can take it; our kernel answers a SYN-ACK with a RST, as for any unknown flow.
  */
-#include "sockutil.h"
+#include "rx.h"
+#include "tx.h"
 #include "tcp_raw.h"
 
 #include <errno.h>
@@ -159,7 +160,7 @@ static size_t build_syn(const struct probe_sock *ps, const struct probe_tx *tx, 
     put16(seg + 22, 1460);
     if (!probe_is_v6(ps)) /* IPv4 raw sockets leave the checksum to us */
         put16(seg + 16,
-              parse_ip4_l4_checksum(ps->src.bytes, ps->cfg.target.bytes, IPPROTO_TCP, seg, len));
+              wire_ip4_l4_checksum(ps->src.bytes, ps->cfg.target.bytes, IPPROTO_TCP, seg, len));
     return len;
 }
 
@@ -172,13 +173,12 @@ static int tcp_raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64
     int r;
 
     follow_source(ps, probe_now_us());
-    len = build_syn(ps, tx, seg, tx->size ? sockutil_payload_len(ps, tx, 24) : 24);
+    len = build_syn(ps, tx, seg, tx->size ? tx_payload_len(ps, tx, 24) : 24);
     if (len > 24 && ps->syn_data[0] != len - 24) {
         ps->syn_data[1] = ps->syn_data[0];
         ps->syn_data[0] = (uint16_t)(len - 24);
     }
-    if ((r = sockutil_send(ps, ps->fd, seg, len, tx->ttl, &dst, dlen, sockutil_decode_none,
-                           sent_us)) < 0)
+    if ((r = tx_send(ps, ps->fd, seg, len, tx->ttl, &dst, dlen, rx_decode_none, sent_us)) < 0)
         ps->src_suspect = true;
     return r;
 }
@@ -238,7 +238,7 @@ static int decode_tcp(struct probe_sock *ps, const struct probe_rx *rx, const ui
         ps->counters.foreign++;
         return -1;
     }
-    sockutil_reply(r, &pp.from, PROBE_REPLY_DEST, seq, ttl, rx->rx_us);
+    rx_reply(r, &pp.from, PROBE_REPLY_DEST, seq, ttl, rx->rx_us);
     return 0;
 }
 
@@ -254,7 +254,7 @@ static int decode_icmp(struct probe_sock *ps, const struct probe_rx *rx, const u
     seq = flow_of(ps, pp.quoted_sport) >= 0 && pp.quoted_dport == ps->cfg.port
               ? seq_of(ps, pp.quoted_tcp_seq, 0)
               : -1;
-    if (sockutil_quoted_reply(ps, &pp, IPPROTO_TCP, seq, ttl, rx->rx_us, r) < 0) {
+    if (rx_quoted_reply(ps, &pp, IPPROTO_TCP, seq, ttl, rx->rx_us, r) < 0) {
         ps->counters.foreign++;
         return -1;
     }
@@ -294,7 +294,7 @@ const struct probe_ops probe_tcp_raw_ops = {
     .send = tcp_raw_send,
     .channels = raw_channels,
     .nchannels = 2,
-    .drain = sockutil_drain,
+    .drain = rx_drain,
     .pollfds = tcp_raw_pollfds,
     .forget = NULL,
     .close = tcp_raw_close,

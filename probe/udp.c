@@ -15,7 +15,8 @@
  * Unreachable from the target marks the destination; so does a UDP answer from it (matched by port
  * in classic mode; with fixed ports, by the payload it echoes, if it does).
  */
-#include "sockutil.h"
+#include "rx.h"
+#include "tx.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -124,7 +125,7 @@ static int udp_decode_err(struct probe_sock *ps, const struct probe_rx *rx, cons
 {
     int seq = seq_of(ps, &rx->name, p, len, true);
 
-    if (seq < 0 || sockutil_ee_reply(ps, rx, p, len, r) < 0) {
+    if (seq < 0 || rx_ee_reply(ps, rx, p, len, r) < 0) {
         ps->counters.foreign++;
         return -1;
     }
@@ -139,11 +140,11 @@ static int udp_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *
     uint16_t port =
         (uint16_t)(base_port(ps) + (ps->udp_classic ? tx->seq % PROBE_SEQ_SPACE : tx->flow));
     socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, port, &dst);
-    size_t len = sockutil_payload_len(ps, tx, 8 + UDP_ID_BYTES) - 8; /* less the UDP header */
+    size_t len = tx_payload_len(ps, tx, 8 + UDP_ID_BYTES) - 8; /* less the UDP header */
 
     build_payload(buf, len, tx->seq);
     note_sent(ps, tx->seq);
-    return sockutil_send(ps, ps->fd, buf, len, tx->ttl, &dst, dlen, udp_decode_err, sent_us);
+    return tx_send(ps, ps->fd, buf, len, tx->ttl, &dst, dlen, udp_decode_err, sent_us);
 }
 
 /* A UDP answer: the target has that port open. msg_name is the sender, whose source port is
@@ -159,7 +160,7 @@ static int udp_decode_answer(struct probe_sock *ps, const struct probe_rx *rx, c
         return -1;
     }
     sockutil_from_sockaddr(&rx->name, &from);
-    sockutil_reply(r, &from, PROBE_REPLY_DEST, seq, rx->ttl, rx->rx_us);
+    rx_reply(r, &from, PROBE_REPLY_DEST, seq, rx->ttl, rx->rx_us);
     return 0;
 }
 
@@ -175,7 +176,7 @@ const struct probe_ops probe_udp_ops = {
     .send = udp_send,
     .channels = udp_channels,
     .nchannels = 2,
-    .drain = sockutil_drain,
+    .drain = rx_drain,
     .pollfds = sockutil_pollfds_main,
     .forget = NULL,
     .close = sockutil_close_main,

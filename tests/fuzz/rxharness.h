@@ -10,7 +10,8 @@
 #ifndef HOPWATCH_RXHARNESS_H
 #define HOPWATCH_RXHARNESS_H
 
-#include "sockutil.h"
+#include "rx.h"
+#include "tx.h"
 #include "tcp_raw.h"
 
 #include <stdlib.h>

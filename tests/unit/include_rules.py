@@ -8,7 +8,7 @@ Top-level folders: probe/ <- src/ <- ui/ <- src/main.c (the one file of src/ tha
 src/ has one folder a subsystem, in this order (lowest first); a file includes headers of its
 own folder (by bare name) and of folders below it (as "folder/name.h"), never of one above:
   text < prober < path < names < report < cli < replay < record < fleet < metrics < src/ itself
-A folder's internal headers stay in it: probe/sockutil.h and probe/tcp_raw.h in probe/,
+A folder's internal headers stay in it: probe/sockutil.h, rx.h, tx.h and tcp_raw.h in probe/,
 prober_internal.h in src/prober/prober*.c, replay_internal.h and metrics_internal.h in their
 folders, ui/ui_internal.h and ui/keys.h in ui/."""
 import os
@@ -26,6 +26,8 @@ forbidden = {
 internal = {
     "sockutil.h": lambda top, sub, f: top == "probe",
     "tcp_raw.h": lambda top, sub, f: top == "probe",
+    "rx.h": lambda top, sub, f: top == "probe",
+    "tx.h": lambda top, sub, f: top == "probe",
     "prober_internal.h": lambda top, sub, f: sub == "prober" and f.startswith("prober"),
     "replay_internal.h": lambda top, sub, f: sub == "replay",
     "metrics_internal.h": lambda top, sub, f: sub == "metrics",

@@ -28,7 +28,7 @@ static void wr16(uint8_t *p, uint16_t v)
 static void ext_checksum(uint8_t *ext, size_t len)
 {
     wr16(ext + 2, 0);
-    wr16(ext + 2, parse_inet_checksum(ext, len));
+    wr16(ext + 2, wire_checksum(ext, len));
 }
 
 /* One MPLS Label Stack object with n entries at p; returns its length. */

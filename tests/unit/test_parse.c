@@ -116,7 +116,7 @@ static void check_tcp(const uint8_t *p, size_t n)
         memcpy(bad, p, n);
         bad[ihl + 16] = bad[ihl + 17] = 0;
         CHECK(parse_ip4_tcp(bad, n, &pp) < 0);
-        uint16_t ps = parse_ip4_pseudo_sum(p + 12, p + 16, 6, n - ihl);
+        uint16_t ps = wire_ip4_pseudo_sum(p + 12, p + 16, 6, n - ihl);
         bad[ihl + 16] = (uint8_t)(ps >> 8);
         bad[ihl + 17] = (uint8_t)ps;
         CHECK(parse_ip4_tcp(bad, n, &pp) == 0 && pp.tcp_flags == 0x14);
@@ -204,7 +204,7 @@ static void checksum(void)
 {
     /* RFC 1071 example bytes. */
     const uint8_t b[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
-    CHECK(parse_inet_checksum(b, sizeof(b)) == (uint16_t)~0xddf2);
+    CHECK(wire_checksum(b, sizeof(b)) == (uint16_t)~0xddf2);
 }
 
 int main(int argc, char **argv)

@@ -2,7 +2,8 @@
  * checksum is valid; address helpers round-trip; unreachable codes read as traceroute's marks. */
 #include "check.h"
 #include "parse.h"
-#include "sockutil.h"
+#include "rx.h"
+#include "tx.h"
 
 #include <string.h>
 
@@ -16,15 +17,15 @@ int main(void)
 
     for (uint16_t seq = 0; seq < PROBE_SEQ_SPACE; seq += 97) {
         uint16_t sum;
-        sockutil_build_echo(buf, sizeof(buf), false, 0xbeef, seq, 0);
+        wire_build_echo(buf, sizeof(buf), false, 0xbeef, seq, 0);
         sum = (uint16_t)(buf[2] << 8 | buf[3]);
         if (seq == 0)
             first = sum;
         CHECK(sum == first);
-        CHECK(parse_inet_checksum(buf, sizeof(buf)) == 0); /* valid: sums to 0xffff */
+        CHECK(wire_checksum(buf, sizeof(buf)) == 0); /* valid: sums to 0xffff */
         CHECK(buf[0] == 8 && buf[6] == (seq >> 8) && buf[7] == (seq & 0xff));
     }
-    sockutil_build_echo(buf, sizeof(buf), true, 1, 2, 0);
+    wire_build_echo(buf, sizeof(buf), true, 1, 2, 0);
     CHECK(buf[0] == 128 && buf[2] == 0 && buf[3] == 0); /* the kernel sums ICMPv6 */
 
     CHECK(probe_addr_parse("2001:db8:3::2", &a) == 0 && a.family == AF_INET6);
