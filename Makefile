@@ -115,14 +115,11 @@ fuzz:
 	  else tail -40 build-fuzz/fuzz_$$f.log; exit 1; fi; \
 	done
 
+# Every benchmark of tests/bench/ on namespace labs; rewrites the figures of tests/bench/README.md.
 bench: build
 	$(call apt_install,$(RUN_PKGS) tmux mtr-tiny traceroute dnsmasq-base scamper iputils-tracepath)
 	cmake --build $(BUILD) --target nfqdelay probefloor -j $(JOBS)
-	$(SUDO) python3 tests/bench/peers.py $(BUILD)/hopwatch $(BUILD)/tests/probefloor
-	$(SUDO) python3 tests/bench/bench.py $(BUILD)/hopwatch $(BUILD)/tests/nfqdelay
-	$(SUDO) python3 tests/bench/cpu_tui.py $(BUILD)/hopwatch 60
-	$(SUDO) python3 tests/bench/stream_size.py $(BUILD)/hopwatch 600
-	$(SUDO) python3 tests/bench/fleet.py $(BUILD)/hopwatch 100 30
+	$(SUDO) python3 tests/bench/update_readme.py $(BUILD)
 
 # The classifier's measured accuracy and decisiveness: every scenario at 100, 400 and 2000
 # probes, 4,000 seeded runs each, and 400 runs of 10 minutes for steadiness (about 12 minutes on

@@ -6,8 +6,13 @@
 Builds the demo path of `make run` (a rate-limited hop, a link with loss bursts,
 delays), runs hopwatch in a tmux pane, captures the pane with its colors (capture-pane -e),
 turns the ANSI text into HTML with aha and the HTML into a PNG with headless Chromium.
-Needs the Debian packages tmux, aha, chromium and fonts-dejavu-core."""
+Needs the Debian packages tmux, aha, chromium and fonts-dejavu-core.
+
+The first picture's screen is also written as text (lossy-path.txt) into the README's
+<!-- screen --> block, so the README's example and its picture are the same screen
+(unit_docs_consistency checks that they agree)."""
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -43,6 +48,24 @@ def png(ansi, out, rows):
     print("wrote", out)
 
 
+def screen_text(plain):
+    """The header and the hop rows of a captured screen: up to the first blank line."""
+    lines = [line.rstrip() for line in plain.splitlines()]
+    end = lines.index("") if "" in lines else len(lines)
+    return "\n".join(lines[:end]) + "\n"
+
+
+def write_readme_screen(text):
+    with open(os.path.join(HERE, "lossy-path.txt"), "w") as f:
+        f.write(text)
+    path = os.path.join(HERE, "..", "README.md")
+    readme = open(path).read()
+    block = re.compile(r"(<!-- screen -->\n```\n).*?(```\n<!-- /screen -->)", re.S)
+    with open(path, "w") as f:
+        f.write(block.sub(lambda m: m.group(1) + text + m.group(2), readme))
+    print("wrote lossy-path.txt and the README's screen")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     nfq = os.path.abspath(sys.argv[2])
@@ -54,7 +77,10 @@ def main():
         t = Tmux("hwshot", COLS, ROWS)
         t.type(f"clear; ip netns exec {lab.client} {binary} -i 0.1 -n {lab.target()}")
         time.sleep(40)  # make run's interval: a few loss bursts, the onset placed
-        png(t.screen(colors=True), os.path.join(HERE, "lossy-path.png"), ROWS)
+        ansi = t.screen(colors=True)
+        plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", ansi)  # the same capture, as text
+        png(ansi, os.path.join(HERE, "lossy-path.png"), ROWS)
+        write_readme_screen(screen_text(plain))
         t.keys("Down", "Down", "Enter")
         time.sleep(0.5)
         png(t.screen(colors=True), os.path.join(HERE, "hop-detail.png"), ROWS)

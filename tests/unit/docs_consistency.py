@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """Every option, key and column that `hopwatch --help` lists is documented in the man page:
-a feature is not done until a user can find it. Reads only what the binary prints."""
+a feature is not done until a user can find it. Reads only what the binary prints.
+And the README's example screen is the text of its picture (make screenshots writes both
+from one capture: screenshots/lossy-path.txt)."""
 import re
 import subprocess
 import sys
@@ -38,6 +40,11 @@ for key in keys:
 for letter, title in columns:
     if not re.search(rf"\.B {letter}  {re.escape(title)}", man):
         bad.append(f"column {letter} ({title}) is not in the man page's COLUMNS")
+readme = open(f"{root}/README.md").read()
+shown = re.search(r"<!-- screen -->\n```\n(.*?)```\n<!-- /screen -->", readme, re.S)
+shot = open(f"{root}/screenshots/lossy-path.txt").read()
+if not shown or shown.group(1) != shot:
+    bad.append("the README's screen is not screenshots/lossy-path.txt (make screenshots)")
 for b in bad:
     print("FAIL", b)
 print(f"{len(options) + len(keys) + len(columns) - len(bad)} passed, {len(bad)} failed")
