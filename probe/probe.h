@@ -188,7 +188,7 @@ int probe_open(struct probe_sock *ps, const struct probe_ops *ops, const struct 
                char *why, size_t why_len);
 void probe_close(struct probe_sock *ps);
 
-/* Address helpers, the only conversions between probe_addr and socket addresses. */
+/* Address helpers (addr.c), the only conversions between probe_addr and socket addresses. */
 bool probe_addr_equal(const struct probe_addr *a, const struct probe_addr *b);
 /* Fills ss for addr:port; returns the length to pass as a socklen_t. */
 unsigned probe_addr_to_sockaddr(const struct probe_addr *addr, uint16_t port,
