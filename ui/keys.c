@@ -1,6 +1,6 @@
 /*
- * keys.c - the key tables and what each key does (see keys.h): the live view's, and a
- * replay's, which come first while a recording plays (the overview's are in keys_fleet.c).
+ * keys.c - the live view's key table and what each key does (see keys.h); the overview's are
+ * in keys_fleet.c, a replay's (which come first while a recording plays) in keys_replay.c.
  * A key that cannot act says why in the status line. Control goes to the prober (mode,
  * pause, interval) and the target (reset) of the target shown, or on the overview of every
  * target; everything else is the UI's own state.
@@ -17,7 +17,7 @@
 #define KEY_ESC 27
 #define KEY_CTRL_L 12
 
-__attribute__((format(printf, 2, 3))) static void status(struct ui *u, const char *fmt, ...)
+void keys_say(struct ui *u, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -33,35 +33,35 @@ static void key_quit(struct ui *u)
 static void key_pause(struct ui *u)
 {
     prober_pause(u->s->prober, true);
-    status(u, "paused: space resumes");
+    keys_say(u, "paused: space resumes");
 }
 
 static void key_resume(struct ui *u)
 {
     prober_pause(u->s->prober, false);
-    status(u, "resumed");
+    keys_say(u, "resumed");
 }
 
 static void key_reset(struct ui *u)
 {
     target_reset(u->s->target, u->f.st.mode);
-    status(u, "statistics of every mode reset");
+    keys_say(u, "statistics of every mode reset");
 }
 
 static void key_names(struct ui *u)
 {
     if (u->s->opt.no_dns) {
-        status(u, "names are off for this run (-n)");
+        keys_say(u, "names are off for this run (-n)");
         return;
     }
     u->names = !u->names;
-    status(u, "names %s", u->names ? "on" : "off");
+    keys_say(u, "names %s", u->names ? "on" : "off");
 }
 
 static void key_asn(struct ui *u)
 {
     u->asn = !u->asn;
-    status(u, "AS numbers %s", u->asn ? "on" : "off");
+    keys_say(u, "AS numbers %s", u->asn ? "on" : "off");
 }
 
 static void key_display(struct ui *u)
@@ -69,19 +69,19 @@ static void key_display(struct ui *u)
     static const char *const names[] = {"table", "table + loss timeline",
                                         "loss timeline with RTT scale"};
     u->display = (u->display + 1) % 3;
-    status(u, "display: %s", names[u->display]);
+    keys_say(u, "display: %s", names[u->display]);
 }
 
 static void key_jitter(struct ui *u)
 {
     u->jitter_cols = !u->jitter_cols;
-    status(u, "columns: %s", u->jitter_cols ? "jitter" : "latency");
+    keys_say(u, "columns: %s", u->jitter_cols ? "jitter" : "latency");
 }
 
 static void key_mpls(struct ui *u)
 {
     u->mpls = !u->mpls;
-    status(u, "MPLS labels under each hop: %s", u->mpls ? "on" : "off");
+    keys_say(u, "MPLS labels under each hop: %s", u->mpls ? "on" : "off");
 }
 
 static void key_flow(struct ui *u)
@@ -89,14 +89,14 @@ static void key_flow(struct ui *u)
     int n = target_flows(u->s->target);
 
     if (n == 0) {
-        status(u, "one flow: --flows N probes N of them");
+        keys_say(u, "one flow: --flows N probes N of them");
         return;
     }
     u->flow = u->flow + 1 >= n ? -1 : u->flow + 1;
     if (u->flow < 0)
-        status(u, "every flow together");
+        keys_say(u, "every flow together");
     else
-        status(u, "flow %d of %d alone", u->flow, n);
+        keys_say(u, "flow %d of %d alone", u->flow, n);
 }
 
 static void switch_mode(struct ui *u, enum probe_mode m)
@@ -107,18 +107,18 @@ static void switch_mode(struct ui *u, enum probe_mode m)
         for (int i = 0; i < st->nrotation; i++) {
             if (st->rotation[i] == (int)m) {
                 u->view_mode = m;
-                status(u, "showing %s; --modes keeps every mode probing", probe_mode_name(m));
+                keys_say(u, "showing %s; --modes keeps every mode probing", probe_mode_name(m));
                 return;
             }
         }
-        status(u, "%s is not among --modes", probe_mode_name(m));
+        keys_say(u, "%s is not among --modes", probe_mode_name(m));
         return;
     }
     if (prober_request_mode(u->s->prober, m) < 0)
-        status(u, "%s unavailable: %s", probe_mode_name(m),
-               st->why_not[m][0] ? st->why_not[m] : "not opened for this run");
+        keys_say(u, "%s unavailable: %s", probe_mode_name(m),
+                 st->why_not[m][0] ? st->why_not[m] : "not opened for this run");
     else
-        status(u, "switching to %s at the next round (statistics per mode)", probe_mode_name(m));
+        keys_say(u, "switching to %s at the next round (statistics per mode)", probe_mode_name(m));
 }
 
 static void key_udp(struct ui *u)
@@ -148,7 +148,7 @@ static void key_next_mode(struct ui *u)
             return;
         }
     }
-    status(u, "no other mode could open");
+    keys_say(u, "no other mode could open");
 }
 
 static void set_interval(struct ui *u, double factor)
@@ -156,12 +156,12 @@ static void set_interval(struct ui *u, double factor)
     double v = (double)u->f.st.interval_us / 1e6 * factor;
 
     if (v < 0.05 || v > 60) {
-        status(u, "interval stays %.2fs (0.05 to 60 from the keyboard)",
-               (double)u->f.st.interval_us / 1e6);
+        keys_say(u, "interval stays %.2fs (0.05 to 60 from the keyboard)",
+                 (double)u->f.st.interval_us / 1e6);
         return;
     }
     prober_set_interval(u->s->prober, (uint64_t)(v * 1e6));
-    status(u, "interval %.2fs", v);
+    keys_say(u, "interval %.2fs", v);
 }
 
 static void key_slower(struct ui *u)
@@ -284,128 +284,6 @@ static const struct key_binding keys[] = {
     {KEY_CTRL_L, "^L", "redraw the screen", key_redraw, KEYS_ANY},
 };
 
-/* ---- a replay's keys (hopwatch --replay FILE in the live view): they take the place of the
- * prober's (pause, interval, modes, reset) while a recording plays ------------------------- */
-
-static void play_pause(struct ui *u)
-{
-    struct player_clock c;
-
-    player_clock(u->s->player, &c);
-    player_pause(u->s->player, !c.paused);
-    status(u, c.paused ? "playing" : "paused: p or space plays on");
-}
-
-static void faster(struct ui *u)
-{
-    status(u, "speed x%.0f", player_speed(u->s->player, 2.0));
-}
-
-static void slower(struct ui *u)
-{
-    status(u, "speed x%.0f", player_speed(u->s->player, 0.5));
-}
-
-static void jump(struct ui *u, int dir)
-{
-    if (player_jump_event(u->s->player, dir) < 0)
-        status(u, "no %s event in the recording", dir > 0 ? "later" : "earlier");
-    else
-        status(u, "to the %s event", dir > 0 ? "next" : "previous");
-}
-
-static void next_event(struct ui *u)
-{
-    jump(u, 1);
-}
-
-static void previous_event(struct ui *u)
-{
-    jump(u, -1);
-}
-
-static void to_start(struct ui *u)
-{
-    player_jump_edge(u->s->player, false);
-    status(u, "to the start of the recording");
-}
-
-static void to_end(struct ui *u)
-{
-    player_jump_edge(u->s->player, true);
-    status(u, "to the end of the recording");
-}
-
-static void go_to(struct ui *u)
-{
-    u->typing = true;
-    u->typed[0] = '\0';
-    status(u, "go to the recorded time (HH:MM[:SS], Enter; Esc cancels): ");
-}
-
-/* While a time is typed, every key is its: digits and ':', backspace, Enter, Esc. */
-static bool typing(struct ui *u, int ch)
-{
-    size_t n = strlen(u->typed);
-
-    if (ch == '\n' || ch == KEY_ENTER) {
-        u->typing = false;
-        if (player_jump_time(u->s->player, u->typed) < 0)
-            status(u, "not a time: '%s' (HH:MM or HH:MM:SS)", u->typed);
-        else
-            status(u, "to %s", u->typed);
-        return true;
-    }
-    if (ch == 27) {
-        u->typing = false;
-        status(u, "go to: cancelled");
-        return true;
-    }
-    if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n)
-        u->typed[n - 1] = '\0';
-    else if (((ch >= '0' && ch <= '9') || ch == ':') && n + 1 < sizeof(u->typed))
-        u->typed[n] = (char)ch, u->typed[n + 1] = '\0';
-    status(u, "go to the recorded time (HH:MM[:SS], Enter; Esc cancels): %s", u->typed);
-    return true;
-}
-
-static void recorded(struct ui *u)
-{
-    status(u, "a replay plays what was recorded: the run's modes, interval and resets");
-}
-
-static const struct key_binding replay_keys[] = {
-    {'p', "p  space", "play / pause", play_pause, KEYS_ANY},
-    {' ', NULL, NULL, play_pause, KEYS_ANY},
-    {'+', "+", "faster (x2, up to x1000)", faster, KEYS_ANY},
-    {'-', "-", "slower (/2, down to x1)", slower, KEYS_ANY},
-    {']', "]", "jump to the next recorded event", next_event, KEYS_ANY},
-    {'[', "[", "jump to the previous recorded event", previous_event, KEYS_ANY},
-    {'g', "g", "go to a recorded time: type HH:MM[:SS], Enter", go_to, KEYS_ANY},
-    {'<', "<  Home", "jump to the start", to_start, KEYS_ANY},
-    {KEY_HOME, NULL, NULL, to_start, KEYS_ANY},
-    {'>', ">  End", "jump to the end", to_end, KEYS_ANY},
-    {KEY_END, NULL, NULL, to_end, KEYS_ANY},
-    {'r', NULL, NULL, recorded, KEYS_ANY},
-    {'u', NULL, NULL, recorded, KEYS_ANY},
-    {'t', NULL, NULL, recorded, KEYS_ANY},
-    {'i', NULL, NULL, recorded, KEYS_ANY},
-    {'m', NULL, NULL, recorded, KEYS_ANY},
-};
-
-static bool replay_dispatch(struct ui *u, int ch)
-{
-    if (u->typing && ch != ERR && ch != KEY_RESIZE)
-        return typing(u, ch);
-    for (size_t i = 0; i < sizeof(replay_keys) / sizeof(replay_keys[0]); i++) {
-        if (replay_keys[i].key == ch) {
-            replay_keys[i].fn(u);
-            return true;
-        }
-    }
-    return false;
-}
-
 const struct key_binding *keys_table(size_t *n)
 {
     *n = sizeof(keys) / sizeof(keys[0]);
@@ -431,7 +309,7 @@ void keys_dispatch(struct ui *u, int ch)
         u->screen = u->help_from; /* any key leaves the help screen */
         return;
     }
-    if (u->s->player && replay_dispatch(u, ch))
+    if (u->s->player && keys_replay_dispatch(u, ch))
         return;
     u->key = ch;
     ov = keys_overview_table(&n);
@@ -443,7 +321,7 @@ void keys_dispatch(struct ui *u, int ch)
     else if (b->scope == KEYS_EVERY)
         keys_every(u, b->fn);
     else
-        status(u, "%s acts on one target: open it first (Enter or 1-9)", b->label);
+        keys_say(u, "%s acts on one target: open it first (Enter or 1-9)", b->label);
 }
 
 void keys_every_labels(char *buf, size_t len)
@@ -472,7 +350,7 @@ static void print_table(FILE *out, const struct key_binding *t, size_t n)
 
 void ui_print_keys(FILE *out)
 {
-    const struct key_binding *ov;
+    const struct key_binding *ov, *rt;
     char every[128];
     size_t n;
 
@@ -484,5 +362,6 @@ void ui_print_keys(FILE *out)
     print_table(out, ov, n);
     fprintf(out, "On the overview %s act on every target; on a hop view, on its target.\n", every);
     fprintf(out, "\nKeys of a replay (--replay FILE), instead of p, space, + and -:\n");
-    print_table(out, replay_keys, sizeof(replay_keys) / sizeof(replay_keys[0]));
+    rt = keys_replay_table(&n);
+    print_table(out, rt, n);
 }

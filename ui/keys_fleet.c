@@ -15,14 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-__attribute__((format(printf, 2, 3))) static void say(struct ui *u, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(u->status, sizeof(u->status), fmt, ap);
-    va_end(ap);
-}
-
 /* Target i's hop view (i a place in the list). */
 void ui_show(struct ui *u, struct session *s)
 {
@@ -41,12 +33,13 @@ void ui_show(struct ui *u, struct session *s)
 static void open_at(struct ui *u, int i)
 {
     if (i < 0 || i >= u->f.nlive) {
-        say(u, "no target %d: %d in the list", i + 1, u->f.nlive);
+        keys_say(u, "no target %d: %d in the list", i + 1, u->f.nlive);
         return;
     }
     u->pick = i;
     ui_show(u, u->f.live[i]);
-    say(u, "target %d of %d: Esc returns to the overview, Tab shows the next", i + 1, u->f.nlive);
+    keys_say(u, "target %d of %d: Esc returns to the overview, Tab shows the next", i + 1,
+             u->f.nlive);
 }
 
 /* ---- the overview's keys ---------------------------------------------------------------- */
@@ -148,7 +141,7 @@ static void step_target(struct ui *u, int by)
     int n = u->f.nlive, at = u->f.shown_index;
 
     if (!frame_several(&u->f)) {
-        say(u, "Tab and S-Tab go from target to target when hopwatch watches several");
+        keys_say(u, "Tab and S-Tab go from target to target when hopwatch watches several");
         return;
     }
     /* A target taken out (SIGHUP) has no place: from it, the first or the last. */
@@ -176,7 +169,7 @@ void keys_every(struct ui *u, void (*fn)(struct ui *u))
     int differ = 0;
 
     if (u->f.nlive == 0) {
-        say(u, "no targets in the list");
+        keys_say(u, "no targets in the list");
         return;
     }
     kept = u->f.st;
@@ -194,7 +187,8 @@ void keys_every(struct ui *u, void (*fn)(struct ui *u))
     u->s = shown;
     u->f.st = kept;
     if (differ)
-        say(u, "%d targets: %.80s; %d of them instead: %.80s", u->f.nlive, first, differ, other);
+        keys_say(u, "%d targets: %.80s; %d of them instead: %.80s", u->f.nlive, first, differ,
+                 other);
     else
-        say(u, "every target (%d): %.160s", u->f.nlive, first);
+        keys_say(u, "every target (%d): %.160s", u->f.nlive, first);
 }
