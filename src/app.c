@@ -213,7 +213,7 @@ static void retire(struct app *a, struct session *s)
     fleet_retire(a->fleet, s); /* the fleet thread steps it no more */
     prober_close(s->prober);
     prober_flush(s->prober); /* its rounds in flight reach its stream now, not after it ended */
-    session_settle(s);
+    session_finalize(s);
     clock_gettime(CLOCK_REALTIME, &s->run.ended);
     s->run.now_us = probe_now_us();
     s->run.end_reason = "removed";
@@ -325,7 +325,7 @@ void app_stop(struct app *a, int sig)
     for (int i = 0; i < fleet_count_all(a->fleet); i++) {
         struct session *s = fleet_get_all(a->fleet, i);
         prober_flush(s->prober);
-        session_settle(s);
+        session_finalize(s);
         s->run.ended = ended;
         s->run.now_us = now;
         s->run.end_reason = why;

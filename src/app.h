@@ -2,7 +2,7 @@
  * app.h - one live run of hopwatch: the targets it watches (a fleet of sessions), what they
  * share (the options, the name resolver and databases, this host's public address, the
  * metrics exporter), and the run's life: open every target while privileged, start, reread
- * --targets on SIGHUP, stop, settle and report. main.c drives it; the TUI is handed the fleet.
+ * --targets on SIGHUP, stop, finalize and report. main.c drives it; the TUI is handed the fleet.
  */
 #ifndef HOPWATCH_APP_H
 #define HOPWATCH_APP_H
@@ -41,7 +41,7 @@ int app_start(struct app *a);
 /* SIGHUP: rereads --targets; targets that stay keep their statistics and counters. Says what
  * changed on standard error. */
 void app_reload(struct app *a);
-/* Stops probing, settles every target's diagnosis and stamps the end (`sig`: the signal that
+/* Stops probing, finalizes every target's diagnosis and stamps the end (`sig`: the signal that
  * ended the run, 0 none). */
 void app_stop(struct app *a, int sig);
 /* The report of every target (-r/-j/-C, or --report-on-exit); on standard error when the

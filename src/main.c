@@ -180,7 +180,7 @@ static int run_replay(struct session *s)
         return play_live(s);
     c = target_consumer(s->target);
     replay_feed(s->replay, &c, s->target);
-    session_settle(s);
+    session_finalize(s);
     if (replay_truncated(s->replay))
         fprintf(stderr,
                 "hopwatch: %s was cut short (no end line): replayed up to its last "

@@ -48,7 +48,7 @@ void session_free(struct session *s);
  * status with the reason printed: 2 unresolvable, 3 no mode could open, 4 out of memory. */
 int session_open(struct session *s, bool others);
 /* After the prober stopped: the diagnosis of every mode that probed is final. */
-void session_settle(struct session *s);
+void session_finalize(struct session *s);
 
 /* What is probing: the prober's status, or a replay's as of the point played to. */
 void session_status(struct session *s, struct prober_status *st);

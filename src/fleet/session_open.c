@@ -172,12 +172,12 @@ int session_open(struct session *s, bool others)
 }
 
 /* After the prober stopped: the diagnosis of every mode that probed is final. */
-void session_settle(struct session *s)
+void session_finalize(struct session *s)
 {
     static struct prober_status st;
 
     session_status(s, &st);
     for (int m = 0; m < PROBE_MODE_COUNT; m++)
         if (st.path[m].rounds)
-            target_settle(s->target, m, &st.path[m]);
+            target_finalize(s->target, m, &st.path[m]);
 }

@@ -381,35 +381,35 @@ bool resolver_get(struct resolver *r, const struct probe_addr *a, struct name_in
 }
 
 /* Every responder in one table has an entry with no lookup in flight. */
-static bool table_settled(struct resolver *r, struct hops *hops, struct hops_snapshot *snap)
+static bool table_resolved(struct resolver *r, struct hops *hops, struct hops_snapshot *snap)
 {
-    bool settled = true;
+    bool resolved = true;
 
-    for (int m = 0; m < PROBE_MODE_COUNT && settled; m++) {
+    for (int m = 0; m < PROBE_MODE_COUNT && resolved; m++) {
         if (hops_snapshot(hops, m, 0, snap) < 0)
             return false;
         pthread_mutex_lock(&r->lock);
-        for (int t = snap->first_ttl; t <= snap->nhops && settled; t++) {
-            for (int i = 0; i < snap->hops[t - 1].nresponders && settled; i++) {
+        for (int t = snap->first_ttl; t <= snap->nhops && resolved; t++) {
+            for (int i = 0; i < snap->hops[t - 1].nresponders && resolved; i++) {
                 struct entry *e = find(r, &snap->hops[t - 1].responders[i].addr);
-                settled = e && !e->ptr_inflight && !e->asn_inflight;
+                resolved = e && !e->ptr_inflight && !e->asn_inflight;
             }
         }
         pthread_mutex_unlock(&r->lock);
     }
-    return settled;
+    return resolved;
 }
 
 /* ... and in every table watched. Caller thread. */
-static bool all_settled(struct resolver *r, struct hops_snapshot *snap)
+static bool all_resolved(struct resolver *r, struct hops_snapshot *snap)
 {
-    bool settled = true;
+    bool resolved = true;
 
     pthread_mutex_lock(&r->watch_lock);
-    for (int k = 0; k < r->nhops && settled; k++)
-        settled = table_settled(r, r->hops[k], snap);
+    for (int k = 0; k < r->nhops && resolved; k++)
+        resolved = table_resolved(r, r->hops[k], snap);
     pthread_mutex_unlock(&r->watch_lock);
-    return settled;
+    return resolved;
 }
 
 void resolver_wait(struct resolver *r, int timeout_ms)
@@ -419,7 +419,7 @@ void resolver_wait(struct resolver *r, int timeout_ms)
 
     if (!r)
         return;
-    while (probe_now_us() < end && !all_settled(r, &snap))
+    while (probe_now_us() < end && !all_resolved(r, &snap))
         usleep(5000);
     hops_snapshot_free(&snap);
 }

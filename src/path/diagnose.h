@@ -12,7 +12,7 @@
  *   below  - does it lose less than the informative hops after it?  (loss starts after it)
  *   lossy  - is its loss above DIAG_TAU_LOSSY?
  *   clean  - is its loss below DIAG_TAU?  (the equivalence margin: "no loss that matters")
- * The two thresholds leave a band between them, so a hop with 1% loss settles on "lossy"
+ * The two thresholds leave a band between them, so a hop with 1% loss comes to rest on "lossy"
  * instead of hovering at one line. A claim is made when its test's log e-value reaches
  * diag's claim level, log(usable hops / DIAG_CLAIM_ALPHA): the chance that noise alone ever
  * makes a given kind of claim anywhere on the path, at any round of the run, is at most

@@ -327,7 +327,7 @@ void target_view_free(struct target_view *v)
     hops_snapshot_free(&v->snap);
 }
 
-void target_settle(struct target *t, int mode, const struct round_path *path)
+void target_finalize(struct target *t, int mode, const struct round_path *path)
 {
     if (mode < 0 || mode >= PROBE_MODE_COUNT)
         return;

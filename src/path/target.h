@@ -75,7 +75,7 @@ int target_flows(const struct target *t);
 
 /* After the prober stopped: if probes of mode completed after its last completed round (an
  * interrupted run), one more evaluation of its diagnosis on the final statistics and path. */
-void target_settle(struct target *t, int mode, const struct round_path *path);
+void target_finalize(struct target *t, int mode, const struct round_path *path);
 
 /* The verdict published for one hop of a view, NULL when the diagnosis does not cover it. */
 const struct hop_diag *target_view_diag(const struct target_view *v, int ttl);

@@ -173,7 +173,7 @@ static void responders(struct watch *w, const struct round *r)
             memset(p, 0, sizeof(*p)); /* it did not stay: load balancing, or a blip */
             continue;
         }
-        if (++p->held < WATCH_SETTLE)
+        if (++p->held < WATCH_STABLE_ROUNDS)
             continue;
         snprintf(text, sizeof(text), "hop %d: new responder %s (first seen: %s)", ttl,
                  probe_addr_str(&p->is, is, sizeof(is)), probe_addr_str(&p->was, was, sizeof(was)));
@@ -201,7 +201,7 @@ static void path_end(struct watch *w, const struct round *r)
     if (now != w->dest_candidate[m])
         w->dest_held[m] = 0;
     w->dest_candidate[m] = now;
-    if (++w->dest_held[m] < WATCH_SETTLE)
+    if (++w->dest_held[m] < WATCH_STABLE_ROUNDS)
         return;
     rp = round_probe_at(r, now);
     if (r->end_unreach && rp && rp->outcome == ROUND_ANSWERED)

@@ -4,9 +4,10 @@
  * firewall: the probes' sends failed, so nothing was measured and nothing is counted lost). Runs in
  * the prober thread (a round consumer, through target.c); writes to the event log.
  *
- * A path change is a change after the path settled, that stays: a responder new at a hop (the
- * hop table says so) that then answers WATCH_SETTLE rounds in a row there, or a new end of
- * the path that holds WATCH_SETTLE rounds. Finding the path in the first rounds is not one.
+ * A path change is a change after the path is found (stable), that stays: a responder new at a hop
+ * (the hop table says so) that then answers WATCH_STABLE_ROUNDS rounds in a row there, or a new end
+ * of the path that holds WATCH_STABLE_ROUNDS rounds. Finding the path in the first rounds is not
+ * one.
  *
  * A round sends every TTL back to back, so a time-correlated outage knocks out every TTL past
  * the fault in the same round: the round's "cut" is the first informative TTL from which every
@@ -28,7 +29,7 @@
 #define WATCH_MAX_TTL 256
 #define WATCH_BURST_MIN 3
 #define WATCH_CLEAN_MIN 2
-#define WATCH_SETTLE 3
+#define WATCH_STABLE_ROUNDS 3
 
 /* A change that has not held long enough yet. */
 struct watch_pending {
@@ -56,7 +57,7 @@ struct watch {
     struct event send_failure;
     /* path changes, per mode */
     struct watch_pending hop[PROBE_MODE_COUNT][WATCH_MAX_TTL];
-    int dest[PROBE_MODE_COUNT]; /* the settled end of the path (0: not yet) */
+    int dest[PROBE_MODE_COUNT]; /* the stable end of the path (0: not yet) */
     bool dest_unreach[PROBE_MODE_COUNT];
     int dest_candidate[PROBE_MODE_COUNT], dest_held[PROBE_MODE_COUNT];
 };
@@ -67,7 +68,7 @@ void watch_round(struct watch *w, const struct round *r);
 /* The cut of a round (see above), or 0. */
 int watch_cut(const struct watch *w, const struct round *r);
 /* A hop of `mode` answered from `is` in round `round` (of flow `flow`), new there; it first
- * answered from `was`. A path change if `is` goes on answering there for WATCH_SETTLE rounds
+ * answered from `was`. A path change if `is` goes on answering there for WATCH_STABLE_ROUNDS rounds
  * of that flow. */
 void watch_new_responder(struct watch *w, int mode, int flow, int ttl, uint32_t round,
                          const struct probe_addr *was, const struct probe_addr *is);

@@ -9,8 +9,8 @@
  * timeout expires. All probes share one timeout, so deadlines follow send order and a FIFO finds
  * the expired ones.
  *
- * Each round has a record in a ring (send order) that notes what became of its probes; a
- * record with nothing pending is complete, and complete records leave the ring in send order:
+ * Each round has a place in a ring (send order) that notes what became of its probes; a
+ * ring round with nothing pending is complete, and complete ones leave the ring in send order:
  * a round whose probes were all answered completes before an older one whose probes time
  * out, but consumers see them in the order they were sent.
  *
@@ -44,9 +44,9 @@ static void wall_now(const struct prober *p, struct timespec *ts)
 
 /* ---- rounds and their consumers --------------------------------------------------------- */
 
-static struct round_rec *rec_at(struct prober *p, uint32_t rec)
+static struct ring_round *rec_at(struct prober *p, uint32_t ring_at)
 {
-    return &p->recs[rec % p->nrecs];
+    return &p->ring[ring_at % p->nring];
 }
 
 static void tell_probe(struct prober *p, const struct round *r, int ttl)
@@ -59,21 +59,21 @@ static void tell_probe(struct prober *p, const struct round *r, int ttl)
 /* Hands complete rounds on, oldest first, stopping at the first one still pending. */
 static void hand_on(struct prober *p)
 {
-    while (p->report_rec != p->next_rec) {
-        struct round_rec *rec = rec_at(p, p->report_rec);
-        if (rec->pending > 0)
+    while (p->report_ring != p->next_ring) {
+        struct ring_round *ring_at = rec_at(p, p->report_ring);
+        if (ring_at->pending > 0)
             break;
         for (int i = 0; i < p->nconsumers; i++)
             if (p->consumers[i].on_round)
-                p->consumers[i].on_round(p->consumers[i].ctx, &rec->r);
-        p->report_rec++;
+                p->consumers[i].on_round(p->consumers[i].ctx, &ring_at->r);
+        p->report_ring++;
     }
 }
 
-/* One pending probe (or the hold taken while sending) of record `rec` is settled. */
-static void release(struct prober *p, uint32_t rec)
+/* One pending probe (or the hold taken while sending) of ring round `ring_at` is settled. */
+static void release(struct prober *p, uint32_t ring_at)
 {
-    struct round_rec *rr = rec_at(p, rec);
+    struct ring_round *rr = rec_at(p, ring_at);
 
     if (--rr->pending == 0) {
         rr->r.completed = p->settles;
@@ -98,7 +98,7 @@ static void settle(struct prober *p, uint16_t seq, enum round_outcome o,
                    const struct probe_reply *rep)
 {
     struct inflight *f = slot(p, seq);
-    struct round_rec *rr = rec_at(p, f->rec);
+    struct ring_round *rr = rec_at(p, f->ring_at);
     struct round_probe *rp = &rr->r.probe[f->ttl - rr->r.first_ttl];
 
     f->active = false;
@@ -119,7 +119,7 @@ static void settle(struct prober *p, uint16_t seq, enum round_outcome o,
     tell_probe(p, &rr->r, f->ttl);
     if (o != ROUND_ANSWERED && p->socks[f->mode].ops && p->socks[f->mode].ops->forget)
         p->socks[f->mode].ops->forget(&p->socks[f->mode], seq);
-    release(p, f->rec);
+    release(p, f->ring_at);
 }
 
 /* Is the FIFO entry still its probe, in flight? */
@@ -168,17 +168,17 @@ static uint16_t take_seq(struct prober *p)
     return seq;
 }
 
-/* A fresh record for a round of `mode`. When the ring is full its oldest round's probes are
+/* A fresh ring round for a round of `mode`. When the ring is full its oldest round's probes are
  * judged lost now, which completes it. */
-static struct round_rec *new_record(struct prober *p, int mode, uint32_t *index)
+static struct ring_round *new_ring_round(struct prober *p, int mode, uint32_t *index)
 {
-    struct round_rec *rr;
+    struct ring_round *rr;
 
-    if (p->next_rec - p->report_rec >= p->nrecs)
+    if (p->next_ring - p->report_ring >= p->nring)
         for (int s = 0; s < PROBE_SEQ_SPACE; s++)
-            if (p->slots[s].active && p->slots[s].rec == p->report_rec)
+            if (p->slots[s].active && p->slots[s].ring_at == p->report_ring)
                 settle(p, p->slots[s].seq, ROUND_LOST, NULL);
-    *index = p->next_rec++;
+    *index = p->next_ring++;
     rr = rec_at(p, *index);
     rr->pending = 1; /* held while sending */
     rr->r = (struct round){.number = atomic_load(&p->rounds[mode]),
@@ -186,13 +186,13 @@ static struct round_rec *new_record(struct prober *p, int mode, uint32_t *index)
                            .prev_mode = p->last_mode,
                            .first_ttl = p->cfg.first_ttl,
                            .last_ttl = p->cfg.first_ttl - 1,
-                           .probe = &p->probes[(size_t)(*index % p->nrecs) * (size_t)p->width]};
+                           .probe = &p->probes[(size_t)(*index % p->nring) * (size_t)p->width]};
     memset(rr->r.probe, 0, (size_t)p->width * sizeof(*rr->r.probe));
     wall_now(p, &rr->r.wall);
     return rr;
 }
 
-static void send_one(struct prober *p, struct round_rec *rr, uint32_t index, int ttl)
+static void send_one(struct prober *p, struct ring_round *rr, uint32_t index, int ttl)
 {
     struct probe_sock *ps = &p->socks[rr->r.mode];
     struct round_probe *rp = &rr->r.probe[ttl - rr->r.first_ttl];
@@ -211,7 +211,7 @@ static void send_one(struct prober *p, struct round_rec *rr, uint32_t index, int
                                       .mode = (int8_t)rr->r.mode,
                                       .ttl = (uint8_t)ttl,
                                       .seq = seq,
-                                      .rec = index,
+                                      .ring_at = index,
                                       .sent_us = sent_us};
     rp->outcome = ROUND_PENDING;
     rp->sent_us = sent_us;
@@ -234,7 +234,7 @@ static int last_ttl(const struct prober *p, int mode)
  * hold is released after its last probe. */
 static void spread(struct prober *p, uint64_t now, bool all)
 {
-    struct round_rec *rr = rec_at(p, p->spread_rec);
+    struct ring_round *rr = rec_at(p, p->spread_ring);
     int last = last_ttl(p, rr->r.mode);
 
     while (p->spreading) {
@@ -242,12 +242,12 @@ static void spread(struct prober *p, uint64_t now, bool all)
         if (ttl > last) {
             rr->r.last_ttl = ttl - 1; /* the end may have come closer meanwhile */
             p->spreading = false;
-            release(p, p->spread_rec);
+            release(p, p->spread_ring);
             return;
         }
         if (!all && p->spread_start + (uint64_t)(ttl - rr->r.first_ttl) * p->spread_step_us > now)
             return;
-        send_one(p, rr, p->spread_rec, ttl);
+        send_one(p, rr, p->spread_ring, ttl);
         p->spread_ttl++;
         last = last_ttl(p, rr->r.mode);
     }
@@ -266,7 +266,7 @@ static void send_round(struct prober *p, int mode, bool switched, uint64_t now)
     int last = last_ttl(p, mode), n = last - p->cfg.first_ttl + 1;
     uint64_t window = atomic_load(&p->interval_us) / 2;
     uint32_t index;
-    struct round_rec *rr = new_record(p, mode, &index);
+    struct ring_round *rr = new_ring_round(p, mode, &index);
 
     rr->r.switched = switched;
     rr->r.last_ttl = last;
@@ -286,7 +286,7 @@ static void send_round(struct prober *p, int mode, bool switched, uint64_t now)
     if (window > PROBER_SPREAD_MAX_US)
         window = PROBER_SPREAD_MAX_US;
     p->spreading = true;
-    p->spread_rec = index;
+    p->spread_ring = index;
     p->spread_ttl = p->cfg.first_ttl;
     p->spread_start = now;
     p->spread_step_us = rr->r.number == 0 || n <= 1 ? 0 : window / (uint64_t)n;
@@ -474,16 +474,16 @@ void prober_polled(struct prober *p, const struct pollfd *fds)
 
 void prober_flush(struct prober *p)
 {
-    for (; p->report_rec != p->next_rec; p->report_rec++) {
-        struct round_rec *rec = rec_at(p, p->report_rec);
-        if (rec->pending > 0) { /* complete ones held behind it keep what they had */
-            rec->r.partial = true;
-            rec->r.completed = p->settles;
-            rec->r.dest_ttl = atomic_load(&p->dest_ttl[rec->r.mode]);
-            rec->r.end_unreach = atomic_load(&p->end_unreach[rec->r.mode]);
+    for (; p->report_ring != p->next_ring; p->report_ring++) {
+        struct ring_round *ring_at = rec_at(p, p->report_ring);
+        if (ring_at->pending > 0) { /* complete ones held behind it keep what they had */
+            ring_at->r.partial = true;
+            ring_at->r.completed = p->settles;
+            ring_at->r.dest_ttl = atomic_load(&p->dest_ttl[ring_at->r.mode]);
+            ring_at->r.end_unreach = atomic_load(&p->end_unreach[ring_at->r.mode]);
         }
         for (int i = 0; i < p->nconsumers; i++)
             if (p->consumers[i].on_round)
-                p->consumers[i].on_round(p->consumers[i].ctx, &rec->r);
+                p->consumers[i].on_round(p->consumers[i].ctx, &ring_at->r);
     }
 }

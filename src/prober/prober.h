@@ -86,7 +86,7 @@ int prober_set_rotation(struct prober *p, const int *modes, int n);
 int prober_add_consumer(struct prober *p, const struct round_consumer *c);
 
 /* After the last step: hands on the rounds still incomplete (an interrupted run), as they are
- * and marked partial, so a consumer that records sees every probe the statistics saw. */
+ * and marked partial, so a consumer that writes a recording sees every probe the statistics saw. */
 void prober_flush(struct prober *p);
 /* Switch modes at the next round edge. -ENOTSUP if that mode is not open. */
 int prober_request_mode(struct prober *p, enum probe_mode mode);

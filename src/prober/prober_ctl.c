@@ -11,8 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Enough records for every round that can still have probes in flight. */
-static uint32_t records_needed(const struct prober_config *cfg)
+/* Enough ring rounds for every round that can still have probes in flight. */
+static uint32_t ring_rounds_needed(const struct prober_config *cfg)
 {
     uint64_t shortest =
         cfg->interval_us < MIN_KEY_INTERVAL_US ? cfg->interval_us : MIN_KEY_INTERVAL_US;
@@ -41,10 +41,10 @@ struct prober *prober_new(const struct prober_config *cfg, const struct prober_e
     p->wake[0] = p->wake[1] = -1;
     p->last_mode = -1;
     p->width = cfg->max_ttl - cfg->first_ttl + 1;
-    p->nrecs = records_needed(cfg);
-    p->recs = calloc(p->nrecs, sizeof(*p->recs));
-    p->probes = calloc((size_t)p->nrecs * (size_t)p->width, sizeof(*p->probes));
-    if (!p->recs || !p->probes || (!p->env.no_poll && pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0)) {
+    p->nring = ring_rounds_needed(cfg);
+    p->ring = calloc(p->nring, sizeof(*p->ring));
+    p->probes = calloc((size_t)p->nring * (size_t)p->width, sizeof(*p->probes));
+    if (!p->ring || !p->probes || (!p->env.no_poll && pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0)) {
         prober_free(p);
         return NULL;
     }
@@ -62,7 +62,7 @@ void prober_free(struct prober *p)
         close(p->wake[0]);
         close(p->wake[1]);
     }
-    free(p->recs);
+    free(p->ring);
     free(p->probes);
     free(p);
 }

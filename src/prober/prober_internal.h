@@ -19,7 +19,8 @@ struct inflight {
     int8_t mode;
     uint8_t ttl;
     uint16_t seq;     /* the whole sequence number its probe carried (slot = seq % space) */
-    uint32_t rec;     /* its round's record: an index that only grows (ring slot rec % nrecs) */
+    uint32_t ring_at; /* its round's place in the ring: an index that only grows (ring[ring_at %
+                         nring]) */
     uint64_t sent_us; /* the prober's clock */
 };
 
@@ -31,7 +32,7 @@ struct fifo_entry {
 };
 
 /* One round while it is in the ring. */
-struct round_rec {
+struct ring_round {
     int pending;    /* probes in flight, plus one while the round is being sent */
     struct round r; /* r.probe points into the prober's probe store */
 };
@@ -64,20 +65,20 @@ struct prober {
     int last_mode;          /* the mode of the last round sent, -1 none */
     bool any_round;
     uint64_t last_start; /* when the last round started */
-    /* The round being spread over its window: its record, next TTL, and when it started. */
+    /* The round being spread over its window: its ring index, next TTL, and when it started. */
     bool spreading;
-    uint32_t spread_rec;
+    uint32_t spread_ring;
     int spread_ttl;
     uint64_t spread_start, spread_step_us;
     bool ready[PROBE_MODE_COUNT];       /* poll saw the mode's sockets readable: drain them */
     int first_fd[PROBE_MODE_COUNT + 1]; /* where each mode's descriptors start in a poll set */
     struct pmtu pmtu[PROBE_MODE_COUNT]; /* --pmtu: each mode's search */
     int pmtu_extra[PROBE_MODE_COUNT];   /* sizing rounds a report added after its last round */
-    struct round_rec *recs;             /* nrecs records, send order */
+    struct ring_round *ring;            /* nring rounds in flight, send order */
     struct round_probe *probes;
-    uint32_t nrecs, next_rec, report_rec;
+    uint32_t nring, next_ring, report_ring;
     uint32_t settles; /* probes settled so far: round_probe.settled */
-    int width;        /* probes per record: max_ttl - first_ttl + 1 */
+    int width;        /* probes per ring round: max_ttl - first_ttl + 1 */
 };
 
 #endif

@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         replay_status(rp, &st);
         for (int m = 0; m < PROBE_MODE_COUNT; m++)
             if (st.path[m].rounds)
-                target_settle(t, m, &st.path[m]);
+                target_finalize(t, m, &st.path[m]);
         target_free(t);
     }
     replay_free(rp);

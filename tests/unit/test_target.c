@@ -103,8 +103,8 @@ static void events_and_reset(void)
     moved[1] = test_addr("198.18.1.99");
     for (uint32_t r = 5; r < 8; r++)
         play_round(&c, PROBE_ICMP_RAW, r, 4, "aaaa", moved, rtt);
-    /* The target now answers at TTL 3: a change once it held WATCH_SETTLE rounds. */
-    for (uint32_t r = 8; r < 8 + WATCH_SETTLE; r++) {
+    /* The target now answers at TTL 3: a change once it held WATCH_STABLE_ROUNDS rounds. */
+    for (uint32_t r = 8; r < 8 + WATCH_STABLE_ROUNDS; r++) {
         CHECK(events_copy(target_events(t), ev, 8) == 1);
         play_round(&c, PROBE_ICMP_RAW, r, 3, "aaa", moved, rtt);
     }
@@ -135,7 +135,7 @@ static void events_and_reset(void)
     }
     CHECK(target_view(t, PROBE_ICMP_RAW, &(struct round_path){41, 3, false}, &v) == 0 &&
           v.in[0].n == 31);
-    target_settle(t, PROBE_ICMP_RAW, &(struct round_path){41, 3, false});
+    target_finalize(t, PROBE_ICMP_RAW, &(struct round_path){41, 3, false});
     CHECK(target_view(t, PROBE_ICMP_RAW, &(struct round_path){41, 3, false}, &v) == 0 &&
           v.in[0].n == 32 && v.in[0].lost == 1);
     target_view_free(&v);

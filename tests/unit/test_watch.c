@@ -79,7 +79,7 @@ int main(void)
     CHECK(ev[0].end.tv_sec == 1003 && ev[0].end.tv_nsec == 800000000L); /* round 38 */
 
     /* Path changes: the first responder is discovery; a second one is a change, once, when
-     * it goes on answering (WATCH_SETTLE rounds); so is a new TTL of the target. */
+     * it goes on answering (WATCH_STABLE_ROUNDS rounds); so is a new TTL of the target. */
     for (int i = 50; i < 56; i++) {
         hop2 = i < 52 ? a : b;
         hops_record_sent(h, PROBE_ICMP_RAW, 2);
