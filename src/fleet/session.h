@@ -7,7 +7,7 @@
 #define HOPWATCH_SESSION_H
 
 #include "names/asndb.h"
-#include "names/names.h"
+#include "names/resolver.h"
 #include "cli/options.h"
 #include "prober/prober.h"
 #include "replay/player.h"

@@ -10,7 +10,7 @@
 #define HOPWATCH_ISP_H
 
 #include "path/hops.h"
-#include "names.h"
+#include "resolver.h"
 #include "segment.h"
 
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /*
  * resolve.h - resolving the target with c-ares: its A/AAAA at start-up (the names of the
- * hops are names.c's).
+ * hops are resolver.c's).
  */
 #ifndef HOPWATCH_RESOLVE_H
 #define HOPWATCH_RESOLVE_H

@@ -1,8 +1,8 @@
 /*
- * names.c - the resolver thread (see names.h). c-ares callbacks run inside ares_process() on
+ * resolver.c - the resolver thread (see resolver.h). c-ares callbacks run inside ares_process() on
  * this thread; the entry table is shared with readers through r->lock.
  */
-#include "names.h"
+#include "resolver.h"
 #include "dnsparse.h"
 #include "text/textesc.h"
 

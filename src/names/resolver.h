@@ -1,5 +1,5 @@
 /*
- * names.h - the resolver thread: reverse DNS names and AS numbers for every address that
+ * resolver.h - the resolver thread: reverse DNS names and AS numbers for every address that
  * answers, without ever blocking the prober or the screen.
  *
  * It watches the hop table for new responders, looks each one up in the local mmdb databases
@@ -9,8 +9,8 @@
  * cached for their TTL, failures briefly; everything from the network is stored escaped.
  * Readers (UI, reports) copy entries out by address under the resolver's own lock.
  */
-#ifndef HOPWATCH_NAMES_H
-#define HOPWATCH_NAMES_H
+#ifndef HOPWATCH_RESOLVER_H
+#define HOPWATCH_RESOLVER_H
 
 #include "asndb.h"
 #include "path/hops.h"

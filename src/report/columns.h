@@ -9,7 +9,7 @@
 
 #include "path/diagnose.h"
 #include "path/hops.h"
-#include "names/names.h"
+#include "names/resolver.h"
 #include "prober/pmtu.h"
 #include "names/segment.h"
 

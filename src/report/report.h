@@ -7,7 +7,7 @@
 #define HOPWATCH_REPORT_H
 
 #include "path/events.h"
-#include "names/names.h"
+#include "names/resolver.h"
 #include "path/target.h"
 
 #include <stdio.h>
