@@ -1,25 +1,25 @@
 /*
- * watch.c - loss bursts, path changes and mode changes as events (see watch.h).
+ * detect.c - loss bursts, path changes and mode changes as events (see detect.h).
  */
-#include "watch.h"
+#include "detect.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-void watch_init(struct watch *w, struct event_log *log)
+void detect_init(struct detector *w, struct event_log *log)
 {
     memset(w, 0, sizeof(*w));
     w->log = log;
 }
 
-int watch_cut(const struct watch *w, const struct round *r)
+int detect_cut(const struct detector *w, const struct round *r)
 {
     /* A path that ends at an unreachable router is judged up to the hop before it: the
      * router's own answers are rate-limited errors. */
     int last = r->end_unreach ? r->dest_ttl - 1 : r->dest_ttl, cut;
 
-    if (last <= 0 || last >= WATCH_MAX_TTL || !round_lost(r, last))
+    if (last <= 0 || last >= DETECT_MAX_TTL || !round_lost(r, last))
         return 0;
     cut = last;
     for (int k = last - 1; k > 0; k--) {
@@ -34,23 +34,23 @@ int watch_cut(const struct watch *w, const struct round *r)
 
 /* Rounds in a row needed before a run of lost destination rounds counts as a burst: the
  * destination's ordinary loss rate p must make such a run unlikely (p^k < 1e-3). */
-static int burst_min(const struct watch *w)
+static int burst_min(const struct detector *w)
 {
     double p = w->dest_rounds >= 20 ? (double)w->dest_lost / (double)w->dest_rounds : 0.0;
-    int k = p > 0.0 ? (int)ceil(log(1e-3) / log(p)) : WATCH_BURST_MIN;
-    return k < WATCH_BURST_MIN ? WATCH_BURST_MIN : k > 20 ? 20 : k;
+    int k = p > 0.0 ? (int)ceil(log(1e-3) / log(p)) : DETECT_BURST_MIN;
+    return k < DETECT_BURST_MIN ? DETECT_BURST_MIN : k > 20 ? 20 : k;
 }
 
-static int most_frequent_cut(const struct watch *w)
+static int most_frequent_cut(const struct detector *w)
 {
     int best = 0;
-    for (int k = 1; k < WATCH_MAX_TTL; k++)
+    for (int k = 1; k < DETECT_MAX_TTL; k++)
         if (w->hist[k] > w->hist[best])
             best = k;
     return best;
 }
 
-static void fill_burst(struct watch *w, int dest_ttl)
+static void fill_burst(struct detector *w, int dest_ttl)
 {
     struct event *e = &w->burst;
 
@@ -65,7 +65,7 @@ static double seconds(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void start_burst(struct watch *w, const struct round *r)
+static void start_burst(struct detector *w, const struct round *r)
 {
     struct event *e = &w->burst;
 
@@ -80,7 +80,7 @@ static void start_burst(struct watch *w, const struct round *r)
     w->clean_run = 0;
 }
 
-static void end_burst(struct watch *w, int dest_ttl)
+static void end_burst(struct detector *w, int dest_ttl)
 {
     struct event *e = &w->burst;
     int prev;
@@ -102,9 +102,9 @@ static void end_burst(struct watch *w, int dest_ttl)
 }
 
 /* Loss bursts: runs of rounds with a cut. */
-static void bursts(struct watch *w, const struct round *r)
+static void bursts(struct detector *w, const struct round *r)
 {
-    int cut = watch_cut(w, r);
+    int cut = detect_cut(w, r);
 
     int last = r->end_unreach ? r->dest_ttl - 1 : r->dest_ttl;
 
@@ -131,20 +131,20 @@ static void bursts(struct watch *w, const struct round *r)
     }
     if (w->clean_run++ == 0)
         w->first_clean = r->wall;
-    if (w->clean_run >= WATCH_CLEAN_MIN)
+    if (w->clean_run >= DETECT_CLEAN_MIN)
         end_burst(w, last);
 }
 
-void watch_new_responder(struct watch *w, int mode, int flow, int ttl, uint32_t round,
-                         const struct probe_addr *was, const struct probe_addr *is)
+void detect_new_responder(struct detector *w, int mode, int flow, int ttl, uint32_t round,
+                          const struct probe_addr *was, const struct probe_addr *is)
 {
-    if (mode < 0 || mode >= PROBE_MODE_COUNT || ttl <= 0 || ttl >= WATCH_MAX_TTL)
+    if (mode < 0 || mode >= PROBE_MODE_COUNT || ttl <= 0 || ttl >= DETECT_MAX_TTL)
         return;
     w->hop[mode][ttl] =
-        (struct watch_pending){.was = *was, .is = *is, .since = round, .flow = (uint8_t)flow};
+        (struct detect_pending){.was = *was, .is = *is, .since = round, .flow = (uint8_t)flow};
 }
 
-static void path_event(struct watch *w, const struct round *r, int lo, int hi, const char *text)
+static void path_event(struct detector *w, const struct round *r, int lo, int hi, const char *text)
 {
     struct event e;
 
@@ -160,10 +160,10 @@ static void path_event(struct watch *w, const struct round *r, int lo, int hi, c
 }
 
 /* New responders that go on answering where they appeared. */
-static void responders(struct watch *w, const struct round *r)
+static void responders(struct detector *w, const struct round *r)
 {
-    for (int ttl = r->first_ttl; ttl <= r->last_ttl && ttl < WATCH_MAX_TTL; ttl++) {
-        struct watch_pending *p = &w->hop[r->mode][ttl];
+    for (int ttl = r->first_ttl; ttl <= r->last_ttl && ttl < DETECT_MAX_TTL; ttl++) {
+        struct detect_pending *p = &w->hop[r->mode][ttl];
         const struct round_probe *rp = round_probe_at(r, ttl);
         char text[160], was[64], is[64];
         if (!p->is.family || rp->outcome != ROUND_ANSWERED || r->number < p->since ||
@@ -173,7 +173,7 @@ static void responders(struct watch *w, const struct round *r)
             memset(p, 0, sizeof(*p)); /* it did not stay: load balancing, or a blip */
             continue;
         }
-        if (++p->held < WATCH_STABLE_ROUNDS)
+        if (++p->held < DETECT_STABLE_ROUNDS)
             continue;
         snprintf(text, sizeof(text), "hop %d: new responder %s (first seen: %s)", ttl,
                  probe_addr_str(&p->is, is, sizeof(is)), probe_addr_str(&p->was, was, sizeof(was)));
@@ -184,7 +184,7 @@ static void responders(struct watch *w, const struct round *r)
 
 /* A new end of the path that holds: the target answers at another TTL, or a router at some
  * TTL says unreachable. */
-static void path_end(struct watch *w, const struct round *r)
+static void path_end(struct detector *w, const struct round *r)
 {
     int m = r->mode, old = w->dest[m], now = r->dest_ttl;
     char text[160], addr[64];
@@ -201,7 +201,7 @@ static void path_end(struct watch *w, const struct round *r)
     if (now != w->dest_candidate[m])
         w->dest_held[m] = 0;
     w->dest_candidate[m] = now;
-    if (++w->dest_held[m] < WATCH_STABLE_ROUNDS)
+    if (++w->dest_held[m] < DETECT_STABLE_ROUNDS)
         return;
     rp = round_probe_at(r, now);
     if (r->end_unreach && rp && rp->outcome == ROUND_ANSWERED)
@@ -219,7 +219,7 @@ static void path_end(struct watch *w, const struct round *r)
 }
 
 /* Rounds of `to` follow rounds of `from`: a switch asked for from outside. */
-static void mode_change(struct watch *w, int from, int to, const struct timespec *now)
+static void mode_change(struct detector *w, int from, int to, const struct timespec *now)
 {
     struct event e;
 
@@ -255,7 +255,7 @@ static int send_errors(const struct round *r, bool *sent)
 
 /* Spells in which this host could not send: an event while it lasts, ended (with how long)
  * by the first round that sends every probe again. */
-static void send_failures(struct watch *w, const struct round *r)
+static void send_failures(struct detector *w, const struct round *r)
 {
     bool sent;
     int err = send_errors(r, &sent);
@@ -280,7 +280,7 @@ static void send_failures(struct watch *w, const struct round *r)
     }
 }
 
-void watch_round(struct watch *w, const struct round *r)
+void detect_round(struct detector *w, const struct round *r)
 {
     send_failures(w, r);
     if (r->switched && r->prev_mode >= 0 && r->prev_mode < PROBE_MODE_COUNT)

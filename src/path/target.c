@@ -14,7 +14,7 @@
 #include "target.h"
 #include "prober/pmtu.h"
 #include "verdicts.h"
-#include "watch.h"
+#include "detect.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -43,7 +43,7 @@ struct target {
     int nflows;
     struct event_log *events;
     /* prober thread */
-    struct watch watch;
+    struct detector detect;
     struct diag_input counts[DIAG_MAX_HOPS];
     atomic_bool reset_asked;
     pthread_mutex_t lock; /* any thread: every lane's pub */
@@ -98,7 +98,7 @@ struct target *target_new(const struct target_config *cfg, char *err, size_t err
     }
     pthread_mutex_init(&t->lock, NULL);
     atomic_init(&t->reset_asked, false);
-    watch_init(&t->watch, t->events);
+    detect_init(&t->detect, t->events);
     return t;
 }
 
@@ -176,8 +176,8 @@ static void on_probe(void *ctx, const struct round *r, int ttl)
     if (t->nflows)
         news = lane_probe(lane_of(t, r->flow), r, ttl, &first);
     if (news)
-        watch_new_responder(&t->watch, r->mode, r->flow, ttl, r->number, &first,
-                            &round_probe_at(r, ttl)->from);
+        detect_new_responder(&t->detect, r->mode, r->flow, ttl, r->number, &first,
+                             &round_probe_at(r, ttl)->from);
 }
 
 /* One evaluation of mode's diagnosis on a lane's hop table as it is now, published. A path
@@ -225,11 +225,11 @@ static void on_round(void *ctx, const struct round *r)
     lane_round(t, &t->all, r);
     if (t->nflows)
         lane_round(t, lane_of(t, r->flow), r);
-    memset(t->watch.uninformative, 0, sizeof(t->watch.uninformative));
+    memset(t->detect.uninformative, 0, sizeof(t->detect.uninformative));
     for (int i = 0; i < v->diag.n; i++)
-        if (v->in[i].ttl < WATCH_MAX_TTL)
-            t->watch.uninformative[v->in[i].ttl] = v->diag.hop[i].verdict == VERDICT_REPLY_ONLY;
-    watch_round(&t->watch, r);
+        if (v->in[i].ttl < DETECT_MAX_TTL)
+            t->detect.uninformative[v->in[i].ttl] = v->diag.hop[i].verdict == VERDICT_REPLY_ONLY;
+    detect_round(&t->detect, r);
 }
 
 void target_clear(struct target *t)
@@ -246,7 +246,7 @@ void target_clear(struct target *t)
     pthread_mutex_unlock(&t->lock);
     atomic_store(&t->reset_asked, false);
     events_clear(t->events);
-    watch_init(&t->watch, t->events);
+    detect_init(&t->detect, t->events);
 }
 
 struct round_consumer target_consumer(struct target *t)

@@ -1,11 +1,11 @@
-/* test_watch.c - the event detector on synthetic rounds: a round's cut skips reply-only hops,
- * a burst needs WATCH_BURST_MIN lost rounds and ends after WATCH_CLEAN_MIN answered ones, its
+/* test_detect.c - the event detector on synthetic rounds: a round's cut skips reply-only hops,
+ * a burst needs DETECT_BURST_MIN lost rounds and ends after DETECT_CLEAN_MIN answered ones, its
  * onset is the most frequent cut, ordinary loss makes no burst; path changes (a new responder
  * as the hop table reports it, a new TTL of the target) and mode changes. */
 #include "check.h"
 #include "path/hops.h"
 #include "testaddr.h"
-#include "path/watch.h"
+#include "path/detect.h"
 
 #include <string.h>
 
@@ -36,7 +36,7 @@ static struct round round_at(int sec, int dest, const char *pattern)
 
 int main(void)
 {
-    static struct watch w;
+    static struct detector w;
     struct event ev[16];
     struct event_log *log = events_new(NULL, NULL, 0);
     struct hops *h = hops_new(1, 30);
@@ -45,32 +45,32 @@ int main(void)
     int n;
 
     hop2 = a;
-    watch_init(&w, log);
+    detect_init(&w, log);
     r = round_at(0, 5, "aaxxx");
-    CHECK(watch_cut(&w, &r) == 3);
+    CHECK(detect_cut(&w, &r) == 3);
     r = round_at(0, 5, "axaxx");
-    CHECK(watch_cut(&w, &r) == 4);
+    CHECK(detect_cut(&w, &r) == 4);
     w.uninformative[3] = true; /* hop 3 is reply-only: its silence says nothing */
-    CHECK(watch_cut(&w, &r) == 2);
+    CHECK(detect_cut(&w, &r) == 2);
     w.uninformative[3] = false;
     r = round_at(0, 5, "aaaax");
-    CHECK(watch_cut(&w, &r) == 5);
+    CHECK(detect_cut(&w, &r) == 5);
     r = round_at(0, 5, "xxxxa");
-    CHECK(watch_cut(&w, &r) == 0);
+    CHECK(detect_cut(&w, &r) == 0);
     r = round_at(0, 0, "xxxxx");
-    CHECK(watch_cut(&w, &r) == 0); /* no destination yet */
+    CHECK(detect_cut(&w, &r) == 0); /* no destination yet */
 
     /* Ordinary loss: two lost rounds are no burst. */
     for (int i = 0; i < 30; i++) {
         r = round_at(i, 5, (i % 10 == 3 || i % 10 == 4) ? "aaxxx" : "aaaaa");
-        watch_round(&w, &r);
+        detect_round(&w, &r);
     }
     CHECK(events_copy(log, ev, 16) == 0);
     /* An outage of 8 rounds from hop 3 (one shifted cut), then clean. */
     for (int i = 30; i < 50; i++) {
         const char *p = i < 38 ? (i == 30 ? "aaaxx" : "aaxxx") : "aaaaa";
         r = round_at(i, 5, p);
-        watch_round(&w, &r);
+        detect_round(&w, &r);
     }
     n = events_copy(log, ev, 16);
     CHECK(n == 1 && ev[0].kind == EVENT_LOSS_BURST && ev[0].ended);
@@ -79,7 +79,7 @@ int main(void)
     CHECK(ev[0].end.tv_sec == 1003 && ev[0].end.tv_nsec == 800000000L); /* round 38 */
 
     /* Path changes: the first responder is discovery; a second one is a change, once, when
-     * it goes on answering (WATCH_STABLE_ROUNDS rounds); so is a new TTL of the target. */
+     * it goes on answering (DETECT_STABLE_ROUNDS rounds); so is a new TTL of the target. */
     for (int i = 50; i < 56; i++) {
         hop2 = i < 52 ? a : b;
         hops_record_sent(h, PROBE_ICMP_RAW, 2);
@@ -92,20 +92,20 @@ int main(void)
                                                   .is_dest = false,
                                                   .unreach = 0},
                               &first))
-            watch_new_responder(&w, PROBE_ICMP_RAW, 0, 2, (uint32_t)i, &first, &hop2);
+            detect_new_responder(&w, PROBE_ICMP_RAW, 0, 2, (uint32_t)i, &first, &hop2);
         r = round_at(i, 5, "aaaaa");
-        watch_round(&w, &r);
+        detect_round(&w, &r);
         CHECK(events_copy(log, ev, 16) == (i < 54 ? 1 : 2)); /* b settles in round 54 */
     }
     /* The target answers at TTL 6 from round 56 on; then the user switches to UDP. */
     for (int i = 56; i < 59; i++) {
         r = round_at(i, 6, "aaaaaa");
-        watch_round(&w, &r);
+        detect_round(&w, &r);
     }
     r = round_at(59, 6, "aaaaaa");
     r.mode = PROBE_UDP;
     r.switched = true;
-    watch_round(&w, &r);
+    detect_round(&w, &r);
     n = events_copy(log, ev, 16);
     CHECK(n == 4);
     CHECK(ev[1].kind == EVENT_PATH_CHANGE && ev[1].hops[0] == 2 && strstr(ev[1].text, ".99"));

@@ -8,7 +8,7 @@
 #include "path/target.h"
 #include "testaddr.h"
 #include "path/verdicts.h"
-#include "path/watch.h"
+#include "path/detect.h"
 
 #include <string.h>
 
@@ -103,8 +103,8 @@ static void events_and_reset(void)
     moved[1] = test_addr("198.18.1.99");
     for (uint32_t r = 5; r < 8; r++)
         play_round(&c, PROBE_ICMP_RAW, r, 4, "aaaa", moved, rtt);
-    /* The target now answers at TTL 3: a change once it held WATCH_STABLE_ROUNDS rounds. */
-    for (uint32_t r = 8; r < 8 + WATCH_STABLE_ROUNDS; r++) {
+    /* The target now answers at TTL 3: a change once it held DETECT_STABLE_ROUNDS rounds. */
+    for (uint32_t r = 8; r < 8 + DETECT_STABLE_ROUNDS; r++) {
         CHECK(events_copy(target_events(t), ev, 8) == 1);
         play_round(&c, PROBE_ICMP_RAW, r, 3, "aaa", moved, rtt);
     }
