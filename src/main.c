@@ -152,7 +152,7 @@ static int play_live(struct session *s)
 }
 
 /* --replay: the recording through a target of its own shape, then its report. */
-static int run_replay(struct session *s)
+static int replay_session(struct session *s)
 {
     const struct replay_setup *rs;
     struct round_consumer c;
@@ -190,6 +190,23 @@ static int run_replay(struct session *s)
     return 0;
 }
 
+/* --replay FILE: a session of its own for the recorded target, played into the live view or
+ * the report. */
+static int run_replay(const struct options *opt, const char *host)
+{
+    struct session *s = session_new(opt, opt->target ? opt->target : "", host);
+    int r;
+
+    if (!s) {
+        fprintf(stderr, "hopwatch: out of memory\n");
+        return 4;
+    }
+    r = replay_session(s);
+    replay_free(s->replay);
+    session_free(s);
+    return r;
+}
+
 static bool is_stdout(const char *path)
 {
     return path && strcmp(path, "-") == 0;
@@ -197,12 +214,12 @@ static bool is_stdout(const char *path)
 
 int main(int argc, char **argv)
 {
-    static struct session s;
-    char err[256];
+    static struct options opt;
+    char host[256], err[256];
     int r;
 
     setlocale(LC_ALL, "");
-    r = options_parse(argc, argv, &s.opt, err, sizeof(err));
+    r = options_parse(argc, argv, &opt, err, sizeof(err));
     if (r < 0) {
         fprintf(stderr, "hopwatch: %s\n", err);
         return 1;
@@ -217,30 +234,25 @@ int main(int argc, char **argv)
         printf("hopwatch %s\n", HOPWATCH_VERSION);
         return 0;
     }
-    if (s.opt.output == OUTPUT_TUI && !s.opt.headless &&
-        (is_stdout(s.opt.events_path) || is_stdout(s.opt.ndjson_path))) {
+    if (opt.output == OUTPUT_TUI && !opt.headless &&
+        (is_stdout(opt.events_path) || is_stdout(opt.ndjson_path))) {
         fprintf(stderr, "hopwatch: --log-events - and --ndjson - (standard output) need "
                         "--headless, -r, -j or -C; the live view owns the terminal\n");
         return 1;
     }
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-        s.opt.no_color = true;
-    s.run.target_name = s.opt.target;
-    s.run.order = s.opt.order;
-    if (gethostname(s.run.local_host, sizeof(s.run.local_host)) < 0)
-        snprintf(s.run.local_host, sizeof(s.run.local_host), "localhost");
-    if (s.opt.replay_path) {
+        opt.no_color = true;
+    if (gethostname(host, sizeof(host)) < 0)
+        snprintf(host, sizeof(host), "localhost");
+    if (opt.replay_path) {
         /* A recording may come from anyone: no privilege (a setcap binary's CAP_NET_RAW
          * included) is held while it is read, in the live view or not. */
         if ((r = drop_privileges()) != 0)
             return r;
-        r = run_replay(&s);
-        replay_free(s.replay);
-        target_free(s.target);
-        return r;
+        return run_replay(&opt, host);
     }
-    g_app.opt = s.opt;
-    snprintf(g_app.local_host, sizeof(g_app.local_host), "%s", s.run.local_host);
+    g_app.opt = opt;
+    snprintf(g_app.local_host, sizeof(g_app.local_host), "%s", host);
     r = run_live();
     app_free(&g_app);
     return r;

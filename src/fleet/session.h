@@ -1,7 +1,9 @@
 /*
- * session.h - what one run of hopwatch is: options, the target, the prober that probes it,
- * names, and the run facts the outputs print. Wired by main.c; shared with the front ends
- * (ui/, the reports).
+ * session.h - one target's run: its options and host, its target (hop tables, diagnosis,
+ * events), the prober that probes it or the replay that plays it, its stream and exporter
+ * counters, and the run facts its reports print. A run of hopwatch has one session a target,
+ * held by the fleet (fleet.h); app.c makes and ends them, the front ends (ui/, the reports)
+ * read them.
  */
 #ifndef HOPWATCH_SESSION_H
 #define HOPWATCH_SESSION_H

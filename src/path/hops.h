@@ -1,5 +1,6 @@
 /*
- * hops.h - the hop statistics table: the only shared mutable state in hopwatch.
+ * hops.h - the hop statistics table of one target (each target owns one, or one a flow), shared
+ * between the prober thread that writes it and the readers on other threads.
  *
  * Keyed by (probe mode, TTL). The prober thread records sends, replies, losses; the UI and the
  * report writers read copies through hops_snapshot(). The table is opaque; every function takes

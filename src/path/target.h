@@ -1,7 +1,7 @@
 /*
  * target.h - one target and everything hopwatch learns about it: the hop table, the event
  * log, the burst and path-change detector, and the published diagnosis of each probe mode.
- * N targets will be N of these.
+ * Each session (a target of the run) owns one; nothing in it is shared with another target.
  *
  * The prober feeds it through the round consumer target_consumer() gives (prober thread):
  * every probe into the hop table as it happens, every completed round into the diagnosis
