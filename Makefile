@@ -16,9 +16,9 @@ TEST_JOBS  ?= 4
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian package names. Build: compiler, CMake, the three libraries, libcap, libzstd and
-# jansson (the flight recorder writes and reads zstd NDJSON).
+# jansson (the flight recorder writes and reads zstd NDJSON), libmicrohttpd (the exporter).
 BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxminddb-dev libcap-dev \
-              libzstd-dev libjansson-dev libmicrohttpd-dev libnetfilter-queue-dev python3
+              libzstd-dev libjansson-dev libmicrohttpd-dev
 # Tests: the namespace lab (iproute2, nftables, iptables, NFQUEUE), python3 for the lab
 # scripts, tmux for the TUI, clang for the fuzzers, dnsmasq and MaxMind's writer for names
 # and ASNs, coturn (a real STUN server for --stun), and the tools hopwatch is compared with
@@ -29,7 +29,8 @@ TEST_PKGS  := $(BUILD_PKGS) iproute2 nftables iptables libnetfilter-queue-dev li
               python3-jsonschema prometheus dpkg-dev libcap2-bin scamper iputils-tracepath
 # The package: dpkg-shlibdeps finds its dependencies, setcap gives it its capability.
 DEB_PKGS   := $(BUILD_PKGS) dpkg-dev libcap2-bin
-RUN_PKGS   := $(BUILD_PKGS) iproute2 nftables iptables \
+# make run's simulated path: namespaces, nftables loss, the NFQUEUE delayer, python3 for the lab.
+RUN_PKGS   := $(BUILD_PKGS) iproute2 nftables iptables libnetfilter-queue-dev python3 \
               iputils-ping
 
 # Installs only what dpkg does not already report installed (fast when nothing is missing).
@@ -125,6 +126,7 @@ bench: build
 # probes, 4,000 seeded runs each, and 400 runs of 10 minutes for steadiness (about 12 minutes on
 # 2 cores); rewrites the tables of tests/stats/README.md. make test runs a short version.
 stats: build
+	$(call apt_install,python3)
 	cmake --build $(BUILD) --target stats -j $(JOBS)
 	python3 tests/stats/update_readme.py ./$(BUILD)/tests/stats $${RUNS:-4000} $${FLIP_RUNS:-400}
 
