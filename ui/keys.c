@@ -10,20 +10,11 @@
 #include "ui_internal.h"
 
 #include <curses.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #define KEY_ESC 27
 #define KEY_CTRL_L 12
-
-void keys_say(struct ui *u, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(u->status, sizeof(u->status), fmt, ap);
-    va_end(ap);
-}
 
 static void key_quit(struct ui *u)
 {
@@ -33,35 +24,35 @@ static void key_quit(struct ui *u)
 static void key_pause(struct ui *u)
 {
     prober_pause(u->s->prober, true);
-    keys_say(u, "paused: space resumes");
+    status_say(u, "paused: space resumes");
 }
 
 static void key_resume(struct ui *u)
 {
     prober_pause(u->s->prober, false);
-    keys_say(u, "resumed");
+    status_say(u, "resumed");
 }
 
 static void key_reset(struct ui *u)
 {
     target_reset(u->s->target, u->f.st.mode);
-    keys_say(u, "statistics of every mode reset");
+    status_say(u, "statistics of every mode reset");
 }
 
 static void key_names(struct ui *u)
 {
     if (u->s->opt.no_dns) {
-        keys_say(u, "names are off for this run (-n)");
+        status_say(u, "names are off for this run (-n)");
         return;
     }
     u->names = !u->names;
-    keys_say(u, "names %s", u->names ? "on" : "off");
+    status_say(u, "names %s", u->names ? "on" : "off");
 }
 
 static void key_asn(struct ui *u)
 {
     u->asn = !u->asn;
-    keys_say(u, "AS numbers %s", u->asn ? "on" : "off");
+    status_say(u, "AS numbers %s", u->asn ? "on" : "off");
 }
 
 static void key_display(struct ui *u)
@@ -69,19 +60,19 @@ static void key_display(struct ui *u)
     static const char *const names[] = {"table", "table + loss timeline",
                                         "loss timeline with RTT scale"};
     u->display = (u->display + 1) % 3;
-    keys_say(u, "display: %s", names[u->display]);
+    status_say(u, "display: %s", names[u->display]);
 }
 
 static void key_jitter(struct ui *u)
 {
     u->jitter_cols = !u->jitter_cols;
-    keys_say(u, "columns: %s", u->jitter_cols ? "jitter" : "latency");
+    status_say(u, "columns: %s", u->jitter_cols ? "jitter" : "latency");
 }
 
 static void key_mpls(struct ui *u)
 {
     u->mpls = !u->mpls;
-    keys_say(u, "MPLS labels under each hop: %s", u->mpls ? "on" : "off");
+    status_say(u, "MPLS labels under each hop: %s", u->mpls ? "on" : "off");
 }
 
 static void key_flow(struct ui *u)
@@ -89,14 +80,14 @@ static void key_flow(struct ui *u)
     int n = target_flows(u->s->target);
 
     if (n == 0) {
-        keys_say(u, "one flow: --flows N probes N of them");
+        status_say(u, "one flow: --flows N probes N of them");
         return;
     }
     u->flow = u->flow + 1 >= n ? -1 : u->flow + 1;
     if (u->flow < 0)
-        keys_say(u, "every flow together");
+        status_say(u, "every flow together");
     else
-        keys_say(u, "flow %d of %d alone", u->flow, n);
+        status_say(u, "flow %d of %d alone", u->flow, n);
 }
 
 static void switch_mode(struct ui *u, enum probe_mode m)
@@ -107,18 +98,19 @@ static void switch_mode(struct ui *u, enum probe_mode m)
         for (int i = 0; i < st->nrotation; i++) {
             if (st->rotation[i] == (int)m) {
                 u->view_mode = m;
-                keys_say(u, "showing %s; --modes keeps every mode probing", probe_mode_name(m));
+                status_say(u, "showing %s; --modes keeps every mode probing", probe_mode_name(m));
                 return;
             }
         }
-        keys_say(u, "%s is not among --modes", probe_mode_name(m));
+        status_say(u, "%s is not among --modes", probe_mode_name(m));
         return;
     }
     if (prober_request_mode(u->s->prober, m) < 0)
-        keys_say(u, "%s unavailable: %s", probe_mode_name(m),
-                 st->why_not[m][0] ? st->why_not[m] : "not opened for this run");
+        status_say(u, "%s unavailable: %s", probe_mode_name(m),
+                   st->why_not[m][0] ? st->why_not[m] : "not opened for this run");
     else
-        keys_say(u, "switching to %s at the next round (statistics per mode)", probe_mode_name(m));
+        status_say(u, "switching to %s at the next round (statistics per mode)",
+                   probe_mode_name(m));
 }
 
 static void key_udp(struct ui *u)
@@ -148,7 +140,7 @@ static void key_next_mode(struct ui *u)
             return;
         }
     }
-    keys_say(u, "no other mode could open");
+    status_say(u, "no other mode could open");
 }
 
 static void set_interval(struct ui *u, double factor)
@@ -156,12 +148,12 @@ static void set_interval(struct ui *u, double factor)
     double v = (double)u->f.st.interval_us / 1e6 * factor;
 
     if (v < 0.05 || v > 60) {
-        keys_say(u, "interval stays %.2fs (0.05 to 60 from the keyboard)",
-                 (double)u->f.st.interval_us / 1e6);
+        status_say(u, "interval stays %.2fs (0.05 to 60 from the keyboard)",
+                   (double)u->f.st.interval_us / 1e6);
         return;
     }
     prober_set_interval(u->s->prober, (uint64_t)(v * 1e6));
-    keys_say(u, "interval %.2fs", v);
+    status_say(u, "interval %.2fs", v);
 }
 
 static void key_slower(struct ui *u)
@@ -222,7 +214,7 @@ static void key_escape(struct ui *u)
         u->selected = 0;
     } else if (u->screen == SCREEN_MAIN && frame_several(&u->f)) {
         u->screen = SCREEN_OVERVIEW;
-        u->status[0] = '\0';
+        status_clear(u);
         if (u->f.shown_index >= 0)
             u->pick = u->f.shown_index;
     }
@@ -321,7 +313,7 @@ void keys_dispatch(struct ui *u, int ch)
     else if (b->scope == KEYS_EVERY)
         keys_every(u, b->fn);
     else
-        keys_say(u, "%s acts on one target: open it first (Enter or 1-9)", b->label);
+        status_say(u, "%s acts on one target: open it first (Enter or 1-9)", b->label);
 }
 
 void keys_every_labels(char *buf, size_t len)

@@ -36,9 +36,6 @@ void keys_every_labels(char *buf, size_t len);
 /* Acts on one key (either case of a letter, as mtr); unknown keys do nothing. */
 void keys_dispatch(struct ui *u, int ch);
 
-/* The status line says it (printf format), until the next key. */
-__attribute__((format(printf, 2, 3))) void keys_say(struct ui *u, const char *fmt, ...);
-
 /* keys_replay.c: a replay's table, and its keys acted on first while a recording plays (true:
  * the key was a replay's). */
 const struct key_binding *keys_replay_table(size_t *n);

@@ -11,7 +11,6 @@
 #include "ui_internal.h"
 
 #include <curses.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,13 +32,13 @@ void ui_show(struct ui *u, struct session *s)
 static void open_at(struct ui *u, int i)
 {
     if (i < 0 || i >= u->f.nlive) {
-        keys_say(u, "no target %d: %d in the list", i + 1, u->f.nlive);
+        status_say(u, "no target %d: %d in the list", i + 1, u->f.nlive);
         return;
     }
     u->pick = i;
     ui_show(u, u->f.live[i]);
-    keys_say(u, "target %d of %d: Esc returns to the overview, Tab shows the next", i + 1,
-             u->f.nlive);
+    status_say(u, "target %d of %d: Esc returns to the overview, Tab shows the next", i + 1,
+               u->f.nlive);
 }
 
 /* ---- the overview's keys ---------------------------------------------------------------- */
@@ -141,7 +140,7 @@ static void step_target(struct ui *u, int by)
     int n = u->f.nlive, at = u->f.shown_index;
 
     if (!frame_several(&u->f)) {
-        keys_say(u, "Tab and S-Tab go from target to target when hopwatch watches several");
+        status_say(u, "Tab and S-Tab go from target to target when hopwatch watches several");
         return;
     }
     /* A target taken out (SIGHUP) has no place: from it, the first or the last. */
@@ -169,7 +168,7 @@ void keys_every(struct ui *u, void (*fn)(struct ui *u))
     int differ = 0;
 
     if (u->f.nlive == 0) {
-        keys_say(u, "no targets in the list");
+        status_say(u, "no targets in the list");
         return;
     }
     kept = u->f.st;
@@ -177,7 +176,7 @@ void keys_every(struct ui *u, void (*fn)(struct ui *u))
         /* The key acts as on target i's hop view: its session, its prober's status. */
         u->s = u->f.live[i];
         session_status(u->s, &u->f.st);
-        u->status[0] = '\0';
+        status_clear(u);
         fn(u);
         if (i == 0)
             memcpy(first, u->status, sizeof(first));
@@ -187,8 +186,8 @@ void keys_every(struct ui *u, void (*fn)(struct ui *u))
     u->s = shown;
     u->f.st = kept;
     if (differ)
-        keys_say(u, "%d targets: %.80s; %d of them instead: %.80s", u->f.nlive, first, differ,
-                 other);
+        status_say(u, "%d targets: %.80s; %d of them instead: %.80s", u->f.nlive, first, differ,
+                   other);
     else
-        keys_say(u, "every target (%d): %.160s", u->f.nlive, first);
+        status_say(u, "every target (%d): %.160s", u->f.nlive, first);
 }

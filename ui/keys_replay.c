@@ -20,25 +20,25 @@ static void play_pause(struct ui *u)
 
     player_clock(u->s->player, &c);
     player_pause(u->s->player, !c.paused);
-    keys_say(u, c.paused ? "playing" : "paused: p or space plays on");
+    status_say(u, c.paused ? "playing" : "paused: p or space plays on");
 }
 
 static void faster(struct ui *u)
 {
-    keys_say(u, "speed x%.0f", player_speed(u->s->player, 2.0));
+    status_say(u, "speed x%.0f", player_speed(u->s->player, 2.0));
 }
 
 static void slower(struct ui *u)
 {
-    keys_say(u, "speed x%.0f", player_speed(u->s->player, 0.5));
+    status_say(u, "speed x%.0f", player_speed(u->s->player, 0.5));
 }
 
 static void jump(struct ui *u, int dir)
 {
     if (player_jump_event(u->s->player, dir) < 0)
-        keys_say(u, "no %s event in the recording", dir > 0 ? "later" : "earlier");
+        status_say(u, "no %s event in the recording", dir > 0 ? "later" : "earlier");
     else
-        keys_say(u, "to the %s event", dir > 0 ? "next" : "previous");
+        status_say(u, "to the %s event", dir > 0 ? "next" : "previous");
 }
 
 static void next_event(struct ui *u)
@@ -54,20 +54,20 @@ static void previous_event(struct ui *u)
 static void to_start(struct ui *u)
 {
     player_jump_edge(u->s->player, false);
-    keys_say(u, "to the start of the recording");
+    status_say(u, "to the start of the recording");
 }
 
 static void to_end(struct ui *u)
 {
     player_jump_edge(u->s->player, true);
-    keys_say(u, "to the end of the recording");
+    status_say(u, "to the end of the recording");
 }
 
 static void go_to(struct ui *u)
 {
     u->typing = true;
     u->typed[0] = '\0';
-    keys_say(u, "go to the recorded time (HH:MM[:SS], Enter; Esc cancels): ");
+    status_say(u, "go to the recorded time (HH:MM[:SS], Enter; Esc cancels): ");
 }
 
 /* While a time is typed, every key is its: digits and ':', backspace, Enter, Esc. */
@@ -78,27 +78,27 @@ static bool typing(struct ui *u, int ch)
     if (ch == '\n' || ch == KEY_ENTER) {
         u->typing = false;
         if (player_jump_time(u->s->player, u->typed) < 0)
-            keys_say(u, "not a time: '%s' (HH:MM or HH:MM:SS)", u->typed);
+            status_say(u, "not a time: '%s' (HH:MM or HH:MM:SS)", u->typed);
         else
-            keys_say(u, "to %s", u->typed);
+            status_say(u, "to %s", u->typed);
         return true;
     }
     if (ch == KEY_ESC) {
         u->typing = false;
-        keys_say(u, "go to: cancelled");
+        status_say(u, "go to: cancelled");
         return true;
     }
     if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n)
         u->typed[n - 1] = '\0';
     else if (((ch >= '0' && ch <= '9') || ch == ':') && n + 1 < sizeof(u->typed))
         u->typed[n] = (char)ch, u->typed[n + 1] = '\0';
-    keys_say(u, "go to the recorded time (HH:MM[:SS], Enter; Esc cancels): %s", u->typed);
+    status_say(u, "go to the recorded time (HH:MM[:SS], Enter; Esc cancels): %s", u->typed);
     return true;
 }
 
 static void recorded(struct ui *u)
 {
-    keys_say(u, "a replay plays what was recorded: the run's modes, interval and resets");
+    status_say(u, "a replay plays what was recorded: the run's modes, interval and resets");
 }
 
 static const struct key_binding replay_keys[] = {

@@ -165,4 +165,8 @@ void draw_help(struct ui *u, int rows, int cols);
 void draw_overview(struct ui *u, int rows, int cols);
 void draw_overview_header(struct ui *u, int cols);
 
+/* status.c: the status line says it (printf format) until the next key; or nothing. */
+__attribute__((format(printf, 2, 3))) void status_say(struct ui *u, const char *fmt, ...);
+void status_clear(struct ui *u);
+
 #endif
