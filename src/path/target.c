@@ -15,6 +15,7 @@
 #include "prober/pmtu.h"
 #include "verdicts.h"
 #include "detect.h"
+#include "history.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -42,6 +43,7 @@ struct target {
     struct lane *flow; /* nflows of them with --flows, else NULL */
     int nflows;
     struct event_log *events;
+    struct history *history; /* its own lock */
     /* prober thread */
     struct detector detect;
     struct diag_input counts[DIAG_MAX_HOPS];
@@ -81,10 +83,12 @@ struct target *target_new(const struct target_config *cfg, char *err, size_t err
 {
     struct target *t = calloc(1, sizeof(*t));
 
-    if (!t || !lanes_new(t, cfg)) {
+    if (!t || !lanes_new(t, cfg) || !(t->history = history_new(cfg->max_ttl))) {
         snprintf(err, err_len, "out of memory");
         if (t)
             lanes_free(t);
+        if (t)
+            history_free(t->history);
         free(t);
         errno = ENOMEM;
         return NULL;
@@ -92,6 +96,7 @@ struct target *target_new(const struct target_config *cfg, char *err, size_t err
     if (!(t->events = events_new(cfg->events_path, err, err_len))) {
         int e = errno == ENOMEM ? EIO : errno; /* a file that cannot open is not memory */
         lanes_free(t);
+        history_free(t->history);
         free(t);
         errno = e;
         return NULL;
@@ -107,6 +112,7 @@ void target_free(struct target *t)
     if (!t)
         return;
     lanes_free(t);
+    history_free(t->history);
     events_free(t->events);
     pthread_mutex_destroy(&t->lock);
     free(t);
@@ -125,6 +131,11 @@ int target_flows(const struct target *t)
 struct event_log *target_events(struct target *t)
 {
     return t->events;
+}
+
+struct history *target_history(struct target *t)
+{
+    return t->history;
 }
 
 /* A probe into one lane's hop table; true when its responder is new at the hop. */
@@ -162,6 +173,17 @@ static bool lane_probe(struct lane *l, const struct round *r, int ttl, struct pr
     }
 }
 
+/* A completed probe into the history, by the second its round was sent. */
+static void history_probe(struct history *h, const struct round *r, int ttl)
+{
+    const struct round_probe *p = round_probe_at(r, ttl);
+
+    if (p->outcome == ROUND_ANSWERED)
+        history_add(h, ttl, r->wall.tv_sec, (int32_t)p->rtt_us);
+    else if (p->outcome == ROUND_LOST)
+        history_add(h, ttl, r->wall.tv_sec, -1);
+}
+
 /* A probe as it happens: the live statistics (of the whole, and of its flow); a responder new
  * at its hop is a path change for the watch to confirm over the next rounds. */
 static void on_probe(void *ctx, const struct round *r, int ttl)
@@ -173,6 +195,7 @@ static void on_probe(void *ctx, const struct round *r, int ttl)
     if (r->sizing)
         return; /* --pmtu's sizing probes are not statistics */
     news = lane_probe(&t->all, r, ttl, &first);
+    history_probe(t->history, r, ttl);
     if (t->nflows)
         news = lane_probe(lane_of(t, r->flow), r, ttl, &first);
     if (news)
@@ -246,6 +269,7 @@ void target_clear(struct target *t)
     pthread_mutex_unlock(&t->lock);
     atomic_store(&t->reset_asked, false);
     events_clear(t->events);
+    history_clear(t->history);
     detect_init(&t->detect, t->events);
 }
 

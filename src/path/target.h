@@ -4,15 +4,17 @@
  * Each session (a target of the run) owns one; nothing in it is shared with another target.
  *
  * The prober feeds it through the round consumer target_consumer() gives (prober thread):
- * every probe into the hop table as it happens, every completed round into the diagnosis
- * (once per round) and the event detector. Readers on other threads (the TUI, the reports)
- * take a target_view: the statistics and the diagnosis published with them, read once.
+ * every probe into the hop table and the history as it happens, every completed round into
+ * the diagnosis (once per round) and the event detector. Readers on other threads (the TUI,
+ * the reports) take a target_view: the statistics and the diagnosis published with them, read
+ * once.
  */
 #ifndef HOPWATCH_TARGET_H
 #define HOPWATCH_TARGET_H
 
 #include "diagnose.h"
 #include "events.h"
+#include "history.h"
 #include "hops.h"
 #include "prober/pmtu.h"
 #include "prober/round.h"
@@ -51,6 +53,8 @@ struct round_consumer target_consumer(struct target *t);
 
 struct hops *target_hops(struct target *t);
 struct event_log *target_events(struct target *t);
+/* Each hop's loss and RTT over the whole run (every mode, the whole not the flows). */
+struct history *target_history(struct target *t);
 
 /* Zeroes the statistics and the diagnosis of every mode and logs a reset event (`mode`: the
  * mode probing now). Any thread. */
