@@ -146,6 +146,8 @@ static void draw_footer(struct ui *u, int rows, int cols)
         [SCREEN_DETAIL] = "Esc back  q quit  ? help",
         [SCREEN_HELP] = "Esc back  q quit  ? help",
         [SCREEN_EVENTS] = "Esc back  q quit  ? help",
+        [SCREEN_HISTORY] = "Esc back  left/right PgUp/PgDn Home/End move  z zoom  d loss/RTT  "
+                           "up/down hop  ? help",
         [SCREEN_OVERVIEW] = "q quit  arrows select  Enter/1-9 open  Tab next  ? help  |  on "
                             "every target: p pause  space resume  r reset  u/t/i/m mode  "
                             "+/- interval",
@@ -176,7 +178,7 @@ void ui_draw(struct ui *u)
         refresh();
         return;
     }
-    if (frame_build(u, rows) < 0)
+    if (frame_build(u, rows, cols) < 0)
         return;
     if (u->screen == SCREEN_OVERVIEW ||
         (u->screen == SCREEN_HELP && u->help_from == SCREEN_OVERVIEW))
@@ -191,6 +193,8 @@ void ui_draw(struct ui *u)
         draw_events(u, rows, cols);
     else if (u->screen == SCREEN_OVERVIEW)
         draw_overview(u, rows, cols);
+    else if (u->screen == SCREEN_HISTORY)
+        draw_history(u, rows, cols);
     else
         draw_table(u, 3, rows - (u->display == 2 ? 3 : 2), cols);
     draw_footer(u, rows, cols);

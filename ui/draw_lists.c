@@ -77,6 +77,11 @@ static int draw_all_keys(struct ui *u, int rows, int key_w)
 
     if (from_overview)
         y = draw_overview_keys("Keys of the overview", y, rows, key_w) + 1;
+    if (u->help_from == SCREEN_HISTORY) {
+        const struct key_binding *hk = keys_history_table(&n);
+        y = draw_keys(hk, n, "Keys of the history screen", y, rows, key_w) + 1;
+        keys = keys_table(&n);
+    }
     y = draw_keys(keys, n, from_overview ? "Keys of a target's hop view" : "Keys", y, rows, key_w);
     if (!from_overview && frame_several(&u->f) && y < rows - 4)
         y = draw_overview_keys("Keys of the overview (Esc goes there)", y + 1, rows, key_w);

@@ -39,7 +39,7 @@ static int read_names(struct ui *u)
 static void read_events(struct ui *u, int rows)
 {
     struct event_log *log = target_events(u->s->target);
-    int want = u->screen == SCREEN_EVENTS ? rows : 1;
+    int want = u->screen == SCREEN_EVENTS ? rows : u->screen == SCREEN_HISTORY ? EVENTS_MAX : 1;
 
     if (want > EVENTS_MAX)
         want = EVENTS_MAX;
@@ -108,7 +108,7 @@ void frame_forget(struct frame *f)
     memset(f->mode_has, 0, sizeof(f->mode_has));
 }
 
-int frame_build(struct ui *u, int rows)
+int frame_build(struct ui *u, int rows, int cols)
 {
     struct frame *f = &u->f;
     int r;
@@ -130,6 +130,8 @@ int frame_build(struct ui *u, int rows)
     session_write_failure(u->s, f->write_failure, sizeof(f->write_failure));
     if (u->screen == SCREEN_DETAIL)
         read_modes(u);
+    if (u->screen == SCREEN_HISTORY && (r = frame_history(u, rows, cols)) < 0)
+        return r;
     f->now_us = probe_now_us();
     return 0;
 }
@@ -137,6 +139,7 @@ int frame_build(struct ui *u, int rows)
 void frame_free(struct frame *f)
 {
     frame_overview_free(f);
+    frame_history_free(f);
     free(f->live);
     f->live = NULL;
     f->nlive = f->live_cap = 0;

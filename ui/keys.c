@@ -208,7 +208,7 @@ static void key_enter(struct ui *u)
  * overview. */
 static void key_escape(struct ui *u)
 {
-    if (u->screen == SCREEN_DETAIL || u->screen == SCREEN_EVENTS) {
+    if (u->screen == SCREEN_DETAIL || u->screen == SCREEN_EVENTS || u->screen == SCREEN_HISTORY) {
         u->screen = SCREEN_MAIN;
     } else if (u->screen == SCREEN_MAIN && u->selected) {
         u->selected = 0;
@@ -233,6 +233,16 @@ static void key_help(struct ui *u)
 static void key_events(struct ui *u)
 {
     u->screen = u->screen == SCREEN_EVENTS ? SCREEN_MAIN : SCREEN_EVENTS;
+}
+
+static void key_history(struct ui *u)
+{
+    if (u->screen == SCREEN_HISTORY) {
+        u->screen = SCREEN_MAIN;
+        return;
+    }
+    u->screen = SCREEN_HISTORY;
+    u->hist.follow = true;
 }
 
 static void key_redraw(struct ui *u)
@@ -271,6 +281,8 @@ static const struct key_binding keys[] = {
     {KEY_BTAB, NULL, NULL, keys_previous_target, KEYS_ANY},
     {'l', "l", "the event log: loss bursts, path and mode changes, resets", key_events,
      KEYS_TARGET},
+    {'v', "v", "history: each hop's loss and RTT over the whole run, in time buckets", key_history,
+     KEYS_TARGET},
     {'?', "?  h", "this help", key_help, KEYS_ANY},
     {'h', NULL, NULL, key_help, KEYS_ANY},
     {KEY_CTRL_L, "^L", "redraw the screen", key_redraw, KEYS_ANY},
@@ -304,8 +316,11 @@ void keys_dispatch(struct ui *u, int ch)
     if (u->s->player && keys_replay_dispatch(u, ch))
         return;
     u->key = ch;
-    ov = keys_overview_table(&n);
-    b = u->screen == SCREEN_OVERVIEW ? find(ov, n, ch) : NULL;
+    /* a screen's own table first */
+    ov = u->screen == SCREEN_OVERVIEW  ? keys_overview_table(&n)
+         : u->screen == SCREEN_HISTORY ? keys_history_table(&n)
+                                       : NULL;
+    b = ov ? find(ov, n, ch) : NULL;
     if (!b && !(b = find(keys, sizeof(keys) / sizeof(keys[0]), ch)))
         return;
     if (u->screen != SCREEN_OVERVIEW || b->scope == KEYS_ANY)
@@ -353,6 +368,9 @@ void ui_print_keys(FILE *out)
     fprintf(out, "\nKeys of the overview (several targets), looked at first there:\n");
     print_table(out, ov, n);
     fprintf(out, "On the overview %s act on every target; on a hop view, on its target.\n", every);
+    fprintf(out, "\nKeys of the history screen (v), looked at first there:\n");
+    rt = keys_history_table(&n);
+    print_table(out, rt, n);
     fprintf(out, "\nKeys of a replay (--replay FILE), instead of p, space, + and -:\n");
     rt = keys_replay_table(&n);
     print_table(out, rt, n);

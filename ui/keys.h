@@ -36,6 +36,9 @@ void keys_every_labels(char *buf, size_t len);
 /* Acts on one key (either case of a letter, as mtr); unknown keys do nothing. */
 void keys_dispatch(struct ui *u, int ch);
 
+/* keys_history.c: the history screen's table, looked at first there. */
+const struct key_binding *keys_history_table(size_t *n);
+
 /* keys_replay.c: a replay's table, and its keys acted on first while a recording plays (true:
  * the key was a replay's). */
 const struct key_binding *keys_replay_table(size_t *n);

@@ -60,6 +60,7 @@ int ui_run(struct session *s, struct fleet *fleet, volatile sig_atomic_t *signal
                     .f.shown_index = -1};
     ui_show(&u, s);
     u.screen = u.help_from = first_screen(fleet);
+    u.hist.zoom = HISTORY_1M;
     clock_gettime(CLOCK_MONOTONIC, &u.t0);
     u.utf8 = cs && strcmp(cs, "UTF-8") == 0;
     if (!newterm(NULL, stdout, stdin)) {

@@ -14,13 +14,27 @@
 
 #include "report/columns.h"
 #include "names/isp.h"
+#include "path/history.h"
 #include "fleet/session.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
-enum ui_screen { SCREEN_MAIN, SCREEN_DETAIL, SCREEN_HELP, SCREEN_EVENTS, SCREEN_OVERVIEW };
+enum ui_screen {
+    SCREEN_MAIN,
+    SCREEN_DETAIL,
+    SCREEN_HELP,
+    SCREEN_EVENTS,
+    SCREEN_OVERVIEW,
+    SCREEN_HISTORY,
+};
+
+/* The history screen's layout: the hop's label left of its buckets, the event marks and the
+ * time axis above them, the selected bucket's line under them. */
+#define HISTORY_LABEL 22
+#define HISTORY_TOP 5   /* the first hop's line */
+#define HISTORY_BELOW 3 /* lines under the hops': the selected bucket, status, keys */
 
 /* The overview's layout: three header lines and the column titles above the targets' lines,
  * the status and key lines below them. */
@@ -73,6 +87,13 @@ struct frame {
     struct hop_stats flow_hop[PROBE_FLOWS_MAX];
     struct hop_diag flow_diag[PROBE_FLOWS_MAX];
     int nflows;
+    /* the history screen: hist[i * hist_ncols + c] is hop hist_first_ttl + i, bucket c from
+     * hist_left; the run's span and the first bucket still held */
+    struct history_point *hist;
+    size_t hist_cap;
+    int hist_nhops, hist_first_ttl, hist_ncols;
+    time_t hist_left, hist_first, hist_last, hist_kept;
+    bool hist_any;
     uint64_t now_us;
     char write_failure[320]; /* a write that failed (--record, --ndjson, --log-events), or "" */
 };
@@ -97,14 +118,21 @@ struct ui {
     int selected;             /* selected TTL, 0 for none */
     int view_mode;            /* --modes: the mode shown (all of them keep probing); -1 otherwise */
     int scroll;               /* first TTL row shown */
+    struct {
+        enum history_zoom zoom;
+        bool follow;       /* the selection stays on the newest bucket */
+        bool rtt;          /* the buckets show the mean RTT, not the loss */
+        time_t sel, right; /* the selected bucket and the rightmost shown */
+        int ncols;         /* buckets on screen at the last redraw */
+    } hist;
     bool color, utf8;
     char status[192];
     struct timespec t0;
 };
 
 /* frame.c */
-/* Reads everything the screen `rows` tall shows into u->f. 0 or -ENOMEM. */
-int frame_build(struct ui *u, int rows);
+/* Reads everything the screen `rows` x `cols` shows into u->f. 0 or -ENOMEM. */
+int frame_build(struct ui *u, int rows, int cols);
 void frame_free(struct frame *f);
 /* Several targets to go between: more than one, or one besides a target taken out. */
 bool frame_several(const struct frame *f);
@@ -118,6 +146,13 @@ const struct name_info *frame_names(const struct frame *f, const struct hop_stat
  * selection kept on the list). 0 or -ENOMEM. */
 int frame_overview(struct ui *u, int rows);
 void frame_overview_free(struct frame *f);
+
+/* frame_history.c: the history screen's buckets and the event marks, after the selection is
+ * kept within what the history holds. 0 or -ENOMEM. */
+int frame_history(struct ui *u, int rows, int cols);
+void frame_history_free(struct frame *f);
+/* Moves the selection by `buckets` (clamped to the run), keeping it on screen. */
+void frame_history_move(struct ui *u, long buckets);
 
 /* keys_fleet.c: shows s's hop view, its own UI state (selected hop, scroll, flow, mode
  * shown) fresh. */
@@ -161,6 +196,7 @@ void draw_table(struct ui *u, int top, int bottom, int cols);
 void draw_detail(struct ui *u, int rows, int cols);
 void draw_events(struct ui *u, int rows, int cols);
 void draw_help(struct ui *u, int rows, int cols);
+void draw_history(struct ui *u, int rows, int cols);
 /* The overview of several targets, header included. */
 void draw_overview(struct ui *u, int rows, int cols);
 void draw_overview_header(struct ui *u, int cols);
