@@ -4,7 +4,8 @@
  * axis under them, and the selected bucket's times, figures and events on the line below.
  *
  * A bucket shows its loss ('.' none, 1-9 tens of percent begun, '#' all lost) or, after d, its
- * mean RTT against 1.25 times the row's largest on screen (8 bands, '#' all lost). Blank: no probe then.
+ * mean RTT against 1.25 times the row's largest on screen (8 bands, '#' all lost). Blank: no
+ * probe then.
  */
 #include "ui_internal.h"
 #include "text/textesc.h"

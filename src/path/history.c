@@ -19,7 +19,7 @@
 
 #define BLOCK_CELLS 60
 #define CELL_BYTES 5
-#define COUNT_MAX 8191 /* 13 bits */
+#define COUNT_MAX 8191  /* 13 bits */
 #define RTT_STEPS 500.0 /* codes an octave */
 #define RTT_CODE_MAX 16383
 
