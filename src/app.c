@@ -159,6 +159,7 @@ static void end_stream(struct session *s)
 static int wire(struct app *a, struct session *s)
 {
     struct round_consumer c = target_consumer(s->target);
+    int status;
 
     s->db = a->db;
     s->names = s->run.names = a->names;
@@ -167,6 +168,8 @@ static int wire(struct app *a, struct session *s)
     s->run.public_addr = a->public_addr;
     snprintf(s->run.stun_error, sizeof(s->run.stun_error), "%s", a->stun_error);
     clock_gettime(CLOCK_REALTIME, &s->run.started);
+    if ((status = session_load_baseline(s)) != 0)
+        return status;
     prober_add_consumer(s->prober, &c);
     if (a->opt.metrics) {
         if (!(s->counts = metrics_counts_new()))
@@ -358,20 +361,41 @@ static bool stdout_taken(const struct options *o)
            (o->events_path && strcmp(o->events_path, "-") == 0);
 }
 
-void app_report(struct app *a, enum output_format fmt)
+/* The targets being watched now, in their order (NULL: none, or out of memory). */
+static struct session **targets_now(struct app *a, int *n)
 {
-    int n;
     struct session **v;
 
     fleet_lock(a->fleet);
-    n = fleet_count(a->fleet);
-    v = calloc((size_t)n + 1, sizeof(*v));
-    for (int i = 0; v && i < n; i++)
+    *n = fleet_count(a->fleet);
+    v = calloc((size_t)*n + 1, sizeof(*v));
+    for (int i = 0; v && i < *n; i++)
         v[i] = fleet_get(a->fleet, i);
     fleet_unlock(a->fleet);
+    return v;
+}
+
+void app_report(struct app *a, enum output_format fmt)
+{
+    int n;
+    struct session **v = targets_now(a, &n);
+
     if (v && n)
         session_print_reports(v, n, fmt, stdout_taken(&a->opt) ? stderr : stdout);
     free(v);
+}
+
+int app_html(struct app *a)
+{
+    int n, r = 0;
+    struct session **v;
+
+    if (!a->opt.html_path)
+        return 0;
+    if ((v = targets_now(a, &n)) && n)
+        r = session_html_file(v, n, a->opt.html_path);
+    free(v);
+    return r;
 }
 
 void app_free(struct app *a)

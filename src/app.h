@@ -47,6 +47,8 @@ void app_stop(struct app *a, int sig);
 /* The report of every target (-r/-j/-C, or --report-on-exit); on standard error when the
  * stream or the event log took standard output (--ndjson -, --log-events -). */
 void app_report(struct app *a, enum output_format fmt);
+/* --html: the HTML report of every target into its file. 0, or 5 with the reason printed. */
+int app_html(struct app *a);
 /* Has a write failed (see write_err)? Takes the first failure of any target's outputs into
  * a->write_err / a->write_failure. Main thread. */
 int app_write_failure(struct app *a);

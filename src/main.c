@@ -124,6 +124,8 @@ static int run_live(void)
         app_report(a, a->opt.output);
     else if (a->opt.report_on_exit)
         app_report(a, OUTPUT_REPORT);
+    if ((status = app_html(a)) != 0)
+        return status;
     if (a->write_err) { /* nothing lost in silence: said last, where it is seen */
         if (!a->opt.headless || !strstr(a->write_failure, "--ndjson stopped: Broken pipe"))
             fprintf(stderr, "hopwatch: %s\n", a->write_failure);
@@ -157,6 +159,7 @@ static int replay_session(struct session *s)
     const struct replay_setup *rs;
     struct round_consumer c;
     char err[400];
+    int status;
 
     if (!(s->replay = replay_load(s->opt.replay_path, s->opt.replay_target, err, sizeof(err)))) {
         fprintf(stderr, "hopwatch: %s\n", err);
@@ -175,8 +178,11 @@ static int replay_session(struct session *s)
     if (!s->opt.order_given && rs->columns[0])
         snprintf(s->opt.order, sizeof(s->opt.order), "%s", rs->columns);
     s->run.order = s->opt.order;
+    s->run.command_line = rs->command[0] ? rs->command : NULL;
     replay_run_info(s->replay, &s->run);
-    if (s->opt.output == OUTPUT_TUI)
+    if ((status = session_load_baseline(s)) != 0)
+        return status;
+    if (s->opt.output == OUTPUT_TUI && !s->opt.html_path) /* --html alone: only the file */
         return play_live(s);
     c = target_consumer(s->target);
     replay_feed(s->replay, &c, s->target);
@@ -186,8 +192,9 @@ static int replay_session(struct session *s)
                 "hopwatch: %s was cut short (no end line): replayed up to its last "
                 "whole line\n",
                 s->opt.replay_path);
-    session_print_report(s, s->opt.output, stdout);
-    return 0;
+    if (s->opt.output != OUTPUT_TUI)
+        session_print_report(s, s->opt.output, stdout);
+    return s->opt.html_path ? session_html_file(&s, 1, s->opt.html_path) : 0;
 }
 
 /* --replay FILE: a session of its own for the recorded target, played into the live view or
@@ -215,6 +222,7 @@ static bool is_stdout(const char *path)
 int main(int argc, char **argv)
 {
     static struct options opt;
+    static char command[1024];
     char host[256], err[256];
     int r;
 
@@ -224,6 +232,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "hopwatch: %s\n", err);
         return 1;
     }
+    options_command_line(argc, argv, command, sizeof(command));
+    opt.command_line = command;
     if (r == OPTIONS_HELP) {
         options_usage(stdout);
         printf("\n");

@@ -19,7 +19,7 @@ static const struct {
     enum event_kind kind;
     char mark;
 } marks[] = {
-    {EVENT_LOSS_BURST, 'B'}, {EVENT_SEND_FAILURE, 'O'}, {EVENT_PATH_CHANGE, 'P'},
+    {EVENT_LOSS_BURST, 'B'},  {EVENT_SEND_FAILURE, 'O'}, {EVENT_PATH_CHANGE, 'P'},
     {EVENT_MODE_CHANGE, 'M'}, {EVENT_RESET, 'R'},
 };
 

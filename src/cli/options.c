@@ -201,6 +201,20 @@ static const struct opt_def opt_table[] = {
      "a replay in the live view starts at this recorded time of day (the next day when it is"
      " before the start)",
      CALL(set_seek)},
+    {"html", 0, "FILE",
+     "at the end (of a report, a headless run, the live view or a replay) write a one-file HTML"
+     " report to FILE: verdicts, events, a chart a hop of loss and RTT over time",
+     STRING(html_path)},
+    {"baseline", 0, "REC",
+     "compare with a recording of a good day (--record): per hop the change in loss (tested),"
+     " in RTT, responders and path, in the reports and the hop detail",
+     STRING(baseline_path)},
+    {"on-event", 0, "CMD",
+     "run CMD (sh -c) when an event starts or ends, its JSON on standard input; one at a time"
+     " a target, killed after --on-event-timeout",
+     STRING(on_event)},
+    {"on-event-timeout", 0, "SECONDS", "how long --on-event's CMD may run (default 10)",
+     RANGE(KIND_DOUBLE, on_event_timeout_s, 0.1, 3600, NULL)},
     {"targets", 0, "FILE",
      "watch every host listed in FILE (one a line, # comments), besides any given; SIGHUP "
      "rereads it",
@@ -356,6 +370,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
                           .port = -1,
                           .cycles = 10,
                           .nflows = 1,
+                          .on_event_timeout_s = 10,
                           .display_mode = 1};
     snprintf(o->order, sizeof(o->order), "%s", columns_default);
     shorts[ns++] = ':';
@@ -388,4 +403,38 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
             return -1;
     }
     return finish(argc, argv, o, err, err_len);
+}
+
+/* An argument as a POSIX shell reads it back: bare when it is plain, else in single quotes. */
+static size_t quote_arg(const char *a, char *buf, size_t len)
+{
+    size_t n = 0;
+    bool plain = *a != '\0';
+
+    for (const char *p = a; *p; p++)
+        plain &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 strchr("-_./:=,+@%", *p);
+    if (plain)
+        return (size_t)snprintf(buf, len, "%s", a);
+    n += (size_t)snprintf(buf, len, "'");
+    for (const char *p = a; *p && n < len; p++)
+        n += (size_t)snprintf(buf + n, len - n, *p == '\'' ? "'\\''" : "%c", *p);
+    if (n < len)
+        n += (size_t)snprintf(buf + n, len - n, "'");
+    return n;
+}
+
+void options_command_line(int argc, char **argv, char *buf, size_t len)
+{
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < argc && n + 1 < len; i++) {
+        if (i)
+            buf[n++] = ' ';
+        buf[n] = '\0';
+        n += quote_arg(i ? argv[i] : "hopwatch", buf + n, len - n);
+    }
+    if (n >= len && len > 4)
+        memcpy(buf + len - 4, "...", 4);
 }

@@ -51,6 +51,11 @@ struct options {
     const char *replay_path;   /* --replay FILE: play a recording instead of probing */
     const char *replay_target; /* --replay-target NAME: which target of several recorded */
     const char *seek;          /* --seek HH:MM[:SS]: where a replay in the live view starts */
+    const char *html_path;     /* --html FILE: the one-file HTML report at the end */
+    const char *baseline_path; /* --baseline REC: a good day's recording to compare with */
+    const char *on_event;      /* --on-event CMD: run for every event's start and end */
+    double on_event_timeout_s; /* --on-event-timeout: CMD is killed after this long */
+    const char *command_line;  /* the command as typed, shell-quoted (main sets it) */
     int display_mode;          /* 0 table, 1 table + timeline, 2 timeline with RTT scale */
     enum probe_mode modes[PROBE_MODE_COUNT]; /* --modes: interleaved rounds */
     int nmodes;
@@ -61,6 +66,9 @@ enum { OPTIONS_RUN, OPTIONS_HELP, OPTIONS_VERSION };
 /* Returns OPTIONS_RUN, OPTIONS_HELP or OPTIONS_VERSION (the caller prints them; exit 0), or
  * -1 on a usage error (message in err). */
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t err_len);
+/* The command line as typed, each argument shell-quoted where it needs it ("..." at the end
+ * when cut to len), argv[0] as "hopwatch". */
+void options_command_line(int argc, char **argv, char *buf, size_t len);
 /* The options and the columns, for --help. */
 void options_usage(FILE *out);
 

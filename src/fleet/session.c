@@ -1,12 +1,17 @@
 /*
  * session.c - what a run prints (see session.h): the report of the mode shown, with every
- * mode of a rotation, every flow and the events, from the prober or from a replay.
+ * mode of a rotation, every flow and the events, from the prober or from a replay; the HTML
+ * report of every target; the comparison with --baseline.
  */
 #include "session.h"
 #include "record/stream.h"
+#include "replay/baseline_load.h"
+#include "report/report_html.h"
 #include "version.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 void session_status(struct session *s, struct prober_status *st)
 {
@@ -26,11 +31,24 @@ void session_counters(struct session *s)
     s->run.counters.rx_dropped += s->share_counters.rx_dropped;
 }
 
-int session_print_report(struct session *s, enum output_format fmt, FILE *out)
+/* The views a report reads (large: not on the stack; the main thread's). */
+static struct target_view view, by_mode[PROBE_MODE_COUNT], flows[PROBE_FLOWS_MAX];
+static struct event events[EVENTS_MAX];
+
+static void views_free(void)
 {
-    static struct event events[EVENTS_MAX];
-    static struct target_view view, by_mode[PROBE_MODE_COUNT], flows[PROBE_FLOWS_MAX];
-    struct prober_status st;
+    target_view_free(&view);
+    for (int i = 0; i < PROBE_MODE_COUNT; i++)
+        target_view_free(&by_mode[i]);
+    for (int i = 0; i < PROBE_FLOWS_MAX; i++)
+        target_view_free(&flows[i]);
+}
+
+/* Everything a report of s shows: the mode reported (and every mode of a rotation, every
+ * flow) into the views, the rest into s->run. 0 or -ENOMEM. */
+static int report_read(struct session *s)
+{
+    static struct prober_status st;
     int mode;
 
     session_status(s, &st);
@@ -57,18 +75,85 @@ int session_print_report(struct session *s, enum output_format fmt, FILE *out)
     if (!s->replay) /* a replay has the recording's */
         session_counters(s);
     s->run.dns = resolver_stats(s->names);
-    if (fmt == OUTPUT_JSON)
-        report_json(out, &s->run, &view);
-    else if (fmt == OUTPUT_CSV)
-        report_csv(out, &s->run, &view);
-    else
-        report_text(out, &s->run, &view);
+    s->run.baseline = session_compare(s, &view);
+    return 0;
+}
+
+/* The report formats, a row each. */
+static const struct {
+    enum output_format fmt;
+    void (*write)(FILE *out, const struct run_info *run, const struct target_view *v);
+} writers[] = {
+    {OUTPUT_REPORT, report_text},
+    {OUTPUT_JSON, report_json},
+    {OUTPUT_CSV, report_csv},
+};
+
+int session_print_report(struct session *s, enum output_format fmt, FILE *out)
+{
+    if (report_read(s) < 0)
+        return -ENOMEM;
+    for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+        if (writers[i].fmt == fmt)
+            writers[i].write(out, &s->run, &view);
     fflush(out);
-    target_view_free(&view);
-    for (int i = 0; i < PROBE_MODE_COUNT; i++)
-        target_view_free(&by_mode[i]);
-    for (int i = 0; i < PROBE_FLOWS_MAX; i++)
-        target_view_free(&flows[i]);
+    views_free();
+    return 0;
+}
+
+int session_write_html(struct session **s, int n, FILE *out)
+{
+    struct html_doc *d = report_html_begin();
+
+    if (!d)
+        return errno = ENOMEM, -1;
+    for (int i = 0; i < n; i++) {
+        if (report_read(s[i]) < 0)
+            continue;
+        report_html_target(d, &s[i]->run, &view, target_history(s[i]->target), s[i]->run.baseline);
+        views_free();
+    }
+    return report_html_end(d, out);
+}
+
+int session_html_file(struct session **s, int n, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    int r;
+
+    if (!f) {
+        fprintf(stderr, "hopwatch: --html %s: %s\n", path, strerror(errno));
+        return 5;
+    }
+    r = session_write_html(s, n, f);
+    if (fclose(f) != 0 || r < 0) {
+        fprintf(stderr, "hopwatch: --html %s: %s\n", path, strerror(errno));
+        return 5;
+    }
+    return 0;
+}
+
+const struct baseline_cmp *session_compare(struct session *s, const struct target_view *v)
+{
+    static struct baseline_run now;
+
+    if (!s->baseline || !s->cmp)
+        return NULL;
+    baseline_summary(v, &now);
+    baseline_compare(s->baseline, &now, s->opt.baseline_path, s->cmp);
+    return s->cmp;
+}
+
+int session_load_baseline(struct session *s)
+{
+    char err[400];
+
+    if (!s->opt.baseline_path || s->baseline)
+        return 0;
+    if (!(s->baseline = baseline_load(s->opt.baseline_path, s->run.target_name, err, sizeof(err))))
+        return fprintf(stderr, "hopwatch: --baseline: %s\n", err), 1;
+    if (!(s->cmp = calloc(1, sizeof(*s->cmp))))
+        return fprintf(stderr, "hopwatch: out of memory\n"), 4;
     return 0;
 }
 

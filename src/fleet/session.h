@@ -18,6 +18,8 @@
 #include "path/target.h"
 
 struct metrics_counts;
+struct baseline_run;
+struct baseline_cmp;
 
 struct session {
     struct options opt; /* the run's options; opt.target is this session's host */
@@ -32,6 +34,8 @@ struct session {
     struct player *player;         /* --replay in the live view: playing it at its pace */
     struct metrics_counts *counts; /* --metrics: this target's counters (owned) */
     void (*counts_free)(struct metrics_counts *c); /* frees them (the exporter's) */
+    struct baseline_run *baseline;                 /* --baseline: the good day's summary (owned) */
+    struct baseline_cmp *cmp;     /* ... and the last comparison with it (owned; main thread) */
     struct probe_share *share[2]; /* icmp-raw's shared sockets, IPv4 and IPv6 (may be NULL) */
     struct probe_counters share_counters; /* the only target: its shared socket's (malformed,
                                            * foreign: owned by no one; rx_dropped) */
@@ -60,10 +64,21 @@ void session_status(struct session *s, struct prober_status *st);
  * device at 06:42:10 (run.zst)"); 0 and "" while none. Any thread. */
 int session_write_failure(struct session *s, char *buf, size_t len);
 
+/* --baseline: reads the recording's summary for this target (after privileges are dropped:
+ * a recording may come from anyone). 0, or an exit status with the reason printed. */
+int session_load_baseline(struct session *s);
+/* --baseline: this view compared with it (main thread); NULL without a baseline. */
+const struct baseline_cmp *session_compare(struct session *s, const struct target_view *v);
+
 /* Writes the chosen output (text / JSON / CSV) of the current mode to out. */
 int session_print_report(struct session *s, enum output_format fmt, FILE *out);
 /* The same for n targets, one after another: text reports apart by a blank line, one CSV
  * header, JSON as {"schema":1,"version":..,"targets":[the single-target objects]}. */
 int session_print_reports(struct session **s, int n, enum output_format fmt, FILE *out);
+/* --html: the HTML report of n targets (an overview first when several). 0, or -1 with errno
+ * when a write failed. */
+int session_write_html(struct session **s, int n, FILE *out);
+/* The same into the file at path: 0, or 5 with the reason printed (it could not be written). */
+int session_html_file(struct session **s, int n, const char *path);
 
 #endif

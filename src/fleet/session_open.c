@@ -25,6 +25,7 @@ struct session *session_new(const struct options *o, const char *host, const cha
     s->opt.target = s->host;
     s->run.target_name = s->host;
     s->run.order = s->opt.order;
+    s->run.command_line = s->opt.command_line;
     snprintf(s->run.local_host, sizeof(s->run.local_host), "%s", local_host);
     return s;
 }
@@ -35,6 +36,8 @@ void session_free(struct session *s)
         return;
     prober_free(s->prober);
     target_free(s->target);
+    free(s->baseline);
+    free(s->cmp);
     if (s->counts_free)
         s->counts_free(s->counts);
     free(s->host);

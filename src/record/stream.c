@@ -222,6 +222,8 @@ static void header(struct stream *st, const struct stream_source *s)
         jsonw_end_object(w);
     }
     jsonw_kstring(w, "host", s->run->local_host);
+    if (s->run->command_line)
+        jsonw_kstring(w, "command", s->run->command_line);
     jsonw_key(w, "started_at");
     jsonw_time(w, &s->run->started);
     finish(st);

@@ -67,6 +67,8 @@ static int header(struct replay *rp, json_t *h, char *err, size_t len)
     snprintf(s->mode_reason, sizeof(s->mode_reason), "%s",
              json_string_value(json_object_get(h, "mode_reason")) ?: "");
     snprintf(s->host, sizeof(s->host), "%s", json_string_value(json_object_get(h, "host")) ?: "");
+    snprintf(s->command, sizeof(s->command), "%s",
+             json_string_value(json_object_get(h, "command")) ?: "");
     snprintf(s->columns, sizeof(s->columns), "%s",
              json_string_value(json_object_get(o, "columns")) ?: "");
     json_array_foreach(json_object_get(h, "modes"), i, m)

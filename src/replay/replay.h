@@ -24,6 +24,7 @@ struct replay;
 struct replay_setup {
     char target_name[256], target_addr[64];
     char mode_reason[384];
+    char command[1024]; /* the command line of the recorded run, "" when not recorded */
     char host[256];
     char columns[32]; /* the text report's columns (-o) of the live run */
     int modes[PROBE_MODE_COUNT], nmodes;

@@ -7,6 +7,7 @@
  * published diagnosis, the same the TUI and the event log show.
  */
 #include "report.h"
+#include "baseline.h"
 #include "columns.h"
 #include "names/isp.h"
 #include "text/jsonw.h"
@@ -250,6 +251,8 @@ void report_text(FILE *out, const struct run_info *run, const struct target_view
     text_pmtu(out, v);
     text_diagnosis(out, v);
     text_by_mode(out, run);
+    if (run->baseline)
+        baseline_text(out, run->baseline);
     text_events(out, run);
 }
 

@@ -24,7 +24,9 @@ struct run_info {
     const char *end_reason; /* "completed", "interrupted", "terminated", "write failed" */
     const char *write_failure; /* with "write failed": which write, why and when; else NULL */
     const char *order;         /* text report columns (-o letters); NULL: mtr's default */
-    int part;                  /* the target's place in a report of several (CSV: header at 0) */
+    const char *command_line;  /* as typed (shell-quoted where needed); NULL: not known */
+    const struct baseline_cmp *baseline; /* --baseline: the comparison; NULL none */
+    int part; /* the target's place in a report of several (CSV: header at 0) */
     char local_host[256];
     struct probe_counters counters;
     uint64_t unmatched;

@@ -4,6 +4,7 @@
  * where a value does not exist yet.
  */
 #include "report.h"
+#include "baseline.h"
 #include "names/isp.h"
 #include "text/jsonw.h"
 #include "version.h"
@@ -415,6 +416,10 @@ void report_json(FILE *out, const struct run_info *run, const struct target_view
     json_onset(&w, v);
     json_by_mode(&w, run);
     json_flows(&w, run);
+    if (run->baseline) {
+        jsonw_key(&w, "baseline");
+        baseline_json(&w, run->baseline);
+    }
     jsonw_key(&w, "events");
     jsonw_array(&w);
     for (int i = 0; i < run->nevents; i++)
