@@ -167,6 +167,8 @@ void draw_detail(struct ui *u, int rows, int cols)
         color_off(u, verdict_pair(d));
         mvprintw(y++, 0, "%.*s", cols - 1, ev);
     }
+    if (u->f.baseline[0])
+        mvprintw(y++, 0, "%.*s", cols - 1, u->f.baseline);
     draw_segment(u, h, &y);
     draw_return(h, &y);
     draw_mtu(v, h->ttl, &y, cols);

@@ -6,6 +6,7 @@
  */
 #include "ui_internal.h"
 #include "fleet/fleet.h"
+#include "report/baseline.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -60,6 +61,16 @@ static void read_modes(struct ui *u)
            target_flow_hop(u->s->target, f->mode, f->nflows, u->selected, &f->flow_hop[f->nflows],
                            &f->flow_diag[f->nflows]))
         f->nflows++;
+}
+
+/* --baseline: the selected hop against the good day. */
+static void read_baseline(struct ui *u)
+{
+    const struct baseline_row *r = baseline_row_of(session_compare(u->s, &u->f.view), u->selected);
+
+    u->f.baseline[0] = '\0';
+    if (r)
+        baseline_hop_line(r, u->f.baseline, sizeof(u->f.baseline));
 }
 
 /* The list of targets as it is now (SIGHUP may change it between two frames), and where the
@@ -128,8 +139,10 @@ int frame_build(struct ui *u, int rows, int cols)
     isp_find(u->s->names, &u->s->run.public_addr, &f->view.snap, &f->isp);
     read_events(u, rows);
     session_write_failure(u->s, f->write_failure, sizeof(f->write_failure));
-    if (u->screen == SCREEN_DETAIL)
+    if (u->screen == SCREEN_DETAIL) {
         read_modes(u);
+        read_baseline(u);
+    }
     if (u->screen == SCREEN_HISTORY && (r = frame_history(u, rows, cols)) < 0)
         return r;
     f->now_us = probe_now_us();

@@ -87,6 +87,7 @@ struct frame {
     struct hop_stats flow_hop[PROBE_FLOWS_MAX];
     struct hop_diag flow_diag[PROBE_FLOWS_MAX];
     int nflows;
+    char baseline[320]; /* detail screen, --baseline: the selected hop against it, or "" */
     /* the history screen: hist[i * hist_ncols + c] is hop hist_first_ttl + i, bucket c from
      * hist_left; the run's span and the first bucket still held */
     struct history_point *hist;

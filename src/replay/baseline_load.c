@@ -32,8 +32,7 @@ static int sum_up(struct replay *rp, struct target *t, struct baseline_run *out)
     return 0;
 }
 
-struct baseline_run *baseline_load(const char *path, const char *target, char *err,
-                                   size_t err_len)
+struct baseline_run *baseline_load(const char *path, const char *target, char *err, size_t err_len)
 {
     struct replay *rp = replay_load(path, target, err, err_len);
     struct baseline_run *out = NULL;

@@ -12,7 +12,6 @@
 
 /* The recording's lines of `target` (NULL, or a name it does not hold: its first target's).
  * NULL with err set ("FILE:LINE: why", or out of memory). Free with free(). */
-struct baseline_run *baseline_load(const char *path, const char *target, char *err,
-                                   size_t err_len);
+struct baseline_run *baseline_load(const char *path, const char *target, char *err, size_t err_len);
 
 #endif

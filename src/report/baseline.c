@@ -100,7 +100,8 @@ static void responders(const struct baseline_hop *b, const struct baseline_hop *
     for (int i = 0; b && i < b->nresp; i++)
         if (n && n->nresp && !has_addr(n, &b->resp[i]))
             row->missing[row->nmissing++] = b->resp[i];
-    row->main_changed = b && n && b->nresp && n->nresp && !probe_addr_equal(&b->resp[0], &n->resp[0]);
+    row->main_changed =
+        b && n && b->nresp && n->nresp && !probe_addr_equal(&b->resp[0], &n->resp[0]);
 }
 
 static double delta(double now, double base)
@@ -121,7 +122,7 @@ static void compare_hop(const struct baseline_hop *b, const struct baseline_hop 
         row->p = 1;
     } else {
         row->p = baseline_fisher(b->lost, b->done, n->lost, n->done);
-        row->change = row->p >= BASELINE_ALPHA    ? BASELINE_SAME
+        row->change = row->p >= BASELINE_ALPHA  ? BASELINE_SAME
                       : row->loss1 > row->loss0 ? BASELINE_ROSE
                                                 : BASELINE_FELL;
         row->d_best_us = delta(n->best_us, b->best_us);
@@ -141,28 +142,53 @@ static bool stops_at(const struct baseline_cmp *c, const struct baseline_run *no
            baseline_fisher(hk->lost, hk->done, hj->lost, hj->done) < BASELINE_ALPHA;
 }
 
+/* Fisher's exact test, one-sided: the chance of b or more lost now of n1 given the margins
+ * (a rise). */
+static double fisher_rise(uint64_t a, uint64_t n0, uint64_t b, uint64_t n1)
+{
+    double k = (double)(a + b), n = (double)(n0 + n1), base, p = 0;
+    uint64_t lo = a + b > n1 ? a + b - n1 : 0;
+
+    if (!n0 || !n1)
+        return 1;
+    base = lchoose(n, k);
+    for (uint64_t x = lo; x <= a; x++) /* x lost then: b or more now */
+        p += exp(lchoose((double)n0, (double)x) + lchoose((double)n1, k - (double)x) - base);
+    return p > 1 ? 1 : p;
+}
+
+/* The rise at row k carries to the last row: no later hop is clearly below it now, and the
+ * last itself rose (confirmed at the looser BASELINE_CONFIRM, the claim being k's). */
+static bool carries(const struct baseline_cmp *c, const struct baseline_run *base,
+                    const struct baseline_run *now, int k, int last)
+{
+    const struct baseline_hop *b = hop_at(base, c->row[last].ttl),
+                              *n = hop_at(now, c->row[last].ttl);
+
+    for (int j = k + 1; j <= last; j++)
+        if (stops_at(c, now, k, j))
+            return false;
+    return k == last ||
+           (b && n && fisher_rise(b->lost, b->done, n->lost, n->done) < BASELINE_CONFIRM);
+}
+
 /* Where a rise that reaches the destination starts: the first hop that rose whose loss every
- * later hop keeps, with the destination (the last row with data) risen too. */
-static void place_rise(struct baseline_cmp *c, const struct baseline_run *now)
+ * later hop keeps, up to the last hop with data (the destination), which rose too. */
+static void place_rise(struct baseline_cmp *c, const struct baseline_run *base,
+                       const struct baseline_run *now)
 {
     int last = -1, start = -1;
 
     for (int i = 0; i < c->nrows; i++)
         if (c->row[i].change != BASELINE_NO_DATA)
             last = i;
-    if (last < 0 || c->row[last].change != BASELINE_ROSE)
-        start = -1;
-    else
-        for (int k = 0; k <= last && start < 0; k++) {
-            bool carries = c->row[k].change == BASELINE_ROSE;
-            for (int j = k + 1; carries && j <= last; j++)
-                carries = !stops_at(c, now, k, j);
-            if (carries)
-                start = k;
-        }
+    for (int k = 0; k <= last && start < 0; k++)
+        if (c->row[k].change == BASELINE_ROSE && carries(c, base, now, k, last))
+            start = k;
     c->rise_ttl = start >= 0 ? c->row[start].ttl : 0;
     for (int i = 0; i < c->nrows; i++) {
-        c->row[i].carried = start >= 0 && i > start && c->row[i].change == BASELINE_ROSE;
+        c->row[i].carried = start >= 0 && i > start && c->row[i].change != BASELINE_NO_DATA &&
+                            c->row[i].loss1 > c->row[i].loss0;
         c->row[i].icmp_only = c->row[i].change == BASELINE_ROSE && (start < 0 || i < start);
     }
 }
@@ -196,7 +222,7 @@ void baseline_compare(const struct baseline_run *base, const struct baseline_run
         out->path_differs |= row->main_changed;
     }
     out->path_differs |= base->dest_ttl && now->dest_ttl && base->dest_ttl != now->dest_ttl;
-    place_rise(out, now);
+    place_rise(out, base, now);
 }
 
 const struct baseline_row *baseline_row_of(const struct baseline_cmp *c, int ttl)

@@ -5,9 +5,10 @@
  * the destination, which is where it starts.
  *
  * The loss test is Fisher's exact test (two-sided) on lost and answered probes of the two runs;
- * a change is called when p < BASELINE_ALPHA. A rise that the destination does not share is a
- * router answering less (its ICMP), not forwarding loss; a rise after the hop where the rise
- * starts is carried from it. Pure functions over two summaries; the summary of a recording is
+ * a change is called when p < BASELINE_ALPHA. A rise that the destination does not share (one-
+ * sided, p < BASELINE_CONFIRM) is a router answering less (its ICMP), not forwarding loss; the
+ * loss after the hop where the rise starts is carried from it unless a later hop is clearly
+ * below it. Pure functions over two summaries; the summary of a recording is
  * made by replaying it (replay/baseline_load.c).
  */
 #ifndef HOPWATCH_BASELINE_H
@@ -21,7 +22,8 @@
 #include <time.h>
 
 #define BASELINE_MAX_HOPS 64
-#define BASELINE_ALPHA 0.001
+#define BASELINE_ALPHA 0.001  /* a hop's change is called below this p */
+#define BASELINE_CONFIRM 0.05 /* a rise called upstream is confirmed at the destination below */
 
 /* One hop of a run as the comparison reads it. */
 struct baseline_hop {
@@ -47,13 +49,13 @@ enum baseline_change { BASELINE_SAME, BASELINE_ROSE, BASELINE_FELL, BASELINE_NO_
 struct baseline_row {
     int ttl;
     enum baseline_change change;
-    bool carried;     /* rose after the hop where the rise starts */
-    bool icmp_only;   /* rose, but the destination did not: the router answers less */
-    double p;         /* Fisher's exact, two-sided */
-    double loss0, loss1;             /* percent, baseline then now */
-    uint64_t n0, n1;                 /* completed probes */
-    double d_best_us, d_median_us;   /* now minus baseline; NAN when either has none */
-    bool main_changed;               /* the main responder is another */
+    bool carried;                  /* rose after the hop where the rise starts */
+    bool icmp_only;                /* rose, but the destination did not: the router answers less */
+    double p;                      /* Fisher's exact, two-sided */
+    double loss0, loss1;           /* percent, baseline then now */
+    uint64_t n0, n1;               /* completed probes */
+    double d_best_us, d_median_us; /* now minus baseline; NAN when either has none */
+    bool main_changed;             /* the main responder is another */
     int nnew, nmissing;
     struct probe_addr added[HOPS_MAX_RESPONDERS], missing[HOPS_MAX_RESPONDERS];
 };

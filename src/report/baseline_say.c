@@ -12,9 +12,11 @@
 /* What happened to a hop's loss, in a few words. */
 static const char *change_words(const struct baseline_row *r)
 {
+    if (r->carried)
+        return "rose (carried)";
     switch (r->change) {
     case BASELINE_ROSE:
-        return r->carried ? "rose (carried)" : r->icmp_only ? "rose (ICMP only)" : "rose here";
+        return r->icmp_only ? "rose (ICMP only)" : "rose here";
     case BASELINE_FELL:
         return "fell";
     case BASELINE_NO_DATA:
@@ -69,7 +71,7 @@ static void ms_delta(double us, char *buf, size_t len)
     if (isnan(us))
         snprintf(buf, len, "-");
     else
-        snprintf(buf, len, "%+.1f ms", us / 1000);
+        snprintf(buf, len, "%+.1f ms", fabs(us) < 50 ? 0.0 : us / 1000); /* no "-0.0" */
 }
 
 /* "new 198.51.100.1; gone 198.18.1.2" or "" */
@@ -206,10 +208,11 @@ void baseline_html(FILE *out, const struct baseline_cmp *c)
     report_html_text(out, line);
     fputs("<br><small>", out);
     report_html_text(out, c->path);
-    fprintf(out, " (%s); Fisher's exact test, a change called at p &lt; %g</small></p>\n"
-                 "<table class=\"baseline\"><tr><th>Hop</th><th>Loss then</th><th>Loss now</th>"
-                 "<th>Change</th><th>Test</th><th>Best</th><th>Median</th><th>Responders</th>"
-                 "</tr>\n",
+    fprintf(out,
+            " (%s); Fisher's exact test, a change called at p &lt; %g</small></p>\n"
+            "<table class=\"baseline\"><tr><th>Hop</th><th>Loss then</th><th>Loss now</th>"
+            "<th>Change</th><th>Test</th><th>Best</th><th>Median</th><th>Responders</th>"
+            "</tr>\n",
             when, BASELINE_ALPHA);
     for (int i = 0; i < c->nrows; i++) {
         const struct baseline_row *r = &c->row[i];
@@ -218,9 +221,10 @@ void baseline_html(FILE *out, const struct baseline_cmp *c)
         ms_delta(r->d_best_us, best, sizeof(best));
         ms_delta(r->d_median_us, med, sizeof(med));
         responder_words(r, resp, sizeof(resp));
-        fprintf(out, "<tr class=\"baseline-hop\" data-change=\"%s\"><td class=\"num\">%d</td>"
-                     "<td class=\"num\">%.1f%%</td><td class=\"num\">%.1f%%</td><td class=\"%s\">"
-                     "%s</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td>",
+        fprintf(out,
+                "<tr class=\"baseline-hop\" data-change=\"%s\"><td class=\"num\">%d</td>"
+                "<td class=\"num\">%.1f%%</td><td class=\"num\">%.1f%%</td><td class=\"%s\">"
+                "%s</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td>",
                 change_key(r), r->ttl, r->loss0, r->loss1,
                 r->change == BASELINE_ROSE ? "rose" : "same", change_words(r), p, best, med);
         report_html_text(out, resp);

@@ -42,12 +42,23 @@ void report_html_text(FILE *out, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
-        default: fputc(*s, out);
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        case '\'':
+            fputs("&#39;", out);
+            break;
+        default:
+            fputc(*s, out);
         }
     }
 }
@@ -113,8 +124,9 @@ static void facts(FILE *out, const struct run_info *run)
 
     when(&run->started, AT_DATE, t0, sizeof(t0));
     when(&run->ended, AT_DATE_ZONE, t1, sizeof(t1));
-    fprintf(out, "<table class=\"facts\"><tr><th>Time</th><td>%s to %s (%ld min %ld s)</td></tr>"
-                 "<tr><th>Mode</th><td>",
+    fprintf(out,
+            "<table class=\"facts\"><tr><th>Time</th><td>%s to %s (%ld min %ld s)</td></tr>"
+            "<tr><th>Mode</th><td>",
             t0, t1, secs / 60, secs % 60);
     report_html_text(out, run->mode_name);
     if (run->mode_reason[0]) {
@@ -126,8 +138,9 @@ static void facts(FILE *out, const struct run_info *run)
     report_html_text(out, run->local_host);
     fputs("</td></tr><tr><th>Command</th><td><code>", out);
     report_html_text(out, run->command_line ? run->command_line : "(not recorded)");
-    fprintf(out, "</code></td></tr><tr><th>Version</th><td>hopwatch %s</td></tr>"
-                 "<tr><th>Ended</th><td>",
+    fprintf(out,
+            "</code></td></tr><tr><th>Version</th><td>hopwatch %s</td></tr>"
+            "<tr><th>Ended</th><td>",
             HOPWATCH_VERSION);
     report_html_text(out, run->end_reason ? run->end_reason : "");
     fputs("</td></tr></table>\n", out);
@@ -153,11 +166,12 @@ static void hop_row(FILE *out, const struct run_info *run, const struct target_v
         diagnose_evidence(v->in, &v->diag, i, ev, sizeof(ev));
     fprintf(out, "<tr class=\"hop\"><td class=\"num\">%d</td><td>", ttl);
     host_text(out, run, hop_main_responder(s));
-    fprintf(out, "</td><td class=\"num\">%.1f%%</td><td class=\"num\">%llu</td>",
-            hop_loss_pct(s), (unsigned long long)s->sent);
+    fprintf(out, "</td><td class=\"num\">%.1f%%</td><td class=\"num\">%llu</td>", hop_loss_pct(s),
+            (unsigned long long)s->sent);
     if (s->rtt.n)
-        fprintf(out, "<td class=\"num\">%.1f</td><td class=\"num\">%.1f</td><td "
-                     "class=\"num\">%.1f</td>",
+        fprintf(out,
+                "<td class=\"num\">%.1f</td><td class=\"num\">%.1f</td><td "
+                "class=\"num\">%.1f</td>",
                 s->rtt.best_us / 1000.0, s->rtt.mean_us / 1000.0, s->rtt.worst_us / 1000.0);
     else
         fputs("<td></td><td></td><td></td>", out);
@@ -176,9 +190,10 @@ static void verdicts(FILE *out, const struct run_info *run, const struct target_
     else
         fputs("<p class=\"summary\">Onset: none (no loss that carries on to the destination)", out);
     report_html_text(out, sum);
-    fprintf(out, "</p>\n<h3>Verdicts</h3>\n<table class=\"hops\" data-onset=\"%d\"><tr><th>Hop"
-                 "</th><th>Host</th><th>Loss</th><th>Sent</th><th>Best ms</th><th>Avg ms</th>"
-                 "<th>Worst ms</th><th>Verdict</th><th>Evidence</th></tr>\n",
+    fprintf(out,
+            "</p>\n<h3>Verdicts</h3>\n<table class=\"hops\" data-onset=\"%d\"><tr><th>Hop"
+            "</th><th>Host</th><th>Loss</th><th>Sent</th><th>Best ms</th><th>Avg ms</th>"
+            "<th>Worst ms</th><th>Verdict</th><th>Evidence</th></tr>\n",
             onset);
     for (int t = v->snap.first_ttl; t <= v->snap.nhops; t++)
         hop_row(out, run, v, t);
@@ -291,9 +306,8 @@ static void overview_row(struct html_doc *d, const struct run_info *run,
             dest_loss(v), run->nevents);
 }
 
-void report_html_target(struct html_doc *d, const struct run_info *run,
-                        const struct target_view *v, struct history *h,
-                        const struct baseline_cmp *b)
+void report_html_target(struct html_doc *d, const struct run_info *run, const struct target_view *v,
+                        struct history *h, const struct baseline_cmp *b)
 {
     FILE *out = d->sections;
 
@@ -320,15 +334,17 @@ int report_html_end(struct html_doc *d, FILE *out)
 
     fclose(d->overview);
     fclose(d->sections);
-    fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                 "<meta name=\"viewport\" content=\"width=device-width\">"
-                 "<meta name=\"generator\" content=\"hopwatch %s\"><title>hopwatch report</title>"
-                 "<style>%s</style></head>\n<body>\n<h1>hopwatch report</h1>\n",
+    fprintf(out,
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width\">"
+            "<meta name=\"generator\" content=\"hopwatch %s\"><title>hopwatch report</title>"
+            "<style>%s</style></head>\n<body>\n<h1>hopwatch report</h1>\n",
             HOPWATCH_VERSION, style);
     if (d->ntargets > 1)
-        fprintf(out, "<h2>Overview (%d targets)</h2>\n<table class=\"overview\"><tr><th>Target"
-                     "</th><th>Address</th><th>Diagnosis</th><th>Destination loss</th><th>Events"
-                     "</th></tr>\n%s</table>\n",
+        fprintf(out,
+                "<h2>Overview (%d targets)</h2>\n<table class=\"overview\"><tr><th>Target"
+                "</th><th>Address</th><th>Diagnosis</th><th>Destination loss</th><th>Events"
+                "</th></tr>\n%s</table>\n",
                 d->ntargets, d->ov_buf ? d->ov_buf : "");
     if (d->sec_buf)
         fwrite(d->sec_buf, 1, d->sec_len, out);

@@ -20,9 +20,8 @@ struct html_doc;
 
 struct html_doc *report_html_begin(void); /* NULL: out of memory */
 /* One target's section and its line of the overview. b: the baseline comparison, or NULL. */
-void report_html_target(struct html_doc *d, const struct run_info *run,
-                        const struct target_view *v, struct history *h,
-                        const struct baseline_cmp *b);
+void report_html_target(struct html_doc *d, const struct run_info *run, const struct target_view *v,
+                        struct history *h, const struct baseline_cmp *b);
 /* The document into out, and d freed. 0, or -1 with errno when a write failed. */
 int report_html_end(struct html_doc *d, FILE *out);
 

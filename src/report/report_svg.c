@@ -23,7 +23,7 @@ static const struct {
     char mark;
     const char *color;
 } event_marks[] = {
-    {EVENT_LOSS_BURST, 'B', "#c62828"}, {EVENT_SEND_FAILURE, 'O', "#6a1b9a"},
+    {EVENT_LOSS_BURST, 'B', "#c62828"},  {EVENT_SEND_FAILURE, 'O', "#6a1b9a"},
     {EVENT_PATH_CHANGE, 'P', "#1565c0"}, {EVENT_MODE_CHANGE, 'M', "#555"},
     {EVENT_RESET, 'R', "#555"},
 };
@@ -48,8 +48,9 @@ static void loss_bars(FILE *out, const struct history_point *p, int n, time_t fr
         if (!p[i].lost)
             continue;
         hgt = (LOSS_BOTTOM - LOSS_TOP) * p[i].lost / p[i].done;
-        fprintf(out, "<rect class=\"loss\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
-                     "<title>%u of %u lost</title></rect>",
+        fprintf(out,
+                "<rect class=\"loss\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
+                "<title>%u of %u lost</title></rect>",
                 x_at(p[i].start, from, span), LOSS_BOTTOM - hgt, width < 1 ? 1 : width, hgt,
                 p[i].lost, p[i].done);
     }
@@ -124,8 +125,8 @@ static void axis(FILE *out, time_t from, time_t to, double rtt_max)
             "text-anchor=\"middle\">%s</text><text x=\"%.0f\" y=\"132\" "
             "text-anchor=\"end\">%s</text>",
             X0, X1, LOSS_BOTTOM, LOSS_BOTTOM, X0, X1, RTT_BOTTOM, RTT_BOTTOM, LOSS_TOP + 6,
-            LOSS_BOTTOM, RTT_TOP + 6, rtt_max / 1000, RTT_BOTTOM, X0, t[0], (X0 + X1) / 2, t[1],
-            X1, t[2]);
+            LOSS_BOTTOM, RTT_TOP + 6, rtt_max / 1000, RTT_BOTTOM, X0, t[0], (X0 + X1) / 2, t[1], X1,
+            t[2]);
 }
 
 void report_svg_hop(FILE *out, struct history *h, int ttl, time_t from, time_t to,
