@@ -2,6 +2,7 @@
  * app.c - one live run over every target (see app.h).
  */
 #include "app.h"
+#include "record/hook.h"
 #include "names/resolve.h"
 #include "share.h"
 #include "record/stream.h"
@@ -141,7 +142,7 @@ static int start_stream(struct app *a, struct session *s)
         return 4;
     c = stream_consumer(s->stream);
     prober_add_consumer(s->prober, &c);
-    events_set_sink(target_events(s->target), stream_event, s->stream);
+    events_add_sink(target_events(s->target), stream_event, s->stream);
     return 0;
 }
 
@@ -153,6 +154,52 @@ static void end_stream(struct session *s)
     session_counters(s);
     stream_end(s->stream);
     s->stream = NULL;
+}
+
+/* --on-event: the runner; its failures go to standard error, which the live view without
+ * --log cannot show. */
+static int start_hooks(struct app *a)
+{
+    char err[200];
+    bool quiet = a->opt.output == OUTPUT_TUI && !a->opt.headless && !a->opt.log_path;
+
+    if (!a->opt.on_event)
+        return 0;
+    if (!(a->hooks = hooks_start(a->opt.on_event, a->opt.on_event_timeout_s, quiet ? NULL : stderr,
+                                 err, sizeof(err))))
+        return fprintf(stderr, "hopwatch: %s\n", err), 4;
+    return 0;
+}
+
+/* --on-event at the end: what is queued runs (within one timeout); failures are said. */
+static void stop_hooks(struct app *a)
+{
+    struct hooks_counts c;
+
+    if (!a->hooks)
+        return;
+    hooks_stop(a->hooks);
+    hooks_counts(a->hooks, &c);
+    if (c.failed || c.timed_out || c.dropped)
+        fprintf(stderr,
+                "hopwatch: --on-event ran %llu times: %llu failed, %llu timed out; %llu events "
+                "not run (one at a time a target, %d waiting at most)\n",
+                (unsigned long long)c.started, (unsigned long long)c.failed,
+                (unsigned long long)c.timed_out, (unsigned long long)c.dropped, HOOK_QUEUE);
+}
+
+/* A write that failed for the first time is an event of every target (--on-event hears it). */
+void app_check_writes(struct app *a)
+{
+    struct event e = {.kind = EVENT_WRITE_FAILURE, .ended = true, .mode = -1};
+
+    if (!a->fleet || a->write_err || !app_write_failure(a))
+        return;
+    clock_gettime(CLOCK_REALTIME, &e.start);
+    e.end = e.start;
+    snprintf(e.text, sizeof(e.text), "%.159s", a->write_failure);
+    for (int i = 0; i < fleet_count_all(a->fleet); i++)
+        events_add(target_events(fleet_get_all(a->fleet, i)->target), &e);
 }
 
 /* Everything a session hears besides its prober: the run's shared parts, its consumers. */
@@ -170,6 +217,9 @@ static int wire(struct app *a, struct session *s)
     clock_gettime(CLOCK_REALTIME, &s->run.started);
     if ((status = session_load_baseline(s)) != 0)
         return status;
+    if (a->hooks &&
+        !hooks_attach(a->hooks, s->run.target_name, s->run.target_addr, target_events(s->target)))
+        return fprintf(stderr, "hopwatch: out of memory\n"), 4;
     prober_add_consumer(s->prober, &c);
     if (a->opt.metrics) {
         if (!(s->counts = metrics_counts_new()))
@@ -189,6 +239,8 @@ int app_start(struct app *a)
     if (a->opt.stun)
         ask_stun(a, fleet_get_all(a->fleet, 0));
     if ((status = start_names(a)) != 0)
+        return status;
+    if ((status = start_hooks(a)) != 0)
         return status;
     if ((a->opt.ndjson_path || a->opt.record_path) &&
         !(a->stream =
@@ -333,6 +385,7 @@ void app_stop(struct app *a, int sig)
         s->run.now_us = now;
         s->run.end_reason = why;
     }
+    app_check_writes(a);
     if (app_write_failure(a)) /* the outputs that still work say why the others stopped */
         mark_write_failure(a);
     if (a->opt.output != OUTPUT_TUI && !sig)
@@ -351,6 +404,7 @@ void app_stop(struct app *a, int sig)
         stream_close(a->stream, NULL, 0);
     }
     a->stream = NULL;
+    stop_hooks(a);
 }
 
 /* Does the stream or the event log write to standard output? Then a report goes to standard
@@ -412,6 +466,8 @@ void app_free(struct app *a)
     a->stream = NULL;
     metrics_stop(a->metrics);
     a->metrics = NULL;
+    hooks_free(a->hooks); /* before the event logs it listens to go */
+    a->hooks = NULL;
     resolver_stop(a->names); /* before the hop tables it reads go */
     a->names = NULL;
     a->fleet = NULL; /* first: a signal handler may look at it */

@@ -26,6 +26,7 @@ struct app {
     char stun_error[300];
     struct metrics *metrics;      /* --metrics, NULL without */
     struct stream_out *stream;    /* --ndjson / --record, NULL without */
+    struct hooks *hooks;          /* --on-event, NULL without */
     struct probe_share *share[2]; /* icmp-raw's sockets, IPv4 and IPv6, shared by the targets */
     /* The first write that failed (--record, --ndjson, --log-events): its errno (0 none) and
      * the message, which is also every target's end reason. */
@@ -54,6 +55,8 @@ int app_html(struct app *a);
 int app_write_failure(struct app *a);
 /* The reader of --ndjson - went away (a closed pipe). */
 bool app_reader_gone(struct app *a);
+/* A write that failed since the last look becomes a write-failure event of every target. */
+void app_check_writes(struct app *a);
 void app_free(struct app *a);
 
 #endif

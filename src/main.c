@@ -66,6 +66,7 @@ static void tick(void)
         g_reload = 0;
         app_reload(&g_app);
     }
+    app_check_writes(&g_app);
 }
 
 /* --headless: probes (and serves --metrics) until a signal, or until the reader of

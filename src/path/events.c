@@ -21,8 +21,10 @@ struct event_log {
     char path[256]; /* the file's, for the message */
     int err;        /* errno of the first write that failed (the file is written no more) */
     time_t failed_at;
-    events_sink sink; /* also told of every event as it starts and ends (the NDJSON stream) */
-    void *sink_ctx;
+    struct { /* also told of every event as it starts and ends (the stream, --on-event) */
+        events_sink fn;
+        void *ctx;
+    } sink[EVENTS_SINKS];
 };
 
 struct event_log *events_new(const char *path, char *err, size_t err_len)
@@ -58,11 +60,11 @@ void events_free(struct event_log *log)
 
 const char *event_kind_name(enum event_kind k)
 {
-    static const char *const names[] = {[EVENT_LOSS_BURST] = "loss-burst",
-                                        [EVENT_PATH_CHANGE] = "path-change",
-                                        [EVENT_MODE_CHANGE] = "mode-change",
-                                        [EVENT_RESET] = "reset",
-                                        [EVENT_SEND_FAILURE] = "send-failure"};
+    static const char *const names[] = {
+        [EVENT_LOSS_BURST] = "loss-burst",      [EVENT_PATH_CHANGE] = "path-change",
+        [EVENT_MODE_CHANGE] = "mode-change",    [EVENT_RESET] = "reset",
+        [EVENT_SEND_FAILURE] = "send-failure",  [EVENT_VERDICT_CHANGE] = "verdict-change",
+        [EVENT_WRITE_FAILURE] = "write-failure"};
     return (unsigned)k < EVENT_KINDS ? names[k] : "?";
 }
 
@@ -97,11 +99,24 @@ void events_clear(struct event_log *log)
     pthread_mutex_unlock(&log->lock);
 }
 
-void events_set_sink(struct event_log *log, events_sink sink, void *ctx)
+bool events_add_sink(struct event_log *log, events_sink sink, void *ctx)
+{
+    bool room = false;
+
+    pthread_mutex_lock(&log->lock);
+    for (int i = 0; i < EVENTS_SINKS && !room; i++)
+        if ((room = !log->sink[i].fn))
+            log->sink[i].fn = sink, log->sink[i].ctx = ctx;
+    pthread_mutex_unlock(&log->lock);
+    return room;
+}
+
+void events_remove_sink(struct event_log *log, events_sink sink, void *ctx)
 {
     pthread_mutex_lock(&log->lock);
-    log->sink = sink;
-    log->sink_ctx = ctx;
+    for (int i = 0; i < EVENTS_SINKS; i++)
+        if (log->sink[i].fn == sink && log->sink[i].ctx == ctx)
+            log->sink[i].fn = NULL;
     pthread_mutex_unlock(&log->lock);
 }
 
@@ -110,8 +125,9 @@ static void write_line(struct event_log *log, const struct event *ev, bool start
 {
     struct jsonw w;
 
-    if (log->sink)
-        log->sink(log->sink_ctx, ev, start);
+    for (int i = 0; i < EVENTS_SINKS; i++)
+        if (log->sink[i].fn)
+            log->sink[i].fn(log->sink[i].ctx, ev, start);
     if (!log->file || log->err)
         return;
     errno = 0;

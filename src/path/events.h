@@ -1,6 +1,6 @@
 /*
  * events.h - the event log: loss bursts, path changes, mode changes, resets, spells in which
- * this host could not send, with wall-clock
+ * this host could not send, changes of the diagnosis and outputs that stopped, with wall-clock
  * times. Written by the prober thread (bursts, path and mode changes) and the UI (resets);
  * read by the UI and the reports through copies. One mutex of its own.
  *
@@ -23,9 +23,12 @@ enum event_kind {
     EVENT_PATH_CHANGE,
     EVENT_MODE_CHANGE,
     EVENT_RESET,
-    EVENT_SEND_FAILURE, /* this host could not send (no route, no address, a local firewall) */
+    EVENT_SEND_FAILURE,   /* this host could not send (no route, no address, a local firewall) */
+    EVENT_VERDICT_CHANGE, /* the diagnosis changed: where loss that carries on starts */
+    EVENT_WRITE_FAILURE,  /* a recording, stream or event file stopped (a full disk, a pipe) */
 };
-#define EVENT_KINDS (EVENT_SEND_FAILURE + 1)
+#define EVENT_KINDS (EVENT_WRITE_FAILURE + 1)
+#define EVENTS_SINKS 4
 
 struct event {
     uint32_t id;
@@ -67,7 +70,9 @@ void events_clear(struct event_log *log);
 /* Told of every event when it is added (start: an event may be added already ended) and again
  * when it ends, under the log's lock, on the thread that added or ended it. */
 typedef void (*events_sink)(void *ctx, const struct event *ev, bool start);
-void events_set_sink(struct event_log *log, events_sink sink, void *ctx);
+/* At most EVENTS_SINKS (false: no room). */
+bool events_add_sink(struct event_log *log, events_sink sink, void *ctx);
+void events_remove_sink(struct event_log *log, events_sink sink, void *ctx);
 /* The --log-events file's first failed write (a full disk, a closed pipe): its errno and, in
  * buf, "--log-events stopped: No space left on device at 06:42:10 (FILE)"; 0 and "" while
  * none. The file is written no more after it. */

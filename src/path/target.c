@@ -47,6 +47,7 @@ struct target {
     /* prober thread */
     struct detector detect;
     struct diag_input counts[DIAG_MAX_HOPS];
+    int said[PROBE_MODE_COUNT]; /* the reading last logged: onset TTL, -TTL unplaced, 0 none */
     atomic_bool reset_asked;
     pthread_mutex_t lock; /* any thread: every lane's pub */
 };
@@ -227,6 +228,41 @@ static void lane_round(struct target *t, struct lane *l, const struct round *r)
     evaluate(t, l, r->mode, r->dest_ttl, r->end_unreach);
 }
 
+/* The path's reading: where loss that carries on starts (onset TTL), from where at least when
+ * not placed yet (-TTL of the first forwarding hop), or 0: none. */
+static int reading(const struct verdicts *v)
+{
+    int onset = diagnose_onset_ttl(v->in, &v->diag),
+        fwd = diagnose_first_forwarding(v->in, &v->diag);
+    return onset > 0 ? onset : fwd > 0 ? -fwd : 0;
+}
+
+static int reading_text(int r, char *buf, size_t len)
+{
+    return r > 0   ? snprintf(buf, len, "loss that carries on starts at hop %d", r)
+           : r < 0 ? snprintf(buf, len, "loss that carries on, at or before hop %d", -r)
+                   : snprintf(buf, len, "no loss that carries on");
+}
+
+/* A new reading of mode's path is an event (the verdicts hold steady, so it is news). */
+static void verdict_news(struct target *t, const struct round *r)
+{
+    int now = reading(&t->all.work[r->mode]), n;
+    struct event e = {.kind = EVENT_VERDICT_CHANGE, .ended = true, .mode = r->mode};
+
+    if (now == t->said[r->mode])
+        return;
+    n = reading_text(now, e.text, sizeof(e.text));
+    snprintf(e.text + n, sizeof(e.text) - (size_t)n, " (was: ");
+    n = (int)strlen(e.text);
+    n += reading_text(t->said[r->mode], e.text + n, sizeof(e.text) - (size_t)n);
+    snprintf(e.text + n, sizeof(e.text) - (size_t)n, ")");
+    e.onset = now > 0 ? now : 0;
+    e.start = e.end = r->wall;
+    t->said[r->mode] = now;
+    events_add(t->events, &e);
+}
+
 /* A completed round, in send order: the diagnosis once, then the events it informs. */
 static void on_round(void *ctx, const struct round *r)
 {
@@ -241,11 +277,14 @@ static void on_round(void *ctx, const struct round *r)
     }
     if (r->sizing || r->partial)
         return;
-    if (atomic_exchange(&t->reset_asked, false))
+    if (atomic_exchange(&t->reset_asked, false)) {
         for (int m = 0; m < PROBE_MODE_COUNT; m++)
             for (int f = -1; f < t->nflows; f++)
                 verdicts_reset(&lane_of(t, f)->work[m]);
+        memset(t->said, 0, sizeof(t->said));
+    }
     lane_round(t, &t->all, r);
+    verdict_news(t, r);
     if (t->nflows)
         lane_round(t, lane_of(t, r->flow), r);
     memset(t->detect.uninformative, 0, sizeof(t->detect.uninformative));
@@ -268,6 +307,7 @@ void target_clear(struct target *t)
         memset(lane_of(t, f)->pub, 0, sizeof(lane_of(t, f)->pub));
     pthread_mutex_unlock(&t->lock);
     atomic_store(&t->reset_asked, false);
+    memset(t->said, 0, sizeof(t->said));
     events_clear(t->events);
     history_clear(t->history);
     detect_init(&t->detect, t->events);

@@ -413,7 +413,7 @@ void stream_end(struct stream *st)
     if (!st)
         return;
     s = &st->s;
-    events_set_sink(target_events(s->target), NULL, NULL);
+    events_remove_sink(target_events(s->target), stream_event, st);
     prober_status(s->prober, &ps);
     pthread_mutex_lock(&st->o->lock);
     if (ps.mode >= 0 && ps.path[ps.mode].rounds)
