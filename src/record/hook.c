@@ -283,8 +283,7 @@ static void *run(void *arg)
 
 /* ---- life ------------------------------------------------------------------------------------ */
 
-struct hooks *hooks_start(const char *cmd, double timeout_s, FILE *log, char *err,
-                          size_t err_len)
+struct hooks *hooks_start(const char *cmd, double timeout_s, FILE *log, char *err, size_t err_len)
 {
     struct hooks *h = calloc(1, sizeof(*h));
 

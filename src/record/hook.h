@@ -31,8 +31,7 @@ struct hooks_counts {
 
 /* log: where failures and the commands' standard error go (NULL: nowhere). NULL with err set
  * when the thread cannot start. */
-struct hooks *hooks_start(const char *cmd, double timeout_s, FILE *log, char *err,
-                          size_t err_len);
+struct hooks *hooks_start(const char *cmd, double timeout_s, FILE *log, char *err, size_t err_len);
 /* The target's events go to the command from now on. False: out of memory, or no room for
  * another sink on the log. */
 bool hooks_attach(struct hooks *h, const char *name, const char *addr, struct event_log *log);
