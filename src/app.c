@@ -191,15 +191,20 @@ static void stop_hooks(struct app *a)
 /* A write that failed for the first time is an event of every target (--on-event hears it). */
 void app_check_writes(struct app *a)
 {
-    struct event e = {.kind = EVENT_WRITE_FAILURE, .ended = true, .mode = -1};
+    struct event e = {.kind = EVENT_WRITE_FAILURE, .ended = true};
 
     if (!a->fleet || a->write_err || !app_write_failure(a))
         return;
     clock_gettime(CLOCK_REALTIME, &e.start);
     e.end = e.start;
     snprintf(e.text, sizeof(e.text), "%.159s", a->write_failure);
-    for (int i = 0; i < fleet_count_all(a->fleet); i++)
-        events_add(target_events(fleet_get_all(a->fleet, i)->target), &e);
+    for (int i = 0; i < fleet_count_all(a->fleet); i++) {
+        static struct prober_status st; /* large: not on the stack */
+        struct session *s = fleet_get_all(a->fleet, i);
+        session_status(s, &st);
+        e.mode = st.mode; /* the mode probing when it stopped */
+        events_add(target_events(s->target), &e);
+    }
 }
 
 /* Everything a session hears besides its prober: the run's shared parts, its consumers. */

@@ -19,8 +19,9 @@ static const struct {
     enum event_kind kind;
     char mark;
 } marks[] = {
-    {EVENT_LOSS_BURST, 'B'},  {EVENT_SEND_FAILURE, 'O'}, {EVENT_PATH_CHANGE, 'P'},
-    {EVENT_MODE_CHANGE, 'M'}, {EVENT_RESET, 'R'},
+    {EVENT_LOSS_BURST, 'B'},     {EVENT_SEND_FAILURE, 'O'}, {EVENT_PATH_CHANGE, 'P'},
+    {EVENT_VERDICT_CHANGE, 'V'}, {EVENT_MODE_CHANGE, 'M'},  {EVENT_RESET, 'R'},
+    {EVENT_WRITE_FAILURE, 'W'},
 };
 
 static const char *const bands_utf8[] = {"\u2581", "\u2582", "\u2583", "\u2584",

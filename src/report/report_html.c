@@ -236,7 +236,8 @@ static void charts(FILE *out, const struct run_info *run, const struct target_vi
 
     fputs("<h3>Loss and RTT over time</h3>\n<p class=\"legend\">Each hop: loss in red (upper "
           "band, 0-100%), mean RTT in blue (lower band); dashed lines mark events: B loss "
-          "burst, O could not send, P path change, M mode change, R reset.</p>\n",
+          "burst, O could not send, P path change, V verdict change, M mode change, R reset, W a "
+          "write failed.</p>\n",
           out);
     if (!h || !history_span(h, &from, &to)) {
         fputs("<p>No probe completed.</p>\n", out);

@@ -23,9 +23,13 @@ static const struct {
     char mark;
     const char *color;
 } event_marks[] = {
-    {EVENT_LOSS_BURST, 'B', "#c62828"},  {EVENT_SEND_FAILURE, 'O', "#6a1b9a"},
-    {EVENT_PATH_CHANGE, 'P', "#1565c0"}, {EVENT_MODE_CHANGE, 'M', "#555"},
+    {EVENT_LOSS_BURST, 'B', "#c62828"},
+    {EVENT_SEND_FAILURE, 'O', "#6a1b9a"},
+    {EVENT_PATH_CHANGE, 'P', "#1565c0"},
+    {EVENT_MODE_CHANGE, 'M', "#555"},
     {EVENT_RESET, 'R', "#555"},
+    {EVENT_VERDICT_CHANGE, 'V', "#ef6c00"},
+    {EVENT_WRITE_FAILURE, 'W', "#6a1b9a"},
 };
 
 static enum history_zoom zoom_for(struct history *h, time_t from, time_t to)

@@ -1,9 +1,12 @@
 /* test_report.c - the report writers on a target fed with fixed rounds: JSON has the schema-1
  * fields and escapes hostile strings, a silent hop is null / "???", CSV has one row per hop,
  * the verdicts are the target's published diagnosis, and a path that ends at a router saying
- * unreachable is marked so (!H, JSON unreachable, no destination). */
+ * unreachable is marked so (!H, JSON unreachable, no destination). The HTML report escapes
+ * hostile strings, has a chart a hop and every event, and a day of a 30-hop path (a round a
+ * minute, losses and bursts) stays under 1 MB. */
 #include "check.h"
 #include "report/report.h"
+#include "report/report_html.h"
 #include "roundplay.h"
 #include "testaddr.h"
 
@@ -26,6 +29,55 @@ static struct target *new_target(void)
     struct target_config cfg = {.first_ttl = 1, .max_ttl = 30};
     char err[128];
     return target_new(&cfg, err, sizeof(err));
+}
+
+/* 24 hours of a 30-hop path, a round a minute (the HTML's charts go by time, not probes):
+ * hops 12 on lose now and then, and hop 20 on lose everything for 40 minutes. */
+static void html_day(void)
+{
+    static struct target_view v;
+    static struct event ev[EVENTS_MAX];
+    static struct probe_addr from[30];
+    static uint32_t rtt[30];
+    struct target *t = new_target();
+    struct round_consumer c = target_consumer(t);
+    struct run_info run = {.target_name = "<script>x</script>", .mode_name = "icmp-raw"};
+    char pattern[31], addr[32], *buf = NULL, *p;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct html_doc *d = report_html_begin();
+    int charts = 0;
+
+    for (int i = 0; i < 30; i++) {
+        snprintf(addr, sizeof(addr), "198.18.%d.2", i);
+        from[i] = test_addr(addr);
+        rtt[i] = 1000u * (uint32_t)(i + 1);
+    }
+    for (uint32_t m = 0; m < 24 * 60; m++) {
+        for (int i = 0; i < 30; i++)
+            pattern[i] = (i >= 11 && m % 13 == 0) || (i >= 19 && m >= 600 && m < 640) ? 'x' : 'a';
+        pattern[30] = '\0';
+        play_round(&c, PROBE_ICMP_RAW, m * 60, 30, pattern, from, rtt);
+    }
+    CHECK(target_view(t, PROBE_ICMP_RAW, &(struct round_path){1440, 30, false}, &v) == 0);
+    run.events = ev;
+    run.nevents = events_copy(target_events(t), ev, EVENTS_MAX);
+    run.started.tv_sec = 1700000000;
+    run.ended.tv_sec = 1700000000 + 86400;
+    report_html_target(d, &run, &v, target_history(t), NULL);
+    CHECK(report_html_end(d, f) == 0);
+    fclose(f);
+    printf("HTML of 24 hours of 30 hops: %zu bytes, %d events\n", len, run.nevents);
+    CHECK(len < 1000000 && len > 30000);
+    for (p = buf; (p = strstr(p, "<svg class=\"hop-chart\"")); p++)
+        charts++;
+    CHECK(charts == 30);
+    CHECK(run.nevents > 0 && strstr(buf, "class=\"event\" data-kind=\"loss-burst\""));
+    CHECK(!strstr(buf, "<script>") && strstr(buf, "&lt;script&gt;x&lt;/script&gt;"));
+    CHECK(!strstr(buf, "http://") && !strstr(buf, "https://") && !strstr(buf, "src="));
+    free(buf);
+    target_view_free(&v);
+    target_free(t);
 }
 
 int main(void)
@@ -108,5 +160,6 @@ int main(void)
     free(out);
     target_view_free(&v);
     target_free(t);
+    html_day();
     return check_finish();
 }
