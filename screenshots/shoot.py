@@ -8,6 +8,8 @@ delays), runs hopwatch in a tmux pane, captures the pane with its colors (captur
 turns the ANSI text into HTML with aha and the HTML into a PNG with headless Chromium.
 Needs the Debian packages tmux, aha, chromium and fonts-dejavu-core.
 
+Last, the history screen (v) and the HTML report (--html) of tests/data/history-20min.ndjson.zst.
+
 The first picture's screen is also written as text (lossy-path.txt) into the README's
 <!-- screen --> block, so the README's example and its picture are the same screen
 (unit_docs_consistency checks that they agree)."""
@@ -66,6 +68,37 @@ def write_readme_screen(text):
     print("wrote lossy-path.txt and the README's screen")
 
 
+def evidence(t, binary):
+    """The history screen and the HTML report, both of the 20-minute lab recording the history
+    test replays (hop 2 down for 30 s at minute 5)."""
+    rec = os.path.join(HERE, "..", "tests", "data", "history-20min.ndjson.zst")
+    t.resize(COLS, 16)
+    t.type(f"clear; {binary} --replay {rec}")
+    time.sleep(2)
+    t.keys(">")
+    time.sleep(2)
+    t.keys("v")
+    time.sleep(0.5)
+    for _ in range(15):  # back to the burst
+        t.keys("Left")
+        time.sleep(0.1)
+    time.sleep(0.5)
+    png(t.screen(colors=True), os.path.join(HERE, "history.png"), 16)
+    t.keys("q")
+    with tempfile.TemporaryDirectory() as tmp:
+        page = os.path.join(tmp, "report.html")
+        subprocess.run([binary, "--replay", rec, "--html", page], check=True)
+        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={tmp}/profile", "--hide-scrollbars",
+                        "--window-size=1000,1500",
+                        f"--screenshot={os.path.join(HERE, 'html-report.png')}",
+                        f"file://{page}"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    print("wrote history.png and html-report.png")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     nfq = os.path.abspath(sys.argv[2])
@@ -106,6 +139,7 @@ def main():
         time.sleep(12)
         png(t.screen(colors=True), os.path.join(HERE, "clean-path.png"), 14)
         t.keys("q")
+        evidence(t, binary)
     finally:
         if t:
             t.kill()

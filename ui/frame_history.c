@@ -8,7 +8,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-/* Keeps the selection within the buckets held, and on screen; `follow` pins it to the newest. */
+/* Keeps the selection within the buckets held, and on screen; `follow` pins it to the newest.
+ * A run shorter than the screen starts at its left edge. */
 static void clamp(struct ui *u, const struct frame *f)
 {
     enum history_zoom z = u->hist.zoom;
@@ -26,6 +27,8 @@ static void clamp(struct ui *u, const struct frame *f)
         u->hist.right = u->hist.sel;
     if (u->hist.sel < u->hist.right - (width - 1) * secs)
         u->hist.right = u->hist.sel + (width - 1) * secs;
+    if (newest - oldest < width * secs) /* the whole run fits: it starts on the left */
+        u->hist.right = oldest + (width - 1) * secs;
     u->hist.right = history_bucket(z, u->hist.right);
     u->hist.follow = u->hist.sel == newest;
 }

@@ -89,21 +89,31 @@ static double rtt_line(FILE *out, const struct history_point *p, int n, time_t f
     return max;
 }
 
+/* Each event a dashed line; its letter only when clear of the last one written. */
 static void marks(FILE *out, const struct event *ev, int nev, time_t from, time_t to)
 {
+    double last = -100;
+
     for (int i = 0; i < nev; i++) {
         time_t t = ev[i].start.tv_sec;
         double x;
         if (t < from || t > to)
             continue;
         x = x_at(t, from, to - from);
-        for (size_t m = 0; m < sizeof(event_marks) / sizeof(event_marks[0]); m++)
-            if (event_marks[m].kind == ev[i].kind)
-                fprintf(out,
-                        "<g class=\"mark\"><line x1=\"%.1f\" x2=\"%.1f\" y1=\"4\" y2=\"%.0f\" "
-                        "stroke=\"%s\"/><text x=\"%.1f\" y=\"8\" fill=\"%s\">%c</text></g>",
-                        x, x, RTT_BOTTOM, event_marks[m].color, x + 2, event_marks[m].color,
-                        event_marks[m].mark);
+        for (size_t m = 0; m < sizeof(event_marks) / sizeof(event_marks[0]); m++) {
+            if (event_marks[m].kind != ev[i].kind)
+                continue;
+            fprintf(out,
+                    "<g class=\"mark\"><line x1=\"%.1f\" x2=\"%.1f\" y1=\"4\" y2=\"%.0f\" "
+                    "stroke=\"%s\"/>",
+                    x, x, RTT_BOTTOM, event_marks[m].color);
+            if (x - last >= 10) {
+                fprintf(out, "<text x=\"%.1f\" y=\"8\" fill=\"%s\">%c</text>", x + 2,
+                        event_marks[m].color, event_marks[m].mark);
+                last = x;
+            }
+            fputs("</g>", out);
+        }
     }
 }
 

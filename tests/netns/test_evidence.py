@@ -89,18 +89,25 @@ def check_report(d, doc, what):
     check(d.scripts == 0 and not d.links, f"{what}: scripts {d.scripts}, links {d.links}")
 
 
+def with_outage(lab, args, hop, after=3.0):
+    """hopwatch ARGS -n -i 0.1 --timeout 0.5 TARGET in the client, with hop down for 1.5 s
+    `after` seconds in: its standard output and error, and how long it took."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(["ip", "netns", "exec", lab.client, BIN, *args, "-n", "-i", "0.1",
+                          "--timeout", "0.5", lab.target()], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    time.sleep(after)
+    lab.outage(hop, True)
+    time.sleep(1.5)
+    lab.outage(hop, False)
+    out, err = p.communicate(timeout=60)
+    check(p.returncode == 0, f"hopwatch {args} exited {p.returncode}: {err}")
+    return out, err, time.monotonic() - t0
+
+
 def html_live_and_replay(lab, tmp):
     rec, live, again = (os.path.join(tmp, n) for n in ("run.zst", "live.html", "replay.html"))
-    p = subprocess.Popen(["ip", "netns", "exec", lab.client, BIN, "-j", "-n", "-c", "80", "-i",
-                          "0.1", "--timeout", "0.5", "--record", rec, "--html", live,
-                          lab.target()], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
-    time.sleep(3)
-    lab.outage(3, True)
-    time.sleep(1.5)
-    lab.outage(3, False)
-    out, err = p.communicate(timeout=60)
-    check(p.returncode == 0, f"the run failed: {err}")
+    out, _, _ = with_outage(lab, ["-j", "-c", "80", "--record", rec, "--html", live], 3)
     doc = json.loads(out)
     check_report(dom_of(tmp, live), doc, "live")
     r = subprocess.run([BIN, "--replay", rec, "--html", again], stdout=subprocess.PIPE,
@@ -152,18 +159,8 @@ def on_event(lab, tmp):
     os.chmod(tmp, 0o755)
 
     def run(cmd, extra=()):
-        p = subprocess.Popen(["ip", "netns", "exec", lab.client, BIN, "-r", "-n", "-c", "60",
-                              "-i", "0.1", "--timeout", "0.5", "--on-event", cmd, *extra,
-                              lab.target()], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
-        t0 = time.monotonic()
-        time.sleep(2)
-        lab.outage(2, True)
-        time.sleep(1.5)
-        lab.outage(2, False)
-        out, err = p.communicate(timeout=60)
-        check(p.returncode == 0, f"--on-event {cmd}: exit {p.returncode}: {err}")
-        return err, time.monotonic() - t0
+        _, err, took = with_outage(lab, ["-r", "-c", "60", "--on-event", cmd, *extra], 2, 2.0)
+        return err, took
 
     run(script)
     with open(got) as f:
