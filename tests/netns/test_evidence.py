@@ -3,7 +3,7 @@
 headless): a -r run with an outage writes --html; chromium's DOM of it has a chart a hop, the
 loss burst among the events and the same verdicts as the run's JSON, and nothing to fetch
 (no script, no http); --replay REC --html writes the same from the recording; a screenshot of
-it is not blank. --baseline: a clean recording, then 5% loss into hop 3: the JSON, the text
+it is not blank and it prints to PDF; two targets give an overview line and a section each. --baseline: a clean recording, then 5% loss into hop 3: the JSON, the text
 report of the replayed run and the HTML say the loss rose from hop 3 on, and hops 1-2 are the
 same. --on-event: a script gets the burst's start and end as JSON on standard input; a
 command that fails is logged with its exit status, and one that hangs is killed at the
@@ -39,7 +39,7 @@ class Dom(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.charts, self.events, self.verdicts, self.scripts = [], [], [], 0
-        self.baseline, self.links = [], []
+        self.baseline, self.links, self.overview, self.sections = [], [], [], 0
         self._cell = None
 
     def handle_starttag(self, tag, attrs):
@@ -49,6 +49,10 @@ class Dom(html.parser.HTMLParser):
             self.charts.append(int(a["data-ttl"]))
         if tag == "tr" and cls == "event":
             self.events.append(a.get("data-kind"))
+        if tag == "tr" and cls == "target":
+            self.overview.append(a.get("class"))
+        if tag == "section" and cls == "target":
+            self.sections += 1
         if tag == "tr" and cls == "baseline-hop":
             self.baseline.append(a.get("data-change"))
         if tag == "td" and "verdict" in cls.split():
@@ -117,7 +121,25 @@ def html_live_and_replay(lab, tmp):
     shot = os.path.join(BUILD_DIR, "html-report.png")
     chromium(tmp, "--window-size=1100,1400", f"--screenshot={shot}", f"file://{live}")
     check(os.path.getsize(shot) > 20000, f"the screenshot is {os.path.getsize(shot)} bytes")
-    print(f"     {live}: {os.path.getsize(live)} bytes; screenshot {shot}")
+    pdf = os.path.join(tmp, "live.pdf")
+    chromium(tmp, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", f"file://{live}")
+    with open(pdf, "rb") as f:
+        check(f.read(5) == b"%PDF-" and os.path.getsize(pdf) > 10000,
+              f"printed to PDF: {os.path.getsize(pdf)} bytes")
+    print(f"     {live}: {os.path.getsize(live)} bytes; screenshot {shot}; PDF "
+          f"{os.path.getsize(pdf)} bytes")
+
+
+def several_targets(lab, tmp):
+    """Two targets: an overview with a line each, then a section each."""
+    page = os.path.join(tmp, "two.html")
+    r = lab.run([BIN, "-r", "-n", "-c", "20", "-i", "0.05", "--html", page, lab.target(),
+                 lab.hop_addr(2)], timeout=60)
+    check(r.returncode == 0, f"two targets: {r.stderr}")
+    d = dom_of(tmp, page)
+    check(len(d.overview) == 2 and d.sections == 2,
+          f"overview lines {d.overview}, sections {d.sections}")
+    check(sorted(set(d.charts)) == [1, 2, 3, 4], f"charts of both: {d.charts}")
 
 
 def baseline(lab, tmp):
@@ -187,6 +209,7 @@ def main():
     with Lab("hwev", routers=3) as lab, tempfile.TemporaryDirectory() as tmp:
         os.chmod(tmp, 0o755)
         r.case("html_live_and_replay", html_live_and_replay, lab, tmp)
+        r.case("several_targets", several_targets, lab, tmp)
         r.case("baseline", baseline, lab, tmp, retries=1)
         r.case("on_event", on_event, lab, tmp)
     return r.finish()

@@ -2,7 +2,8 @@
 """Faults said aloud, nothing lost in silence (on the namespace lab):
   - --record, --log-events and --ndjson into a full disk (a 64 KiB tmpfs): the run goes on,
     exits 5, says on standard error which file failed and why; the -j report and the end line
-    of the outputs that still work say end_reason "write failed" and name it;
+    of the outputs that still work say end_reason "write failed" and name it; --on-event is
+    told (a write-failure event) that the recording stopped;
   - --headless --ndjson - into a pipe: the stream is NDJSON alone; when the reader goes away
     (EPIPE) the run ends at once, cleanly, with exit status 5 and a message;
   - -r with --ndjson -: standard output is NDJSON alone, the report goes to standard error;
@@ -63,8 +64,11 @@ def full_disk(lab, tmp):
                                stderr=subprocess.DEVNULL, check=False)
             args = [BIN, "-n", "-j", "-c", "200", "-i", "0.01", flag, path]
             keep = os.path.join(tmp, f"keep-{name}")
+            hook = os.path.join(tmp, f"hook-{name}")
             if flag == "--ndjson":
                 args += ["--record", keep]  # the output that still works says why
+            if flag == "--record":  # --on-event hears that the recording stopped
+                args += ["--on-event", f"cat >> {hook}"]
             r = run_with_outage(lab, args + [lab.target()])
             check(r.returncode == 5, f"{flag}: exit {r.returncode}, stderr {r.stderr!r}")
             check(path in r.stderr and "No space left on device" in r.stderr,
@@ -73,6 +77,11 @@ def full_disk(lab, tmp):
             check(doc["end_reason"] == "write failed" and path in doc["write_failure"],
                   f"{flag}: report end {doc['end_reason']!r} {doc.get('write_failure')!r}")
             check(doc["rounds"] == 200, f"{flag}: the run went on: {doc['rounds']} rounds")
+            if flag == "--record":
+                told = [json.loads(x)["event"] for x in open(hook).read().splitlines()]
+                stops = [e for e in told if e["kind"] == "write-failure"]
+                check(stops and "No space left on device" in stops[0]["text"],
+                      f"--on-event was told {[e['kind'] for e in told]}")
             if flag == "--ndjson":
                 end = json.loads(open(keep).read().splitlines()[-1])
                 check(end["type"] == "end" and end["end_reason"] == "write failed" and

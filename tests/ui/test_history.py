@@ -6,7 +6,8 @@ time axis; left arrows scroll back a bucket at a time until the selected bucket 
 burst, whose line then reads the burst's minute, its loss and the event; PgUp goes back a page
 and stops at the start of the run; z zooms to 10-minute buckets around the same time, d shows
 RTT instead of loss; Esc goes back. A live run with an outage: v shows its hops and the burst
-marked. q leaves a clean terminal."""
+marked; with --baseline (the same recording: the lab's addresses) the hop detail compares the
+hop with it. q leaves a clean terminal."""
 import datetime
 import json
 import os
@@ -92,8 +93,8 @@ def replayed(t):
 
 def live(t, lab):
     t.type("clear")
-    t.type(f"ip netns exec {lab.client} {BIN} -n -i 0.2 --timeout 0.5 {lab.target()}; "
-           "echo EXIT\"\"ED=$?")
+    t.type(f"ip netns exec {lab.client} {BIN} -n -i 0.2 --timeout 0.5 --baseline {FIXTURE} "
+           f"{lab.target()}; echo EXIT\"\"ED=$?")
     t.wait_for(lambda s: lab.target() in s and "round" in s, 10, "the live view")
     time.sleep(2)
     lab.outage(2, True)
@@ -106,6 +107,10 @@ def live(t, lab):
         check(re.search(rf"^\s*{k} {re.escape(lab.hop_addr(k))}", s, re.M), f"hop {k}:\n{s}")
     marks = [line for line in s.splitlines() if line.startswith("    events")]
     check(marks and "B" in marks[0], f"no burst mark:\n{s}")
+    t.keys("Escape", "Down", "Down", "Enter")  # hop 2's detail, against the recording
+    s = t.wait_for(lambda s: "Hop 2 in" in s and "vs baseline: loss" in s, 5,
+                   "the hop detail against --baseline")
+    check(re.search(r"vs baseline: loss \d+\.\d% -> \d+\.\d%", s), f"the baseline line:\n{s}")
     t.keys("q")
     t.wait_for(lambda s: "EXITED=0" in s, 5, "hopwatch to exit")
 
