@@ -18,7 +18,7 @@
 static const struct {
     enum event_kind kind;
     char mark;
-} marks[] = {
+} history_marks[] = {
     {EVENT_LOSS_BURST, 'B'},     {EVENT_SEND_FAILURE, 'O'}, {EVENT_PATH_CHANGE, 'P'},
     {EVENT_VERDICT_CHANGE, 'V'}, {EVENT_MODE_CHANGE, 'M'},  {EVENT_RESET, 'R'},
     {EVENT_WRITE_FAILURE, 'W'},
@@ -40,11 +40,11 @@ static char event_mark(const struct frame *f, time_t t, time_t secs)
     for (int i = 0; i < f->nevents; i++) {
         if (f->events[i].start.tv_sec < t || f->events[i].start.tv_sec >= t + secs)
             continue;
-        for (int m = 0; m < (int)(sizeof(marks) / sizeof(marks[0])); m++)
-            if (marks[m].kind == f->events[i].kind && (best < 0 || m < best))
+        for (int m = 0; m < (int)(sizeof(history_marks) / sizeof(history_marks[0])); m++)
+            if (history_marks[m].kind == f->events[i].kind && (best < 0 || m < best))
                 best = m;
     }
-    return best < 0 ? 0 : marks[best].mark;
+    return best < 0 ? 0 : history_marks[best].mark;
 }
 
 static void draw_marks(struct ui *u, int y)

@@ -80,13 +80,23 @@ void baseline_compare(const struct baseline_run *base, const struct baseline_run
 /* Fisher's exact test, two-sided: a lost of n0 against b lost of n1. */
 double baseline_fisher(uint64_t a, uint64_t n0, uint64_t b, uint64_t n1);
 
-/* The comparison said: a line for the summary ("loss rose from hop 3 on ..."), and the
- * text, JSON and HTML reports' sections; a hop's line for the hop detail. */
+/* A hop's comparison in words, as every report prints it. */
+struct baseline_words {
+    const char *change;        /* "same", "rose here", "rose (carried)", "rose (ICMP only)", ... */
+    const char *key;           /* JSON's loss_change: "same", "rose", "fell", "no_data" */
+    char p[32];                /* "p < 0.001", "p = 0.420" */
+    char best[24], median[24]; /* "+1.2 ms", "-" */
+    char responders[300];      /* "new 203.0.113.7; gone 198.18.1.2", "" */
+};
+void baseline_words(const struct baseline_row *r, struct baseline_words *w);
+/* The comparison said: a line for the summary ("loss rose from hop 3 on ..."), the baseline's
+ * time span, the text and JSON reports' sections (the HTML's is report_html.c's), a hop's line
+ * for the hop detail. */
 void baseline_headline(const struct baseline_cmp *c, char *buf, size_t len);
+void baseline_span(const struct baseline_cmp *c, char *buf, size_t len);
 void baseline_text(FILE *out, const struct baseline_cmp *c);
 struct jsonw;
 void baseline_json(struct jsonw *w, const struct baseline_cmp *c);
-void baseline_html(FILE *out, const struct baseline_cmp *c);
 void baseline_hop_line(const struct baseline_row *r, char *buf, size_t len);
 const struct baseline_row *baseline_row_of(const struct baseline_cmp *c, int ttl);
 

@@ -1,9 +1,9 @@
 /*
- * baseline_say.c - a comparison with the baseline said: the headline, the sections of the
- * text, JSON and HTML reports, a hop's line for the hop detail (see baseline.h).
+ * baseline_say.c - a comparison with the baseline said: the headline, a hop's words, the
+ * sections of the text and JSON reports, a hop's line for the hop detail (see baseline.h; the
+ * HTML report's section is report_html.c's, from the same words).
  */
 #include "baseline.h"
-#include "report_html.h"
 #include "text/jsonw.h"
 
 #include <math.h>
@@ -89,6 +89,16 @@ static void responder_words(const struct baseline_row *r, char *buf, size_t len)
                       probe_addr_str(&r->missing[i], a, sizeof(a)));
 }
 
+void baseline_words(const struct baseline_row *r, struct baseline_words *w)
+{
+    w->change = change_words(r);
+    w->key = change_key(r);
+    p_text(r->p, w->p, sizeof(w->p));
+    ms_delta(r->d_best_us, w->best, sizeof(w->best));
+    ms_delta(r->d_median_us, w->median, sizeof(w->median));
+    responder_words(r, w->responders, sizeof(w->responders));
+}
+
 void baseline_hop_line(const struct baseline_row *r, char *buf, size_t len)
 {
     char p[32], best[24], med[24], resp[300];
@@ -101,7 +111,7 @@ void baseline_hop_line(const struct baseline_row *r, char *buf, size_t len)
              r->loss0, r->loss1, change_words(r), p, best, med, resp[0] ? "; " : "", resp);
 }
 
-static void span(const struct baseline_cmp *c, char *buf, size_t len)
+void baseline_span(const struct baseline_cmp *c, char *buf, size_t len)
 {
     char t0[32], t1[32];
     struct tm tm;
@@ -117,21 +127,19 @@ void baseline_text(FILE *out, const struct baseline_cmp *c)
 {
     char line[512], when[80];
 
-    span(c, when, sizeof(when));
+    baseline_span(c, when, sizeof(when));
     baseline_headline(c, line, sizeof(line));
     fprintf(out, "Baseline: %s (%s)\n  %s\n", c->path, when, line);
     fprintf(out, "  %4s  %-17s %-17s %-11s %9s %9s  %s\n", "Hop", "Loss then -> now", "Change",
             "Test", "Best", "Median", "Responders");
     for (int i = 0; i < c->nrows; i++) {
         const struct baseline_row *r = &c->row[i];
-        char loss[40], p[32], best[24], med[24], resp[300];
+        struct baseline_words w;
+        char loss[40];
+        baseline_words(r, &w);
         snprintf(loss, sizeof(loss), "%.1f%% -> %.1f%%", r->loss0, r->loss1);
-        p_text(r->p, p, sizeof(p));
-        ms_delta(r->d_best_us, best, sizeof(best));
-        ms_delta(r->d_median_us, med, sizeof(med));
-        responder_words(r, resp, sizeof(resp));
-        fprintf(out, "  %4d  %-17s %-17s %-11s %9s %9s  %s\n", r->ttl, loss, change_words(r), p,
-                best, med, resp);
+        fprintf(out, "  %4d  %-17s %-17s %-11s %9s %9s  %s\n", r->ttl, loss, w.change, w.p, w.best,
+                w.median, w.responders);
     }
 }
 
@@ -196,39 +204,4 @@ void baseline_json(struct jsonw *w, const struct baseline_cmp *c)
     }
     jsonw_end_array(w);
     jsonw_end_object(w);
-}
-
-void baseline_html(FILE *out, const struct baseline_cmp *c)
-{
-    char line[512], when[80];
-
-    span(c, when, sizeof(when));
-    baseline_headline(c, line, sizeof(line));
-    fputs("<h3>Compared with the baseline</h3>\n<p class=\"baseline-summary\">", out);
-    report_html_text(out, line);
-    fputs("<br><small>", out);
-    report_html_text(out, c->path);
-    fprintf(out,
-            " (%s); Fisher's exact test, a change called at p &lt; %g</small></p>\n"
-            "<table class=\"baseline\"><tr><th>Hop</th><th>Loss then</th><th>Loss now</th>"
-            "<th>Change</th><th>Test</th><th>Best</th><th>Median</th><th>Responders</th>"
-            "</tr>\n",
-            when, BASELINE_ALPHA);
-    for (int i = 0; i < c->nrows; i++) {
-        const struct baseline_row *r = &c->row[i];
-        char p[32], best[24], med[24], resp[300];
-        p_text(r->p, p, sizeof(p));
-        ms_delta(r->d_best_us, best, sizeof(best));
-        ms_delta(r->d_median_us, med, sizeof(med));
-        responder_words(r, resp, sizeof(resp));
-        fprintf(out,
-                "<tr class=\"baseline-hop\" data-change=\"%s\"><td class=\"num\">%d</td>"
-                "<td class=\"num\">%.1f%%</td><td class=\"num\">%.1f%%</td><td class=\"%s\">"
-                "%s</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td>",
-                change_key(r), r->ttl, r->loss0, r->loss1,
-                r->change == BASELINE_ROSE ? "rose" : "same", change_words(r), p, best, med);
-        report_html_text(out, resp);
-        fputs("</td></tr>\n", out);
-    }
-    fputs("</table>\n", out);
 }

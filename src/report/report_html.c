@@ -1,7 +1,7 @@
 /*
  * report_html.c - the HTML report's document (see report_html.h): the page with its style,
- * the overview and one section a target. The charts are report_svg.c's; the baseline table is
- * baseline.c's.
+ * the overview and one section a target. The charts are report_svg.c's; the baseline's words
+ * are baseline_say.c's.
  *
  * Everything that came from the network or the command line (names, event texts, the command)
  * is written through report_html_text.
@@ -83,7 +83,7 @@ struct html_doc *report_html_begin(void)
 
 enum when_form { AT_CLOCK, AT_DATE, AT_DATE_ZONE };
 
-static void when(const struct timespec *t, enum when_form form, char *buf, size_t len)
+static void html_time(const struct timespec *t, enum when_form form, char *buf, size_t len)
 {
     struct tm tm;
 
@@ -122,8 +122,8 @@ static void facts(FILE *out, const struct run_info *run)
     char t0[64], t1[64];
     long secs = (long)(run->ended.tv_sec - run->started.tv_sec);
 
-    when(&run->started, AT_DATE, t0, sizeof(t0));
-    when(&run->ended, AT_DATE_ZONE, t1, sizeof(t1));
+    html_time(&run->started, AT_DATE, t0, sizeof(t0));
+    html_time(&run->ended, AT_DATE_ZONE, t1, sizeof(t1));
     fprintf(out,
             "<table class=\"facts\"><tr><th>Time</th><td>%s to %s (%ld min %ld s)</td></tr>"
             "<tr><th>Mode</th><td>",
@@ -216,9 +216,9 @@ static void events(FILE *out, const struct run_info *run)
           out);
     for (int i = 0; i < run->nevents; i++) {
         const struct event *e = &run->events[i];
-        when(&e->start, AT_CLOCK, t0, sizeof(t0));
+        html_time(&e->start, AT_CLOCK, t0, sizeof(t0));
         if (e->ended)
-            when(&e->end, AT_CLOCK, t1, sizeof(t1));
+            html_time(&e->end, AT_CLOCK, t1, sizeof(t1));
         else
             snprintf(t1, sizeof(t1), "ongoing");
         fprintf(out, "<tr class=\"event\" data-kind=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>",
@@ -275,12 +275,45 @@ static void responders(FILE *out, const struct run_info *run, const struct targe
     for (int i = 0; i < run->nevents; i++)
         if (run->events[i].kind == EVENT_PATH_CHANGE) {
             char t0[32];
-            when(&run->events[i].start, AT_CLOCK, t0, sizeof(t0));
+            html_time(&run->events[i].start, AT_CLOCK, t0, sizeof(t0));
             fprintf(out, "<li>%s: ", t0);
             report_html_text(out, run->events[i].text);
             fputs("</li>", out);
         }
     fputs("</ul>\n", out);
+}
+
+/* --baseline: the comparison, a row a hop. */
+static void baseline_section(FILE *out, const struct baseline_cmp *c)
+{
+    char line[512], span[80];
+
+    baseline_span(c, span, sizeof(span));
+    baseline_headline(c, line, sizeof(line));
+    fputs("<h3>Compared with the baseline</h3>\n<p class=\"baseline-summary\">", out);
+    report_html_text(out, line);
+    fputs("<br><small>", out);
+    report_html_text(out, c->path);
+    fprintf(out,
+            " (%s); Fisher's exact test, a change called at p &lt; %g</small></p>\n"
+            "<table class=\"baseline\"><tr><th>Hop</th><th>Loss then</th><th>Loss now</th>"
+            "<th>Change</th><th>Test</th><th>Best</th><th>Median</th><th>Responders</th>"
+            "</tr>\n",
+            span, BASELINE_ALPHA);
+    for (int i = 0; i < c->nrows; i++) {
+        const struct baseline_row *r = &c->row[i];
+        struct baseline_words w;
+        baseline_words(r, &w);
+        fprintf(out,
+                "<tr class=\"baseline-hop\" data-change=\"%s\"><td class=\"num\">%d</td>"
+                "<td class=\"num\">%.1f%%</td><td class=\"num\">%.1f%%</td><td class=\"%s\">"
+                "%s</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td>",
+                w.key, r->ttl, r->loss0, r->loss1, r->change == BASELINE_ROSE ? "rose" : "same",
+                w.change, w.p, w.best, w.median);
+        report_html_text(out, w.responders);
+        fputs("</td></tr>\n", out);
+    }
+    fputs("</table>\n", out);
 }
 
 /* The destination's loss, for the overview: its hop's, or the last hop's. */
@@ -322,7 +355,7 @@ void report_html_target(struct html_doc *d, const struct run_info *run, const st
     facts(out, run);
     verdicts(out, run, v);
     if (b)
-        baseline_html(out, b);
+        baseline_section(out, b);
     events(out, run);
     charts(out, run, v, h);
     responders(out, run, v);

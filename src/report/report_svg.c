@@ -90,7 +90,7 @@ static double rtt_line(FILE *out, const struct history_point *p, int n, time_t f
 }
 
 /* Each event a dashed line; its letter only when clear of the last one written. */
-static void marks(FILE *out, const struct event *ev, int nev, time_t from, time_t to)
+static void event_lines(FILE *out, const struct event *ev, int nev, time_t from, time_t to)
 {
     double last = -100;
 
@@ -162,7 +162,7 @@ void report_svg_hop(FILE *out, struct history *h, int ttl, time_t from, time_t t
         loss_bars(out, p, n, first, end - first, width);
         rtt_max = rtt_line(out, p, n, first, end - first, width);
         axis(out, first, end, rtt_max);
-        marks(out, events, nevents, first, end);
+        event_lines(out, events, nevents, first, end);
     }
     fprintf(out, "</svg>\n");
     free(p);
