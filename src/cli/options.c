@@ -324,6 +324,11 @@ static int finish_targets(int argc, char **argv, struct options *o, char *err, s
 {
     if (o->replay_path && (optind < argc || o->targets_file))
         return snprintf(err, err_len, "--replay takes no host: the recording names its target"), -1;
+    if (o->replay_path && o->on_event)
+        return snprintf(err, err_len,
+                        "--on-event runs commands for a live run's events, not a "
+                        "replay's"),
+               -1;
     if (o->replay_path)
         return 0;
     if (optind >= argc && !o->targets_file)

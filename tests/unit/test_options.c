@@ -73,6 +73,15 @@ int main(void)
           strcmp(o.targets_file, "list") == 0);
     CHECK(parse(&o, err, "--headless", "-r", "h", NULL, NULL) < 0 && strstr(err, "--headless"));
     CHECK(parse(&o, err, "--replay", "f", "--targets", "l", NULL) < 0 && strstr(err, "no host"));
+    CHECK(parse(&o, err, "--replay", "f", "--on-event", "true", NULL) < 0 &&
+          strstr(err, "not a replay's"));
+    CHECK(parse(&o, err, "--replay", "f", "--html", "o.html", NULL) == OPTIONS_RUN &&
+          strcmp(o.html_path, "o.html") == 0);
+    CHECK(parse(&o, err, "--baseline", "b", "h", NULL, NULL) == OPTIONS_RUN &&
+          strcmp(o.baseline_path, "b") == 0);
+    CHECK(parse(&o, err, "--on-event-timeout", "0", "h", NULL, NULL) < 0);
+    CHECK(parse(&o, err, "--on-event", "x", "h", NULL, NULL) == OPTIONS_RUN &&
+          o.on_event_timeout_s == 10);
     CHECK(parse(&o, err, "-s", "20", "h", NULL, NULL) < 0 && strstr(err, "--psize"));
     return check_finish();
 }
