@@ -51,8 +51,11 @@ static void draw_summary(struct ui *u, int cols)
     color_on(u, pair);
     mvprintw(2, 0, "%.*s", cols - 1, line);
     color_off(u, pair);
-    if (u->f.nevents && n < cols - 20) {
-        const struct event *e = &u->f.events[u->f.nevents - 1];
+    int last = u->f.nevents - 1;
+    while (last >= 0 && u->f.events[last].kind == EVENT_VERDICT_CHANGE)
+        last--; /* the diagnosis on this line says it already */
+    if (last >= 0 && n < cols - 20) {
+        const struct event *e = &u->f.events[last];
         struct tm tm;
         localtime_r(&e->start.tv_sec, &tm);
         strftime(when, sizeof(when), "%H:%M:%S", &tm);

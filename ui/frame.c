@@ -40,7 +40,8 @@ static int read_names(struct ui *u)
 static void read_events(struct ui *u, int rows)
 {
     struct event_log *log = target_events(u->s->target);
-    int want = u->screen == SCREEN_EVENTS ? rows : u->screen == SCREEN_HISTORY ? EVENTS_MAX : 1;
+    /* the header's: the newest that is not a verdict change (the line beside it says that) */
+    int want = u->screen == SCREEN_EVENTS ? rows : u->screen == SCREEN_HISTORY ? EVENTS_MAX : 8;
 
     if (want > EVENTS_MAX)
         want = EVENTS_MAX;

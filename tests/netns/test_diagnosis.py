@@ -111,8 +111,11 @@ def outage_event(lab):
     with open(path) as f:
         lines = [json.loads(x) for x in f.read().splitlines()]
     os.unlink(path)
+    news = [x for x in lines if x["kind"] == "verdict-change"]
+    lines = [x for x in lines if x["kind"] != "verdict-change"]  # the onset placed, logged too
     check([x["kind"] for x in lines] == ["loss-burst", "loss-burst"], f"log lines {lines}")
     check(lines[0]["end"] is None and lines[1]["end"] == b["end"], f"log lines {lines}")
+    check(all(x["onset"] in (None, 3) for x in news), f"the verdict changes logged: {news}")
     check(doc["hops"][0]["verdict"] == "ok", "hop 1")
 
 
