@@ -16,9 +16,10 @@ TEST_JOBS  ?= 4
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian package names. Build: compiler, CMake, the three libraries, libcap, libzstd and
-# jansson (the flight recorder writes and reads zstd NDJSON), libmicrohttpd (the exporter).
+# jansson (the flight recorder writes and reads zstd NDJSON), libmicrohttpd (the exporter) with
+# GnuTLS, libyaml and libxcrypt (its web config: TLS, basic auth).
 BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxminddb-dev libcap-dev \
-              libzstd-dev libjansson-dev libmicrohttpd-dev
+              libzstd-dev libjansson-dev libmicrohttpd-dev libyaml-dev libcrypt-dev libgnutls28-dev
 # Tests: the namespace lab (iproute2, nftables, iptables, NFQUEUE), python3 for the lab
 # scripts, tmux for the TUI, clang for the fuzzers, dnsmasq and MaxMind's writer for names
 # and ASNs, coturn (a real STUN server for --stun), chromium to render the HTML report, and

@@ -258,7 +258,8 @@ int app_start(struct app *a)
             return status;
         resolver_watch(a->names, target_hops(s->target));
     }
-    if (a->opt.metrics && !(a->metrics = metrics_start(a->opt.metrics, a->fleet, err, sizeof(err))))
+    if (a->opt.metrics && !(a->metrics = metrics_start(a->opt.metrics, a->opt.web_config, a->fleet,
+                                                       err, sizeof(err))))
         return fprintf(stderr, "hopwatch: %s\n", err), 1;
     if (fleet_start(a->fleet) < 0)
         return fprintf(stderr, "hopwatch: cannot start the prober thread\n"), 4;
@@ -280,12 +281,27 @@ static void retire(struct app *a, struct session *s)
     end_stream(s);
 }
 
+/* SIGHUP: the web config again; a bad one keeps the old. */
+static void reload_web_config(struct app *a)
+{
+    char err[400];
+
+    if (a->opt.web_config && metrics_reload(a->metrics, err, sizeof(err)) < 0)
+        fprintf(stderr, "hopwatch: SIGHUP: %s; the web config stays as it was\n", err);
+}
+
+void app_tick(struct app *a)
+{
+    metrics_tick(a->metrics);
+}
+
 void app_reload(struct app *a)
 {
     struct targetlist l;
     char err[300];
     int added = 0, removed = 0, status;
 
+    reload_web_config(a);
     if (!a->opt.targets_file)
         return;
     if (targetlist_read(a->opt.targets, a->opt.ntargets, a->opt.targets_file, OPTIONS_TARGETS_MAX,

@@ -39,9 +39,12 @@ struct app {
 int app_open(struct app *a);
 /* Names, consumers, the exporter, the fleet thread. 0 or an exit status. */
 int app_start(struct app *a);
-/* SIGHUP: rereads --targets; targets that stay keep their statistics and counters. Says what
- * changed on standard error. */
+/* SIGHUP: rereads --web.config.file and --targets; targets that stay keep their statistics and
+ * counters. Says what changed on standard error. */
 void app_reload(struct app *a);
+/* The main thread's turn between redraws or sleeps: work handed to it (a TLS restart asked for
+ * by POST /-/reload). */
+void app_tick(struct app *a);
 /* Stops probing, finalizes every target's diagnosis and stamps the end (`sig`: the signal that
  * ended the run, 0 none). */
 void app_stop(struct app *a, int sig);

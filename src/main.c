@@ -26,7 +26,8 @@ static volatile sig_atomic_t g_signal, g_reload;
 
 static void on_signal(int sig)
 {
-    if (sig == SIGHUP && g_app.opt.targets_file && g_app.opt.output == OUTPUT_TUI) {
+    if (sig == SIGHUP && (g_app.opt.targets_file || g_app.opt.web_config) &&
+        g_app.opt.output == OUTPUT_TUI) {
         g_reload = 1;
         return;
     }
@@ -59,7 +60,8 @@ static void install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* SIGHUP with --targets: reread it (main thread, between redraws or sleeps). */
+/* SIGHUP with --targets or --web.config.file: reread them (main thread, between redraws or
+ * sleeps). */
 static void tick(void)
 {
     if (g_reload) {
@@ -67,6 +69,7 @@ static void tick(void)
         app_reload(&g_app);
     }
     app_check_writes(&g_app);
+    app_tick(&g_app);
 }
 
 /* --headless: probes (and serves --metrics) until a signal, or until the reader of

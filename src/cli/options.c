@@ -222,6 +222,10 @@ static const struct opt_def opt_table[] = {
     {"metrics", 0, "[ADDR:]PORT",
      "serve Prometheus metrics at http://ADDR:PORT/metrics (default address 127.0.0.1)",
      STRING(metrics)},
+    {"web.config.file", 0, "FILE",
+     "the exporter's TLS and basic auth, as every Prometheus exporter reads them (YAML: "
+     "tls_server_config, basic_auth_users); SIGHUP or POST /-/reload rereads it",
+     STRING(web_config)},
     {"headless", 0, NULL,
      "no live view: probe until SIGTERM or SIGINT (for --metrics services, or --ndjson - into "
      "a pipe: until its reader goes away)",
@@ -338,6 +342,9 @@ static int finish_targets(int argc, char **argv, struct options *o, char *err, s
     o->targets = argv + optind;
     o->ntargets = argc - optind;
     o->target = o->ntargets ? o->targets[0] : NULL;
+    if (o->web_config && !o->metrics)
+        return snprintf(err, err_len, "--web.config.file is the exporter's: it needs --metrics"),
+               -1;
     if (o->headless && o->output != OUTPUT_TUI)
         return snprintf(err, err_len, "--headless runs until stopped: not with -r, -j or -C"), -1;
     return 0;

@@ -1,6 +1,7 @@
 /*
- * metrics.h - the Prometheus exporter: --metrics [ADDR:]PORT serves GET /metrics (the text
- * exposition format, version 0.0.4) with libmicrohttpd's own thread.
+ * metrics.h - the Prometheus exporter: --metrics [ADDR:]PORT serves / (a landing page),
+ * /metrics (the text exposition format, version 0.0.4), /-/healthy, /-/ready and POST
+ * /-/reload with libmicrohttpd's own thread, behind --web.config.file's TLS and basic auth.
  *
  * Counters are the exporter's own, counted from every completed round of every target (prober
  * thread): they never go back, not on a keyboard reset nor on SIGHUP, so rate() in Prometheus
@@ -34,9 +35,15 @@ struct session;
 struct metrics;
 struct metrics_counts;
 
-/* Parses "[ADDR:]PORT" ("9100", "0.0.0.0:9100", "[::1]:9100") and starts serving. NULL with
- * err set when the spec is bad or the port cannot be bound. */
-struct metrics *metrics_start(const char *spec, struct fleet *f, char *err, size_t err_len);
+/* Parses "[ADDR:]PORT" ("9100", "0.0.0.0:9100", "[::1]:9100") and starts serving, with the
+ * web config's TLS and basic auth (web_config: --web.config.file, NULL none). NULL with err set
+ * when the spec or the config is bad ("FILE:LINE: why") or the port cannot be bound. */
+struct metrics *metrics_start(const char *spec, const char *web_config, struct fleet *f, char *err,
+                              size_t err_len);
+/* SIGHUP: rereads the web config (main thread). 0, or -1 with err set and the old one kept. */
+int metrics_reload(struct metrics *m, char *err, size_t err_len);
+/* The main thread's tick: a TLS change asked for by POST /-/reload takes effect. */
+void metrics_tick(struct metrics *m);
 void metrics_stop(struct metrics *m);
 
 /* A target's counters (owned by the session, freed with metrics_counts_free) and the round

@@ -6,6 +6,11 @@
 #define HOPWATCH_METRICS_INTERNAL_H
 
 #include "metrics.h"
+#include "webconfig.h"
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stdio.h>
 
 #include <pthread.h>
 #include <stdint.h>
@@ -35,11 +40,35 @@ struct metrics_counts {
     int nresp;
 };
 
-/* metrics_http.c: serves GET /metrics at "[ADDR:]PORT" with what write puts out (on the
- * server's thread). NULL with err set when the spec is bad or the port cannot be bound. */
+/* metrics_http.c: serves the routes at "[ADDR:]PORT" on libmicrohttpd's thread, with the web
+ * config's TLS and basic auth (config_path NULL: none). NULL with err set when the spec or the
+ * config is bad or the port cannot be bound. */
+struct metrics_site {
+    void (*write)(void *ctx, FILE *out); /* the exposition */
+    void *ctx;
+};
 struct metrics_http;
-struct metrics_http *metrics_http_start(const char *spec, void (*write)(void *ctx, FILE *out),
-                                        void *ctx, char *err, size_t err_len);
+struct metrics_http *metrics_http_start(const char *spec, const char *config_path,
+                                        const struct metrics_site *site, char *err, size_t err_len);
+/* Rereads the web config: 0, or -1 with err set and the old config kept. TLS changes start the
+ * server again: at once, or at the next metrics_http_tick when called on the server's thread. */
+int metrics_http_reload(struct metrics_http *m, bool on_server_thread, char *err, size_t err_len);
+void metrics_http_tick(struct metrics_http *m);
 void metrics_http_stop(struct metrics_http *m);
+/* The exposition, for the /metrics route. */
+void metrics_http_write(struct metrics_http *m, FILE *out);
+
+/* metrics_routes.c: the endpoints, a row each. fn writes the body, sets the content type (a
+ * default is set) and returns the status. */
+struct metrics_route {
+    const char *path;
+    const char *method; /* "GET" (HEAD too) or "POST" */
+    unsigned (*fn)(struct metrics_http *m, FILE *out, const char **type);
+    const char *what; /* for the landing page */
+};
+/* The route of url and method; NULL when none, with *allow set to the methods the path takes
+ * when the path is known ("GET", "POST"). */
+const struct metrics_route *metrics_route_find(const char *url, const char *method,
+                                               const char **allow);
 
 #endif

@@ -226,17 +226,30 @@ static void write_metrics(void *ctx, FILE *out)
     metrics_render(ctx, out);
 }
 
-struct metrics *metrics_start(const char *spec, struct fleet *f, char *err, size_t err_len)
+struct metrics *metrics_start(const char *spec, const char *web_config, struct fleet *f, char *err,
+                              size_t err_len)
 {
     struct metrics *m = calloc(1, sizeof(*m));
+    struct metrics_site site = {write_metrics, f};
 
     if (!m)
         return snprintf(err, err_len, "out of memory"), NULL;
-    if (!(m->http = metrics_http_start(spec, write_metrics, f, err, err_len))) {
+    if (!(m->http = metrics_http_start(spec, web_config, &site, err, err_len))) {
         free(m);
         return NULL;
     }
     return m;
+}
+
+int metrics_reload(struct metrics *m, char *err, size_t err_len)
+{
+    return m ? metrics_http_reload(m->http, false, err, err_len) : 0;
+}
+
+void metrics_tick(struct metrics *m)
+{
+    if (m)
+        metrics_http_tick(m->http);
 }
 
 void metrics_stop(struct metrics *m)
