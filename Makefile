@@ -28,7 +28,7 @@ TEST_PKGS  := $(BUILD_PKGS) iproute2 nftables iptables libnetfilter-queue-dev li
               python3 util-linux iputils-ping tmux clang libclang-rt-14-dev dnsmasq-base \
               libmaxmind-db-writer-perl mtr-tiny traceroute clang-format coturn zstd \
               python3-jsonschema prometheus dpkg-dev libcap2-bin scamper iputils-tracepath \
-              chromium fonts-dejavu-core
+              chromium fonts-dejavu-core curl openssl
 # The package: dpkg-shlibdeps finds its dependencies, setcap gives it its capability.
 DEB_PKGS   := $(BUILD_PKGS) dpkg-dev libcap2-bin
 # make run's simulated path: namespaces, nftables loss, the NFQUEUE delayer, python3 for the lab.

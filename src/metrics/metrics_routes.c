@@ -58,8 +58,9 @@ static unsigned landing(struct metrics_http *m, FILE *out, const char **type)
 {
     (void)m;
     *type = "text/html; charset=utf-8";
-    fprintf(out, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>hopwatch exporter"
-                 "</title></head><body>\n<h1>hopwatch exporter</h1>\n<p>Version %s</p>\n<ul>\n",
+    fprintf(out,
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>hopwatch exporter"
+            "</title></head><body>\n<h1>hopwatch exporter</h1>\n<p>Version %s</p>\n<ul>\n",
             HOPWATCH_VERSION);
     for (size_t i = 0; i < NROUTES; i++)
         fprintf(out, "<li><a href=\"%s\">%s</a> (%s): %s</li>\n", routes[i].path, routes[i].path,

@@ -41,8 +41,8 @@ static char *slurp(const struct reading *r, const char *path)
     char *buf = NULL;
     size_t len = 0, got;
 
-    snprintf(full, sizeof(full), "%s%s%s", path[0] == '/' ? "" : r->dir,
-             path[0] == '/' ? "" : "/", path);
+    snprintf(full, sizeof(full), "%s%s%s", path[0] == '/' ? "" : r->dir, path[0] == '/' ? "" : "/",
+             path);
     if (!(f = fopen(full, "r")))
         return NULL;
     for (;;) {
@@ -82,9 +82,8 @@ static int file_of(struct reading *r, const yaml_node_t *n, char **out)
 
 static int client_auth(struct reading *r, const yaml_node_t *n, enum client_auth *out)
 {
-    static const char *const names[] = {"NoClientCert", "RequestClientCert",
-                                        "RequireAnyClientCert", "VerifyClientCertIfGiven",
-                                        "RequireAndVerifyClientCert"};
+    static const char *const names[] = {"NoClientCert", "RequestClientCert", "RequireAnyClientCert",
+                                        "VerifyClientCertIfGiven", "RequireAndVerifyClientCert"};
     const char *v = scalar(n);
 
     for (int i = 0; v && i < (int)(sizeof(names) / sizeof(names[0])); i++)
@@ -92,12 +91,14 @@ static int client_auth(struct reading *r, const yaml_node_t *n, enum client_auth
             *out = (enum client_auth)i;
             return 0;
         }
-    return fail(r, n, "client_auth_type: not one of NoClientCert, RequestClientCert, "
-                      "RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert",
+    return fail(r, n,
+                "client_auth_type: not one of NoClientCert, RequestClientCert, "
+                "RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert",
                 NULL);
 }
 
-#define PAIRS(n) for (yaml_node_pair_t *p = (n)->data.mapping.pairs.start; p < (n)->data.mapping.pairs.top; p++)
+#define PAIRS(n)                                                                                   \
+    for (yaml_node_pair_t *p = (n)->data.mapping.pairs.start; p < (n)->data.mapping.pairs.top; p++)
 
 static int tls_section(struct reading *r, const yaml_node_t *map, struct webconfig *c)
 {
@@ -150,8 +151,7 @@ static int users_section(struct reading *r, const yaml_node_t *map, struct webco
         if (!user || !*user)
             return fail(r, k, "basic_auth_users: a user name must be a string", NULL);
         if (!hash || strncmp(hash, "$2", 2) != 0 || strlen(hash) != 60)
-            return fail(r, v, "not a bcrypt hash ($2a$, $2b$ or $2y$, 60 characters) for ",
-                        user);
+            return fail(r, v, "not a bcrypt hash ($2a$, $2b$ or $2y$, 60 characters) for ", user);
         if (webconfig_hash(c, user))
             return fail(r, k, "basic_auth_users: a user given twice: ", user);
         c->users[c->nusers].name = strdup(user);
@@ -270,6 +270,7 @@ static bool same(const char *a, const char *b)
 
 bool webconfig_tls_differs(const struct webconfig *a, const struct webconfig *b)
 {
-    return a->tls != b->tls || a->client_auth != b->client_auth || !same(a->cert_pem, b->cert_pem) ||
-           !same(a->key_pem, b->key_pem) || !same(a->ca_pem, b->ca_pem);
+    return a->tls != b->tls || a->client_auth != b->client_auth ||
+           !same(a->cert_pem, b->cert_pem) || !same(a->key_pem, b->key_pem) ||
+           !same(a->ca_pem, b->ca_pem);
 }

@@ -23,11 +23,11 @@
 #include <stddef.h>
 
 enum client_auth {
-    CLIENT_NONE,           /* NoClientCert */
-    CLIENT_REQUEST,        /* RequestClientCert: asked for, not checked */
-    CLIENT_REQUIRE_ANY,    /* RequireAnyClientCert: one must be given */
+    CLIENT_NONE,            /* NoClientCert */
+    CLIENT_REQUEST,         /* RequestClientCert: asked for, not checked */
+    CLIENT_REQUIRE_ANY,     /* RequireAnyClientCert: one must be given */
     CLIENT_VERIFY_IF_GIVEN, /* VerifyClientCertIfGiven */
-    CLIENT_REQUIRE_VERIFY, /* RequireAndVerifyClientCert */
+    CLIENT_REQUIRE_VERIFY,  /* RequireAndVerifyClientCert */
 };
 
 struct webuser {

@@ -7,7 +7,9 @@
         for labels, value in prom.query('rate(hopwatch_probes_total[5s])'):
             ...
 
-Prometheus(netns, targets, scrape_interval="1s", listen="127.0.0.1:9090")
+Prometheus(netns, targets, scrape_interval="1s", listen="127.0.0.1:9090", job_extra=())
+                            job_extra: more lines of the scrape job (https when one says
+                            tls_config; basic_auth)
   start()                   temp dir, prometheus.yml, the server; returns once /-/ready is 200
   query(expr)               instant query: [(labels dict, float)]; PromError with its error text
   wait_for(expr, timeout)   query until the result is non-empty; that result (TimeoutError if not)
@@ -100,10 +102,12 @@ def promtool_check(text):
     return r.returncode == 0, r.stdout.strip()
 
 
-def config_yaml(targets, scrape_interval):
-    """prometheus.yml for one job, "hopwatch", scraping /metrics on each target. (Strings are
+def config_yaml(targets, scrape_interval, job_extra=()):
+    """prometheus.yml for one job, "hopwatch", scraping /metrics on each target; job_extra:
+    more lines of the job (https, tls_config, basic_auth), indented as its keys. (Strings are
     written as JSON strings, which YAML reads the same.)"""
     q = json.dumps
+    scheme = "https" if any("tls_config" in line for line in job_extra) else "http"
     return "\n".join([
         "global:",
         f"  scrape_interval: {q(scrape_interval)}",
@@ -112,7 +116,8 @@ def config_yaml(targets, scrape_interval):
         "scrape_configs:",
         "  - job_name: hopwatch",
         "    metrics_path: /metrics",
-        "    scheme: http",
+        f"    scheme: {scheme}",
+        *[f"    {line}" for line in job_extra],
         "    static_configs:",
         f"      - targets: [{', '.join(q(t) for t in targets)}]",
         ""])
@@ -122,8 +127,9 @@ class Prometheus:
     """A Prometheus server in namespace netns on listen, scraping targets ("host:port")."""
 
     def __init__(self, netns, targets, scrape_interval="1s", listen="127.0.0.1:9090",
-                 ready_timeout=30):
+                 ready_timeout=30, job_extra=()):
         self.netns, self.targets = netns, list(targets)
+        self.job_extra = list(job_extra)
         self.scrape_interval, self.listen = scrape_interval, listen
         self.ready_timeout = ready_timeout
         self.dir = None
@@ -164,7 +170,7 @@ class Prometheus:
         self.dir = tempfile.mkdtemp(prefix="hopwatch-prom-")
         try:
             with open(os.path.join(self.dir, "prometheus.yml"), "w") as f:
-                f.write(config_yaml(self.targets, self.scrape_interval))
+                f.write(config_yaml(self.targets, self.scrape_interval, self.job_extra))
             # `ip netns exec` execs prometheus: this pid is the server's own.
             with open(self.logfile, "w") as log:
                 self.proc = subprocess.Popen(["ip", "netns", "exec", self.netns] + self.argv(),

@@ -25,7 +25,7 @@ def section(title):
 
 
 bad = []
-options = sorted(set(re.findall(r"--([a-z0-9-]+)", help_text)))
+options = sorted(set(re.findall(r"--([a-z0-9-]+(?:\.[a-z0-9-]+)*)", help_text)))
 keys = [k for line in section("Keys in the live view:") for k in line[2:30].split()]
 columns = [line.split()[:2] for line in section("Columns (")]
 if len(options) < 20 or len(keys) < 20 or len(columns) < 15:
