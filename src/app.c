@@ -227,7 +227,7 @@ static int wire(struct app *a, struct session *s)
         return fprintf(stderr, "hopwatch: out of memory\n"), 4;
     prober_add_consumer(s->prober, &c);
     if (a->opt.metrics) {
-        if (!(s->counts = metrics_counts_new()))
+        if (!(s->counts = metrics_counts_new(s->opt.max_ttl)))
             return 4;
         s->counts_free = metrics_counts_free;
         c = metrics_consumer(s->counts);

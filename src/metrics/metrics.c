@@ -8,12 +8,17 @@
 
 #include <stdlib.h>
 
-struct metrics_counts *metrics_counts_new(void)
+const double metrics_rtt_le[METRICS_RTT_BUCKETS] = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
+                                                    0.1,    0.2,   0.5,   1,     2,    4};
+
+struct metrics_counts *metrics_counts_new(int max_ttl)
 {
     struct metrics_counts *c = calloc(1, sizeof(*c));
 
-    if (c)
-        pthread_mutex_init(&c->lock, NULL);
+    if (!c)
+        return NULL;
+    pthread_mutex_init(&c->lock, NULL);
+    c->max_ttl = max_ttl < METRICS_TTL_MAX ? max_ttl : METRICS_TTL_MAX;
     return c;
 }
 
@@ -21,8 +26,22 @@ void metrics_counts_free(struct metrics_counts *c)
 {
     if (!c)
         return;
+    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+        free(c->hop[m]);
     pthread_mutex_destroy(&c->lock);
     free(c);
+}
+
+/* One answered probe's RTT into its hop's histogram. */
+static void histogram_add(struct metrics_hop *h, uint32_t rtt_us)
+{
+    int i = 0;
+
+    while (i < METRICS_RTT_BUCKETS - 1 && rtt_us > metrics_rtt_le[i] * 1e6)
+        i++;
+    if (rtt_us <= metrics_rtt_le[i] * 1e6)
+        h->rtt_bucket[i]++; /* above the last bound: +Inf alone (the count) */
+    h->rtt_sum_us += rtt_us;
 }
 
 /* The responder series of (mode, ttl, addr), or NULL past the cap. Lock held. */
@@ -69,13 +88,19 @@ static void on_round(void *ctx, const struct round *r)
     if (r->sizing || r->mode < 0 || r->mode >= PROBE_MODE_COUNT)
         return;
     pthread_mutex_lock(&c->lock);
-    for (int ttl = r->first_ttl; ttl <= r->last_ttl && ttl <= METRICS_TTL_MAX; ttl++) {
+    if (!c->hop[r->mode] &&
+        !(c->hop[r->mode] = calloc((size_t)c->max_ttl + 1, sizeof(*c->hop[r->mode])))) {
+        pthread_mutex_unlock(&c->lock);
+        return; /* out of memory: this round is not counted */
+    }
+    for (int ttl = r->first_ttl; ttl <= r->last_ttl && ttl <= c->max_ttl; ttl++) {
         const struct round_probe *p = round_probe_at(r, ttl);
         struct metrics_hop *h = &c->hop[r->mode][ttl];
         if (p->outcome == ROUND_ANSWERED) {
             struct metrics_responder *resp = responder(c, r->mode, ttl, &p->from);
             h->sent++;
             h->answered++;
+            histogram_add(h, p->rtt_us);
             if (resp)
                 resp->replies++;
             else

@@ -13,7 +13,8 @@
  * Series (labels: target, mode, ttl; the man page lists them all):
  *   hopwatch_probes_sent_total / _answered_total / _lost_total    counters per hop
  *   hopwatch_responder_replies_total{responder}                   counter per hop and responder
- *   hopwatch_hop_rtt_{last,avg,best,worst,stddev,jitter}_seconds  gauges
+ *   hopwatch_hop_rtt_seconds                                      histogram per hop
+ *   hopwatch_hop_rtt_{last,jitter}_seconds                        gauges
  *   hopwatch_hop_verdict{verdict}                                 1 for the verdict published
  *   hopwatch_target_onset_ttl{target,mode}                        where loss starts, 0 none
  *   hopwatch_loss_bursts_total / hopwatch_path_changes_total      counters per target
@@ -48,7 +49,7 @@ void metrics_stop(struct metrics *m);
 
 /* A target's counters (owned by the session, freed with metrics_counts_free) and the round
  * consumer that feeds them: add it before the session's prober runs. */
-struct metrics_counts *metrics_counts_new(void);
+struct metrics_counts *metrics_counts_new(int max_ttl);
 void metrics_counts_free(struct metrics_counts *c);
 struct round_consumer metrics_consumer(struct metrics_counts *c);
 

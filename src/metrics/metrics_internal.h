@@ -15,9 +15,15 @@
 #include <pthread.h>
 #include <stdint.h>
 
+/* The RTT histogram's upper bounds (seconds): 0.5 ms to 4 s, about two a decade. */
+#define METRICS_RTT_BUCKETS 13
+extern const double metrics_rtt_le[METRICS_RTT_BUCKETS];
+
 struct metrics_hop {
     uint64_t sent, answered, lost;
-    uint64_t other_replies; /* from responders past the cap */
+    uint64_t other_replies;                   /* from responders past the cap */
+    uint64_t rtt_bucket[METRICS_RTT_BUCKETS]; /* answered with an RTT up to le[i], above le[i-1] */
+    uint64_t rtt_sum_us;
 };
 
 struct metrics_responder {
@@ -34,11 +40,19 @@ const char *metrics_send_errno_name(int slot);
 
 struct metrics_counts {
     pthread_mutex_t lock;
-    struct metrics_hop hop[PROBE_MODE_COUNT][METRICS_TTL_MAX + 1];
-    uint64_t send_errors[METRICS_SEND_ERRS]; /* probes this host could not send, by errno */
+    int max_ttl;
+    struct metrics_hop *hop[PROBE_MODE_COUNT]; /* [max_ttl + 1] each, made when first probed */
+    uint64_t send_errors[METRICS_SEND_ERRS];   /* probes this host could not send, by errno */
     struct metrics_responder resp[METRICS_RESPONDERS_MAX];
     int nresp;
 };
+
+/* Hop ttl of mode, NULL when the mode has not probed it. Lock held. */
+static inline const struct metrics_hop *metrics_hop_at(const struct metrics_counts *c, int mode,
+                                                       int ttl)
+{
+    return c->hop[mode] && ttl <= c->max_ttl ? &c->hop[mode][ttl] : NULL;
+}
 
 /* metrics_http.c: serves the routes at "[ADDR:]PORT" on libmicrohttpd's thread, with the web
  * config's TLS and basic auth (config_path NULL: none). NULL with err set when the spec or the

@@ -68,11 +68,12 @@ static void hop_counters(FILE *out, const struct tsnap *t, int n)
                 continue;
             pthread_mutex_lock(&c->lock);
             for (int m = 0; m < PROBE_MODE_COUNT; m++)
-                for (int ttl = 1; ttl <= METRICS_TTL_MAX; ttl++) {
-                    const struct metrics_hop *h = &c->hop[m][ttl];
-                    uint64_t v = k == 0 ? h->sent : k == 1 ? h->answered : h->lost;
-                    if (!h->sent)
+                for (int ttl = 1; ttl <= c->max_ttl; ttl++) {
+                    const struct metrics_hop *h = metrics_hop_at(c, m, ttl);
+                    uint64_t v;
+                    if (!h || !h->sent)
                         continue;
+                    v = k == 0 ? h->sent : k == 1 ? h->answered : h->lost;
                     hop_labels(out, names[k], &t[i], m, ttl);
                     fprintf(out, "} %" PRIu64 "\n", v);
                 }
@@ -123,42 +124,76 @@ static void responder_counters(FILE *out, const struct tsnap *t, int n)
             fprintf(out, "} %" PRIu64 "\n", c->resp[r].replies);
         }
         for (int m = 0; m < PROBE_MODE_COUNT; m++)
-            for (int ttl = 1; ttl <= METRICS_TTL_MAX; ttl++)
-                if (c->hop[m][ttl].other_replies) {
+            for (int ttl = 1; ttl <= c->max_ttl; ttl++) {
+                const struct metrics_hop *h = metrics_hop_at(c, m, ttl);
+                if (h && h->other_replies) {
                     hop_labels(out, "hopwatch_responder_replies_total", &t[i], m, ttl);
-                    fprintf(out, ",responder=\"other\"} %" PRIu64 "\n",
-                            c->hop[m][ttl].other_replies);
+                    fprintf(out, ",responder=\"other\"} %" PRIu64 "\n", h->other_replies);
                 }
+            }
         pthread_mutex_unlock(&c->lock);
     }
 }
 
-/* The RTT gauges of the mode each target probes now (the view the TUI shows). */
+/* One hop's histogram: cumulative buckets, +Inf, sum and count. */
+static void histogram(FILE *out, const struct tsnap *t, int mode, int ttl,
+                      const struct metrics_hop *h)
+{
+    uint64_t below = 0;
+
+    for (int b = 0; b < METRICS_RTT_BUCKETS; b++) {
+        below += h->rtt_bucket[b];
+        hop_labels(out, "hopwatch_hop_rtt_seconds_bucket", t, mode, ttl);
+        fprintf(out, ",le=\"%g\"} %" PRIu64 "\n", metrics_rtt_le[b], below);
+    }
+    hop_labels(out, "hopwatch_hop_rtt_seconds_bucket", t, mode, ttl);
+    fprintf(out, ",le=\"+Inf\"} %" PRIu64 "\n", h->answered);
+    hop_labels(out, "hopwatch_hop_rtt_seconds_sum", t, mode, ttl);
+    fprintf(out, "} %.6f\n", (double)h->rtt_sum_us / 1e6);
+    hop_labels(out, "hopwatch_hop_rtt_seconds_count", t, mode, ttl);
+    fprintf(out, "} %" PRIu64 "\n", h->answered);
+}
+
+/* Every answered probe's RTT, a histogram per hop: quantiles aggregate across targets. */
+static void rtt_histograms(FILE *out, const struct tsnap *t, int n)
+{
+    family(out, "hopwatch_hop_rtt_seconds", "histogram",
+           "Round-trip times of the answered probes to this hop.");
+    for (int i = 0; i < n; i++) {
+        struct metrics_counts *c = t[i].s->counts;
+        if (!c)
+            continue;
+        pthread_mutex_lock(&c->lock);
+        for (int m = 0; m < PROBE_MODE_COUNT; m++)
+            for (int ttl = 1; ttl <= c->max_ttl; ttl++) {
+                const struct metrics_hop *h = metrics_hop_at(c, m, ttl);
+                if (h && h->answered)
+                    histogram(out, &t[i], m, ttl, h);
+            }
+        pthread_mutex_unlock(&c->lock);
+    }
+}
+
+/* The newest RTT and the jitter of the mode each target probes now (the view the TUI shows):
+ * what a histogram cannot say. */
 static void rtt_gauges(FILE *out, const struct tsnap *t, int n)
 {
-    static const char *const stat[] = {"last", "avg", "best", "worst", "stddev", "jitter"};
-    char name[64], help[96];
+    static const char *const name[] = {"hopwatch_hop_rtt_last_seconds",
+                                       "hopwatch_hop_rtt_jitter_seconds"};
+    static const char *const help[] = {
+        "The newest round-trip time of this hop.",
+        "The RFC 3550 interarrival jitter of this hop's round-trip times."};
 
-    for (int k = 0; k < 6; k++) {
-        snprintf(name, sizeof(name), "hopwatch_hop_rtt_%s_seconds", stat[k]);
-        snprintf(help, sizeof(help), "The %s round-trip time of this hop%s.", stat[k],
-                 k == 5 ? " (RFC 3550 interarrival jitter)" : "");
-        family(out, name, "gauge", help);
+    for (int k = 0; k < 2; k++) {
+        family(out, name[k], "gauge", help[k]);
         for (int i = 0; i < n; i++) {
             const struct hops_snapshot *snap = &t[i].v.snap;
             for (int ttl = snap->first_ttl; t[i].mode >= 0 && ttl <= snap->nhops; ttl++) {
                 const struct hop_stats *h = &snap->hops[ttl - 1];
-                const struct rtt_stats *r = &h->rtt;
-                double us = k == 0   ? r->last_us
-                            : k == 1 ? r->mean_us
-                            : k == 2 ? r->best_us
-                            : k == 3 ? r->worst_us
-                            : k == 4 ? rtt_stddev_us(r)
-                                     : h->jitter_us;
-                if (r->n == 0 || (k == 4 && r->n < 2) || (k == 5 && h->njitter == 0))
+                if (h->rtt.n == 0 || (k == 1 && h->njitter == 0))
                     continue;
-                hop_labels(out, name, &t[i], t[i].mode, ttl);
-                fprintf(out, "} %.6f\n", us / 1e6);
+                hop_labels(out, name[k], &t[i], t[i].mode, ttl);
+                fprintf(out, "} %.6f\n", (k ? h->jitter_us : h->rtt.last_us) / 1e6);
             }
         }
     }
@@ -310,6 +345,7 @@ void metrics_render(struct fleet *f, FILE *out)
     hop_counters(out, t, n);
     responder_counters(out, t, n);
     send_error_counters(out, t, n);
+    rtt_histograms(out, t, n);
     rtt_gauges(out, t, n);
     verdicts(out, t, n);
     per_target(out, t, n);

@@ -127,14 +127,19 @@ def prometheus(lab):
                 check(v and v[0][1] == 0, f"hop {ttl} of {dst} lost {v}")
             v = prom.query(f'sum(hopwatch_probes_lost_total{{target="{R2}"}})')
             check(v and v[0][1] == 0, f"{R2} lost {v}")
-            v = prom.query(f'hopwatch_hop_rtt_avg_seconds{{target="{dst}",ttl="4"}}')
-            check(v and 0 < v[0][1] < 0.05, f"avg RTT {v}")
+            h = f'{{target="{dst}",ttl="4"}}'
+            v = prom.query(f'hopwatch_hop_rtt_seconds_sum{h} / hopwatch_hop_rtt_seconds_count{h}')
+            check(v and 0 < v[0][1] < 0.05, f"mean RTT from the histogram {v}")
+            v = prom.query(f'histogram_quantile(0.9, sum by (le) '
+                           f'(rate(hopwatch_hop_rtt_seconds_bucket{{ttl="4"}}[5s])))')
+            check(v and 0 < v[0][1] < 0.05, f"p90 RTT of hop 4 over every target {v}")
             v = prom.query("hopwatch_build_info")
             check(v and v[0][0].get("version"), f"build_info {v}")
         status, text = scrape(lab)
         ok, out = promtool_check(text)
         check(status == 200 and ok, f"promtool check metrics: {out}")
-        check(scrape(lab, "/")[0] == 404, "GET / is not a 404")
+        check(scrape(lab, "/")[0] == 200 and scrape(lab, "/nope")[0] == 404,
+              "GET / is not the landing page, or /nope not a 404")
     finally:
         rc, err = stop(p)
     check(rc == 143, f"exit {rc} after SIGTERM: {err}")
