@@ -22,13 +22,14 @@ BUILD_PKGS := gcc make cmake pkg-config libncurses-dev libc-ares-dev libmaxmindd
               libzstd-dev libjansson-dev libmicrohttpd-dev libyaml-dev libcrypt-dev libgnutls28-dev
 # Tests: the namespace lab (iproute2, nftables, iptables, NFQUEUE), python3 for the lab
 # scripts, tmux for the TUI, clang for the fuzzers, dnsmasq and MaxMind's writer for names
-# and ASNs, coturn (a real STUN server for --stun), chromium to render the HTML report, and
-# the tools hopwatch is compared with in benchmarks.
+# and ASNs, coturn (a real STUN server for --stun), chromium to render the HTML report,
+# Prometheus, promtool and Alertmanager for the exporter, openssl and curl for its TLS, and the
+# tools hopwatch is compared with in benchmarks.
 TEST_PKGS  := $(BUILD_PKGS) iproute2 nftables iptables libnetfilter-queue-dev libmnl-dev \
               python3 util-linux iputils-ping tmux clang libclang-rt-14-dev dnsmasq-base \
               libmaxmind-db-writer-perl mtr-tiny traceroute clang-format coturn zstd \
               python3-jsonschema prometheus dpkg-dev libcap2-bin scamper iputils-tracepath \
-              chromium fonts-dejavu-core curl openssl
+              chromium fonts-dejavu-core curl openssl prometheus-alertmanager
 # The package: dpkg-shlibdeps finds its dependencies, setcap gives it its capability.
 DEB_PKGS   := $(BUILD_PKGS) dpkg-dev libcap2-bin
 # make run's simulated path: namespaces, nftables loss, the NFQUEUE delayer, python3 for the lab.

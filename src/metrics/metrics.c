@@ -111,6 +111,11 @@ static void on_round(void *ctx, const struct round *r)
         } else if (p->outcome == ROUND_UNSENT && p->send_err) {
             c->send_errors[send_slot(p->send_err)]++;
         }
+        if (ttl == r->dest_ttl && !r->end_unreach &&
+            (p->outcome == ROUND_ANSWERED || p->outcome == ROUND_LOST)) {
+            c->dest_sent[r->mode]++; /* the destination's, for alerts on the target as a whole */
+            c->dest_lost[r->mode] += p->outcome == ROUND_LOST;
+        }
     }
     pthread_mutex_unlock(&c->lock);
 }

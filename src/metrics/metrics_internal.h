@@ -42,7 +42,8 @@ struct metrics_counts {
     pthread_mutex_t lock;
     int max_ttl;
     struct metrics_hop *hop[PROBE_MODE_COUNT]; /* [max_ttl + 1] each, made when first probed */
-    uint64_t send_errors[METRICS_SEND_ERRS];   /* probes this host could not send, by errno */
+    uint64_t dest_sent[PROBE_MODE_COUNT], dest_lost[PROBE_MODE_COUNT]; /* the destination's */
+    uint64_t send_errors[METRICS_SEND_ERRS]; /* probes this host could not send, by errno */
     struct metrics_responder resp[METRICS_RESPONDERS_MAX];
     int nresp;
 };

@@ -82,6 +82,34 @@ static void hop_counters(FILE *out, const struct tsnap *t, int n)
     }
 }
 
+/* The destination's probes (the TTL where the path ends in each mode), per target and mode. */
+static void destination_counters(FILE *out, const struct tsnap *t, int n)
+{
+    for (int k = 0; k < 2; k++) {
+        const char *name =
+            k ? "hopwatch_target_probes_lost_total" : "hopwatch_target_probes_sent_total";
+        family(out, name, "counter",
+               k ? "Probes to the destination's TTL that timed out."
+                 : "Probes to the destination's TTL whose fate is known.");
+        for (int i = 0; i < n; i++) {
+            struct metrics_counts *c = t[i].s->counts;
+            if (!c)
+                continue;
+            pthread_mutex_lock(&c->lock);
+            for (int m = 0; m < PROBE_MODE_COUNT; m++) {
+                if (!c->dest_sent[m])
+                    continue;
+                fprintf(out, "%s{", name);
+                label(out, "target", t[i].s->run.target_name);
+                fputc(',', out);
+                label(out, "mode", probe_mode_name((enum probe_mode)m));
+                fprintf(out, "} %" PRIu64 "\n", k ? c->dest_lost[m] : c->dest_sent[m]);
+            }
+            pthread_mutex_unlock(&c->lock);
+        }
+    }
+}
+
 /* Probes this host could not send, by errno (no route, no address, a local firewall). */
 static void send_error_counters(FILE *out, const struct tsnap *t, int n)
 {
@@ -345,6 +373,7 @@ void metrics_render(struct fleet *f, FILE *out)
     hop_counters(out, t, n);
     responder_counters(out, t, n);
     send_error_counters(out, t, n);
+    destination_counters(out, t, n);
     rtt_histograms(out, t, n);
     rtt_gauges(out, t, n);
     verdicts(out, t, n);

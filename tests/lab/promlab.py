@@ -9,7 +9,8 @@
 
 Prometheus(netns, targets, scrape_interval="1s", listen="127.0.0.1:9090", job_extra=())
                             job_extra: more lines of the scrape job (https when one says
-                            tls_config; basic_auth)
+                            tls_config; basic_auth); top_extra: top-level lines ({dir} is its
+                            temp dir: rule_files, alerting); files: {name: text} put there
   start()                   temp dir, prometheus.yml, the server; returns once /-/ready is 200
   query(expr)               instant query: [(labels dict, float)]; PromError with its error text
   wait_for(expr, timeout)   query until the result is non-empty; that result (TimeoutError if not)
@@ -102,7 +103,7 @@ def promtool_check(text):
     return r.returncode == 0, r.stdout.strip()
 
 
-def config_yaml(targets, scrape_interval, job_extra=()):
+def config_yaml(targets, scrape_interval, job_extra=(), top_extra=()):
     """prometheus.yml for one job, "hopwatch", scraping /metrics on each target; job_extra:
     more lines of the job (https, tls_config, basic_auth), indented as its keys. (Strings are
     written as JSON strings, which YAML reads the same.)"""
@@ -113,6 +114,7 @@ def config_yaml(targets, scrape_interval, job_extra=()):
         f"  scrape_interval: {q(scrape_interval)}",
         f"  scrape_timeout: {q(scrape_interval)}",
         f"  evaluation_interval: {q(scrape_interval)}",
+        *top_extra,
         "scrape_configs:",
         "  - job_name: hopwatch",
         "    metrics_path: /metrics",
@@ -127,9 +129,11 @@ class Prometheus:
     """A Prometheus server in namespace netns on listen, scraping targets ("host:port")."""
 
     def __init__(self, netns, targets, scrape_interval="1s", listen="127.0.0.1:9090",
-                 ready_timeout=30, job_extra=()):
+                 ready_timeout=30, job_extra=(), top_extra=(), files=None):
         self.netns, self.targets = netns, list(targets)
         self.job_extra = list(job_extra)
+        self.top_extra = list(top_extra)  # lines of prometheus.yml's top level ({dir}: its dir)
+        self.files = dict(files or {})  # name: text, written into its dir (rule files)
         self.scrape_interval, self.listen = scrape_interval, listen
         self.ready_timeout = ready_timeout
         self.dir = None
@@ -169,8 +173,12 @@ class Prometheus:
         /-/ready. Raises RuntimeError (with the log's tail) if it exits or is not ready."""
         self.dir = tempfile.mkdtemp(prefix="hopwatch-prom-")
         try:
+            for name, text in self.files.items():
+                with open(os.path.join(self.dir, name), "w") as f:
+                    f.write(text)
+            top = [line.replace("{dir}", self.dir) for line in self.top_extra]
             with open(os.path.join(self.dir, "prometheus.yml"), "w") as f:
-                f.write(config_yaml(self.targets, self.scrape_interval, self.job_extra))
+                f.write(config_yaml(self.targets, self.scrape_interval, self.job_extra, top))
             # `ip netns exec` execs prometheus: this pid is the server's own.
             with open(self.logfile, "w") as log:
                 self.proc = subprocess.Popen(["ip", "netns", "exec", self.netns] + self.argv(),
