@@ -2,6 +2,7 @@
  * app.c - one live run over every target (see app.h).
  */
 #include "app.h"
+#include "app_internal.h"
 #include "record/hook.h"
 #include "names/resolve.h"
 #include "share.h"
@@ -16,11 +17,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* A session for host, opened (privileged or not: a mode that needs privilege may then fall
- * back, as the automatic choice does). NULL with *status set. */
-static struct session *open_one(struct app *a, const char *host, bool others, int *status)
+/* A session for host with options o, opened (privileged or not: a mode that needs privilege may
+ * then fall back, as the automatic choice does). NULL with *status set. */
+struct session *app_open_with(struct app *a, const struct options *o, const char *host, bool others,
+                              int *status)
 {
-    struct session *s = session_new(&a->opt, host, a->local_host);
+    struct session *s = session_new(o, host, a->local_host);
 
     if (s) {
         s->share[0] = a->share[0];
@@ -32,6 +34,11 @@ static struct session *open_one(struct app *a, const char *host, bool others, in
         return NULL;
     }
     return s;
+}
+
+static struct session *open_one(struct app *a, const char *host, bool others, int *status)
+{
+    return app_open_with(a, &a->opt, host, others, status);
 }
 
 /* icmp-raw's shared sockets, when a mode asked for may be icmp-raw (privileged: best effort;
@@ -59,6 +66,7 @@ int app_open(struct app *a)
     char err[300];
     int status = 0;
 
+    pthread_mutex_init(&a->adding, NULL);
     if (!(a->fleet = fleet_new()))
         return fprintf(stderr, "hopwatch: out of memory\n"), 4;
     if (targetlist_read(a->opt.targets, a->opt.ntargets, a->opt.targets_file, OPTIONS_TARGETS_MAX,
@@ -208,7 +216,7 @@ void app_check_writes(struct app *a)
 }
 
 /* Everything a session hears besides its prober: the run's shared parts, its consumers. */
-static int wire(struct app *a, struct session *s)
+int app_wire(struct app *a, struct session *s)
 {
     struct round_consumer c = target_consumer(s->target);
     int status;
@@ -254,11 +262,12 @@ int app_start(struct app *a)
         return fprintf(stderr, "hopwatch: %s\n", err), 1;
     for (int i = 0; i < fleet_count_all(a->fleet); i++) {
         struct session *s = fleet_get_all(a->fleet, i);
-        if ((status = wire(a, s)) != 0)
+        if ((status = app_wire(a, s)) != 0)
             return status;
         resolver_watch(a->names, target_hops(s->target));
     }
     if (a->opt.metrics && !(a->metrics = metrics_start(a->opt.metrics, a->opt.web_config, a->fleet,
+                                                       &(struct metrics_prober){app_probe_watch, a},
                                                        err, sizeof(err))))
         return fprintf(stderr, "hopwatch: %s\n", err), 1;
     if (fleet_start(a->fleet) < 0)
@@ -269,7 +278,7 @@ int app_start(struct app *a)
 /* A target taken out (SIGHUP): it stops probing, its sockets close, its stream ends (a target
  * of that name added later is another); the session lives until the end, as readers may
  * still hold it. */
-static void retire(struct app *a, struct session *s)
+void app_retire(struct app *a, struct session *s)
 {
     fleet_retire(a->fleet, s); /* the fleet thread steps it no more */
     prober_close(s->prober);
@@ -293,6 +302,7 @@ static void reload_web_config(struct app *a)
 void app_tick(struct app *a)
 {
     metrics_tick(a->metrics);
+    app_probe_expire(a);
 }
 
 void app_reload(struct app *a)
@@ -309,12 +319,13 @@ void app_reload(struct app *a)
         fprintf(stderr, "hopwatch: SIGHUP: %s; the targets stay as they were\n", err);
         return;
     }
+    pthread_mutex_lock(&a->adding); /* /probe adds targets too */
     fleet_lock(a->fleet);
     for (int i = fleet_count(a->fleet) - 1; i >= 0; i--) {
         struct session *s = fleet_get(a->fleet, i);
-        if (!targetlist_has(&l, s->run.target_name)) {
+        if (!s->by_probe && !targetlist_has(&l, s->run.target_name)) {
             fleet_unlock(a->fleet);
-            retire(a, s);
+            app_retire(a, s);
             fleet_lock(a->fleet);
             removed++;
         }
@@ -327,7 +338,7 @@ void app_reload(struct app *a)
         fleet_unlock(a->fleet);
         if (status >= 0)
             continue;
-        if (!(s = open_one(a, l.host[i], false, &status)) || wire(a, s) != 0 ||
+        if (!(s = open_one(a, l.host[i], false, &status)) || app_wire(a, s) != 0 ||
             fleet_add(a->fleet, s) < 0) {
             fprintf(stderr, "hopwatch: SIGHUP: %s not added\n", l.host[i]);
             if (s)
@@ -338,6 +349,7 @@ void app_reload(struct app *a)
         resolver_watch(a->names, target_hops(s->target)); /* in the fleet: it lives to the end */
         added++;
     }
+    pthread_mutex_unlock(&a->adding);
     fprintf(stderr, "hopwatch: SIGHUP: reread %s: %d target%s added, %d removed, %d watched\n",
             a->opt.targets_file, added, added == 1 ? "" : "s", removed, fleet_count(a->fleet));
     targetlist_free(&l);

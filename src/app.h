@@ -11,6 +11,8 @@
 #include "metrics/metrics.h"
 #include "fleet/session.h"
 
+#include <pthread.h>
+
 /* Up to this many targets, the live view opens every mode a key may switch to. */
 #define APP_OTHERS_MAX 8
 
@@ -27,6 +29,8 @@ struct app {
     struct metrics *metrics;      /* --metrics, NULL without */
     struct stream_out *stream;    /* --ndjson / --record, NULL without */
     struct hooks *hooks;          /* --on-event, NULL without */
+    pthread_mutex_t adding;       /* targets added: SIGHUP (main thread), /probe (exporter's) */
+    int nprobed;                  /* targets /probe added and still watched (under adding) */
     struct probe_share *share[2]; /* icmp-raw's sockets, IPv4 and IPv6, shared by the targets */
     /* The first write that failed (--record, --ndjson, --log-events): its errno (0 none) and
      * the message, which is also every target's end reason. */

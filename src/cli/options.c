@@ -226,6 +226,13 @@ static const struct opt_def opt_table[] = {
      "the exporter's TLS and basic auth, as every Prometheus exporter reads them (YAML: "
      "tls_server_config, basic_auth_users); SIGHUP or POST /-/reload rereads it",
      STRING(web_config)},
+    {"probe-max", 0, "N",
+     "the exporter's /probe?target=HOST watches at most N targets at once (default 100; past "
+     "it a new one gets 503)",
+     RANGE(KIND_INT, probe_max, 0, OPTIONS_TARGETS_MAX, NULL)},
+    {"probe-idle", 0, "SECONDS",
+     "a target /probe added and no scrape asked for this long stops (default 600)",
+     RANGE(KIND_DOUBLE, probe_idle_s, 1, 86400, "seconds")},
     {"headless", 0, NULL,
      "no live view: probe until SIGTERM or SIGINT (for --metrics services, or --ndjson - into "
      "a pipe: until its reader goes away)",
@@ -335,7 +342,7 @@ static int finish_targets(int argc, char **argv, struct options *o, char *err, s
                -1;
     if (o->replay_path)
         return 0;
-    if (optind >= argc && !o->targets_file)
+    if (optind >= argc && !o->targets_file && !(o->headless && o->metrics))
         return snprintf(err, err_len, "no target host given (try --help)"), -1;
     if (argc - optind > OPTIONS_TARGETS_MAX)
         return snprintf(err, err_len, "more than %d targets", OPTIONS_TARGETS_MAX), -1;
@@ -383,6 +390,8 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
                           .cycles = 10,
                           .nflows = 1,
                           .on_event_timeout_s = 10,
+                          .probe_max = 100,
+                          .probe_idle_s = 600,
                           .display_mode = 1};
     snprintf(o->order, sizeof(o->order), "%s", columns_default);
     shorts[ns++] = ':';

@@ -24,6 +24,8 @@ struct options {
     const char *targets_file; /* --targets FILE: one host a line; SIGHUP rereads it */
     const char *metrics;      /* --metrics [ADDR:]PORT: serve /metrics (Prometheus) */
     const char *web_config;   /* --web.config.file: the exporter's TLS and basic auth */
+    int probe_max;            /* --probe-max: targets /probe may add */
+    double probe_idle_s;      /* --probe-idle: a /probe target not scraped this long ends */
     bool headless;            /* --headless: no TUI; runs until SIGTERM (with --metrics) */
     int family;               /* 0: first answer; AF_INET / AF_INET6 with -4 / -6 */
     enum probe_mode mode;

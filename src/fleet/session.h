@@ -17,6 +17,8 @@
 #include "report/report.h"
 #include "path/target.h"
 
+#include <stdatomic.h>
+
 struct metrics_counts;
 struct baseline_run;
 struct baseline_cmp;
@@ -34,9 +36,11 @@ struct session {
     struct player *player;         /* --replay in the live view: playing it at its pace */
     struct metrics_counts *counts; /* --metrics: this target's counters (owned) */
     void (*counts_free)(struct metrics_counts *c); /* frees them (the exporter's) */
-    struct baseline_run *baseline;                 /* --baseline: the good day's summary (owned) */
-    struct baseline_cmp *cmp;     /* ... and the last comparison with it (owned; main thread) */
-    struct probe_share *share[2]; /* icmp-raw's shared sockets, IPv4 and IPv6 (may be NULL) */
+    bool by_probe;                 /* watched because /probe asked: ends when not scraped */
+    atomic_llong last_scrape;      /* ... the CLOCK_MONOTONIC second of its last scrape */
+    struct baseline_run *baseline; /* --baseline: the good day's summary (owned) */
+    struct baseline_cmp *cmp;      /* ... and the last comparison with it (owned; main thread) */
+    struct probe_share *share[2];  /* icmp-raw's shared sockets, IPv4 and IPv6 (may be NULL) */
     struct probe_counters share_counters; /* the only target: its shared socket's (malformed,
                                            * foreign: owned by no one; rx_dropped) */
 };

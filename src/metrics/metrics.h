@@ -39,8 +39,18 @@ struct metrics_counts;
 /* Parses "[ADDR:]PORT" ("9100", "0.0.0.0:9100", "[::1]:9100") and starts serving, with the
  * web config's TLS and basic auth (web_config: --web.config.file, NULL none). NULL with err set
  * when the spec or the config is bad ("FILE:LINE: why") or the port cannot be bound. */
-struct metrics *metrics_start(const char *spec, const char *web_config, struct fleet *f, char *err,
-                              size_t err_len);
+struct metrics_prober;
+struct metrics *metrics_start(const char *spec, const char *web_config, struct fleet *f,
+                              const struct metrics_prober *prober, char *err, size_t err_len);
+
+/* /probe?target=HOST[&mode=MODE] (the multi-target pattern): what the exporter asks of the run,
+ * on the exporter's thread. watch returns 0 when HOST is watched (from this scrape on, or
+ * already), else an HTTP status (400 a host that does not resolve or a bad mode, 503 past the
+ * cap) with the reason in err. NULL watch: no /probe. */
+struct metrics_prober {
+    int (*watch)(void *ctx, const char *host, const char *mode, char *err, size_t err_len);
+    void *ctx;
+};
 /* SIGHUP: rereads the web config (main thread). 0, or -1 with err set and the old one kept. */
 int metrics_reload(struct metrics *m, char *err, size_t err_len);
 /* The main thread's tick: a TLS change asked for by POST /-/reload takes effect. */
@@ -53,7 +63,9 @@ struct metrics_counts *metrics_counts_new(int max_ttl);
 void metrics_counts_free(struct metrics_counts *c);
 struct round_consumer metrics_consumer(struct metrics_counts *c);
 
-/* The exposition of every live target of f, as served (tests and benchmarks call it too). */
+/* The exposition of every live target of f, as served (tests and benchmarks call it too); of
+ * one target alone, as /probe serves it. */
 void metrics_render(struct fleet *f, FILE *out);
+void metrics_render_target(struct fleet *f, const char *host, FILE *out);
 
 #endif

@@ -161,7 +161,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
                 allow ? allow : "");
         status = allow ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND;
     } else {
-        status = r->fn(m, out, &type);
+        status = r->fn(m, conn, out, &type);
     }
     fclose(out);
     return reply(conn, status, type, buf, len, false, allow);
@@ -188,7 +188,7 @@ static int copy_tls(struct metrics_http *m)
 static int serve(struct metrics_http *m, char *err, size_t err_len)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
-    struct MHD_OptionItem opt[8];
+    struct MHD_OptionItem opt[9];
     int n = 0;
 
     if (copy_tls(m) < 0)
@@ -197,6 +197,8 @@ static int serve(struct metrics_http *m, char *err, size_t err_len)
         flags |= MHD_USE_IPv6;
     opt[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &m->ss};
     opt[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 10, NULL};
+    /* a few threads: a /probe that resolves a new host must not hold up the other scrapes */
+    opt[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, 4, NULL};
     if (m->running.tls) {
         flags |= MHD_USE_TLS;
         opt[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, m->running.key_pem};
@@ -292,4 +294,9 @@ void metrics_http_stop(struct metrics_http *m)
 void metrics_http_write(struct metrics_http *m, FILE *out)
 {
     m->site.write(m->site.ctx, out);
+}
+
+unsigned metrics_http_probe(struct metrics_http *m, const char *host, const char *mode, FILE *out)
+{
+    return m->site.probe(m->site.ctx, host, mode, out);
 }

@@ -60,6 +60,9 @@ static inline const struct metrics_hop *metrics_hop_at(const struct metrics_coun
  * config is bad or the port cannot be bound. */
 struct metrics_site {
     void (*write)(void *ctx, FILE *out); /* the exposition */
+    /* /probe?target=HOST: the exposition of HOST alone, watching it first if it is new (see
+     * metrics.h's metrics_probe); an HTTP status, the body written to out. */
+    unsigned (*probe)(void *ctx, const char *host, const char *mode, FILE *out);
     void *ctx;
 };
 struct metrics_http;
@@ -70,15 +73,17 @@ struct metrics_http *metrics_http_start(const char *spec, const char *config_pat
 int metrics_http_reload(struct metrics_http *m, bool on_server_thread, char *err, size_t err_len);
 void metrics_http_tick(struct metrics_http *m);
 void metrics_http_stop(struct metrics_http *m);
-/* The exposition, for the /metrics route. */
+/* The exposition, for the /metrics route; /probe's. */
 void metrics_http_write(struct metrics_http *m, FILE *out);
+unsigned metrics_http_probe(struct metrics_http *m, const char *host, const char *mode, FILE *out);
 
 /* metrics_routes.c: the endpoints, a row each. fn writes the body, sets the content type (a
  * default is set) and returns the status. */
 struct metrics_route {
     const char *path;
     const char *method; /* "GET" (HEAD too) or "POST" */
-    unsigned (*fn)(struct metrics_http *m, FILE *out, const char **type);
+    unsigned (*fn)(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
+                   const char **type);
     const char *what; /* for the landing page */
 };
 /* The route of url and method; NULL when none, with *allow set to the methods the path takes

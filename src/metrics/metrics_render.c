@@ -282,21 +282,46 @@ static void per_target(FILE *out, const struct tsnap *t, int n)
 
 struct metrics {
     struct metrics_http *http;
+    struct fleet *fleet;
+    struct metrics_prober prober;
 };
 
 static void write_metrics(void *ctx, FILE *out)
 {
-    metrics_render(ctx, out);
+    struct metrics *m = ctx;
+    metrics_render(m->fleet, out);
 }
 
-struct metrics *metrics_start(const char *spec, const char *web_config, struct fleet *f, char *err,
-                              size_t err_len)
+/* /probe: the run watches host (from now on, or already), then its series alone. */
+static unsigned probe_target(void *ctx, const char *host, const char *mode, FILE *out)
+{
+    struct metrics *m = ctx;
+    char err[300] = "";
+    int status;
+
+    if (!m->prober.watch) {
+        fputs("this exporter serves no /probe\n", out);
+        return MHD_HTTP_NOT_FOUND;
+    }
+    if ((status = m->prober.watch(m->prober.ctx, host, mode, err, sizeof(err))) != 0) {
+        fprintf(out, "%s\n", err);
+        return (unsigned)status;
+    }
+    metrics_render_target(m->fleet, host, out);
+    return MHD_HTTP_OK;
+}
+
+struct metrics *metrics_start(const char *spec, const char *web_config, struct fleet *f,
+                              const struct metrics_prober *prober, char *err, size_t err_len)
 {
     struct metrics *m = calloc(1, sizeof(*m));
-    struct metrics_site site = {write_metrics, f};
+    struct metrics_site site = {write_metrics, probe_target, m};
 
     if (!m)
         return snprintf(err, err_len, "out of memory"), NULL;
+    m->fleet = f;
+    if (prober)
+        m->prober = *prober;
     if (!(m->http = metrics_http_start(spec, web_config, &site, err, err_len))) {
         free(m);
         return NULL;
@@ -346,16 +371,18 @@ static void shared_sockets(FILE *out, struct fleet *f)
     }
 }
 
-void metrics_render(struct fleet *f, FILE *out)
+/* The exposition of f's targets, or of `only` alone (/probe: no process-wide families). */
+static void render(struct fleet *f, const char *only, FILE *out)
 {
     struct tsnap *t;
-    int n;
+    int n = 0, all;
 
     fleet_lock(f);
-    n = fleet_count(f);
-    t = calloc((size_t)n + 1, sizeof(*t));
-    for (int i = 0; t && i < n; i++)
-        t[i].s = fleet_get(f, i);
+    all = fleet_count(f);
+    t = calloc((size_t)all + 1, sizeof(*t));
+    for (int i = 0; t && i < all; i++)
+        if (!only || strcmp(fleet_get(f, i)->run.target_name, only) == 0)
+            t[n++].s = fleet_get(f, i);
     fleet_unlock(f);
     if (!t)
         return;
@@ -368,8 +395,10 @@ void metrics_render(struct fleet *f, FILE *out)
     }
     family(out, "hopwatch_build_info", "gauge", "The hopwatch version serving these metrics.");
     fprintf(out, "hopwatch_build_info{version=\"%s\"} 1\n", HOPWATCH_VERSION);
-    family(out, "hopwatch_targets", "gauge", "Targets being watched.");
-    fprintf(out, "hopwatch_targets %d\n", n);
+    if (!only) {
+        family(out, "hopwatch_targets", "gauge", "Targets being watched.");
+        fprintf(out, "hopwatch_targets %d\n", all);
+    }
     hop_counters(out, t, n);
     responder_counters(out, t, n);
     send_error_counters(out, t, n);
@@ -378,8 +407,19 @@ void metrics_render(struct fleet *f, FILE *out)
     rtt_gauges(out, t, n);
     verdicts(out, t, n);
     per_target(out, t, n);
-    shared_sockets(out, f);
+    if (!only)
+        shared_sockets(out, f);
     for (int i = 0; i < n; i++)
         target_view_free(&t[i].v);
     free(t);
+}
+
+void metrics_render(struct fleet *f, FILE *out)
+{
+    render(f, NULL, out);
+}
+
+void metrics_render_target(struct fleet *f, const char *host, FILE *out)
+{
+    render(f, host, out);
 }

@@ -8,33 +8,38 @@
 
 #include <string.h>
 
-static unsigned metrics(struct metrics_http *m, FILE *out, const char **type)
+static unsigned metrics(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
+                        const char **type)
 {
+    (void)conn;
     metrics_http_write(m, out);
     *type = "text/plain; version=0.0.4; charset=utf-8";
     return MHD_HTTP_OK;
 }
 
-static unsigned healthy(struct metrics_http *m, FILE *out, const char **type)
+static unsigned healthy(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
+                        const char **type)
 {
-    (void)m, (void)type;
+    (void)m, (void)type, (void)conn;
     fputs("Healthy\n", out);
     return MHD_HTTP_OK;
 }
 
 /* Serving means the fleet is probing: the exporter starts after the targets are open. */
-static unsigned ready(struct metrics_http *m, FILE *out, const char **type)
+static unsigned ready(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
+                      const char **type)
 {
-    (void)m, (void)type;
+    (void)m, (void)type, (void)conn;
     fputs("Ready\n", out);
     return MHD_HTTP_OK;
 }
 
-static unsigned reload(struct metrics_http *m, FILE *out, const char **type)
+static unsigned reload(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
+                       const char **type)
 {
     char err[400];
 
-    (void)type;
+    (void)type, (void)conn;
     if (metrics_http_reload(m, true, err, sizeof(err)) < 0) {
         fprintf(out, "failed to reload the web config: %s\n", err);
         return MHD_HTTP_INTERNAL_SERVER_ERROR;
@@ -43,7 +48,26 @@ static unsigned reload(struct metrics_http *m, FILE *out, const char **type)
     return MHD_HTTP_OK;
 }
 
-static unsigned landing(struct metrics_http *m, FILE *out, const char **type);
+/* The multi-target pattern (as the blackbox exporter): /probe?target=HOST[&mode=MODE]. */
+static unsigned probe(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
+                      const char **type)
+{
+    const char *host = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "target");
+    const char *mode = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "mode");
+    unsigned status;
+
+    if (!host || !*host) {
+        fputs("/probe needs ?target=HOST\n", out);
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    status = metrics_http_probe(m, host, mode, out);
+    if (status == MHD_HTTP_OK)
+        *type = "text/plain; version=0.0.4; charset=utf-8";
+    return status;
+}
+
+static unsigned landing(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
+                        const char **type);
 
 static const struct metrics_route routes[] = {
     {"/", "GET", landing, "this page"},
@@ -51,12 +75,15 @@ static const struct metrics_route routes[] = {
     {"/-/healthy", "GET", healthy, "200 while the exporter runs"},
     {"/-/ready", "GET", ready, "200 once it serves its targets"},
     {"/-/reload", "POST", reload, "rereads --web.config.file (as SIGHUP does)"},
+    {"/probe", "GET", probe,
+     "?target=HOST[&amp;mode=MODE]: watches HOST from the first scrape on, its series alone"},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
-static unsigned landing(struct metrics_http *m, FILE *out, const char **type)
+static unsigned landing(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
+                        const char **type)
 {
-    (void)m;
+    (void)m, (void)conn;
     *type = "text/html; charset=utf-8";
     fprintf(out,
             "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>hopwatch exporter"

@@ -103,12 +103,20 @@ def promtool_check(text):
     return r.returncode == 0, r.stdout.strip()
 
 
-def config_yaml(targets, scrape_interval, job_extra=(), top_extra=()):
+def config_yaml(targets, scrape_interval, job_extra=(), top_extra=(), scrape=None):
     """prometheus.yml for one job, "hopwatch", scraping /metrics on each target; job_extra:
-    more lines of the job (https, tls_config, basic_auth), indented as its keys. (Strings are
+    more lines of the job (https, tls_config, basic_auth), indented as its keys; top_extra:
+    top-level lines; scrape: the lines of scrape_configs instead of that job. (Strings are
     written as JSON strings, which YAML reads the same.)"""
     q = json.dumps
     scheme = "https" if any("tls_config" in line for line in job_extra) else "http"
+    job = scrape or [
+        "  - job_name: hopwatch",
+        "    metrics_path: /metrics",
+        f"    scheme: {scheme}",
+        *[f"    {line}" for line in job_extra],
+        "    static_configs:",
+        f"      - targets: [{', '.join(q(t) for t in targets)}]"]
     return "\n".join([
         "global:",
         f"  scrape_interval: {q(scrape_interval)}",
@@ -116,12 +124,7 @@ def config_yaml(targets, scrape_interval, job_extra=(), top_extra=()):
         f"  evaluation_interval: {q(scrape_interval)}",
         *top_extra,
         "scrape_configs:",
-        "  - job_name: hopwatch",
-        "    metrics_path: /metrics",
-        f"    scheme: {scheme}",
-        *[f"    {line}" for line in job_extra],
-        "    static_configs:",
-        f"      - targets: [{', '.join(q(t) for t in targets)}]",
+        *job,
         ""])
 
 
@@ -129,11 +132,12 @@ class Prometheus:
     """A Prometheus server in namespace netns on listen, scraping targets ("host:port")."""
 
     def __init__(self, netns, targets, scrape_interval="1s", listen="127.0.0.1:9090",
-                 ready_timeout=30, job_extra=(), top_extra=(), files=None):
+                 ready_timeout=30, job_extra=(), top_extra=(), files=None, scrape=None):
         self.netns, self.targets = netns, list(targets)
         self.job_extra = list(job_extra)
         self.top_extra = list(top_extra)  # lines of prometheus.yml's top level ({dir}: its dir)
         self.files = dict(files or {})  # name: text, written into its dir (rule files)
+        self.scrape = scrape  # lines of scrape_configs instead of the one job ({dir} too)
         self.scrape_interval, self.listen = scrape_interval, listen
         self.ready_timeout = ready_timeout
         self.dir = None
@@ -178,7 +182,9 @@ class Prometheus:
                     f.write(text)
             top = [line.replace("{dir}", self.dir) for line in self.top_extra]
             with open(os.path.join(self.dir, "prometheus.yml"), "w") as f:
-                f.write(config_yaml(self.targets, self.scrape_interval, self.job_extra, top))
+                jobs = [line.replace("{dir}", self.dir) for line in self.scrape or []]
+                f.write(config_yaml(self.targets, self.scrape_interval, self.job_extra, top,
+                                    jobs or None))
             # `ip netns exec` execs prometheus: this pid is the server's own.
             with open(self.logfile, "w") as log:
                 self.proc = subprocess.Popen(["ip", "netns", "exec", self.netns] + self.argv(),
