@@ -25,6 +25,7 @@
 
 #include "prober/round.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -64,8 +65,9 @@ void metrics_counts_free(struct metrics_counts *c);
 struct round_consumer metrics_consumer(struct metrics_counts *c);
 
 /* The exposition of every live target of f, as served (tests and benchmarks call it too); of
- * one target alone, as /probe serves it. */
-void metrics_render(struct fleet *f, FILE *out);
-void metrics_render_target(struct fleet *f, const char *host, FILE *out);
+ * one target alone, as /probe serves it. openmetrics: OpenMetrics 1.0 (counter families without
+ * _total, # EOF last) instead of the text format 0.0.4, as the scraper's Accept asks. */
+void metrics_render(struct fleet *f, bool openmetrics, FILE *out);
+void metrics_render_target(struct fleet *f, const char *host, bool openmetrics, FILE *out);
 
 #endif

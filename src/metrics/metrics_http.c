@@ -291,12 +291,13 @@ void metrics_http_stop(struct metrics_http *m)
     free(m);
 }
 
-void metrics_http_write(struct metrics_http *m, FILE *out)
+void metrics_http_write(struct metrics_http *m, bool openmetrics, FILE *out)
 {
-    m->site.write(m->site.ctx, out);
+    m->site.write(m->site.ctx, openmetrics, out);
 }
 
-unsigned metrics_http_probe(struct metrics_http *m, const char *host, const char *mode, FILE *out)
+unsigned metrics_http_probe(struct metrics_http *m, const char *host, const char *mode,
+                            bool openmetrics, FILE *out)
 {
-    return m->site.probe(m->site.ctx, host, mode, out);
+    return m->site.probe(m->site.ctx, host, mode, openmetrics, out);
 }

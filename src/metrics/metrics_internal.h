@@ -59,10 +59,10 @@ static inline const struct metrics_hop *metrics_hop_at(const struct metrics_coun
  * config's TLS and basic auth (config_path NULL: none). NULL with err set when the spec or the
  * config is bad or the port cannot be bound. */
 struct metrics_site {
-    void (*write)(void *ctx, FILE *out); /* the exposition */
+    void (*write)(void *ctx, bool openmetrics, FILE *out); /* the exposition */
     /* /probe?target=HOST: the exposition of HOST alone, watching it first if it is new (see
      * metrics.h's metrics_probe); an HTTP status, the body written to out. */
-    unsigned (*probe)(void *ctx, const char *host, const char *mode, FILE *out);
+    unsigned (*probe)(void *ctx, const char *host, const char *mode, bool openmetrics, FILE *out);
     void *ctx;
 };
 struct metrics_http;
@@ -74,8 +74,9 @@ int metrics_http_reload(struct metrics_http *m, bool on_server_thread, char *err
 void metrics_http_tick(struct metrics_http *m);
 void metrics_http_stop(struct metrics_http *m);
 /* The exposition, for the /metrics route; /probe's. */
-void metrics_http_write(struct metrics_http *m, FILE *out);
-unsigned metrics_http_probe(struct metrics_http *m, const char *host, const char *mode, FILE *out);
+void metrics_http_write(struct metrics_http *m, bool openmetrics, FILE *out);
+unsigned metrics_http_probe(struct metrics_http *m, const char *host, const char *mode,
+                            bool openmetrics, FILE *out);
 
 /* metrics_routes.c: the endpoints, a row each. fn writes the body, sets the content type (a
  * default is set) and returns the status. */

@@ -36,9 +36,18 @@ static void label(FILE *out, const char *name, const char *v)
     fputc('"', out);
 }
 
+/* The exposition being written is OpenMetrics 1.0 (as the scraper asked), not the text format
+ * 0.0.4: a counter family is named without its _total, and the exposition ends in # EOF. Per
+ * thread: each of the server's threads writes one exposition at a time. */
+static _Thread_local bool om_now;
+
 static void family(FILE *out, const char *name, const char *type, const char *help)
 {
-    fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+    int n = (int)strlen(name);
+
+    if (om_now && strcmp(type, "counter") == 0 && n > 6 && strcmp(name + n - 6, "_total") == 0)
+        n -= 6;
+    fprintf(out, "# HELP %.*s %s\n# TYPE %.*s %s\n", n, name, help, n, name, type);
 }
 
 /* name{target="..",mode="..",ttl="N" */
@@ -286,14 +295,15 @@ struct metrics {
     struct metrics_prober prober;
 };
 
-static void write_metrics(void *ctx, FILE *out)
+static void write_metrics(void *ctx, bool openmetrics, FILE *out)
 {
     struct metrics *m = ctx;
-    metrics_render(m->fleet, out);
+    metrics_render(m->fleet, openmetrics, out);
 }
 
 /* /probe: the run watches host (from now on, or already), then its series alone. */
-static unsigned probe_target(void *ctx, const char *host, const char *mode, FILE *out)
+static unsigned probe_target(void *ctx, const char *host, const char *mode, bool openmetrics,
+                             FILE *out)
 {
     struct metrics *m = ctx;
     char err[300] = "";
@@ -307,7 +317,7 @@ static unsigned probe_target(void *ctx, const char *host, const char *mode, FILE
         fprintf(out, "%s\n", err);
         return (unsigned)status;
     }
-    metrics_render_target(m->fleet, host, out);
+    metrics_render_target(m->fleet, host, openmetrics, out);
     return MHD_HTTP_OK;
 }
 
@@ -372,7 +382,7 @@ static void shared_sockets(FILE *out, struct fleet *f)
 }
 
 /* The exposition of f's targets, or of `only` alone (/probe: no process-wide families). */
-static void render(struct fleet *f, const char *only, FILE *out)
+static void render(struct fleet *f, const char *only, bool om, FILE *out)
 {
     struct tsnap *t;
     int n = 0, all;
@@ -386,6 +396,7 @@ static void render(struct fleet *f, const char *only, FILE *out)
     fleet_unlock(f);
     if (!t)
         return;
+    om_now = om;
     for (int i = 0; i < n; i++) {
         prober_status(t[i].s->prober, &t[i].st);
         t[i].mode = t[i].st.mode;
@@ -409,17 +420,19 @@ static void render(struct fleet *f, const char *only, FILE *out)
     per_target(out, t, n);
     if (!only)
         shared_sockets(out, f);
+    if (om)
+        fputs("# EOF\n", out);
     for (int i = 0; i < n; i++)
         target_view_free(&t[i].v);
     free(t);
 }
 
-void metrics_render(struct fleet *f, FILE *out)
+void metrics_render(struct fleet *f, bool openmetrics, FILE *out)
 {
-    render(f, NULL, out);
+    render(f, NULL, openmetrics, out);
 }
 
-void metrics_render_target(struct fleet *f, const char *host, FILE *out)
+void metrics_render_target(struct fleet *f, const char *host, bool openmetrics, FILE *out)
 {
-    render(f, host, out);
+    render(f, host, openmetrics, out);
 }

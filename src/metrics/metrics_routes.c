@@ -8,12 +8,21 @@
 
 #include <string.h>
 
+/* The scraper asks for OpenMetrics (Prometheus does, first): then it gets it. */
+static bool wants_openmetrics(struct MHD_Connection *conn, const char **type)
+{
+    const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
+    bool om = accept && strstr(accept, "application/openmetrics-text");
+
+    *type = om ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+               : "text/plain; version=0.0.4; charset=utf-8";
+    return om;
+}
+
 static unsigned metrics(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
                         const char **type)
 {
-    (void)conn;
-    metrics_http_write(m, out);
-    *type = "text/plain; version=0.0.4; charset=utf-8";
+    metrics_http_write(m, wants_openmetrics(conn, type), out);
     return MHD_HTTP_OK;
 }
 
@@ -54,15 +63,17 @@ static unsigned probe(struct metrics_http *m, struct MHD_Connection *conn, FILE 
 {
     const char *host = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "target");
     const char *mode = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "mode");
+    const char *exposition;
+    bool om = wants_openmetrics(conn, &exposition);
     unsigned status;
 
     if (!host || !*host) {
         fputs("/probe needs ?target=HOST\n", out);
         return MHD_HTTP_BAD_REQUEST;
     }
-    status = metrics_http_probe(m, host, mode, out);
+    status = metrics_http_probe(m, host, mode, om, out);
     if (status == MHD_HTTP_OK)
-        *type = "text/plain; version=0.0.4; charset=utf-8";
+        *type = exposition;
     return status;
 }
 
@@ -71,7 +82,8 @@ static unsigned landing(struct metrics_http *m, struct MHD_Connection *conn, FIL
 
 static const struct metrics_route routes[] = {
     {"/", "GET", landing, "this page"},
-    {"/metrics", "GET", metrics, "the metrics (Prometheus text format 0.0.4)"},
+    {"/metrics", "GET", metrics,
+     "the metrics (text format 0.0.4, or OpenMetrics 1.0 when the scraper asks for it)"},
     {"/-/healthy", "GET", healthy, "200 while the exporter runs"},
     {"/-/ready", "GET", ready, "200 once it serves its targets"},
     {"/-/reload", "POST", reload, "rereads --web.config.file (as SIGHUP does)"},

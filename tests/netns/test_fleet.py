@@ -7,7 +7,11 @@
   prometheus  30 % loss into the destination only: Prometheus (Debian's server, in the lab)
               scrapes --metrics every second, and increase(lost)/increase(sent) over its API is
               the injected loss within a binomial band at the destination, 0 before it and on
-              the other target; `promtool check metrics` passes the exposition; other paths 404
+              the other target; the mean and p90 RTT come from the histogram; Prometheus asks
+              for OpenMetrics first and parses it (an exposition its OpenMetrics parser refused
+              would leave the target down), which ends in # EOF with counter families named
+              without _total; `promtool check metrics` passes the text format; / is the landing
+              page and other paths 404
   sighup      --targets FILE rewritten, SIGHUP: the target taken out leaves /metrics, the new
               one appears, the one that stays keeps counting from where it was (its counter
               does not go back); a bad file keeps the targets; a list emptied and filled again
@@ -138,6 +142,14 @@ def prometheus(lab):
         status, text = scrape(lab)
         ok, out = promtool_check(text)
         check(status == 200 and ok, f"promtool check metrics: {out}")
+        # What Prometheus asked for first and parsed above with its OpenMetrics parser
+        om = subprocess.run(["ip", "netns", "exec", lab.client, "curl", "-s", "-i", "-H",
+                             "Accept: application/openmetrics-text; version=1.0.0",
+                             f"http://127.0.0.1:{PORT}/metrics"], stdout=subprocess.PIPE,
+                            text=True, timeout=20).stdout
+        check("Content-Type: application/openmetrics-text; version=1.0.0" in om and
+              om.endswith("# EOF\n") and "# TYPE hopwatch_probes_sent counter" in om,
+              f"OpenMetrics: {om[:300]!r} ... {om[-100:]!r}")
         check(scrape(lab, "/")[0] == 200 and scrape(lab, "/nope")[0] == 404,
               "GET / is not the landing page, or /nope not a 404")
     finally:
