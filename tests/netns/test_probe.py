@@ -66,7 +66,7 @@ def sharded(lab, hops):
         prom.wait_for('count(up) == 6', 30)
         prom.wait_for('count(hopwatch_probes_sent_total{ttl="1"} > 0) == 6', 30)
         time.sleep(4)  # a few more scrapes of each
-        ups = prom.query("min_over_time(up[5s])")
+        ups = prom.query("min_over_time(up[1m])")  # every scrape since the start
         check(len(ups) == 6 and all(v == 1 for _, v in ups), f"up: {ups}")
         info = prom.query("hopwatch_target_info")
         by = {l["target"]: l["job"] for l, _ in info}
