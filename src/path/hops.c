@@ -1,6 +1,8 @@
 /*
  * hops.c - the hop statistics table (see hops.h). Written by the prober thread, read through
- * snapshots by everyone else. One mutex; all memory is allocated up front.
+ * snapshots by everyone else. One mutex. A mode's hops are allocated when its first probe is
+ * sent (outside the lock), so a target probing in one mode holds one mode's table; a mode
+ * never probed reads as zeros.
  */
 #include "hops.h"
 
@@ -11,7 +13,7 @@
 #include <string.h>
 
 struct mode_table {
-    struct hop_stats *hops; /* max_ttl entries */
+    struct hop_stats *hops; /* max_ttl entries; NULL until the mode's first probe */
 };
 
 struct hops {
@@ -38,16 +40,29 @@ struct hops *hops_new(int first_ttl, int max_ttl)
     pthread_mutex_init(&h->lock, NULL);
     h->first_ttl = first_ttl;
     h->max_ttl = max_ttl;
-    for (int m = 0; m < PROBE_MODE_COUNT; m++) {
-        h->modes[m].hops = calloc((size_t)max_ttl, sizeof(struct hop_stats));
-        if (!h->modes[m].hops) {
-            hops_free(h);
-            return NULL;
-        }
-        for (int t = 0; t < max_ttl; t++)
-            hop_init(&h->modes[m].hops[t], t + 1);
-    }
     return h;
+}
+
+/* Mode's table, made on its first probe: allocated outside the lock, put in under it. */
+static void mode_alloc(struct hops *h, int mode)
+{
+    struct hop_stats *p;
+    bool have;
+
+    pthread_mutex_lock(&h->lock);
+    have = h->modes[mode].hops != NULL;
+    pthread_mutex_unlock(&h->lock);
+    if (have || !(p = calloc((size_t)h->max_ttl, sizeof(*p))))
+        return;
+    for (int t = 0; t < h->max_ttl; t++)
+        hop_init(&p[t], t + 1);
+    pthread_mutex_lock(&h->lock);
+    if (!h->modes[mode].hops) {
+        h->modes[mode].hops = p;
+        p = NULL;
+    }
+    pthread_mutex_unlock(&h->lock);
+    free(p);
 }
 
 void hops_free(struct hops *h)
@@ -63,7 +78,7 @@ void hops_free(struct hops *h)
 /* The hop for (mode, ttl) or NULL; call with the lock held. */
 static struct hop_stats *hop_at(struct hops *h, int mode, int ttl)
 {
-    if (mode < 0 || mode >= PROBE_MODE_COUNT || ttl < 1 || ttl > h->max_ttl)
+    if (mode < 0 || mode >= PROBE_MODE_COUNT || ttl < 1 || ttl > h->max_ttl || !h->modes[mode].hops)
         return NULL;
     return &h->modes[mode].hops[ttl - 1];
 }
@@ -132,6 +147,8 @@ void hops_record_sent(struct hops *h, int mode, int ttl)
 {
     struct hop_stats *s;
 
+    if (mode >= 0 && mode < PROBE_MODE_COUNT)
+        mode_alloc(h, mode);
     pthread_mutex_lock(&h->lock);
     if ((s = hop_at(h, mode, ttl))) {
         s->sent++;
@@ -208,7 +225,7 @@ void hops_reset(struct hops *h)
 {
     pthread_mutex_lock(&h->lock);
     for (int m = 0; m < PROBE_MODE_COUNT; m++) {
-        for (int t = 0; t < h->max_ttl; t++) {
+        for (int t = 0; h->modes[m].hops && t < h->max_ttl; t++) {
             struct hop_stats *s = &h->modes[m].hops[t];
             uint64_t inflight = s->inflight;
             hop_init(s, t + 1);
@@ -223,6 +240,8 @@ static int shown_hops(const struct hops *h, const struct mode_table *mt, int des
 {
     if (dest_ttl > 0 && dest_ttl <= h->max_ttl)
         return dest_ttl < h->first_ttl ? h->first_ttl : dest_ttl;
+    if (!mt->hops)
+        return h->first_ttl;
     for (int t = h->max_ttl; t >= h->first_ttl; t--)
         if (mt->hops[t - 1].received)
             return t;
@@ -251,8 +270,11 @@ int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *
     snap->first_ttl = h->first_ttl;
     snap->dest_ttl = dest_ttl;
     snap->nhops = shown_hops(h, mt, dest_ttl);
-    memcpy(snap->hops, mt->hops, (size_t)snap->nhops * sizeof(*snap->hops));
+    if (mt->hops)
+        memcpy(snap->hops, mt->hops, (size_t)snap->nhops * sizeof(*snap->hops));
     pthread_mutex_unlock(&h->lock);
+    for (int t = 0; !mt->hops && t < snap->nhops; t++) /* never probed: zeros */
+        hop_init(&snap->hops[t], t + 1);
     return 0;
 }
 
@@ -265,8 +287,9 @@ int hops_counts(struct hops *h, int mode, int dest_ttl, struct diag_input *out, 
     pthread_mutex_lock(&h->lock);
     last = shown_hops(h, &h->modes[mode], dest_ttl);
     for (int t = h->first_ttl; t <= last && n < max; t++, n++) {
-        const struct hop_stats *s = &h->modes[mode].hops[t - 1];
-        out[n] = (struct diag_input){.ttl = t, .n = s->received + s->lost, .lost = s->lost};
+        const struct hop_stats *s = h->modes[mode].hops ? &h->modes[mode].hops[t - 1] : NULL;
+        out[n] = (struct diag_input){
+            .ttl = t, .n = s ? s->received + s->lost : 0, .lost = s ? s->lost : 0};
     }
     pthread_mutex_unlock(&h->lock);
     return n;
@@ -276,11 +299,15 @@ bool hops_get(struct hops *h, int mode, int ttl, struct hop_stats *out)
 {
     const struct hop_stats *s;
 
+    bool in = mode >= 0 && mode < PROBE_MODE_COUNT && ttl >= 1 && ttl <= h->max_ttl;
+
     pthread_mutex_lock(&h->lock);
     if ((s = hop_at(h, mode, ttl)))
         *out = *s;
     pthread_mutex_unlock(&h->lock);
-    return s != NULL;
+    if (!s && in)
+        hop_init(out, ttl); /* a mode never probed: zeros */
+    return in;
 }
 
 void hops_snapshot_free(struct hops_snapshot *snap)

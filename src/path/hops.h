@@ -4,7 +4,8 @@
  *
  * Keyed by (probe mode, TTL). The prober thread records sends, replies, losses; the UI and the
  * report writers read copies through hops_snapshot(). The table is opaque; every function takes
- * its one mutex itself, and nothing allocates or does I/O while holding it.
+ * its one mutex itself, and nothing allocates or does I/O while holding it. A mode's hops are
+ * allocated with its first probe; a mode never probed reads as zeros.
  *
  * Invariant per hop: sent == received + lost + inflight. Loss % counts completed probes only
  * (received + lost), so probes still in flight never show as loss.
