@@ -2,6 +2,7 @@
  * targetlist.c - the hosts of the command line and of a --targets file (see targetlist.h).
  */
 #include "targetlist.h"
+#include "text/textfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -89,34 +90,6 @@ int targetlist_parse(const char *text, const char *path, int max, struct targetl
     return 0;
 }
 
-/* The whole of a small text file, NUL-terminated (NULL with errno set). */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, got;
-
-    if (!f)
-        return NULL;
-    do {
-        if (len + 4096 + 1 > cap) {
-            char *nb = realloc(buf, cap = cap * 2 + 4096 + 1);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
-            }
-            buf = nb;
-        }
-        got = fread(buf + len, 1, 4096, f);
-        len += got;
-    } while (got > 0 && len < (1u << 24));
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
-}
-
 int targetlist_read(char *const *given, int n, const char *path, int max, struct targetlist *out,
                     char *err, size_t err_len)
 {
@@ -131,7 +104,7 @@ int targetlist_read(char *const *given, int n, const char *path, int max, struct
         }
     if (!path)
         return 0;
-    if (!(text = slurp(path))) {
+    if (!(text = textfile_read(path))) {
         snprintf(err, err_len, "--targets %s: %s", path, strerror(errno));
         targetlist_free(out);
         return -1;

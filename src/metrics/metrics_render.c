@@ -60,34 +60,46 @@ static void hop_labels(FILE *out, const char *name, const struct tsnap *t, int m
     fprintf(out, ",ttl=\"%d\"", ttl);
 }
 
+/* fn for each hop of each target's counters that has a probe, under the target's lock. */
+typedef void hop_fn(FILE *out, const struct tsnap *t, int mode, int ttl,
+                    const struct metrics_hop *h, int k);
+
+static void each_hop(FILE *out, const struct tsnap *t, int n, hop_fn *fn, int k)
+{
+    for (int i = 0; i < n; i++) {
+        struct metrics_counts *c = t[i].s->counts;
+        if (!c)
+            continue;
+        pthread_mutex_lock(&c->lock);
+        for (int m = 0; m < PROBE_MODE_COUNT; m++)
+            for (int ttl = 1; ttl <= c->max_ttl; ttl++) {
+                const struct metrics_hop *h = metrics_hop_at(c, m, ttl);
+                if (h && h->sent)
+                    fn(out, &t[i], m, ttl, h, k);
+            }
+        pthread_mutex_unlock(&c->lock);
+    }
+}
+
+static const char *const counter_names[] = {
+    "hopwatch_probes_sent_total", "hopwatch_probes_answered_total", "hopwatch_probes_lost_total"};
+
+static void counter_sample(FILE *out, const struct tsnap *t, int mode, int ttl,
+                           const struct metrics_hop *h, int k)
+{
+    hop_labels(out, counter_names[k], t, mode, ttl);
+    fprintf(out, "} %" PRIu64 "\n", k == 0 ? h->sent : k == 1 ? h->answered : h->lost);
+}
+
 static void hop_counters(FILE *out, const struct tsnap *t, int n)
 {
-    static const char *const names[] = {"hopwatch_probes_sent_total",
-                                        "hopwatch_probes_answered_total",
-                                        "hopwatch_probes_lost_total"};
     static const char *const help[] = {
         "Probes sent to this hop whose fate is known (answered or lost).",
         "Probes to this hop that were answered.", "Probes to this hop that timed out."};
 
     for (int k = 0; k < 3; k++) {
-        family(out, names[k], "counter", help[k]);
-        for (int i = 0; i < n; i++) {
-            struct metrics_counts *c = t[i].s->counts;
-            if (!c)
-                continue;
-            pthread_mutex_lock(&c->lock);
-            for (int m = 0; m < PROBE_MODE_COUNT; m++)
-                for (int ttl = 1; ttl <= c->max_ttl; ttl++) {
-                    const struct metrics_hop *h = metrics_hop_at(c, m, ttl);
-                    uint64_t v;
-                    if (!h || !h->sent)
-                        continue;
-                    v = k == 0 ? h->sent : k == 1 ? h->answered : h->lost;
-                    hop_labels(out, names[k], &t[i], m, ttl);
-                    fprintf(out, "} %" PRIu64 "\n", v);
-                }
-            pthread_mutex_unlock(&c->lock);
-        }
+        family(out, counter_names[k], "counter", help[k]);
+        each_hop(out, t, n, counter_sample, k);
     }
 }
 
@@ -142,6 +154,16 @@ static void send_error_counters(FILE *out, const struct tsnap *t, int n)
     }
 }
 
+static void other_sample(FILE *out, const struct tsnap *t, int mode, int ttl,
+                         const struct metrics_hop *h, int k)
+{
+    (void)k;
+    if (!h->other_replies)
+        return;
+    hop_labels(out, "hopwatch_responder_replies_total", t, mode, ttl);
+    fprintf(out, ",responder=\"other\"} %" PRIu64 "\n", h->other_replies);
+}
+
 static void responder_counters(FILE *out, const struct tsnap *t, int n)
 {
     char addr[64];
@@ -160,24 +182,20 @@ static void responder_counters(FILE *out, const struct tsnap *t, int n)
             label(out, "responder", probe_addr_str(&c->resp[r].addr, addr, sizeof(addr)));
             fprintf(out, "} %" PRIu64 "\n", c->resp[r].replies);
         }
-        for (int m = 0; m < PROBE_MODE_COUNT; m++)
-            for (int ttl = 1; ttl <= c->max_ttl; ttl++) {
-                const struct metrics_hop *h = metrics_hop_at(c, m, ttl);
-                if (h && h->other_replies) {
-                    hop_labels(out, "hopwatch_responder_replies_total", &t[i], m, ttl);
-                    fprintf(out, ",responder=\"other\"} %" PRIu64 "\n", h->other_replies);
-                }
-            }
         pthread_mutex_unlock(&c->lock);
     }
+    each_hop(out, t, n, other_sample, 0);
 }
 
 /* One hop's histogram: cumulative buckets, +Inf, sum and count. */
 static void histogram(FILE *out, const struct tsnap *t, int mode, int ttl,
-                      const struct metrics_hop *h)
+                      const struct metrics_hop *h, int k)
 {
     uint64_t below = 0;
 
+    (void)k;
+    if (!h->answered)
+        return;
     for (int b = 0; b < METRICS_RTT_BUCKETS; b++) {
         below += h->rtt_bucket[b];
         hop_labels(out, "hopwatch_hop_rtt_seconds_bucket", t, mode, ttl);
@@ -196,19 +214,7 @@ static void rtt_histograms(FILE *out, const struct tsnap *t, int n)
 {
     family(out, "hopwatch_hop_rtt_seconds", "histogram",
            "Round-trip times of the answered probes to this hop.");
-    for (int i = 0; i < n; i++) {
-        struct metrics_counts *c = t[i].s->counts;
-        if (!c)
-            continue;
-        pthread_mutex_lock(&c->lock);
-        for (int m = 0; m < PROBE_MODE_COUNT; m++)
-            for (int ttl = 1; ttl <= c->max_ttl; ttl++) {
-                const struct metrics_hop *h = metrics_hop_at(c, m, ttl);
-                if (h && h->answered)
-                    histogram(out, &t[i], m, ttl, h);
-            }
-        pthread_mutex_unlock(&c->lock);
-    }
+    each_hop(out, t, n, histogram, 0);
 }
 
 /* The newest RTT and the jitter of the mode each target probes now (the view the TUI shows):

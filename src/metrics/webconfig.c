@@ -3,6 +3,7 @@
  * webconfig.h). Every node keeps its line, so each error names FILE:LINE.
  */
 #include "webconfig.h"
+#include "text/textfile.h"
 
 #include <crypt.h>
 #include <errno.h>
@@ -37,31 +38,10 @@ static const char *scalar(const yaml_node_t *n)
 static char *slurp(const struct reading *r, const char *path)
 {
     char full[8192];
-    FILE *f;
-    char *buf = NULL;
-    size_t len = 0, got;
 
     snprintf(full, sizeof(full), "%s%s%s", path[0] == '/' ? "" : r->dir, path[0] == '/' ? "" : "/",
              path);
-    if (!(f = fopen(full, "r")))
-        return NULL;
-    for (;;) {
-        char *p = realloc(buf, len + 65536 + 1);
-        if (!p) {
-            free(buf);
-            fclose(f);
-            errno = ENOMEM;
-            return NULL;
-        }
-        buf = p;
-        got = fread(buf + len, 1, 65536, f);
-        len += got;
-        if (got < 65536)
-            break;
-    }
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
+    return textfile_read(full);
 }
 
 /* A file named by the scalar n, read into *out. */
