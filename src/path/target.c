@@ -31,12 +31,19 @@ struct published {
     struct pmtu_result pmtu;
 };
 
-/* One set of statistics and its diagnosis, per mode. */
+/* One mode's diagnosis in a lane: made with the mode's first round (prober thread). */
+struct lane_mode {
+    struct verdicts work; /* prober thread */
+    struct published pub; /* under the target's lock */
+};
+
+/* One set of statistics and its diagnosis, per mode (NULL: the mode has had no round). */
 struct lane {
     struct hops *hops;
-    struct verdicts work[PROBE_MODE_COUNT]; /* prober thread */
-    struct published pub[PROBE_MODE_COUNT]; /* under the target's lock */
+    struct lane_mode *mode[PROBE_MODE_COUNT];
 };
+
+static const struct published no_diagnosis; /* what a mode without a round publishes */
 
 struct target {
     struct lane all;
@@ -72,12 +79,40 @@ static bool lanes_new(struct target *t, const struct target_config *cfg)
     return true;
 }
 
+static void lane_free(struct lane *l)
+{
+    hops_free(l->hops);
+    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+        free(l->mode[m]);
+}
+
 static void lanes_free(struct target *t)
 {
-    hops_free(t->all.hops);
+    lane_free(&t->all);
     for (int f = 0; f < t->nflows; f++)
-        hops_free(t->flow[f].hops);
+        lane_free(&t->flow[f]);
     free(t->flow);
+}
+
+/* Mode's diagnosis in lane l, made on first use (prober thread); NULL when out of memory. */
+static struct lane_mode *lane_mode(struct target *t, struct lane *l, int mode)
+{
+    struct lane_mode *lm;
+
+    if (l->mode[mode])
+        return l->mode[mode];
+    if (!(lm = calloc(1, sizeof(*lm))))
+        return NULL;
+    pthread_mutex_lock(&t->lock); /* readers look at the pointer under the lock */
+    l->mode[mode] = lm;
+    pthread_mutex_unlock(&t->lock);
+    return lm;
+}
+
+/* What mode publishes in lane l (the target's lock held). */
+static const struct published *published_of(const struct lane *l, int mode)
+{
+    return l->mode[mode] ? &l->mode[mode]->pub : &no_diagnosis;
 }
 
 struct target *target_new(const struct target_config *cfg, char *err, size_t err_len)
@@ -208,23 +243,31 @@ static void on_probe(void *ctx, const struct round *r, int ttl)
  * that ends at an unreachable router has no destination to judge. */
 static void evaluate(struct target *t, struct lane *l, int mode, int dest_ttl, bool end_unreach)
 {
-    struct verdicts *v = &l->work[mode];
-    int n = hops_counts(l->hops, mode, dest_ttl, t->counts, DIAG_MAX_HOPS);
-    enum diag_end end = dest_ttl <= 0 || n == 0 || t->counts[n - 1].ttl != dest_ttl ? DIAG_END_OPEN
-                        : end_unreach ? DIAG_END_UNREACH
-                                      : DIAG_END_TARGET;
+    struct lane_mode *lm = lane_mode(t, l, mode);
+    struct verdicts *v = lm ? &lm->work : NULL;
+    int n;
 
-    verdicts_evaluate(v, t->counts, n, end);
+    if (!v)
+        return; /* out of memory: no diagnosis for this mode */
+    n = hops_counts(l->hops, mode, dest_ttl, t->counts, DIAG_MAX_HOPS);
+    verdicts_evaluate(v, t->counts, n,
+                      dest_ttl <= 0 || n == 0 || t->counts[n - 1].ttl != dest_ttl ? DIAG_END_OPEN
+                      : end_unreach                                               ? DIAG_END_UNREACH
+                                    : DIAG_END_TARGET);
     pthread_mutex_lock(&t->lock);
-    memcpy(l->pub[mode].in, v->in, (size_t)v->diag.n * sizeof(v->in[0]));
-    l->pub[mode].diag = v->diag;
+    memcpy(lm->pub.in, v->in, (size_t)v->diag.n * sizeof(v->in[0]));
+    lm->pub.diag = v->diag;
     pthread_mutex_unlock(&t->lock);
 }
 
 /* A round's evidence and one evaluation of a lane. */
 static void lane_round(struct target *t, struct lane *l, const struct round *r)
 {
-    verdicts_add_round(&l->work[r->mode], r);
+    struct lane_mode *lm = lane_mode(t, l, r->mode);
+
+    if (!lm)
+        return;
+    verdicts_add_round(&lm->work, r);
     evaluate(t, l, r->mode, r->dest_ttl, r->end_unreach);
 }
 
@@ -247,7 +290,7 @@ static int reading_text(int r, char *buf, size_t len)
 /* A new reading of mode's path is an event (the verdicts hold steady, so it is news). */
 static void verdict_news(struct target *t, const struct round *r)
 {
-    int now = reading(&t->all.work[r->mode]), n;
+    int now = t->all.mode[r->mode] ? reading(&t->all.mode[r->mode]->work) : 0, n;
     struct event e = {.kind = EVENT_VERDICT_CHANGE, .ended = true, .mode = r->mode};
 
     if (now == t->said[r->mode])
@@ -267,12 +310,16 @@ static void verdict_news(struct target *t, const struct round *r)
 static void on_round(void *ctx, const struct round *r)
 {
     struct target *t = ctx;
-    const struct verdicts *v = &t->all.work[r->mode];
+    struct lane_mode *lm = lane_mode(t, &t->all, r->mode);
+    const struct verdicts *v;
 
+    if (!lm)
+        return; /* out of memory: this round is not diagnosed */
+    v = &lm->work;
     if (r->pmtu) {
         pthread_mutex_lock(&t->lock);
-        t->all.pub[r->mode].pmtu = *r->pmtu;
-        t->all.pub[r->mode].has_pmtu = true;
+        lm->pub.pmtu = *r->pmtu;
+        lm->pub.has_pmtu = true;
         pthread_mutex_unlock(&t->lock);
     }
     if (r->sizing || r->partial)
@@ -280,7 +327,8 @@ static void on_round(void *ctx, const struct round *r)
     if (atomic_exchange(&t->reset_asked, false)) {
         for (int m = 0; m < PROBE_MODE_COUNT; m++)
             for (int f = -1; f < t->nflows; f++)
-                verdicts_reset(&lane_of(t, f)->work[m]);
+                if (lane_of(t, f)->mode[m])
+                    verdicts_reset(&lane_of(t, f)->mode[m]->work);
         memset(t->said, 0, sizeof(t->said));
     }
     lane_round(t, &t->all, r);
@@ -300,11 +348,14 @@ void target_clear(struct target *t)
         struct lane *l = lane_of(t, f);
         hops_reset(l->hops);
         for (int m = 0; m < PROBE_MODE_COUNT; m++)
-            verdicts_reset(&l->work[m]);
+            if (l->mode[m])
+                verdicts_reset(&l->mode[m]->work);
     }
     pthread_mutex_lock(&t->lock);
     for (int f = -1; f < t->nflows; f++)
-        memset(lane_of(t, f)->pub, 0, sizeof(lane_of(t, f)->pub));
+        for (int m = 0; m < PROBE_MODE_COUNT; m++)
+            if (lane_of(t, f)->mode[m])
+                memset(&lane_of(t, f)->mode[m]->pub, 0, sizeof(struct published));
     pthread_mutex_unlock(&t->lock);
     atomic_store(&t->reset_asked, false);
     memset(t->said, 0, sizeof(t->said));
@@ -328,8 +379,9 @@ void target_reset(struct target *t, int mode)
     for (int f = -1; f < t->nflows; f++) {
         struct lane *l = lane_of(t, f);
         for (int m = 0; m < PROBE_MODE_COUNT; m++) { /* the path MTU is no statistic: it stays */
-            struct published keep = {.has_pmtu = l->pub[m].has_pmtu, .pmtu = l->pub[m].pmtu};
-            l->pub[m] = keep;
+            struct published *pub = l->mode[m] ? &l->mode[m]->pub : NULL;
+            if (pub)
+                *pub = (struct published){.has_pmtu = pub->has_pmtu, .pmtu = pub->pmtu};
         }
     }
     pthread_mutex_unlock(&t->lock);
@@ -355,10 +407,11 @@ int target_flow_view(struct target *t, int mode, int flow, const struct round_pa
     v->rounds = path->rounds;
     v->end_unreach = path->end_unreach && path->end_ttl > 0;
     pthread_mutex_lock(&t->lock);
-    memcpy(v->in, l->pub[mode].in, (size_t)l->pub[mode].diag.n * sizeof(v->in[0]));
-    v->diag = l->pub[mode].diag;
-    v->has_pmtu = t->all.pub[mode].has_pmtu;
-    v->pmtu = t->all.pub[mode].pmtu;
+    const struct published *pub = published_of(l, mode), *all = published_of(&t->all, mode);
+    memcpy(v->in, pub->in, (size_t)pub->diag.n * sizeof(v->in[0]));
+    v->diag = pub->diag;
+    v->has_pmtu = all->has_pmtu;
+    v->pmtu = all->pmtu;
     pthread_mutex_unlock(&t->lock);
     return 0;
 }
@@ -373,7 +426,7 @@ bool target_flow_hop(struct target *t, int mode, int flow, int ttl, struct hop_s
         return false;
     *diag = (struct hop_diag){.verdict = VERDICT_UNKNOWN};
     pthread_mutex_lock(&t->lock);
-    pub = &t->flow[flow].pub[mode];
+    pub = published_of(&t->flow[flow], mode);
     for (int i = 0; i < pub->diag.n; i++)
         if (pub->in[i].ttl == ttl)
             *diag = pub->diag.hop[i];
@@ -401,7 +454,7 @@ void target_finalize(struct target *t, int mode, const struct round_path *path)
         int n = hops_counts(l->hops, mode, path->end_ttl, t->counts, DIAG_MAX_HOPS);
         for (int i = 0; i < n; i++)
             done += t->counts[i].n;
-        if (done != l->work[mode].done)
+        if (done != (l->mode[mode] ? l->mode[mode]->work.done : 0))
             evaluate(t, l, mode, path->end_ttl, path->end_unreach);
     }
 }
