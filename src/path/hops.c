@@ -254,6 +254,7 @@ static int shown_hops(const struct hops *h, const struct mode_table *mt, int des
 int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *snap)
 {
     const struct mode_table *mt;
+    bool have;
 
     if (mode < 0 || mode >= PROBE_MODE_COUNT)
         return -EINVAL;
@@ -270,10 +271,11 @@ int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *
     snap->first_ttl = h->first_ttl;
     snap->dest_ttl = dest_ttl;
     snap->nhops = shown_hops(h, mt, dest_ttl);
-    if (mt->hops)
+    have = mt->hops != NULL;
+    if (have)
         memcpy(snap->hops, mt->hops, (size_t)snap->nhops * sizeof(*snap->hops));
     pthread_mutex_unlock(&h->lock);
-    for (int t = 0; !mt->hops && t < snap->nhops; t++) /* never probed: zeros */
+    for (int t = 0; !have && t < snap->nhops; t++) /* never probed: zeros */
         hop_init(&snap->hops[t], t + 1);
     return 0;
 }
