@@ -17,25 +17,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* A session for host with options o, opened (privileged or not: a mode that needs privilege may
- * then fall back, as the automatic choice does). NULL with *status set. */
-struct session *app_open_with(struct app *a, const struct options *o, const char *host, bool others,
-                              int *status)
-{
-    struct session *s = session_new(o, host, a->local_host);
-
-    if (s) {
-        s->share[0] = a->share[0];
-        s->share[1] = a->share[1];
-    }
-    *status = s ? session_open(s, others) : 4;
-    if (*status != 0) {
-        session_free(s);
-        return NULL;
-    }
-    return s;
-}
-
 static struct session *open_one(struct app *a, const char *host, bool others, int *status)
 {
     return app_open_with(a, &a->opt, host, others, status);
@@ -136,34 +117,6 @@ static int start_names(struct app *a)
     return 0;
 }
 
-/* --ndjson / --record: the target's header, then every round and event it has. */
-static int start_stream(struct app *a, struct session *s)
-{
-    struct stream_source src = {
-        .opt = &s->opt, .run = &s->run, .target = s->target, .prober = s->prober};
-    struct round_consumer c;
-
-    if (!a->stream)
-        return 0;
-
-    if (!(s->stream = stream_attach(a->stream, &src)))
-        return 4;
-    c = stream_consumer(s->stream);
-    prober_add_consumer(s->prober, &c);
-    events_add_sink(target_events(s->target), stream_event, s->stream);
-    return 0;
-}
-
-/* The target's stream ends: its last summary and end line, with its packet counters. */
-static void end_stream(struct session *s)
-{
-    if (!s->stream)
-        return;
-    session_counters(s);
-    stream_end(s->stream);
-    s->stream = NULL;
-}
-
 /* --on-event: the runner; its failures go to standard error, which the live view without
  * --log cannot show. */
 static int start_hooks(struct app *a)
@@ -215,35 +168,6 @@ void app_check_writes(struct app *a)
     }
 }
 
-/* Everything a session hears besides its prober: the run's shared parts, its consumers. */
-int app_wire(struct app *a, struct session *s)
-{
-    struct round_consumer c = target_consumer(s->target);
-    int status;
-
-    s->db = a->db;
-    s->names = s->run.names = a->names;
-    s->run.show_names = !a->opt.no_dns && a->names;
-    s->run.stun_server = a->opt.stun;
-    s->run.public_addr = a->public_addr;
-    snprintf(s->run.stun_error, sizeof(s->run.stun_error), "%s", a->stun_error);
-    clock_gettime(CLOCK_REALTIME, &s->run.started);
-    if ((status = session_load_baseline(s)) != 0)
-        return status;
-    if (a->hooks &&
-        !hooks_attach(a->hooks, s->run.target_name, s->run.target_addr, target_events(s->target)))
-        return fprintf(stderr, "hopwatch: out of memory\n"), 4;
-    prober_add_consumer(s->prober, &c);
-    if (a->opt.metrics) {
-        if (!(s->counts = metrics_counts_new(s->opt.max_ttl)))
-            return 4;
-        s->counts_free = metrics_counts_free;
-        c = metrics_consumer(s->counts);
-        prober_add_consumer(s->prober, &c);
-    }
-    return start_stream(a, s);
-}
-
 int app_start(struct app *a)
 {
     char err[300];
@@ -273,21 +197,6 @@ int app_start(struct app *a)
     if (fleet_start(a->fleet) < 0)
         return fprintf(stderr, "hopwatch: cannot start the prober thread\n"), 4;
     return 0;
-}
-
-/* A target taken out (SIGHUP): it stops probing, its sockets close, its stream ends (a target
- * of that name added later is another); the session lives until the end, as readers may
- * still hold it. */
-void app_retire(struct app *a, struct session *s)
-{
-    fleet_retire(a->fleet, s); /* the fleet thread steps it no more */
-    prober_close(s->prober);
-    prober_flush(s->prober); /* its rounds in flight reach its stream now, not after it ended */
-    session_finalize(s);
-    clock_gettime(CLOCK_REALTIME, &s->run.ended);
-    s->run.now_us = probe_now_us();
-    s->run.end_reason = "removed";
-    end_stream(s);
 }
 
 /* SIGHUP: the web config again; a bad one keeps the old. */
@@ -342,7 +251,7 @@ void app_reload(struct app *a)
             fleet_add(a->fleet, s) < 0) {
             fprintf(stderr, "hopwatch: SIGHUP: %s not added\n", l.host[i]);
             if (s)
-                end_stream(s);
+                app_end_stream(s);
             session_free(s);
             continue;
         }
@@ -427,7 +336,7 @@ void app_stop(struct app *a, int sig)
         struct session *s = fleet_get_all(a->fleet, i);
         if (fleet_count_all(a->fleet) == 1) /* else the shared socket's are no one's */
             share_counters_into(a, s);
-        end_stream(s);
+        app_end_stream(s);
     }
     if (!a->write_err) { /* the last lines, a zstd frame's end, may not fit either */
         a->write_err = stream_close(a->stream, a->write_failure, sizeof(a->write_failure));
@@ -493,7 +402,7 @@ void app_free(struct app *a)
         struct session *s = fleet_get_all(f, i);
         clock_gettime(CLOCK_REALTIME, &s->run.ended);
         s->run.end_reason = "failed";
-        end_stream(s); /* a start that failed half way: the recording still ends */
+        app_end_stream(s); /* a start that failed half way: the recording still ends */
     }
     stream_close(a->stream, NULL, 0);
     a->stream = NULL;

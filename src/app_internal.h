@@ -1,7 +1,7 @@
 /*
- * app_internal.h - what app.c and app_probe.c share: opening a session for a host, wiring it
- * to the run's shared parts, retiring it. Main thread, or the exporter's for /probe, under
- * app->adding.
+ * app_internal.h - what app.c and app_probe.c share, from app_session.c: opening a session for
+ * a host, wiring it to the run's shared parts, retiring it. Main thread, or the exporter's for
+ * /probe, under app->adding.
  */
 #ifndef HOPWATCH_APP_INTERNAL_H
 #define HOPWATCH_APP_INTERNAL_H
@@ -15,6 +15,8 @@ struct session *app_open_with(struct app *a, const struct options *o, const char
 int app_wire(struct app *a, struct session *s);
 /* Stops probing s and ends its stream; it stays allocated until the end. */
 void app_retire(struct app *a, struct session *s);
+/* The target's stream ends: its last summary and end line, with its packet counters. */
+void app_end_stream(struct session *s);
 
 /* app_probe.c: the exporter's /probe (metrics.h's metrics_prober), and the targets it added
  * that no scrape asked for within --probe-idle, retired (main thread's tick). */

@@ -127,6 +127,12 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const
     return ret;
 }
 
+/* POST /-/reload, on the server's thread. */
+static int reload_from_server(void *server, char *err, size_t err_len)
+{
+    return metrics_http_reload(server, true, err, err_len);
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
@@ -161,7 +167,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
                 allow ? allow : "");
         status = allow ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND;
     } else {
-        status = r->fn(m, conn, out, &type);
+        struct route_call call = {conn, &m->site, reload_from_server, m};
+        status = r->fn(&call, out, &type);
     }
     fclose(out);
     return reply(conn, status, type, buf, len, false, allow);
@@ -289,15 +296,4 @@ void metrics_http_stop(struct metrics_http *m)
     webconfig_free(&m->running);
     pthread_mutex_destroy(&m->lock);
     free(m);
-}
-
-void metrics_http_write(struct metrics_http *m, bool openmetrics, FILE *out)
-{
-    m->site.write(m->site.ctx, openmetrics, out);
-}
-
-unsigned metrics_http_probe(struct metrics_http *m, const char *host, const char *mode,
-                            bool openmetrics, FILE *out)
-{
-    return m->site.probe(m->site.ctx, host, mode, openmetrics, out);
 }

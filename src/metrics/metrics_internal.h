@@ -73,18 +73,19 @@ struct metrics_http *metrics_http_start(const char *spec, const char *config_pat
 int metrics_http_reload(struct metrics_http *m, bool on_server_thread, char *err, size_t err_len);
 void metrics_http_tick(struct metrics_http *m);
 void metrics_http_stop(struct metrics_http *m);
-/* The exposition, for the /metrics route; /probe's. */
-void metrics_http_write(struct metrics_http *m, bool openmetrics, FILE *out);
-unsigned metrics_http_probe(struct metrics_http *m, const char *host, const char *mode,
-                            bool openmetrics, FILE *out);
 
 /* metrics_routes.c: the endpoints, a row each. fn writes the body, sets the content type (a
- * default is set) and returns the status. */
+ * default is set) and returns the status; what a route may use comes in a route_call. */
+struct route_call {
+    struct MHD_Connection *conn;
+    const struct metrics_site *site;
+    int (*reload)(void *server, char *err, size_t err_len); /* POST /-/reload */
+    void *server;
+};
 struct metrics_route {
     const char *path;
     const char *method; /* "GET" (HEAD too) or "POST" */
-    unsigned (*fn)(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
-                   const char **type);
+    unsigned (*fn)(const struct route_call *c, FILE *out, const char **type);
     const char *what; /* for the landing page */
 };
 /* The route of url and method; NULL when none, with *allow set to the methods the path takes

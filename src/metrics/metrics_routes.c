@@ -19,37 +19,33 @@ static bool wants_openmetrics(struct MHD_Connection *conn, const char **type)
     return om;
 }
 
-static unsigned metrics(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
-                        const char **type)
+static unsigned metrics(const struct route_call *c, FILE *out, const char **type)
 {
-    metrics_http_write(m, wants_openmetrics(conn, type), out);
+    c->site->write(c->site->ctx, wants_openmetrics(c->conn, type), out);
     return MHD_HTTP_OK;
 }
 
-static unsigned healthy(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
-                        const char **type)
+static unsigned healthy(const struct route_call *c, FILE *out, const char **type)
 {
-    (void)m, (void)type, (void)conn;
+    (void)c, (void)type;
     fputs("Healthy\n", out);
     return MHD_HTTP_OK;
 }
 
 /* Serving means the fleet is probing: the exporter starts after the targets are open. */
-static unsigned ready(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
-                      const char **type)
+static unsigned ready(const struct route_call *c, FILE *out, const char **type)
 {
-    (void)m, (void)type, (void)conn;
+    (void)c, (void)type;
     fputs("Ready\n", out);
     return MHD_HTTP_OK;
 }
 
-static unsigned reload(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
-                       const char **type)
+static unsigned reload(const struct route_call *c, FILE *out, const char **type)
 {
     char err[400];
 
-    (void)type, (void)conn;
-    if (metrics_http_reload(m, true, err, sizeof(err)) < 0) {
+    (void)type;
+    if (c->reload(c->server, err, sizeof(err)) < 0) {
         fprintf(out, "failed to reload the web config: %s\n", err);
         return MHD_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -58,27 +54,25 @@ static unsigned reload(struct metrics_http *m, struct MHD_Connection *conn, FILE
 }
 
 /* The multi-target pattern (as the blackbox exporter): /probe?target=HOST[&mode=MODE]. */
-static unsigned probe(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
-                      const char **type)
+static unsigned probe(const struct route_call *c, FILE *out, const char **type)
 {
-    const char *host = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "target");
-    const char *mode = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "mode");
+    const char *host = MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, "target");
+    const char *mode = MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, "mode");
     const char *exposition;
-    bool om = wants_openmetrics(conn, &exposition);
+    bool om = wants_openmetrics(c->conn, &exposition);
     unsigned status;
 
     if (!host || !*host) {
         fputs("/probe needs ?target=HOST\n", out);
         return MHD_HTTP_BAD_REQUEST;
     }
-    status = metrics_http_probe(m, host, mode, om, out);
+    status = c->site->probe(c->site->ctx, host, mode, om, out);
     if (status == MHD_HTTP_OK)
         *type = exposition;
     return status;
 }
 
-static unsigned landing(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
-                        const char **type);
+static unsigned landing(const struct route_call *c, FILE *out, const char **type);
 
 static const struct metrics_route routes[] = {
     {"/", "GET", landing, "this page"},
@@ -92,10 +86,9 @@ static const struct metrics_route routes[] = {
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
-static unsigned landing(struct metrics_http *m, struct MHD_Connection *conn, FILE *out,
-                        const char **type)
+static unsigned landing(const struct route_call *c, FILE *out, const char **type)
 {
-    (void)m, (void)conn;
+    (void)c;
     *type = "text/html; charset=utf-8";
     fprintf(out,
             "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>hopwatch exporter"
