@@ -11,6 +11,7 @@
  * lost ones and 14 of the mean RTT, log-coded (0.14% steps from 1 us to over an hour).
  */
 #include "history.h"
+#include "prober/round.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -201,12 +202,14 @@ static bool tier_add(struct history *h, struct hop *hop, const struct tier *tr, 
     return true;
 }
 
-void history_add(struct history *h, int ttl, time_t wall_s, int32_t rtt_us)
+/* One probe, the lock held. */
+static void add_locked(struct history *h, int ttl, time_t wall_s, int32_t rtt_us)
 {
+    struct hop **hop;
+
     if (ttl < 1 || ttl > h->max_ttl || wall_s < 0)
         return;
-    pthread_mutex_lock(&h->lock);
-    struct hop **hop = &h->hop[ttl - 1];
+    hop = &h->hop[ttl - 1];
     if (!*hop && h->bytes + sizeof(**hop) <= HISTORY_BUDGET && (*hop = calloc(1, sizeof(**hop))))
         h->bytes += sizeof(**hop);
     if (!*hop) {
@@ -220,6 +223,25 @@ void history_add(struct history *h, int ttl, time_t wall_s, int32_t rtt_us)
         if (!h->any || wall_s > h->last)
             h->last = wall_s;
         h->any = true;
+    }
+}
+
+void history_add(struct history *h, int ttl, time_t wall_s, int32_t rtt_us)
+{
+    pthread_mutex_lock(&h->lock);
+    add_locked(h, ttl, wall_s, rtt_us);
+    pthread_mutex_unlock(&h->lock);
+}
+
+void history_add_round(struct history *h, const struct round *r)
+{
+    pthread_mutex_lock(&h->lock);
+    for (int ttl = r->first_ttl; ttl <= r->last_ttl; ttl++) {
+        const struct round_probe *p = round_probe_at(r, ttl);
+        if (p->outcome == ROUND_ANSWERED)
+            add_locked(h, ttl, r->wall.tv_sec, (int32_t)p->rtt_us);
+        else if (p->outcome == ROUND_LOST)
+            add_locked(h, ttl, r->wall.tv_sec, -1);
     }
     pthread_mutex_unlock(&h->lock);
 }

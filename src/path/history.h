@@ -43,6 +43,9 @@ void history_clear(struct history *h);
 
 /* One completed probe of hop ttl, sent at wall_s: rtt_us, or < 0 when it was lost. */
 void history_add(struct history *h, int ttl, time_t wall_s, int32_t rtt_us);
+/* Every answered or lost probe of a round (sent at its wall time), under one lock. */
+struct round;
+void history_add_round(struct history *h, const struct round *r);
 
 /* The first and last second any probe was sent in (false: none yet). */
 bool history_span(struct history *h, time_t *first, time_t *last);

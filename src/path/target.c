@@ -209,17 +209,6 @@ static bool lane_probe(struct lane *l, const struct round *r, int ttl, struct pr
     }
 }
 
-/* A completed probe into the history, by the second its round was sent. */
-static void history_probe(struct history *h, const struct round *r, int ttl)
-{
-    const struct round_probe *p = round_probe_at(r, ttl);
-
-    if (p->outcome == ROUND_ANSWERED)
-        history_add(h, ttl, r->wall.tv_sec, (int32_t)p->rtt_us);
-    else if (p->outcome == ROUND_LOST)
-        history_add(h, ttl, r->wall.tv_sec, -1);
-}
-
 /* A probe as it happens: the live statistics (of the whole, and of its flow); a responder new
  * at its hop is a path change for the watch to confirm over the next rounds. */
 static void on_probe(void *ctx, const struct round *r, int ttl)
@@ -231,7 +220,6 @@ static void on_probe(void *ctx, const struct round *r, int ttl)
     if (r->sizing)
         return; /* --pmtu's sizing probes are not statistics */
     news = lane_probe(&t->all, r, ttl, &first);
-    history_probe(t->history, r, ttl);
     if (t->nflows)
         news = lane_probe(lane_of(t, r->flow), r, ttl, &first);
     if (news)
@@ -322,7 +310,10 @@ static void on_round(void *ctx, const struct round *r)
         lm->pub.has_pmtu = true;
         pthread_mutex_unlock(&t->lock);
     }
-    if (r->sizing || r->partial)
+    if (r->sizing)
+        return;
+    history_add_round(t->history, r); /* a round's probes under one lock */
+    if (r->partial)
         return;
     if (atomic_exchange(&t->reset_asked, false)) {
         for (int m = 0; m < PROBE_MODE_COUNT; m++)

@@ -4,8 +4,8 @@
  * Each session (a target of the run) owns one; nothing in it is shared with another target.
  *
  * The prober feeds it through the round consumer target_consumer() gives (prober thread):
- * every probe into the hop table and the history as it happens, every completed round into
- * the diagnosis (once per round) and the event detector. Readers on other threads (the TUI,
+ * every probe into the hop table as it happens, every completed round into the history, the
+ * diagnosis (once per round) and the event detector. Readers on other threads (the TUI,
  * the reports) take a target_view: the statistics and the diagnosis published with them, read
  * once.
  */
