@@ -64,8 +64,7 @@ static int parse_spec(const char *spec, struct sockaddr_storage *ss, char *err, 
 }
 
 /* The client's certificate, as the config asks: NULL when it passes, else why not. */
-static const char *client_cert_refused(struct metrics_http *m, struct MHD_Connection *conn,
-                                       enum client_auth need)
+static const char *client_cert_refused(struct MHD_Connection *conn, enum client_auth need)
 {
     const union MHD_ConnectionInfo *ci;
     gnutls_session_t s;
@@ -73,7 +72,6 @@ static const char *client_cert_refused(struct metrics_http *m, struct MHD_Connec
 
     if (need == CLIENT_NONE || need == CLIENT_REQUEST)
         return NULL;
-    (void)m;
     ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
     if (!ci || !(s = (gnutls_session_t)ci->tls_session))
         return "no TLS session";
@@ -156,7 +154,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
     pthread_mutex_lock(&m->lock);
     need = m->cfg.tls ? m->cfg.client_auth : CLIENT_NONE;
     pthread_mutex_unlock(&m->lock);
-    if ((refused = client_cert_refused(m, conn, need))) {
+    if ((refused = client_cert_refused(conn, need))) {
         fprintf(out, "%s\n", refused);
         status = MHD_HTTP_FORBIDDEN;
     } else if (!authorized(m, conn)) {

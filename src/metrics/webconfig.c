@@ -82,8 +82,6 @@ static int client_auth(struct reading *r, const yaml_node_t *n, enum client_auth
 
 static int tls_section(struct reading *r, const yaml_node_t *map, struct webconfig *c)
 {
-    const yaml_node_t *ca_node = NULL;
-
     if (map->type != YAML_MAPPING_NODE)
         return fail(r, map, "tls_server_config: expected a mapping", NULL);
     PAIRS(map)
@@ -97,7 +95,7 @@ static int tls_section(struct reading *r, const yaml_node_t *map, struct webconf
         else if (key && strcmp(key, "key_file") == 0)
             e = file_of(r, v, &c->key_pem);
         else if (key && strcmp(key, "client_ca_file") == 0)
-            e = file_of(r, v, &c->ca_pem), ca_node = v;
+            e = file_of(r, v, &c->ca_pem);
         else if (key && strcmp(key, "client_auth_type") == 0)
             e = client_auth(r, v, &c->client_auth);
         else
@@ -109,7 +107,6 @@ static int tls_section(struct reading *r, const yaml_node_t *map, struct webconf
         return fail(r, map, "tls_server_config needs cert_file and key_file", NULL);
     if (c->client_auth != CLIENT_NONE && !c->ca_pem)
         return fail(r, map, "client_auth_type other than NoClientCert needs client_ca_file", NULL);
-    (void)ca_node;
     c->tls = true;
     return 0;
 }
