@@ -113,18 +113,23 @@ static void jitter_add(struct hop_stats *s, uint32_t rtt_us)
     s->prev_rtt_us = rtt_us;
 }
 
+static void bucket_add(struct loss_bucket *b, uint32_t at, bool lost)
+{
+    if (b->at != at || !b->done)
+        *b = (struct loss_bucket){.at = at};
+    if (b->done < UINT16_MAX) {
+        b->done++;
+        b->lost += lost;
+    }
+}
+
 static void ring_add(struct hop_stats *s, uint64_t sent_us, uint32_t round, int32_t rtt_us)
 {
     uint32_t sec = (uint32_t)(sent_us / 1000000u);
-    struct loss_bucket *b = &s->buckets[sec % HOPS_WINDOW_SECS];
 
-    if (b->sec != sec)
-        *b = (struct loss_bucket){.sec = sec};
-    if (b->done < UINT16_MAX) {
-        b->done++;
-        b->lost += rtt_us < 0;
-    }
-    s->ring[s->ring_head] = (struct hop_sample){.t_us = sent_us, .round = round, .rtt_us = rtt_us};
+    bucket_add(&s->secs[sec % HOPS_SECS], sec, rtt_us < 0);
+    bucket_add(&s->tens[sec / 10 % HOPS_TENS], sec / 10, rtt_us < 0);
+    s->ring[s->ring_head] = (struct hop_sample){.round = round, .rtt_us = rtt_us};
     s->ring_head = (s->ring_head + 1) % HOPS_RING;
     if (s->nsamples < HOPS_RING)
         s->nsamples++;
@@ -333,18 +338,24 @@ double rtt_stddev_us(const struct rtt_stats *r)
 void hop_window(const struct hop_stats *s, uint64_t now_us, int secs, uint64_t *done,
                 uint64_t *lost)
 {
-    uint32_t now = (uint32_t)(now_us / 1000000u);
+    uint32_t now = (uint32_t)(now_us / 1000000u), span = (uint32_t)secs;
+    const struct loss_bucket *b = s->secs;
+    int n = HOPS_SECS;
 
     *done = *lost = 0;
     if (secs > HOPS_WINDOW_SECS)
-        secs = HOPS_WINDOW_SECS;
-    for (int i = 0; i < HOPS_WINDOW_SECS; i++) {
-        const struct loss_bucket *b = &s->buckets[i];
-        if (b->done && now - b->sec < (uint32_t)secs) {
-            *done += b->done;
-            *lost += b->lost;
-        }
+        span = secs = HOPS_WINDOW_SECS;
+    if (secs > HOPS_SECS) { /* the current ten seconds and the secs / 10 before them */
+        b = s->tens;
+        n = HOPS_TENS;
+        now /= 10;
+        span = (uint32_t)secs / 10 + 1;
     }
+    for (int i = 0; i < n; i++)
+        if (b[i].done && now - b[i].at < span) {
+            *done += b[i].done;
+            *lost += b[i].lost;
+        }
 }
 
 const struct hop_responder *hop_main_responder(const struct hop_stats *s)

@@ -22,18 +22,23 @@
 #define HOPS_MAX_TTL 255
 #define HOPS_RING 256
 #define HOPS_MAX_RESPONDERS 8
-#define HOPS_WINDOW_SECS 600 /* per-second loss counts kept for windowed loss */
+/* Windowed loss: per-second counts for the newest HOPS_SECS seconds, ten-second counts for
+ * the last HOPS_WINDOW_SECS (616 bytes a hop, where one count a second for ten minutes took
+ * 4,800). A window of up to HOPS_SECS seconds is exact; a longer one counts whole ten-second
+ * buckets: the current one and the secs / 10 before it (L1m: the last 60-69 s). */
+#define HOPS_WINDOW_SECS 600
+#define HOPS_SECS 16
+#define HOPS_TENS (HOPS_WINDOW_SECS / 10 + 1)
 
-/* One completed probe, for timelines, windows and per-round analysis. */
+/* One completed probe, for the timeline and the baseline's median. */
 struct hop_sample {
-    uint64_t t_us;  /* CLOCK_MONOTONIC send time */
     uint32_t round; /* prober round number */
     int32_t rtt_us; /* -1: lost */
 };
 
-/* Completed and lost probes sent during one second of CLOCK_MONOTONIC. */
+/* Completed and lost probes sent during one second (or ten) of CLOCK_MONOTONIC. */
 struct loss_bucket {
-    uint32_t sec;
+    uint32_t at; /* the second, or the second / 10 */
     uint16_t done, lost;
 };
 
@@ -87,7 +92,8 @@ struct hop_stats {
     int nsamples;              /* valid entries in ring, newest at (ring_head - 1) */
     int ring_head;
     struct hop_sample ring[HOPS_RING];
-    struct loss_bucket buckets[HOPS_WINDOW_SECS]; /* indexed by second % HOPS_WINDOW_SECS */
+    struct loss_bucket secs[HOPS_SECS]; /* indexed by second % HOPS_SECS */
+    struct loss_bucket tens[HOPS_TENS]; /* indexed by (second / 10) % HOPS_TENS */
 };
 
 struct hops_snapshot {
@@ -131,8 +137,8 @@ bool hops_get(struct hops *h, int mode, int ttl, struct hop_stats *out);
 /* Derived figures (pure, on a copy). */
 double hop_loss_pct(const struct hop_stats *s);  /* 0 when nothing completed */
 double rtt_stddev_us(const struct rtt_stats *r); /* sample std-dev (n - 1) */
-/* Loss over probes sent in the last `secs` seconds (up to HOPS_WINDOW_SECS) before now_us
- * (CLOCK_MONOTONIC): completed and lost counts. */
+/* Loss over probes sent in the last `secs` seconds (up to HOPS_WINDOW_SECS; past HOPS_SECS in
+ * whole ten-second buckets, see above) before now_us (CLOCK_MONOTONIC): completed and lost. */
 void hop_window(const struct hop_stats *s, uint64_t now_us, int secs, uint64_t *done,
                 uint64_t *lost);
 /* The responder with the most replies, or NULL. */

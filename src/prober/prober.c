@@ -87,10 +87,10 @@ static void release(struct prober *p, uint32_t ring_at)
     }
 }
 
-/* The slot of sequence number seq: numbers run over 16 bits, slots over PROBE_SEQ_SPACE. */
+/* The slot of sequence number seq: numbers run over 16 bits, slots over p->space. */
 static struct inflight *slot(struct prober *p, uint16_t seq)
 {
-    return &p->slots[seq % PROBE_SEQ_SPACE];
+    return &p->slots[seq & (p->space - 1)];
 }
 
 /* Settles the probe in flight as seq with outcome o (LOST or CANCELLED), or as answered by rep. */
@@ -125,7 +125,7 @@ static void settle(struct prober *p, uint16_t seq, enum round_outcome o,
 /* Is the FIFO entry still its probe, in flight? */
 static bool live(const struct prober *p, const struct fifo_entry *e)
 {
-    const struct inflight *f = &p->slots[e->seq % PROBE_SEQ_SPACE];
+    const struct inflight *f = &p->slots[e->seq & (p->space - 1)];
 
     return f->active && f->seq == e->seq && f->sent_us == e->sent_us;
 }
@@ -137,7 +137,7 @@ static void pop_oldest(struct prober *p)
 
     if (live(p, e))
         settle(p, e->seq, ROUND_LOST, NULL);
-    p->fifo_head = (p->fifo_head + 1) % PROBE_SEQ_SPACE;
+    p->fifo_head = (p->fifo_head + 1) & (p->space - 1);
     p->fifo_len--;
 }
 
@@ -152,8 +152,9 @@ static void expire(struct prober *p, uint64_t now)
 }
 
 /* The next sequence number. Numbers are taken in order and the FIFO holds probes in send
- * order, so a full FIFO gives up its head, the oldest. A slot still held by a live probe
- * (more probes in flight than slots) is taken back: that probe is judged lost now.
+ * order. A full FIFO, or a slot still held by a live probe, first makes both grow; at
+ * PROBE_SEQ_SPACE a full FIFO gives up its head, the oldest, and a held slot is taken back:
+ * that probe is judged lost now.
  * Numbers run over all 16 bits while slots repeat every PROBE_SEQ_SPACE, and a reply must
  * carry the whole number: a stale or replayed reply can stand for a live probe only when it is
  * exactly a multiple of 65,536 probes old, not 4,096. */
@@ -161,21 +162,23 @@ static uint16_t take_seq(struct prober *p)
 {
     uint16_t seq = p->next_seq++;
 
-    if (p->fifo_len == PROBE_SEQ_SPACE)
+    if (p->fifo_len == p->space || slot(p, seq)->active)
+        prober_grow_slots(p);
+    if (p->fifo_len == p->space)
         pop_oldest(p);
     if (slot(p, seq)->active)
         settle(p, slot(p, seq)->seq, ROUND_LOST, NULL);
     return seq;
 }
 
-/* A fresh ring round for a round of `mode`. When the ring is full its oldest round's probes are
- * judged lost now, which completes it. */
+/* A fresh ring round for a round of `mode`. When the ring is full and cannot grow, its oldest
+ * round's probes are judged lost now, which completes it. */
 static struct ring_round *new_ring_round(struct prober *p, int mode, uint32_t *index)
 {
     struct ring_round *rr;
 
-    if (p->next_ring - p->report_ring >= p->nring)
-        for (int s = 0; s < PROBE_SEQ_SPACE; s++)
+    if (p->next_ring - p->report_ring >= p->nring && !prober_grow_ring(p))
+        for (int s = 0; s < p->space; s++)
             if (p->slots[s].active && p->slots[s].ring_at == p->report_ring)
                 settle(p, p->slots[s].seq, ROUND_LOST, NULL);
     *index = p->next_ring++;
@@ -217,7 +220,7 @@ static void send_one(struct prober *p, struct ring_round *rr, uint32_t index, in
     rp->sent_us = sent_us;
     rr->pending++;
     p->ninflight++;
-    p->fifo[(p->fifo_head + p->fifo_len) % PROBE_SEQ_SPACE] =
+    p->fifo[(p->fifo_head + p->fifo_len) & (p->space - 1)] =
         (struct fifo_entry){.seq = seq, .sent_us = sent_us};
     p->fifo_len++;
     tell_probe(p, &rr->r, ttl);
@@ -301,7 +304,7 @@ static void set_end(struct prober *p, int mode, int ttl, bool unreach)
     atomic_store(&p->dest_ttl[mode], ttl);
     if (ttl == 0)
         return;
-    for (int s = 0; s < PROBE_SEQ_SPACE; s++)
+    for (int s = 0; s < p->space; s++)
         if (p->slots[s].active && p->slots[s].mode == mode && p->slots[s].ttl > ttl)
             settle(p, p->slots[s].seq, ROUND_CANCELLED, NULL);
 }

@@ -41,10 +41,9 @@ struct prober *prober_new(const struct prober_config *cfg, const struct prober_e
     p->wake[0] = p->wake[1] = -1;
     p->last_mode = -1;
     p->width = cfg->max_ttl - cfg->first_ttl + 1;
-    p->nring = ring_rounds_needed(cfg);
-    p->ring = calloc(p->nring, sizeof(*p->ring));
-    p->probes = calloc((size_t)p->nring * (size_t)p->width, sizeof(*p->probes));
-    if (!p->ring || !p->probes || (!p->env.no_poll && pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0)) {
+    p->nring_max = ring_rounds_needed(cfg);
+    if (prober_grow_init(p) < 0 ||
+        (!p->env.no_poll && pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0)) {
         prober_free(p);
         return NULL;
     }
@@ -62,8 +61,7 @@ void prober_free(struct prober *p)
         close(p->wake[0]);
         close(p->wake[1]);
     }
-    free(p->ring);
-    free(p->probes);
+    prober_grow_free(p);
     free(p);
 }
 

@@ -55,9 +55,11 @@ struct prober {
     atomic_bool end_unreach[PROBE_MODE_COUNT];
     int wake[2]; /* self-pipe: control requests interrupt poll() */
     /* Prober thread only. */
-    struct inflight slots[PROBE_SEQ_SPACE];
-    struct fifo_entry fifo[PROBE_SEQ_SPACE]; /* probes in send order: deadlines are monotonic */
-    int fifo_head, fifo_len;
+    /* Both sized for what is in flight (prober_grow.c): `space` slots, a power of two up to
+     * PROBE_SEQ_SPACE; seq's slot is seq % space. */
+    struct inflight *slots;
+    struct fifo_entry *fifo; /* probes in send order: deadlines are monotonic */
+    int space, fifo_head, fifo_len;
     int ninflight;
     uint16_t next_seq;
     uint64_t unmatched;
@@ -75,10 +77,18 @@ struct prober {
     struct pmtu pmtu[PROBE_MODE_COUNT]; /* --pmtu: each mode's search */
     int pmtu_extra[PROBE_MODE_COUNT];   /* sizing rounds a report added after its last round */
     struct ring_round *ring;            /* nring rounds in flight, send order */
-    struct round_probe *probes;
-    uint32_t nring, next_ring, report_ring;
+    struct round_probe *probes;         /* nring * width: each ring round's probes */
+    uint32_t nring, nring_max, next_ring, report_ring;
     uint32_t settles; /* probes settled so far: round_probe.settled */
     int width;        /* probes per ring round: max_ttl - first_ttl + 1 */
 };
+
+/* prober_grow.c: the slots and the ring start small and double while more is in flight, up
+ * to PROBE_SEQ_SPACE slots and nring_max rounds. Init: 0 or -ENOMEM; grow: false at the
+ * limit or out of memory (the caller then takes back the oldest). */
+int prober_grow_init(struct prober *p);
+void prober_grow_free(struct prober *p);
+bool prober_grow_slots(struct prober *p);
+bool prober_grow_ring(struct prober *p);
 
 #endif
