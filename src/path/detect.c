@@ -5,12 +5,21 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void detect_init(struct detector *w, struct event_log *log)
 {
     memset(w, 0, sizeof(*w));
     w->log = log;
+}
+
+void detect_free(struct detector *w)
+{
+    for (int m = 0; m < PROBE_MODE_COUNT; m++) {
+        free(w->hop[m]);
+        w->hop[m] = NULL;
+    }
 }
 
 int detect_cut(const struct detector *w, const struct round *r)
@@ -140,6 +149,8 @@ void detect_new_responder(struct detector *w, int mode, int flow, int ttl, uint3
 {
     if (mode < 0 || mode >= PROBE_MODE_COUNT || ttl <= 0 || ttl >= DETECT_MAX_TTL)
         return;
+    if (!w->hop[mode] && !(w->hop[mode] = calloc(DETECT_MAX_TTL, sizeof(*w->hop[mode]))))
+        return; /* out of memory: this change goes unconfirmed */
     w->hop[mode][ttl] =
         (struct detect_pending){.was = *was, .is = *is, .since = round, .flow = (uint8_t)flow};
 }
@@ -162,7 +173,8 @@ static void path_event(struct detector *w, const struct round *r, int lo, int hi
 /* New responders that go on answering where they appeared. */
 static void responders(struct detector *w, const struct round *r)
 {
-    for (int ttl = r->first_ttl; ttl <= r->last_ttl && ttl < DETECT_MAX_TTL; ttl++) {
+    for (int ttl = r->first_ttl; w->hop[r->mode] && ttl <= r->last_ttl && ttl < DETECT_MAX_TTL;
+         ttl++) {
         struct detect_pending *p = &w->hop[r->mode][ttl];
         const struct round_probe *rp = round_probe_at(r, ttl);
         char text[160], was[64], is[64];

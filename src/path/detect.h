@@ -55,14 +55,17 @@ struct detector {
     bool in_send_failure;
     uint32_t send_failure_id;
     struct event send_failure;
-    /* path changes, per mode */
-    struct detect_pending hop[PROBE_MODE_COUNT][DETECT_MAX_TTL];
+    /* path changes, per mode: DETECT_MAX_TTL of them, made with the mode's first new
+     * responder (most targets never have one) */
+    struct detect_pending *hop[PROBE_MODE_COUNT];
     int dest[PROBE_MODE_COUNT]; /* the stable end of the path (0: not yet) */
     bool dest_unreach[PROBE_MODE_COUNT];
     int dest_candidate[PROBE_MODE_COUNT], dest_held[PROBE_MODE_COUNT];
 };
 
 void detect_init(struct detector *w, struct event_log *log);
+/* Frees what detect_init's detector allocated since; detect_init may follow (a reset). */
+void detect_free(struct detector *w);
 /* A round whose probes are all answered, lost or cancelled, in send order. */
 void detect_round(struct detector *w, const struct round *r);
 /* The cut of a round (see above), or 0. */

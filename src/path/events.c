@@ -1,5 +1,6 @@
 /*
- * events.c - the event log (see events.h): a ring of the newest EVENTS_MAX events.
+ * events.c - the event log (see events.h): a ring of the newest EVENTS_MAX events, grown as
+ * events come (most targets have a handful; room for all 512 took 127 KB a target).
  */
 #include "events.h"
 #include "text/jsonw.h"
@@ -13,8 +14,8 @@
 
 struct event_log {
     pthread_mutex_t lock;
-    struct event ring[EVENTS_MAX];
-    int head, count;
+    struct event *ring; /* cap of them: doubles up to EVENTS_MAX while head is 0 */
+    int cap, head, count;
     uint32_t next_id;
     uint64_t total[EVENT_KINDS]; /* added of each kind since the start, never cleared */
     FILE *file;
@@ -55,6 +56,7 @@ void events_free(struct event_log *log)
     if (log->file && log->file != stdout)
         fclose(log->file);
     pthread_mutex_destroy(&log->lock);
+    free(log->ring);
     free(log);
 }
 
@@ -157,15 +159,36 @@ int events_failure(struct event_log *log, char *buf, size_t len)
     return err;
 }
 
+/* Doubles the ring while the oldest event is still at its start (the lock held). */
+static bool grow(struct event_log *log)
+{
+    int cap = log->cap ? 2 * log->cap : 8;
+    struct event *ring;
+
+    if (log->cap >= EVENTS_MAX || log->head != 0)
+        return false;
+    if (cap > EVENTS_MAX)
+        cap = EVENTS_MAX;
+    if (!(ring = realloc(log->ring, (size_t)cap * sizeof(*ring))))
+        return false;
+    log->ring = ring;
+    log->cap = cap;
+    return true;
+}
+
 uint32_t events_add(struct event_log *log, const struct event *ev)
 {
     struct event *slot;
     uint32_t id;
 
     pthread_mutex_lock(&log->lock);
-    slot = &log->ring[(log->head + log->count) % EVENTS_MAX];
-    if (log->count == EVENTS_MAX)
-        log->head = (log->head + 1) % EVENTS_MAX;
+    if (log->count == log->cap && !grow(log) && log->cap == 0) {
+        pthread_mutex_unlock(&log->lock);
+        return 0;
+    }
+    slot = &log->ring[(log->head + log->count) % log->cap];
+    if (log->count == log->cap)
+        log->head = (log->head + 1) % log->cap;
     else
         log->count++;
     *slot = *ev;
@@ -181,7 +204,7 @@ void events_end(struct event_log *log, uint32_t id, const struct event *final_st
 {
     pthread_mutex_lock(&log->lock);
     for (int i = 0; i < log->count; i++) {
-        struct event *e = &log->ring[(log->head + i) % EVENTS_MAX];
+        struct event *e = &log->ring[(log->head + i) % log->cap];
         if (e->id != id)
             continue;
         *e = *final_state;
@@ -200,7 +223,7 @@ int events_copy(struct event_log *log, struct event *out, int max)
     pthread_mutex_lock(&log->lock);
     n = log->count < max ? log->count : max;
     for (int i = 0; i < n; i++)
-        out[i] = log->ring[(log->head + log->count - n + i) % EVENTS_MAX];
+        out[i] = log->ring[(log->head + log->count - n + i) % log->cap];
     pthread_mutex_unlock(&log->lock);
     return n;
 }

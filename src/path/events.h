@@ -49,7 +49,7 @@ struct event_log;
 struct event_log *events_new(const char *path, char *err, size_t err_len);
 void events_free(struct event_log *log);
 
-/* Records ev (its id is assigned and returned). */
+/* Records ev (its id is assigned and returned; 0 when there was no memory for a first event). */
 uint32_t events_add(struct event_log *log, const struct event *ev);
 /* Ends event id at `end`, with its final hops and onset. */
 void events_end(struct event_log *log, uint32_t id, const struct event *final_state);

@@ -148,6 +148,7 @@ void target_free(struct target *t)
     if (!t)
         return;
     lanes_free(t);
+    detect_free(&t->detect);
     history_free(t->history);
     events_free(t->events);
     pthread_mutex_destroy(&t->lock);
@@ -352,6 +353,7 @@ void target_clear(struct target *t)
     memset(t->said, 0, sizeof(t->said));
     events_clear(t->events);
     history_clear(t->history);
+    detect_free(&t->detect);
     detect_init(&t->detect, t->events);
 }
 

@@ -111,6 +111,7 @@ int main(void)
     CHECK(ev[1].kind == EVENT_PATH_CHANGE && ev[1].hops[0] == 2 && strstr(ev[1].text, ".99"));
     CHECK(ev[2].kind == EVENT_PATH_CHANGE && ev[2].nhops == 2);
     CHECK(ev[3].kind == EVENT_MODE_CHANGE && strstr(ev[3].text, "icmp-raw -> udp"));
+    detect_free(&w);
     events_free(log);
     hops_free(h);
     return check_finish();
