@@ -169,6 +169,8 @@ struct probe_sock {
     struct probe_counters counters;
     uint64_t drops_seen[2]; /* the kernel's drop count last read on fd and on fd_icmp */
     const char *method;     /* how this mode probes, in words, for reports (may be NULL) */
+    void *owner;            /* whose it is (the prober's): a shared socket names it when it
+                               hands this socket replies (share.h) */
 };
 
 /* The vtables. */

@@ -128,9 +128,9 @@ static int ident_of(const struct probe_share *sh, const uint8_t *buf, size_t len
     return -1;
 }
 
-/* One message to its owner's pending replies (lock held). */
-static void hand_over(struct probe_share *sh, const struct probe_rx *rx, const uint8_t *buf,
-                      size_t len)
+/* One message to its owner's pending replies (lock held); returns the owner, or NULL. */
+static struct probe_sock *hand_over(struct probe_share *sh, const struct probe_rx *rx,
+                                    const uint8_t *buf, size_t len)
 {
     int id = ident_of(sh, buf, len);
     struct probe_sock *ps = id >= 0 ? sh->owner[id] : NULL;
@@ -140,17 +140,20 @@ static void hand_over(struct probe_share *sh, const struct probe_rx *rx, const u
             sh->c.malformed++;
         else
             sh->c.foreign++;
-        return;
+        return NULL;
     }
     if (ps->npending == PROBE_PENDING_MAX) {
         sh->c.overflow++;
-        return;
+        return NULL;
     }
-    if (ps->ops->channels[0].decode(ps, rx, buf, len, &ps->pending[ps->npending]) == 0)
-        ps->npending++;
+    if (ps->ops->channels[0].decode(ps, rx, buf, len, &ps->pending[ps->npending]) != 0)
+        return NULL;
+    ps->npending++;
+    return ps;
 }
 
-int probe_share_drain(struct probe_share *sh, int max)
+int probe_share_drain(struct probe_share *sh, int max,
+                      void (*handed)(void *ctx, struct probe_sock *ps), void *ctx)
 {
     static uint8_t buf[4096]; /* prober thread only */
     struct probe_rx rx;
@@ -159,9 +162,11 @@ int probe_share_drain(struct probe_share *sh, int max)
 
     pthread_mutex_lock(&sh->lock);
     while (got < max && (n = rx_recv(&sh->self, sh->self.fd, 0, buf, sizeof(buf), &rx)) >= 0) {
+        struct probe_sock *ps;
         got++;
         sh->c.read++;
-        hand_over(sh, &rx, buf, (size_t)n);
+        if ((ps = hand_over(sh, &rx, buf, (size_t)n)) && handed)
+            handed(ctx, ps);
     }
     sh->c.rx_dropped = sh->self.counters.rx_dropped;
     pthread_mutex_unlock(&sh->lock);

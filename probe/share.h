@@ -26,8 +26,11 @@ void probe_share_free(struct probe_share *sh);
 int probe_share_fd(const struct probe_share *sh);
 int probe_share_family(const struct probe_share *sh);
 
-/* Reads up to max messages, handing each to its owner. Returns how many were read. */
-int probe_share_drain(struct probe_share *sh, int max);
+/* Reads up to max messages, handing each to its owner; handed(ctx, ps) is told of each socket
+ * given a reply (may be NULL), so the thread steps that socket's prober. Returns how many were
+ * read. */
+int probe_share_drain(struct probe_share *sh, int max,
+                      void (*handed)(void *ctx, struct probe_sock *ps), void *ctx);
 
 struct probe_share_counters {
     uint64_t read;      /* messages read */

@@ -1,11 +1,20 @@
 /*
  * fleet.c - the targets of a run and the one thread that probes them (see fleet.h).
  *
- * A pass of the thread, under the list's lock: every live target's prober takes one step
- * (sends what is due, reads what poll found, expires probes) and says when it next needs to
- * run; the soonest of those is the poll timeout. Then, without the lock, one poll over every
- * prober's descriptors (each prober's own wake-up pipe among them, so a key aimed at one
- * target wakes the thread) and the fleet's own pipe (a target added, stop).
+ * The thread does work only for the targets that need it. Each live target has an entry: its
+ * place in a timer heap (due.h: when its prober next needs a step) and its descriptors,
+ * registered with one epoll set whose events name the entry. A pass, under the list's lock,
+ * steps the targets whose time came and those whose descriptors epoll reported (a shared
+ * socket's drain names the targets it handed replies to): each sends what is due, reads what
+ * came, expires probes and says when it next needs to run, which moves it in the heap. Then,
+ * without the lock, one epoll_wait until the heap's soonest. A wake-up's work therefore
+ * follows what is due and what came, not the number of targets: fleet_work counts both.
+ *
+ * Rounds are spread: the k-th target added starts its rounds frac(k * 0.618...) of an
+ * interval late (k = 0 at once). Targets started together would otherwise send every round
+ * together, and a router's ICMP budget (Linux: 1,000 messages/s, bursts of 50) drops the
+ * replies of a thousand targets' bursts: false loss at every hop. The golden-ratio sequence
+ * keeps any number of targets, added at any time, evenly spread.
  *
  * Ticks: when something is due within FLEET_TICK_US of now, the thread is busy (short
  * intervals, many targets) and a wake-up per probe and per reply would cost more than the
@@ -13,25 +22,41 @@
  * without waiting: the sends that fell due meanwhile go out together and every reply that came
  * is read in one go. Replies carry the kernel's receive time (SO_TIMESTAMPNS) and sends are
  * stamped as they go, so reading late moves no RTT; a key waits at most a tick. With nothing
- * due that soon (the default one-second interval) the thread sleeps in poll and wakes for each
- * reply as it comes. A pass that left replies waiting (a shared socket hands on at most what
- * one target can hold pending) does not sleep: the next one reads on.
+ * due that soon (the default one-second interval) the thread sleeps in epoll_wait and wakes
+ * for each reply as it comes. A pass whose shared-socket drain stopped at its cap does not
+ * sleep: the next one reads on.
  */
 #include "fleet.h"
+#include "due.h"
 #include "share.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
 #define FLEET_TICK_US 5000
+#define EV_WAKE UINT64_MAX        /* epoll data of the fleet's own pipe */
+#define EV_SHARE (UINT64_MAX - 8) /* ... of shared socket i: EV_SHARE + i */
+
+/* A live target, as the thread sees it. */
+struct fleet_ent {
+    struct session *s;
+    uint32_t id;         /* its index in fleet.ent, named by its epoll events (id << 16 | fd) */
+    struct due_item due; /* when its prober next needs a step; out of the heap when finished */
+    bool queued;         /* to be stepped this pass */
+    bool finished;       /* its prober said every round is done and answered */
+    struct pollfd *fds;  /* its descriptors as registered, revents filled from epoll */
+    int nfds, cap;
+};
 
 struct fleet {
     pthread_mutex_t lock;
@@ -39,18 +64,23 @@ struct fleet {
     int nall, cap;
     struct session **live; /* the list: those probing */
     int nlive;
-    uint64_t generation; /* bumped when the list changes: a poll's results are then stale */
+    struct fleet_ent **ent; /* by id, NULL once retired; ids are never reused */
+    uint32_t nent, ent_cap;
+    struct fleet_ent **todo; /* queued for this pass */
+    int ntodo, todo_cap;
+    struct due_heap heap;
+    int nfinished;
+    uint32_t added; /* targets added so far: the next one's phase */
     struct probe_share *share[FLEET_SHARES];
     int nshares;
     /* fleet thread */
     pthread_t thread;
     bool started;
     atomic_bool stop, done;
-    int wake[2];
-    struct pollfd *fds;
-    size_t fds_cap;
-    int *first; /* where each live prober's descriptors start in fds */
-    size_t first_cap;
+    atomic_uint_fast64_t wakeups, steps;
+    int wake[2], epfd;
+    struct epoll_event events[256];
+    struct pollfd scratch[PROBER_MAX_POLLFDS];
     uint64_t woke_us; /* the thread's last wake-up */
     bool backlog;     /* the last pass left replies waiting: the next one must not sleep */
 };
@@ -61,14 +91,29 @@ struct fleet *fleet_new(void)
 
     if (!f)
         return NULL;
-    if (pipe2(f->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+    f->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (f->epfd < 0 || pipe2(f->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+        if (f->epfd >= 0)
+            close(f->epfd);
         free(f);
         return NULL;
     }
+    epoll_ctl(f->epfd, EPOLL_CTL_ADD, f->wake[0],
+              &(struct epoll_event){.events = EPOLLIN, .data.u64 = EV_WAKE});
     pthread_mutex_init(&f->lock, NULL);
     atomic_init(&f->stop, false);
     atomic_init(&f->done, false);
+    atomic_init(&f->wakeups, 0);
+    atomic_init(&f->steps, 0);
     return f;
+}
+
+static void ent_free(struct fleet_ent *e)
+{
+    if (e) {
+        free(e->fds);
+        free(e);
+    }
 }
 
 void fleet_free(struct fleet *f, void (*free_session)(struct session *s))
@@ -78,13 +123,17 @@ void fleet_free(struct fleet *f, void (*free_session)(struct session *s))
     for (int i = 0; i < f->nall; i++)
         if (free_session)
             free_session(f->all[i]);
+    for (uint32_t i = 0; i < f->nent; i++)
+        ent_free(f->ent[i]);
     close(f->wake[0]);
     close(f->wake[1]);
+    close(f->epfd);
     pthread_mutex_destroy(&f->lock);
+    due_free(&f->heap);
     free(f->all);
     free(f->live);
-    free(f->fds);
-    free(f->first);
+    free(f->ent);
+    free(f->todo);
     free(f);
 }
 
@@ -96,11 +145,27 @@ static void wake(struct fleet *f)
     (void)r; /* a full pipe already wakes the thread */
 }
 
-int fleet_add(struct fleet *f, struct session *s)
+/* Queues e for this pass's steps (the lock held). false: no memory (it waits for its timer). */
+static bool queue(struct fleet *f, struct fleet_ent *e)
 {
-    int r = 0;
+    if (e->queued)
+        return true;
+    if (f->ntodo == f->todo_cap) {
+        int cap = f->todo_cap ? 2 * f->todo_cap : 64;
+        struct fleet_ent **todo = realloc(f->todo, (size_t)cap * sizeof(*todo));
+        if (!todo)
+            return false;
+        f->todo = todo;
+        f->todo_cap = cap;
+    }
+    f->todo[f->ntodo++] = e;
+    e->queued = true;
+    return true;
+}
 
-    pthread_mutex_lock(&f->lock);
+/* Room for one more session in the lists and one more entry (the lock held). */
+static int room(struct fleet *f)
+{
     if (f->nall == f->cap) {
         int cap = f->cap ? 2 * f->cap : 16;
         struct session **all = realloc(f->all, (size_t)cap * sizeof(*all));
@@ -110,31 +175,90 @@ int fleet_add(struct fleet *f, struct session *s)
         if (live)
             f->live = live;
         if (!all || !live)
-            r = -ENOMEM;
-        else
-            f->cap = cap;
+            return -ENOMEM;
+        f->cap = cap;
     }
-    if (r == 0) {
+    if (f->nent == f->ent_cap) {
+        uint32_t cap = f->ent_cap ? 2 * f->ent_cap : 16;
+        struct fleet_ent **ent = realloc(f->ent, (size_t)cap * sizeof(*ent));
+        if (!ent)
+            return -ENOMEM;
+        f->ent = ent;
+        f->ent_cap = cap;
+    }
+    return 0;
+}
+
+/* The k-th target's first round: frac(k * golden ratio) of an interval late. */
+static uint64_t phase_us(struct prober *p, uint32_t k)
+{
+    struct prober_status st;
+    double x = (double)k * 0.6180339887498949;
+
+    prober_status(p, &st);
+    return (uint64_t)((x - floor(x)) * (double)st.interval_us);
+}
+
+int fleet_add(struct fleet *f, struct session *s)
+{
+    struct fleet_ent *e = calloc(1, sizeof(*e));
+    int r;
+
+    if (!e)
+        return -ENOMEM;
+    due_item_init(&e->due);
+    e->s = s;
+    prober_set_phase(s->prober, phase_us(s->prober, f->added));
+    pthread_mutex_lock(&f->lock);
+    if ((r = room(f)) == 0 && queue(f, e)) {
+        e->id = f->nent++;
+        f->ent[e->id] = e;
+        f->added++;
+        prober_set_tag(s->prober, e);
         f->all[f->nall++] = s;
         f->live[f->nlive++] = s;
-        f->generation++;
         atomic_store(&f->done, false);
+    } else {
+        r = -ENOMEM;
     }
     pthread_mutex_unlock(&f->lock);
-    wake(f);
+    if (r < 0)
+        free(e);
+    else
+        wake(f);
     return r;
+}
+
+/* Takes e's descriptors out of the epoll set (the lock held). */
+static void unregister(struct fleet *f, struct fleet_ent *e)
+{
+    for (int i = 0; i < e->nfds; i++)
+        epoll_ctl(f->epfd, EPOLL_CTL_DEL, e->fds[i].fd, NULL);
+    e->nfds = 0;
 }
 
 void fleet_retire(struct fleet *f, struct session *s)
 {
+    struct fleet_ent *e;
+
     pthread_mutex_lock(&f->lock);
     for (int i = 0; i < f->nlive; i++)
         if (f->live[i] == s) {
             memmove(&f->live[i], &f->live[i + 1], (size_t)(f->nlive - i - 1) * sizeof(*f->live));
             f->nlive--;
-            f->generation++;
             break;
         }
+    if ((e = prober_tag(s->prober))) {
+        unregister(f, e); /* before the caller closes them */
+        due_remove(&f->heap, &e->due);
+        for (int i = 0; i < f->ntodo; i++)
+            if (f->todo[i] == e)
+                f->todo[i] = f->todo[--f->ntodo];
+        f->nfinished -= e->finished;
+        f->ent[e->id] = NULL;
+        prober_set_tag(s->prober, NULL);
+        ent_free(e);
+    }
     pthread_mutex_unlock(&f->lock);
     wake(f);
 }
@@ -177,52 +301,119 @@ int fleet_find(struct fleet *f, const char *name)
     return -1;
 }
 
-/* Room for every live prober's descriptors. False when out of memory. */
-static bool fit(struct fleet *f)
+/* Registers e's descriptors anew when its prober's set changed (a mode's sockets opened or
+ * closed; tcp's connecting sockets come and go). The lock held. */
+static void sync_fds(struct fleet *f, struct fleet_ent *e)
 {
-    size_t need = (size_t)f->nlive * PROBER_MAX_POLLFDS + 1 + FLEET_SHARES;
+    int n = prober_pollfds(e->s->prober, f->scratch, PROBER_MAX_POLLFDS);
+    bool same = n == e->nfds;
 
-    if (need > f->fds_cap) {
-        struct pollfd *fds = realloc(f->fds, need * sizeof(*fds));
+    for (int i = 0; same && i < n; i++)
+        same = e->fds[i].fd == f->scratch[i].fd && e->fds[i].events == f->scratch[i].events;
+    if (same)
+        return;
+    unregister(f, e);
+    if (n > e->cap) {
+        struct pollfd *fds = realloc(e->fds, (size_t)n * sizeof(*fds));
         if (!fds)
-            return false;
-        f->fds = fds;
-        f->fds_cap = need;
+            return; /* it goes on by its timer alone */
+        e->fds = fds;
+        e->cap = n;
     }
-    if ((size_t)f->nlive + 1 > f->first_cap) {
-        int *first = realloc(f->first, ((size_t)f->nlive + 1) * sizeof(*first));
-        if (!first)
-            return false;
-        f->first = first;
-        f->first_cap = (size_t)f->nlive + 1;
+    for (int i = 0; i < n; i++) {
+        struct epoll_event ev = {.events = (uint32_t)f->scratch[i].events,
+                                 .data.u64 = (uint64_t)e->id << 16 | (uint64_t)i};
+        e->fds[i] = (struct pollfd){.fd = f->scratch[i].fd, .events = f->scratch[i].events};
+        epoll_ctl(f->epfd, EPOLL_CTL_ADD, e->fds[i].fd, &ev);
     }
-    return true;
+    e->nfds = n;
 }
 
-/* One step of every live prober, then their poll set. Returns the soonest wake-up (0: every
- * target is done, or there is none) and the number of descriptors in *n. */
-static uint64_t step_all(struct fleet *f, int *n)
+/* One step of e's prober: what epoll found first, then what is due; then its next time. */
+static void step(struct fleet *f, struct fleet_ent *e)
 {
-    uint64_t until = 0;
+    uint64_t until;
 
-    *n = 0;
-    if (!fit(f))
-        return probe_now_us() + 100000;
-    f->fds[(*n)++] = (struct pollfd){.fd = f->wake[0], .events = POLLIN};
-    for (int i = 0; i < f->nshares; i++)
-        f->fds[(*n)++] = (struct pollfd){.fd = probe_share_fd(f->share[i]), .events = POLLIN};
-    for (int i = 0; i < f->nlive; i++) {
-        uint64_t u = prober_step(f->live[i]->prober);
-        if (u && (!until || u < until))
-            until = u;
-        f->first[i] = *n;
-        *n += prober_pollfds(f->live[i]->prober, f->fds + *n, PROBER_MAX_POLLFDS);
+    if (e->nfds)
+        prober_polled(e->s->prober, e->fds);
+    for (int i = 0; i < e->nfds; i++)
+        e->fds[i].revents = 0;
+    until = prober_step(e->s->prober);
+    atomic_fetch_add_explicit(&f->steps, 1, memory_order_relaxed);
+    sync_fds(f, e);
+    if (until == 0) {
+        due_remove(&f->heap, &e->due);
+        f->nfinished += !e->finished;
+        e->finished = true;
+        return;
     }
-    return until;
+    f->nfinished -= e->finished;
+    e->finished = false;
+    if (!due_set(&f->heap, &e->due, until))
+        queue(f, e); /* no memory for the heap: step it again next pass */
 }
 
-/* How long the next poll may wait for `until` (see Ticks above): 0 after sleeping to the next
- * tick when the thread is busy. */
+/* A pass: the targets whose time came join those epoll named, and each takes a step. Returns
+ * the soonest time any target needs a step (0: none). The lock held. */
+static uint64_t step_due(struct fleet *f)
+{
+    uint64_t now = probe_now_us();
+    struct due_item *it;
+    int n;
+
+    while ((it = due_first(&f->heap)) && it->at <= now) {
+        struct fleet_ent *e = (struct fleet_ent *)((char *)it - offsetof(struct fleet_ent, due));
+        if (!queue(f, e))
+            break;
+        due_remove(&f->heap, it);
+    }
+    n = f->ntodo; /* a step that re-queues itself (no memory) waits for the next pass */
+    for (int i = 0; i < n; i++)
+        f->todo[i]->queued = false;
+    for (int i = 0; i < n; i++)
+        step(f, f->todo[i]);
+    memmove(f->todo, f->todo + n, (size_t)(f->ntodo - n) * sizeof(*f->todo));
+    f->ntodo -= n;
+    it = due_first(&f->heap);
+    return f->ntodo ? now : it ? it->at : 0;
+}
+
+/* A shared socket handed replies to ps: its prober's target takes a step. */
+static void handed(void *ctx, struct probe_sock *ps)
+{
+    struct prober *p = prober_of_sock(ps);
+    struct fleet_ent *e = p ? prober_tag(p) : NULL;
+
+    if (e)
+        queue(ctx, e);
+}
+
+/* What epoll_wait found (the lock held): the wake-up pipe, a shared socket, or a target's. */
+static void dispatch(struct fleet *f, const struct epoll_event *ev)
+{
+    char buf[64];
+    uint64_t d = ev->data.u64;
+
+    if (d == EV_WAKE) {
+        while (read(f->wake[0], buf, sizeof(buf)) > 0)
+            ;
+    } else if (d >= EV_SHARE && d < EV_SHARE + FLEET_SHARES) {
+        /* at most what one target can hold pending: the next pass reads on */
+        if (probe_share_drain(f->share[d - EV_SHARE], PROBE_PENDING_MAX, handed, f) ==
+            PROBE_PENDING_MAX)
+            f->backlog = true;
+    } else {
+        uint32_t id = (uint32_t)(d >> 16), i = (uint32_t)(d & 0xffff);
+        struct fleet_ent *e = id < f->nent ? f->ent[id] : NULL;
+        if (e && (int)i < e->nfds) {
+            e->fds[i].revents = (short)ev->events;
+            queue(f, e);
+        }
+    }
+}
+
+/* How long the next epoll_wait may wait for `until` (see Ticks above): 0 after sleeping to
+ * the next tick when the thread is busy. */
 static int wait_ms(struct fleet *f, uint64_t until)
 {
     uint64_t now = probe_now_us(), tick = f->woke_us + FLEET_TICK_US;
@@ -247,47 +438,52 @@ static int wait_ms(struct fleet *f, uint64_t until)
 static void *fleet_main(void *arg)
 {
     struct fleet *f = arg;
-    char buf[64];
 
     while (!atomic_load(&f->stop)) {
-        uint64_t until, gen;
-        int n, live, ready;
+        uint64_t until;
+        bool done;
+        int n;
 
         pthread_mutex_lock(&f->lock);
-        until = step_all(f, &n);
-        gen = f->generation;
-        live = f->nlive;
+        until = step_due(f);
+        done = f->nlive > 0 && f->nfinished == f->nlive;
         pthread_mutex_unlock(&f->lock);
-        if (until == 0 && live > 0) { /* every target's rounds are done and answered */
+        if (done) { /* every target's rounds are done and answered */
             atomic_store(&f->done, true);
             break;
         }
         if (until == 0) /* no target (a reload took them all): wait for one */
             until = probe_now_us() + 1000000;
-        ready = poll(f->fds, (nfds_t)n, wait_ms(f, until));
+        n = epoll_wait(f->epfd, f->events, (int)(sizeof(f->events) / sizeof(f->events[0])),
+                       wait_ms(f, until));
         f->woke_us = probe_now_us();
-        if (ready <= 0)
+        atomic_fetch_add_explicit(&f->wakeups, 1, memory_order_relaxed);
+        if (n <= 0)
             continue;
-        if (f->fds[0].revents & POLLIN)
-            while (read(f->wake[0], buf, sizeof(buf)) > 0)
-                ;
-        /* at most what one target can hold pending: the next pass's steps take them all */
-        for (int i = 0; i < f->nshares; i++)
-            if (f->fds[1 + i].revents &&
-                probe_share_drain(f->share[i], PROBE_PENDING_MAX) == PROBE_PENDING_MAX)
-                f->backlog = true;
+        if (n == (int)(sizeof(f->events) / sizeof(f->events[0])))
+            f->backlog = true; /* more may be ready than one call returns */
         pthread_mutex_lock(&f->lock);
-        for (int i = 0; gen == f->generation && i < f->nlive; i++)
-            prober_polled(f->live[i]->prober, f->fds + f->first[i]);
+        for (int i = 0; i < n; i++)
+            dispatch(f, &f->events[i]);
         pthread_mutex_unlock(&f->lock);
     }
     return NULL;
 }
 
+void fleet_work(struct fleet *f, uint64_t *wakeups, uint64_t *steps)
+{
+    *wakeups = atomic_load(&f->wakeups);
+    *steps = atomic_load(&f->steps);
+}
+
 void fleet_add_share(struct fleet *f, struct probe_share *sh)
 {
-    if (sh && f->nshares < FLEET_SHARES)
-        f->share[f->nshares++] = sh;
+    if (!sh || f->nshares >= FLEET_SHARES)
+        return;
+    epoll_ctl(
+        f->epfd, EPOLL_CTL_ADD, probe_share_fd(sh),
+        &(struct epoll_event){.events = EPOLLIN, .data.u64 = EV_SHARE + (uint64_t)f->nshares});
+    f->share[f->nshares++] = sh;
 }
 
 int fleet_shares(struct fleet *f, struct probe_share **out)

@@ -3,8 +3,9 @@
  *
  * Each target is a struct session (session.h): its own target object (hop table, events,
  * diagnosis), its own prober with its rounds on its own schedule, its own run facts. The fleet
- * owns the list and the thread: the thread steps every target's prober in turn and waits on
- * the union of their sockets, so N targets cost one thread, not N. With icmp-raw, every
+ * owns the list and the thread: the thread steps the targets whose time came or whose sockets
+ * have replies (a timer heap and one epoll set), so N targets cost one thread, not N, and a
+ * wake-up's work does not grow with N. With icmp-raw, every
  * target's probes go out and come back through one raw socket per family (probe/share.h),
  * sorted to its target by echo identifier, so a reply is read once, not once per target.
  *
@@ -21,6 +22,7 @@
 #include "session.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct fleet;
 
@@ -54,6 +56,11 @@ struct probe_share;
 void fleet_add_share(struct fleet *f, struct probe_share *sh);
 /* The shared sockets (for their counters): how many, into out[FLEET_SHARES]. */
 int fleet_shares(struct fleet *f, struct probe_share **out);
+
+/* The thread's work so far: its wake-ups, and the prober steps they made (a step: one
+ * target's sends, reads and expiries). Steps a wake-up follow what was due and what came, not
+ * the number of targets. Any thread. */
+void fleet_work(struct fleet *f, uint64_t *wakeups, uint64_t *steps);
 
 int fleet_start(struct fleet *f);
 void fleet_stop(struct fleet *f); /* async-signal-safe */

@@ -387,6 +387,20 @@ static void shared_sockets(FILE *out, struct fleet *f)
     }
 }
 
+/* The fleet thread's work: wake-ups and the target steps they made (fleet_work). */
+static void fleet_family(FILE *out, struct fleet *f)
+{
+    uint64_t wakeups, steps;
+
+    fleet_work(f, &wakeups, &steps);
+    family(out, "hopwatch_fleet_wakeups_total", "counter",
+           "Times the probing thread woke (for a timer, a reply, a key or a new target).");
+    fprintf(out, "hopwatch_fleet_wakeups_total %" PRIu64 "\n", wakeups);
+    family(out, "hopwatch_fleet_steps_total", "counter",
+           "Target steps the probing thread made: one target's sends, reads and expiries.");
+    fprintf(out, "hopwatch_fleet_steps_total %" PRIu64 "\n", steps);
+}
+
 /* The exposition of f's targets, or of `only` alone (/probe: no process-wide families). */
 static void render(struct fleet *f, const char *only, bool om, FILE *out)
 {
@@ -424,8 +438,10 @@ static void render(struct fleet *f, const char *only, bool om, FILE *out)
     rtt_gauges(out, t, n);
     verdicts(out, t, n);
     per_target(out, t, n);
-    if (!only)
+    if (!only) {
         shared_sockets(out, f);
+        fleet_family(out, f);
+    }
     if (om)
         fputs("# EOF\n", out);
     for (int i = 0; i < n; i++)

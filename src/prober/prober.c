@@ -27,7 +27,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define IDLE_WAKE_US 100000
+/* The longest a step says to wait with nothing due: every change from outside (a key, a
+ * reply, a target added) wakes the thread itself, so this is only a safety net. */
+#define IDLE_WAKE_US 1000000
 
 static uint64_t now_us(const struct prober *p)
 {
@@ -411,7 +413,11 @@ uint64_t prober_step(struct prober *p)
     int mode;
 
     /* Read each time: the interval may change while we wait. */
-    uint64_t next_round = p->any_round ? p->last_start + interval : now;
+    uint64_t next_round;
+
+    if (!p->first_at)
+        p->first_at = now + p->phase_us;
+    next_round = p->any_round ? p->last_start + interval : p->first_at;
 
     /* Replies first: reading an error queue clears the socket's pending error, which would
      * otherwise fail the next send (the sk_err trap) and cost a retry. */

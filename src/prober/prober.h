@@ -105,6 +105,15 @@ struct probe_counters prober_counters(const struct prober *p, uint64_t *unmatche
  * call it directly. */
 uint64_t prober_step(struct prober *p);
 
+/* For the thread that steps the probers (fleet.h): its own pointer, kept for it (NULL until
+ * set), and how long after its first step the first round waits (spreading many targets'
+ * rounds over the interval). Before the first step. */
+void prober_set_tag(struct prober *p, void *tag);
+void *prober_tag(const struct prober *p);
+void prober_set_phase(struct prober *p, uint64_t phase_us);
+/* The prober whose socket ps is (a shared socket's owner, share.h). */
+struct prober *prober_of_sock(const struct probe_sock *ps);
+
 /* For the thread that steps the probers (fleet.h): the descriptors to poll (the wake-up pipe
  * first; at most PROBER_MAX_POLLFDS), and what poll found in them (the same array, after
  * poll). Returns how many it filled, at most max. */

@@ -87,6 +87,7 @@ int prober_open_mode(struct prober *p, enum probe_mode mode)
     r = probe_open(&p->socks[mode], ops, &p->cfg.probe, p->why_not[mode], sizeof(p->why_not[mode]));
     if (r == 0) {
         p->opened[mode] = true;
+        p->socks[mode].owner = p;
         if (p->cfg.probe.pmtu)
             pmtu_init(&p->pmtu[mode], probe_route_mtu(&p->cfg.probe.target),
                       (int)p->cfg.probe.packet_bytes, p->cfg.probe.target.family == AF_INET6);
@@ -181,6 +182,26 @@ void prober_set_interval(struct prober *p, uint64_t interval_us)
 {
     atomic_store(&p->interval_us, interval_us);
     wake(p);
+}
+
+void prober_set_tag(struct prober *p, void *tag)
+{
+    p->tag = tag;
+}
+
+void *prober_tag(const struct prober *p)
+{
+    return p->tag;
+}
+
+void prober_set_phase(struct prober *p, uint64_t phase_us)
+{
+    p->phase_us = phase_us;
+}
+
+struct prober *prober_of_sock(const struct probe_sock *ps)
+{
+    return ps->owner;
 }
 
 void prober_status(const struct prober *p, struct prober_status *st)

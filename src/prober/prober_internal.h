@@ -67,6 +67,9 @@ struct prober {
     int last_mode;          /* the mode of the last round sent, -1 none */
     bool any_round;
     uint64_t last_start; /* when the last round started */
+    void *tag;           /* the stepping thread's (prober_set_tag) */
+    uint64_t phase_us;   /* the first round waits this long after the first step */
+    uint64_t first_at;   /* ... and so is due then (0: not stepped yet) */
     /* The round being spread over its window: its ring index, next TTL, and when it started. */
     bool spreading;
     uint32_t spread_ring;
