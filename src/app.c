@@ -11,15 +11,22 @@
 #include "cli/targetlist.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-static struct session *open_one(struct app *a, const char *host, bool others, int *status)
+/* Target i of list l, with its own interval when its line gives one. */
+static struct session *open_one(struct app *a, const struct targetlist *l, int i, bool others,
+                                int *status)
 {
-    return app_open_with(a, &a->opt, host, others, status);
+    struct options o = a->opt;
+
+    if (l->interval_s[i] > 0)
+        o.interval_s = l->interval_s[i];
+    return app_open_with(a, &o, l->host[i], others, status);
 }
 
 /* icmp-raw's shared sockets, when a mode asked for may be icmp-raw (privileged: best effort;
@@ -64,7 +71,7 @@ int app_open(struct app *a)
         /* the live view: every mode a key may switch to, opened now (a few targets only:
          * each raw tcp socket hears every TCP packet of the host) */
         bool others = l.n <= APP_OTHERS_MAX && a->opt.output == OUTPUT_TUI && !a->opt.headless;
-        struct session *s = open_one(a, l.host[i], others, &status);
+        struct session *s = open_one(a, &l, i, others, &status);
         if (s && fleet_add(a->fleet, s) < 0) {
             session_free(s);
             status = 4;
@@ -240,6 +247,8 @@ void app_reload(struct app *a)
         }
     }
     fleet_unlock(a->fleet);
+    if (removed)
+        malloc_trim(0); /* what they held goes back to the system, not only to the heap */
     for (int i = 0; i < l.n; i++) {
         struct session *s;
         fleet_lock(a->fleet);
@@ -247,7 +256,7 @@ void app_reload(struct app *a)
         fleet_unlock(a->fleet);
         if (status >= 0)
             continue;
-        if (!(s = open_one(a, l.host[i], false, &status)) || app_wire(a, s) != 0 ||
+        if (!(s = open_one(a, &l, i, false, &status)) || app_wire(a, s) != 0 ||
             fleet_add(a->fleet, s) < 0) {
             fprintf(stderr, "hopwatch: SIGHUP: %s not added\n", l.host[i]);
             if (s)
@@ -413,7 +422,7 @@ void app_free(struct app *a)
     resolver_stop(a->names); /* before the hop tables it reads go */
     a->names = NULL;
     a->fleet = NULL; /* first: a signal handler may look at it */
-    fleet_free(f, session_free);
+    fleet_free(f, session_drop);
     for (int v6 = 0; v6 < 2; v6++) {
         probe_share_free(a->share[v6]);
         a->share[v6] = NULL;

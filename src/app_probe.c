@@ -8,6 +8,7 @@
 #include "app_internal.h"
 #include "names/resolver.h"
 
+#include <malloc.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,7 +90,7 @@ void app_probe_expire(struct app *a)
     if (!a->fleet || !a->opt.metrics)
         return;
     pthread_mutex_lock(&a->adding);
-    for (;;) {
+    for (bool any = false;; any = true) {
         struct session *idle = NULL;
         fleet_lock(a->fleet);
         for (int i = 0; i < fleet_count(a->fleet) && !idle; i++) {
@@ -98,12 +99,15 @@ void app_probe_expire(struct app *a)
                 idle = s;
         }
         fleet_unlock(a->fleet);
-        if (!idle)
+        if (!idle) {
+            if (any)
+                malloc_trim(0); /* what they held goes back to the system */
             break;
-        app_retire(a, idle);
+        }
         a->nprobed--;
         fprintf(stderr, "hopwatch: /probe: %s not scraped for %.0f s: no longer watched\n",
                 idle->run.target_name, a->opt.probe_idle_s);
+        app_retire(a, idle); /* frees it, unless a scrape still holds it */
     }
     pthread_mutex_unlock(&a->adding);
 }

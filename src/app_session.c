@@ -86,9 +86,9 @@ int app_wire(struct app *a, struct session *s)
     return start_stream(a, s);
 }
 
-/* A target taken out (SIGHUP): it stops probing, its sockets close, its stream ends (a target
- * of that name added later is another); the session lives until the end, as readers may
- * still hold it. */
+/* A target taken out (SIGHUP, /probe): it stops probing, its sockets close, its stream ends (a
+ * target of that name added later is another), the resolver and --on-event let go of it;
+ * then the fleet drops it, and the last reader still holding it frees it. */
 void app_retire(struct app *a, struct session *s)
 {
     fleet_retire(a->fleet, s); /* the fleet thread steps it no more */
@@ -99,4 +99,7 @@ void app_retire(struct app *a, struct session *s)
     s->run.now_us = probe_now_us();
     s->run.end_reason = "removed";
     app_end_stream(s);
+    resolver_unwatch(a->names, target_hops(s->target));
+    hooks_detach(a->hooks, target_events(s->target));
+    fleet_release(a->fleet, s);
 }

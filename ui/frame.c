@@ -74,15 +74,23 @@ static void read_baseline(struct ui *u)
         baseline_hop_line(r, u->f.baseline, sizeof(u->f.baseline));
 }
 
+/* Lets go of the last frame's list of targets. */
+static void drop_live(struct frame *f)
+{
+    for (int i = 0; i < f->nlive; i++)
+        session_drop(f->live[i]);
+    f->nlive = 0;
+}
+
 /* The list of targets as it is now (SIGHUP may change it between two frames), and where the
- * target shown is in it. Only pointers are copied under the fleet's lock; the room for them
- * is made outside it. */
+ * target shown is in it. Only pointers are copied under the fleet's lock, each held until the
+ * next frame (a target removed meanwhile is freed then); the room is made outside it. */
 static int read_fleet(struct ui *u)
 {
     struct frame *f = &u->f;
     int n;
 
-    f->nlive = 0;
+    drop_live(f);
     f->shown_index = -1;
     if (!u->fleet)
         return 0;
@@ -98,7 +106,7 @@ static int read_fleet(struct ui *u)
         f->live_cap = n;
     }
     for (int i = 0; i < n; i++) {
-        f->live[i] = fleet_get(u->fleet, i);
+        session_hold(f->live[i] = fleet_get(u->fleet, i));
         if (f->live[i] == u->s)
             f->shown_index = i;
     }
@@ -154,6 +162,7 @@ void frame_free(struct frame *f)
 {
     frame_overview_free(f);
     frame_history_free(f);
+    drop_live(f);
     free(f->live);
     f->live = NULL;
     f->nlive = f->live_cap = 0;

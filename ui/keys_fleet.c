@@ -20,6 +20,8 @@ void ui_show(struct ui *u, struct session *s)
     struct prober_status st;
 
     session_status(s, &st);
+    session_hold(s); /* the target shown is held while it is (it may be removed meanwhile) */
+    session_drop(u->s);
     u->s = s;
     u->screen = SCREEN_MAIN;
     u->selected = 0;

@@ -66,6 +66,7 @@ int ui_run(struct session *s, struct fleet *fleet, volatile sig_atomic_t *signal
     if (!newterm(NULL, stdout, stdin)) {
         fprintf(stderr, "hopwatch: cannot use this terminal (TERM=%s); try -r for a report\n",
                 getenv("TERM") ? getenv("TERM") : "unset");
+        session_drop(u.s);
         return 4;
     }
     cbreak(); /* ^C still raises SIGINT, which ends the loop */
@@ -90,5 +91,7 @@ int ui_run(struct session *s, struct fleet *fleet, volatile sig_atomic_t *signal
     }
     endwin();
     frame_free(&u.f);
+    session_drop(u.s); /* the target shown, held by ui_show */
+    u.s = NULL;
     return 0;
 }

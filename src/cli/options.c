@@ -216,8 +216,8 @@ static const struct opt_def opt_table[] = {
     {"on-event-timeout", 0, "SECONDS", "how long --on-event's CMD may run (default 10)",
      RANGE(KIND_DOUBLE, on_event_timeout_s, 0.1, 3600, NULL)},
     {"targets", 0, "FILE",
-     "watch every host listed in FILE (one a line, # comments), besides any given; SIGHUP "
-     "rereads it",
+     "watch every host listed in FILE (one a line, optionally with interval=SECONDS; # "
+     "comments), besides any given; SIGHUP rereads it",
      STRING(targets_file)},
     {"metrics", 0, "[ADDR:]PORT",
      "serve Prometheus metrics at http://ADDR:PORT/metrics (default address 127.0.0.1)",

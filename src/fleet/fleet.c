@@ -263,6 +263,20 @@ void fleet_retire(struct fleet *f, struct session *s)
     wake(f);
 }
 
+void fleet_release(struct fleet *f, struct session *s)
+{
+    bool found = false;
+
+    pthread_mutex_lock(&f->lock);
+    for (int i = 0; i < f->nall && !found; i++)
+        if ((found = f->all[i] == s))
+            memmove(&f->all[i], &f->all[i + 1], (size_t)(f->nall - i - 1) * sizeof(*f->all));
+    f->nall -= found;
+    pthread_mutex_unlock(&f->lock);
+    if (found)
+        session_drop(s);
+}
+
 void fleet_lock(struct fleet *f)
 {
     pthread_mutex_lock(&f->lock);
@@ -372,8 +386,10 @@ static uint64_t step_due(struct fleet *f)
         f->todo[i]->queued = false;
     for (int i = 0; i < n; i++)
         step(f, f->todo[i]);
-    memmove(f->todo, f->todo + n, (size_t)(f->ntodo - n) * sizeof(*f->todo));
-    f->ntodo -= n;
+    if (n) { /* (an empty list may have no array) */
+        memmove(f->todo, f->todo + n, (size_t)(f->ntodo - n) * sizeof(*f->todo));
+        f->ntodo -= n;
+    }
     it = due_first(&f->heap);
     return f->ntodo ? now : it ? it->at : 0;
 }

@@ -9,9 +9,10 @@
  * target's probes go out and come back through one raw socket per family (probe/share.h),
  * sorted to its target by echo identifier, so a reply is read once, not once per target.
  *
- * Targets can come and go while the thread runs (SIGHUP rereads --targets). A target taken
- * out stops probing at once but its session lives until fleet_free, so a reader holding it
- * (the UI, a metrics scrape) never sees it freed.
+ * Targets can come and go while the thread runs (SIGHUP rereads --targets, /probe). A target
+ * taken out stops probing at once (fleet_retire); once its end is written, fleet_release
+ * drops the fleet's reference, and the last reader holding it (session_hold: the UI's frame,
+ * a metrics scrape) frees it.
  *
  * Threads: fleet_add / fleet_retire / fleet_stop from any thread; the list is read under
  * fleet_lock by the UI and the exporter; sessions' probers are stepped on the fleet thread.
@@ -28,17 +29,20 @@ struct fleet;
 
 /* NULL on allocation failure. */
 struct fleet *fleet_new(void);
-/* Frees every session, live or retired (after fleet_join). */
+/* Drops every session still listed through free_session (after fleet_join). */
 void fleet_free(struct fleet *f, void (*free_session)(struct session *s));
 
 /* Appends s (its prober opened, its consumers added); it starts probing at the thread's
  * next pass. 0 or -ENOMEM. */
 int fleet_add(struct fleet *f, struct session *s);
-/* Stops probing s and takes it out of the list (it is freed with the fleet). */
+/* Stops probing s and takes it out of the list; it stays among fleet_get_all's. */
 void fleet_retire(struct fleet *f, struct session *s);
+/* After fleet_retire and its end: out of fleet_get_all's too, and the fleet's reference
+ * dropped (freed now, or by the last reader's session_drop). */
+void fleet_release(struct fleet *f, struct session *s);
 
-/* The list, for readers: hold the lock while using fleet_get's sessions' list positions.
- * The sessions themselves stay valid until fleet_free. */
+/* The list, for readers: hold the lock while using fleet_get's sessions, or session_hold
+ * them under it to use them after. */
 void fleet_lock(struct fleet *f);
 void fleet_unlock(struct fleet *f);
 int fleet_count(struct fleet *f);

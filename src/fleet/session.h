@@ -43,6 +43,7 @@ struct session {
     struct probe_share *share[2];  /* icmp-raw's shared sockets, IPv4 and IPv6 (may be NULL) */
     struct probe_counters share_counters; /* the only target: its shared socket's (malformed,
                                            * foreign: owned by no one; rx_dropped) */
+    atomic_int refs; /* holders: the fleet while it lists it, and each reader using it */
 };
 
 /* The run's packet counters into s->run (the prober's, and the shared socket's foreign). */
@@ -50,8 +51,16 @@ void session_counters(struct session *s);
 
 /* A session for host with the run's options (NULL: out of memory). Not yet opened. */
 struct session *session_new(const struct options *o, const char *host, const char *local_host);
-/* Frees what session_new and session_open made (not the shared names and databases). */
+/* Frees what session_new and session_open made (not the shared names and databases). For a
+ * session no one else has seen; once in the fleet, its holders drop it instead. */
 void session_free(struct session *s);
+/* A reader that uses a session outside the fleet's lock (a scrape, the live view's frame)
+ * holds it, taken under the lock, and drops it when done; the last drop frees it, so a target
+ * taken out is freed when its last reader lets go. session_new's reference is the fleet's. */
+void session_hold(struct session *s);
+void session_drop(struct session *s);
+/* Sessions allocated and not yet freed, in the whole process (for the exporter). */
+int session_live_count(void);
 
 /* Resolves the host, makes the target and the prober, and opens the probe modes the options
  * ask for (call while privileged); `others`: also the modes a key may switch to. 0, or an exit

@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+static atomic_int sessions; /* allocated, not yet freed */
+
 struct session *session_new(const struct options *o, const char *host, const char *local_host)
 {
     struct session *s = calloc(1, sizeof(*s));
@@ -21,6 +23,8 @@ struct session *session_new(const struct options *o, const char *host, const cha
         free(s);
         return NULL;
     }
+    atomic_init(&s->refs, 1);
+    atomic_fetch_add(&sessions, 1);
     s->opt = *o;
     s->opt.target = s->host;
     s->run.target_name = s->host;
@@ -34,6 +38,7 @@ void session_free(struct session *s)
 {
     if (!s)
         return;
+    atomic_fetch_sub(&sessions, 1);
     prober_free(s->prober);
     target_free(s->target);
     free(s->baseline);
@@ -42,6 +47,22 @@ void session_free(struct session *s)
         s->counts_free(s->counts);
     free(s->host);
     free(s);
+}
+
+void session_hold(struct session *s)
+{
+    atomic_fetch_add(&s->refs, 1);
+}
+
+void session_drop(struct session *s)
+{
+    if (s && atomic_fetch_sub(&s->refs, 1) == 1)
+        session_free(s);
+}
+
+int session_live_count(void)
+{
+    return atomic_load(&sessions);
 }
 
 static void print_remedies(const char *what, const char *why)

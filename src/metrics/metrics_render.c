@@ -412,7 +412,7 @@ static void render(struct fleet *f, const char *only, bool om, FILE *out)
     t = calloc((size_t)all + 1, sizeof(*t));
     for (int i = 0; t && i < all; i++)
         if (!only || strcmp(fleet_get(f, i)->run.target_name, only) == 0)
-            t[n++].s = fleet_get(f, i);
+            session_hold(t[n++].s = fleet_get(f, i)); /* a target removed meanwhile waits */
     fleet_unlock(f);
     if (!t)
         return;
@@ -429,6 +429,10 @@ static void render(struct fleet *f, const char *only, bool om, FILE *out)
     if (!only) {
         family(out, "hopwatch_targets", "gauge", "Targets being watched.");
         fprintf(out, "hopwatch_targets %d\n", all);
+        family(out, "hopwatch_targets_allocated", "gauge",
+               "Targets whose memory is held: those watched, and removed ones a reader still "
+               "uses.");
+        fprintf(out, "hopwatch_targets_allocated %d\n", session_live_count());
     }
     hop_counters(out, t, n);
     responder_counters(out, t, n);
@@ -444,8 +448,10 @@ static void render(struct fleet *f, const char *only, bool om, FILE *out)
     }
     if (om)
         fputs("# EOF\n", out);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         target_view_free(&t[i].v);
+        session_drop(t[i].s);
+    }
     free(t);
 }
 

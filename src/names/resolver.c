@@ -250,6 +250,19 @@ int resolver_watch(struct resolver *r, struct hops *hops)
     return ret;
 }
 
+void resolver_unwatch(struct resolver *r, struct hops *hops)
+{
+    if (!r || !hops)
+        return;
+    pthread_mutex_lock(&r->watch_lock);
+    for (int k = 0; k < r->nhops; k++)
+        if (r->hops[k] == hops) {
+            r->hops[k] = r->hops[--r->nhops];
+            break;
+        }
+    pthread_mutex_unlock(&r->watch_lock);
+}
+
 static void *resolver_main(void *arg)
 {
     struct resolver *r = arg;

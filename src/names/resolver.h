@@ -46,8 +46,11 @@ struct resolver;
 /* Starts the resolver thread over hops (may be NULL). NULL with err set on failure. */
 struct resolver *resolver_start(const struct names_config *cfg, struct hops *hops, char *err,
                                 size_t err_len);
-/* Watches one more hop table (another target's); it must outlive the resolver. 0 or -ENOMEM. */
+/* Watches one more hop table (another target's) until resolver_unwatch or the resolver's
+ * stop. 0 or -ENOMEM. */
 int resolver_watch(struct resolver *r, struct hops *hops);
+/* Watches it no more: once this returns the resolver does not touch it (a target removed). */
+void resolver_unwatch(struct resolver *r, struct hops *hops);
 void resolver_stop(struct resolver *r);
 /* Copies what is known about a; false if nothing yet. */
 bool resolver_get(struct resolver *r, const struct probe_addr *a, struct name_info *out);

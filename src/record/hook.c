@@ -357,6 +357,25 @@ void hooks_stop(struct hooks *h)
     pthread_join(h->thread, NULL);
 }
 
+void hooks_detach(struct hooks *h, struct event_log *log)
+{
+    struct hook *k = NULL;
+
+    if (!h || !log)
+        return;
+    pthread_mutex_lock(&h->lock);
+    for (int i = 0; i < h->n && !k; i++)
+        if (h->t[i]->log == log)
+            k = h->t[i];
+    pthread_mutex_unlock(&h->lock);
+    if (k)
+        events_remove_sink(log, sink, k);
+    pthread_mutex_lock(&h->lock);
+    if (k)
+        k->log = NULL; /* the hook itself stays until hooks_free: the runner may be using it */
+    pthread_mutex_unlock(&h->lock);
+}
+
 void hooks_counts(struct hooks *h, struct hooks_counts *out)
 {
     pthread_mutex_lock(&h->lock);
@@ -370,7 +389,8 @@ void hooks_free(struct hooks *h)
         return;
     hooks_stop(h);
     for (int i = 0; i < h->n; i++) {
-        events_remove_sink(h->t[i]->log, sink, h->t[i]);
+        if (h->t[i]->log)
+            events_remove_sink(h->t[i]->log, sink, h->t[i]);
         free(h->t[i]);
     }
     free(h->t);

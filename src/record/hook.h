@@ -35,6 +35,9 @@ struct hooks *hooks_start(const char *cmd, double timeout_s, FILE *log, char *er
 /* The target's events go to the command from now on. False: out of memory, or no room for
  * another sink on the log. */
 bool hooks_attach(struct hooks *h, const char *name, const char *addr, struct event_log *log);
+/* The target whose events go to `log` is removed: its events go to the command no more (what
+ * is queued still runs). */
+void hooks_detach(struct hooks *h, struct event_log *log);
 /* Takes no more events; lets what is queued and running finish within one more timeout, then
  * kills what still runs; joins the thread. The counts stay readable until hooks_free. */
 void hooks_stop(struct hooks *h);

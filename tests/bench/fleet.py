@@ -1,17 +1,25 @@
 #!/usr/bin/python3
-"""Many targets: what 100 targets cost, and the highest probe rate with no false loss.
+"""Many targets: the scale table (memory, CPU, probes/s, loss for 10, 100 and 1,000 targets),
+and the highest probe rate with no false loss.
 
 A 30-hop lab path (29 routers and the destination node), with N extra addresses on the
 destination's loopback (198.19.0.1..N) routed through every router: N targets, each 30 hops.
+hopwatch runs pinned to CPU 0 with the lab's forwarding steered to CPU 1 (peers.py's steer:
+a veth lab otherwise charges the sender with every router's forwarding), so CPU is hopwatch's
+own work.
 
-  1. 100 targets at 1 round/s (hopwatch --headless --metrics -n -i 1, the default pace):
-     after a warm-up, the CPU share of one core (utime + stime from /proc over the window),
-     the resident memory (VmRSS), and the probes per second the exporter counted.
+  1. The scale table: K targets (1, 10, 100, 1,000) at -i 1 and -i 10 (hopwatch --headless
+     --metrics -n --timeout 1): after a warm-up of an interval and 3 s (the targets' rounds
+     start spread over an interval), the resident memory (VmRSS, read before any scrape: a
+     scrape of 1,000 targets is tens of MB of text), the CPU share of one core over 20 s
+     (utime + stime from /proc, no scrape inside the window), and the probes per second and
+     the probes lost that the exporter counted around it.
   2. The highest clean rate: K targets at -i 0.01 (30 hops: 3,000 probes/s each) for a few
      seconds each, K doubling; a rate is clean when no probe of the clean path was lost
      (hopwatch_probes_lost_total stays 0) and the kernel dropped no reply. Prints every step.
 
-Figures only; it asserts nothing. Usage (root): fleet.py HOPWATCH_BINARY [TARGETS] [SECONDS]"""
+Figures only; it asserts nothing. Usage (root): fleet.py HOPWATCH_BINARY [TARGETS] [SECONDS]
+(TARGETS: the largest row of the table, 1000; SECONDS: its window, 20)."""
 import os
 import re
 import signal
@@ -22,6 +30,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab"))
 from lab import Lab  # noqa: E402
 from promlab import http_get  # noqa: E402
+from peers import steer  # noqa: E402
 
 PORT = 9465
 HZ = os.sysconf("SC_CLK_TCK")
@@ -38,7 +47,7 @@ def add_targets(lab, n):
 
 
 def metrics(lab):
-    status, body = http_get(lab.client, f"http://127.0.0.1:{PORT}/metrics")
+    status, body = http_get(lab.client, f"http://127.0.0.1:{PORT}/metrics", timeout=120)
     if status != 200:
         raise RuntimeError(f"/metrics: {status}")
     text = body.decode()
@@ -61,44 +70,62 @@ def rss_kib(pid):
 
 
 def run(lab, binary, targets, interval, seconds, warm):
-    cmd = ["ip", "netns", "exec", lab.client, binary, "--headless", "--metrics",
-           f"127.0.0.1:{PORT}", "-n", "-i", str(interval), "--timeout", "1"] + targets
+    path = "/tmp/hopwatch-bench-targets"
+    with open(path, "w") as f:
+        f.writelines(f"{t}\n" for t in targets)
+    cmd = ["ip", "netns", "exec", lab.client, "taskset", "-c", "0", binary, "--headless",
+           "--metrics", f"127.0.0.1:{PORT}", "-n", "-i", str(interval), "--timeout", "1",
+           "--targets", path]
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(warm)
-        sent0, lost0 = metrics(lab)
-        c0, t0 = cpu_ticks(p.pid), time.monotonic()
-        time.sleep(seconds)
-        sent1, lost1 = metrics(lab)
-        c1, t1 = cpu_ticks(p.pid), time.monotonic()
         rss = rss_kib(p.pid)
+        sent0, lost0 = metrics(lab)
+        t0 = time.monotonic()
+        c0, w0 = cpu_ticks(p.pid), time.monotonic()
+        time.sleep(seconds)
+        c1, w1 = cpu_ticks(p.pid), time.monotonic()
+        sent1, lost1 = metrics(lab)
+        t1 = time.monotonic()
     finally:
         p.send_signal(signal.SIGTERM)
-        p.wait(timeout=10)
-    dt = t1 - t0
-    return {"cpu": (c1 - c0) / HZ / dt, "rss": rss, "rate": (sent1 - sent0) / dt,
-            "lost": lost1, "sent": sent1}
+        p.wait(timeout=30)
+    return {"cpu": (c1 - c0) / HZ / (w1 - w0), "rss": rss, "rate": (sent1 - sent0) / (t1 - t0),
+            "lost": lost1 - lost0, "sent": sent1 - sent0, "lost_all": lost1, "sent_all": sent1}
 
 
 def main():
     binary = sys.argv[1]
-    ntargets = int(sys.argv[2]) if len(sys.argv) > 2 else 100
-    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 30
+    most = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 20
     with Lab("hwbfl", routers=29) as lab:
-        targets = add_targets(lab, max(ntargets, 32))
+        targets = add_targets(lab, max(most, 32))
         hops = lab.n + 1
-        r = run(lab, binary, targets[:ntargets], 1, seconds, warm=5)
-        print(f"{ntargets} targets x {hops} hops at 1 round/s "
-              f"(hopwatch --headless --metrics -n -i 1, {seconds:.0f} s after a 5 s warm-up):")
-        print(f"  CPU {100 * r['cpu']:.2f}% of one core, RSS {r['rss'] / 1024:.1f} MiB, "
-              f"{r['rate']:.0f} probes/s, {r['lost']:.0f} lost of {r['sent']:.0f}")
-        print(f"highest clean rate ({hops}-hop path, K targets at -i 0.01, 10 s each):")
+        steer(lab, True)
+        print(f"K targets x {hops} hops (hopwatch --headless --metrics -n --timeout 1 on CPU 0, "
+              f"the lab's forwarding on CPU 1), {seconds:.0f} s after an interval + 3 s:")
+        print("  targets  interval      RSS  KiB/target   CPU of a core   probes/s   "
+              "lost in the window")
+        base = None
+        for interval in (1, 10):
+            for k in [1] + [n for n in (10, 100, 1000) if n <= most]:
+                r = run(lab, binary, targets[:k], interval, seconds, warm=interval + 3)
+                if k == 1 and base is None:
+                    base = r["rss"]
+                per = (r["rss"] - base) / (k - 1) if k > 1 else 0
+                print(f"  {k:7d}  {interval:6d} s  {r['rss'] / 1024:6.1f} MiB  "
+                      f"{per:8.0f}    {100 * r['cpu']:6.2f}%      {r['rate']:8.0f}   "
+                      f"{r['lost']:.0f} of {r['sent']:.0f}")
+        steer(lab, False)
+        print(f"highest clean rate ({hops}-hop path, K targets at -i 0.01, 10 s each, "
+              "the lab's forwarding on every CPU):")
         best = 0
         for k in (1, 2, 4, 6, 8, 16, 32):
             r = run(lab, binary, targets[:k], 0.01, 10, warm=3)
-            clean = r["lost"] == 0
+            clean = r["lost_all"] == 0
             print(f"  {k:>2} targets: {r['rate']:8.0f} probes/s  CPU {100 * r['cpu']:6.1f}%  "
-                  f"lost {r['lost']:.0f} of {r['sent']:.0f}  {'clean' if clean else 'LOSS'}")
+                  f"lost {r['lost_all']:.0f} of {r['sent_all']:.0f}  "
+                  f"{'clean' if clean else 'LOSS'}")
             if not clean:
                 break
             best = r["rate"]

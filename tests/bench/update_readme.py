@@ -31,7 +31,7 @@ def main():
         ("bench", ["bench.py", hw, f"{tests}/nfqdelay"]),
         ("cpu_tui", ["cpu_tui.py", hw, "60"]),
         ("stream_size", ["stream_size.py", hw, "600"]),
-        ("fleet", ["fleet.py", hw, "100", "30"]),
+        ("fleet", ["fleet.py", hw, "1000", "20"]),
     ]
     path = os.path.join(HERE, "README.md")
     failed = 0

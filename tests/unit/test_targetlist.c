@@ -1,5 +1,6 @@
 /* test_targetlist.c - the hosts of the command line and of --targets files: comments, blank
- * lines, repeats, bad lines named by FILE:LINE, the cap, a file that is not there. */
+ * lines, repeats, a line's own interval=, bad lines named by FILE:LINE, the cap, a file that is
+ * not there. */
 #include "check.h"
 #include "cli/targetlist.h"
 
@@ -25,13 +26,37 @@ static void parses_a_file(void)
     CHECK(l.n == 0 && l.host == NULL);
 }
 
+static void intervals(void)
+{
+    struct targetlist l = {0};
+    char err[200];
+    int r = targetlist_parse("fast.example interval=0.5\nslow.example\tinterval=60 # rarely\n"
+                             "plain.example\n",
+                             "list", 100, &l, err, sizeof(err));
+
+    CHECK(r == 0 && l.n == 3);
+    CHECK(l.n == 3 && strcmp(l.host[0], "fast.example") == 0 && l.interval_s[0] == 0.5);
+    CHECK(l.n == 3 && strcmp(l.host[1], "slow.example") == 0 && l.interval_s[1] == 60);
+    CHECK(l.n == 3 && l.interval_s[2] == 0); /* the run's -i */
+    targetlist_free(&l);
+}
+
 static void bad_lines(void)
 {
     struct targetlist l = {0};
     char err[200];
 
     CHECK(targetlist_parse("a.example\n\nrm -rf /\n", "hosts.txt", 100, &l, err, sizeof(err)) < 0);
+    CHECK(strstr(err, "hosts.txt:3: '-rf /': the only option is interval=SECONDS") != NULL);
+    targetlist_free(&l);
+    CHECK(targetlist_parse("a.example\n\nrm;-rf\n", "hosts.txt", 100, &l, err, sizeof(err)) < 0);
     CHECK(strstr(err, "hosts.txt:3: not a host name or address") != NULL);
+    targetlist_free(&l);
+    CHECK(targetlist_parse("a.example interval=0.001\n", "f", 100, &l, err, sizeof(err)) < 0);
+    CHECK(strstr(err, "f:1: 'interval=0.001': interval= takes seconds from 0.01 to 3600") != NULL);
+    targetlist_free(&l);
+    CHECK(targetlist_parse("a.example interval=ten\n", "f", 100, &l, err, sizeof(err)) < 0);
+    CHECK(strstr(err, "f:1:") != NULL);
     targetlist_free(&l);
     CHECK(targetlist_parse("a.example\n\x1b[31mred\n", "f", 100, &l, err, sizeof(err)) < 0);
     CHECK(strstr(err, "f:2:") != NULL);
@@ -61,6 +86,7 @@ static void command_line_and_file(void)
 int main(void)
 {
     parses_a_file();
+    intervals();
     bad_lines();
     command_line_and_file();
     return check_finish();
