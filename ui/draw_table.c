@@ -38,7 +38,7 @@ void draw_timeline(const struct ui *u, const struct hop_stats *h, const struct t
 {
     const char *const *bands = u->utf8 ? bands_utf8 : bands_ascii;
     uint32_t newest = tl->newest;
-    int32_t cell[512];
+    double cell[512];
     bool have[512];
     int pending_rounds = tl->pending_rounds;
     double scale_us = tl->scale_us;
@@ -48,9 +48,9 @@ void draw_timeline(const struct ui *u, const struct hop_stats *h, const struct t
     memset(have, 0, sizeof(have));
     for (int i = 0; i < h->nsamples; i++) {
         const struct hop_sample *smp = &h->ring[(h->ring_head + HOPS_RING - 1 - i) % HOPS_RING];
-        uint32_t age = newest - smp->round;
-        if (smp->round <= newest && age < (uint32_t)width) {
-            cell[age] = smp->rtt_us;
+        uint32_t age = hop_sample_age(smp, newest);
+        if (age < (uint32_t)width) {
+            cell[age] = hop_sample_rtt_us(smp);
             have[age] = true;
         }
     }

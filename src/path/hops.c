@@ -113,6 +113,24 @@ static void jitter_add(struct hop_stats *s, uint32_t rtt_us)
     s->prev_rtt_us = rtt_us;
 }
 
+#define RTT_STEPS 2048.0 /* codes an octave */
+
+static uint16_t rtt_code(int32_t rtt_us)
+{
+    double c = rtt_us < 0 ? 0 : 1 + round(log2(1.0 + rtt_us) * RTT_STEPS);
+    return (uint16_t)(c > UINT16_MAX ? UINT16_MAX : c);
+}
+
+double hop_sample_rtt_us(const struct hop_sample *smp)
+{
+    return smp->rtt ? exp2((smp->rtt - 1) / RTT_STEPS) - 1 : -1;
+}
+
+uint32_t hop_sample_age(const struct hop_sample *smp, uint32_t newest)
+{
+    return (uint16_t)((uint16_t)newest - smp->round);
+}
+
 static void bucket_add(struct loss_bucket *b, uint32_t at, bool lost)
 {
     if (b->at != at || !b->done)
@@ -129,7 +147,7 @@ static void ring_add(struct hop_stats *s, uint64_t sent_us, uint32_t round, int3
 
     bucket_add(&s->secs[sec % HOPS_SECS], sec, rtt_us < 0);
     bucket_add(&s->tens[sec / 10 % HOPS_TENS], sec / 10, rtt_us < 0);
-    s->ring[s->ring_head] = (struct hop_sample){.round = round, .rtt_us = rtt_us};
+    s->ring[s->ring_head] = (struct hop_sample){.round = (uint16_t)round, .rtt = rtt_code(rtt_us)};
     s->ring_head = (s->ring_head + 1) % HOPS_RING;
     if (s->nsamples < HOPS_RING)
         s->nsamples++;

@@ -30,10 +30,12 @@
 #define HOPS_SECS 16
 #define HOPS_TENS (HOPS_WINDOW_SECS / 10 + 1)
 
-/* One completed probe, for the timeline and the baseline's median. */
+/* One completed probe, for the timeline and the baseline's median, in 4 bytes (a hop keeps
+ * HOPS_RING of them): its round number's low 16 bits, and its RTT log-coded in steps of
+ * 0.034% (hop_sample_rtt_us decodes it). */
 struct hop_sample {
-    uint32_t round; /* prober round number */
-    int32_t rtt_us; /* -1: lost */
+    uint16_t round;
+    uint16_t rtt; /* 0: lost; else 1 + log2(1 + RTT in us) * 2048, rounded */
 };
 
 /* Completed and lost probes sent during one second (or ten) of CLOCK_MONOTONIC. */
@@ -133,6 +135,11 @@ int hops_counts(struct hops *h, int mode, int dest_ttl, struct diag_input *out, 
 void hops_snapshot_free(struct hops_snapshot *snap);
 /* Copies one hop of mode; false when (mode, ttl) is outside the table. */
 bool hops_get(struct hops *h, int mode, int ttl, struct hop_stats *out);
+
+/* A sample's RTT in microseconds (-1: lost), and how many rounds before round `newest` it was
+ * sent (modulo 2^16: a sample of a later round is 65,535 or so old). */
+double hop_sample_rtt_us(const struct hop_sample *smp);
+uint32_t hop_sample_age(const struct hop_sample *smp, uint32_t newest);
 
 /* Derived figures (pure, on a copy). */
 double hop_loss_pct(const struct hop_stats *s);  /* 0 when nothing completed */

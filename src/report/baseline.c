@@ -21,8 +21,8 @@ static double ring_median(const struct hop_stats *s)
     int n = 0;
 
     for (int i = 0; i < s->nsamples && i < HOPS_RING; i++)
-        if (s->ring[i].rtt_us >= 0)
-            v[n++] = s->ring[i].rtt_us;
+        if (s->ring[i].rtt)
+            v[n++] = hop_sample_rtt_us(&s->ring[i]);
     if (!n)
         return -1;
     qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
