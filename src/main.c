@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +232,11 @@ int main(int argc, char **argv)
     int r;
 
     setlocale(LC_ALL, "");
+    /* A target's tables are sized for the longest path (255 hops, four modes) and touch only
+     * the pages of the hops and modes it has; from the heap, calloc clears (so touches) all of
+     * them, while a mapping of its own is zero already and costs only what is used. Blocks of
+     * 32 KiB and more are mapped so, and go back to the system when freed. */
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024);
     r = options_parse(argc, argv, &opt, err, sizeof(err));
     if (r < 0) {
         fprintf(stderr, "hopwatch: %s\n", err);

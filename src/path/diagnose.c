@@ -18,6 +18,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -252,6 +253,16 @@ static enum verdict classify(const struct diag_input *in, int n, enum diag_end e
                    ? VERDICT_REPLY_ONLY
                    : wait_for(hd, DIAG_WAIT_SILENT, -1);
     return classify_hop(in, d, h, has_down);
+}
+
+void diagnose_copy(struct path_diag *dst, const struct path_diag *src)
+{
+    int n = src->n < 0 ? 0 : src->n > DIAG_MAX_HOPS ? DIAG_MAX_HOPS : src->n;
+    size_t head = offsetof(struct path_diag, hop), tail = head + sizeof(src->hop);
+
+    memcpy(dst, src, head); /* every field before the hops, and after them */
+    memcpy(dst->hop, src->hop, (size_t)n * sizeof(src->hop[0]));
+    memcpy((char *)dst + tail, (const char *)src + tail, sizeof(*src) - tail);
 }
 
 void diagnose_path(const struct diag_input *in, int n, enum diag_end end, struct path_diag *out)

@@ -130,6 +130,10 @@ void diag_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi);
  * rate-limited errors: they say nothing of forwarding loss). */
 enum diag_end { DIAG_END_OPEN, DIAG_END_TARGET, DIAG_END_UNREACH };
 
+/* *dst = *src, hops 0..src->n only: a copy that touches no more of dst than the path has (a
+ * path_diag has room for DIAG_MAX_HOPS). */
+void diagnose_copy(struct path_diag *dst, const struct path_diag *src);
+
 /* Classifies hops in[0..n) in TTL order; `end` says what in[n-1] is. */
 void diagnose_path(const struct diag_input *in, int n, enum diag_end end, struct path_diag *out);
 

@@ -245,7 +245,7 @@ static void evaluate(struct target *t, struct lane *l, int mode, int dest_ttl, b
                                     : DIAG_END_TARGET);
     pthread_mutex_lock(&t->lock);
     memcpy(lm->pub.in, v->in, (size_t)v->diag.n * sizeof(v->in[0]));
-    lm->pub.diag = v->diag;
+    diagnose_copy(&lm->pub.diag, &v->diag);
     pthread_mutex_unlock(&t->lock);
 }
 
@@ -402,7 +402,7 @@ int target_flow_view(struct target *t, int mode, int flow, const struct round_pa
     pthread_mutex_lock(&t->lock);
     const struct published *pub = published_of(l, mode), *all = published_of(&t->all, mode);
     memcpy(v->in, pub->in, (size_t)pub->diag.n * sizeof(v->in[0]));
-    v->diag = pub->diag;
+    diagnose_copy(&v->diag, &pub->diag);
     v->has_pmtu = all->has_pmtu;
     v->pmtu = all->pmtu;
     pthread_mutex_unlock(&t->lock);

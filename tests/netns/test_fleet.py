@@ -17,7 +17,8 @@
               does not go back); a bad file keeps the targets; a list emptied and filled again
               probes again; SIGTERM ends the headless run with 143 at once; the recording's
               replay of a target taken out and added back is its first run, ended "removed"
-  bad_file    a --targets file with a line that is no host name: exit 1, FILE:LINE said
+  bad_file    a --targets file with a line that is no host name, or a line with an option
+              other than interval=: exit 1, FILE:LINE said
   record      --record of two targets: every line valid against the NDJSON schema, a header
               per target and "target" on every other line; --replay --replay-target NAME -j
               of each is exactly that target's object of the live -j
@@ -185,7 +186,7 @@ def sighup(lab, tmp):
         check(f'target="{R2}"' not in text, "the removed target is still exported")
         check(sample(text, "hopwatch_probes_sent_total", target=R1, ttl="1"), "no R1 series")
         check(after > before, f"the kept target's counter went from {before} to {after}")
-        reread(p, path, "not a host!\n", wait=0.5)
+        reread(p, path, "not;a;host!\n", wait=0.5)
         _, text = scrape(lab)
         check(sample(text, "hopwatch_targets") == 2, "a bad file changed the targets")
         # every target taken out (-4: an IPv6 address does not open), then one back: the
@@ -214,10 +215,15 @@ def sighup(lab, tmp):
 def bad_file(lab, tmp):
     path = os.path.join(tmp, "bad")
     with open(path, "w") as f:
-        f.write(f"{lab.target()}\n\n  # fine\nrm -rf /\n")
+        f.write(f"{lab.target()}\n\n  # fine\nrm;-rf\n")
     r = lab.run([BIN, "-r", "-n", "-c", "1", "--targets", path])
     check(r.returncode == 1 and f"{path}:4: not a host name" in r.stderr,
           f"exit {r.returncode}: {r.stderr}")
+    with open(path, "w") as f:
+        f.write(f"{lab.target()} interval=0.5\nrm -rf /\n")
+    r = lab.run([BIN, "-r", "-n", "-c", "1", "--targets", path])
+    check(r.returncode == 1 and f"{path}:2: '-rf /': the only option is interval=SECONDS"
+          in r.stderr, f"exit {r.returncode}: {r.stderr}")
 
 
 def record(lab, tmp):
