@@ -161,6 +161,9 @@ int session_open(struct session *s, bool others)
     struct target_config tcfg = {.first_ttl = o->first_ttl,
                                  .max_ttl = o->max_ttl,
                                  .nflows = o->nflows,
+                                 /* its readers: the live view's v, and --html */
+                                 .no_history =
+                                     (o->headless || o->output != OUTPUT_TUI) && !o->html_path,
                                  .events_path = o->events_path};
     char err[256];
     int mode;

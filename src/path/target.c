@@ -56,6 +56,7 @@ struct target {
     struct diag_input counts[DIAG_MAX_HOPS];
     int said[PROBE_MODE_COUNT]; /* the reading last logged: onset TTL, -TTL unplaced, 0 none */
     atomic_bool reset_asked;
+    bool no_history;      /* no reader: the history stays empty */
     pthread_mutex_t lock; /* any thread: every lane's pub */
 };
 
@@ -139,6 +140,7 @@ struct target *target_new(const struct target_config *cfg, char *err, size_t err
     }
     pthread_mutex_init(&t->lock, NULL);
     atomic_init(&t->reset_asked, false);
+    t->no_history = cfg->no_history;
     detect_init(&t->detect, t->events);
     return t;
 }
@@ -313,7 +315,8 @@ static void on_round(void *ctx, const struct round *r)
     }
     if (r->sizing)
         return;
-    history_add_round(t->history, r); /* a round's probes under one lock */
+    if (!t->no_history)
+        history_add_round(t->history, r); /* a round's probes under one lock */
     if (r->partial)
         return;
     if (atomic_exchange(&t->reset_asked, false)) {
