@@ -53,7 +53,8 @@ struct target {
     struct history *history; /* its own lock */
     /* prober thread */
     struct detector detect;
-    struct diag_input counts[DIAG_MAX_HOPS];
+    struct diag_input *counts; /* ncounts: a hop table's TTLs */
+    int ncounts;
     int said[PROBE_MODE_COUNT]; /* the reading last logged: onset TTL, -TTL unplaced, 0 none */
     atomic_bool reset_asked;
     bool no_history;      /* no reader: the history stays empty */
@@ -120,12 +121,18 @@ struct target *target_new(const struct target_config *cfg, char *err, size_t err
 {
     struct target *t = calloc(1, sizeof(*t));
 
-    if (!t || !lanes_new(t, cfg) || !(t->history = history_new(cfg->max_ttl))) {
+    if (t) {
+        t->ncounts = cfg->max_ttl < DIAG_MAX_HOPS ? cfg->max_ttl : DIAG_MAX_HOPS;
+        t->counts = calloc((size_t)t->ncounts, sizeof(*t->counts));
+    }
+    if (!t || !t->counts || !lanes_new(t, cfg) || !(t->history = history_new(cfg->max_ttl))) {
         snprintf(err, err_len, "out of memory");
         if (t)
             lanes_free(t);
         if (t)
             history_free(t->history);
+        if (t)
+            free(t->counts);
         free(t);
         errno = ENOMEM;
         return NULL;
@@ -134,6 +141,7 @@ struct target *target_new(const struct target_config *cfg, char *err, size_t err
         int e = errno == ENOMEM ? EIO : errno; /* a file that cannot open is not memory */
         lanes_free(t);
         history_free(t->history);
+        free(t->counts);
         free(t);
         errno = e;
         return NULL;
@@ -152,6 +160,7 @@ void target_free(struct target *t)
     lanes_free(t);
     detect_free(&t->detect);
     history_free(t->history);
+    free(t->counts);
     events_free(t->events);
     pthread_mutex_destroy(&t->lock);
     free(t);
@@ -240,7 +249,7 @@ static void evaluate(struct target *t, struct lane *l, int mode, int dest_ttl, b
 
     if (!v)
         return; /* out of memory: no diagnosis for this mode */
-    n = hops_counts(l->hops, mode, dest_ttl, t->counts, DIAG_MAX_HOPS);
+    n = hops_counts(l->hops, mode, dest_ttl, t->counts, t->ncounts);
     verdicts_evaluate(v, t->counts, n,
                       dest_ttl <= 0 || n == 0 || t->counts[n - 1].ttl != dest_ttl ? DIAG_END_OPEN
                       : end_unreach                                               ? DIAG_END_UNREACH
@@ -447,7 +456,7 @@ void target_finalize(struct target *t, int mode, const struct round_path *path)
     for (int f = -1; f < t->nflows; f++) {
         struct lane *l = lane_of(t, f);
         uint64_t done = 0;
-        int n = hops_counts(l->hops, mode, path->end_ttl, t->counts, DIAG_MAX_HOPS);
+        int n = hops_counts(l->hops, mode, path->end_ttl, t->counts, t->ncounts);
         for (int i = 0; i < n; i++)
             done += t->counts[i].n;
         if (done != (l->mode[mode] ? l->mode[mode]->work.done : 0))
