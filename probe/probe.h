@@ -161,8 +161,7 @@ struct probe_sock {
     uint32_t seq_base;
     uint16_t syn_data[2]; /* the data lengths of the latest sized SYNs (--pmtu): a RST acks them */
     bool udp_classic; /* UDP: destination port = base + seq % space (a router quoted too little) */
-    uint64_t udp_classic_sent[PROBE_SEQ_SPACE / 64]; /* ... the ports a probe went to so */
-    uint16_t udp_classic_seq[PROBE_SEQ_SPACE];       /* ... and that probe's seq */
+    struct udp_classic *classic; /* ... the ports a probe went to so, and its seq (made then) */
     /* Replies read from the error queue while clearing a pending error before a send. */
     struct probe_reply pending[PROBE_PENDING_MAX];
     int npending;

@@ -20,8 +20,15 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Classic ports' bookkeeping, made when a router first quotes too little (8.7 KB a socket). */
+struct udp_classic {
+    uint64_t sent[PROBE_SEQ_SPACE / 64]; /* the ports a probe went to since */
+    uint16_t seq[PROBE_SEQ_SPACE];       /* ... and that probe's seq */
+};
 
 static int udp_open(struct probe_sock *ps)
 {
@@ -39,6 +46,13 @@ static int udp_open(struct probe_sock *ps)
     ps->udp_classic = false;
     ps->method = "fixed ports (one flow), the probe told by its payload";
     return 0;
+}
+
+static void udp_close(struct probe_sock *ps)
+{
+    free(ps->classic);
+    ps->classic = NULL;
+    sockutil_close_main(ps);
 }
 
 static uint16_t base_port(const struct probe_sock *ps)
@@ -81,19 +95,24 @@ static int payload_seq(const uint8_t *p, size_t len)
  * told by port (not an earlier fixed-port probe's). */
 static int classic_seq(const struct probe_sock *ps, int slot)
 {
-    return ps->udp_classic_sent[slot / 64] >> (slot % 64) & 1 ? ps->udp_classic_seq[slot] : -1;
+    const struct udp_classic *c = ps->classic;
+
+    return c && c->sent[slot / 64] >> (slot % 64) & 1 ? c->seq[slot] : -1;
 }
 
 static void note_sent(struct probe_sock *ps, uint16_t seq)
 {
     int slot = seq % PROBE_SEQ_SPACE;
     uint64_t bit = (uint64_t)1 << (slot % 64);
+    struct udp_classic *c = ps->classic;
 
-    ps->udp_classic_seq[slot] = seq;
+    if (!c) /* fixed ports so far: nothing to note */
+        return;
+    c->seq[slot] = seq;
     if (ps->udp_classic)
-        ps->udp_classic_sent[slot / 64] |= bit;
+        c->sent[slot / 64] |= bit;
     else
-        ps->udp_classic_sent[slot / 64] &= ~bit;
+        c->sent[slot / 64] &= ~bit;
 }
 
 /* seq from the original destination and, with fixed ports, the payload; or -1. An empty
@@ -110,7 +129,8 @@ static int seq_of(struct probe_sock *ps, const struct sockaddr_storage *name, co
         return -1;
     if (seq == -2 && quoted && !ps->udp_classic) {
         ps->counters.short_quotes++;
-        ps->udp_classic = true; /* this probe is lost to us; the next ones are told by port */
+        /* this probe is lost to us; the next ones are told by port (out of memory: not) */
+        ps->udp_classic = ps->classic || (ps->classic = calloc(1, sizeof(*ps->classic)));
         return -1;
     }
     if (seq >= 0 && port >= 0 && port < PROBE_FLOWS_MAX)
@@ -179,5 +199,5 @@ const struct probe_ops probe_udp_ops = {
     .drain = rx_drain,
     .pollfds = sockutil_pollfds_main,
     .forget = NULL,
-    .close = sockutil_close_main,
+    .close = udp_close,
 };

@@ -153,6 +153,16 @@ static void ring_add(struct hop_stats *s, uint64_t sent_us, uint32_t round, int3
         s->nsamples++;
 }
 
+/* A reply of r's (r->received counted already). */
+static void responder_rtt(struct hop_responder *r, uint32_t rtt_us)
+{
+    if (r->received == 1 || rtt_us < r->rtt.best_us)
+        r->rtt.best_us = rtt_us;
+    if (rtt_us > r->rtt.worst_us)
+        r->rtt.worst_us = rtt_us;
+    r->rtt.mean_us += (rtt_us - r->rtt.mean_us) / (double)r->received;
+}
+
 /* The responder entry for `from`, added if new; NULL when the hop has no room. */
 static struct hop_responder *responder_for(struct hop_stats *s, const struct probe_addr *from)
 {
@@ -203,8 +213,8 @@ bool hops_record_reply(struct hops *h, int mode, int ttl, const struct hop_reply
         int known = s->nresponders;
         if ((r = responder_for(s, &rep->from))) {
             r->received++;
-            rtt_add(&r->rtt, rtt_us);
-            r->reply_ttl = rep->reply_ttl;
+            responder_rtt(r, rtt_us);
+            r->reply_ttl = (int16_t)rep->reply_ttl;
             r->is_dest = rep->is_dest;
             r->nmpls = rep->nmpls > PROBE_MPLS_MAX ? PROBE_MPLS_MAX : rep->nmpls;
             memcpy(r->mpls, rep->mpls, sizeof(r->mpls));

@@ -51,13 +51,17 @@ struct rtt_stats {
     double mean_us, m2_us;
 };
 
+/* One of the addresses that answered for a hop (80 bytes: a hop keeps room for 8). */
 struct hop_responder {
     struct probe_addr addr;
-    uint64_t received;
-    struct rtt_stats rtt;
-    int reply_ttl; /* TTL of its last reply as received, -1 unknown */
     bool is_dest;
-    uint8_t nmpls; /* the MPLS label stack of its last reply (RFC 4950), outermost first */
+    uint8_t nmpls;     /* the MPLS label stack of its last reply (RFC 4950), outermost first */
+    int16_t reply_ttl; /* TTL of its last reply as received, -1 unknown */
+    uint64_t received; /* its replies, each with an RTT in rtt */
+    struct {
+        uint32_t best_us, worst_us;
+        double mean_us;
+    } rtt;
     struct probe_mpls mpls[PROBE_MPLS_MAX];
 };
 

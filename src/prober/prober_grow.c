@@ -16,7 +16,7 @@
 #include <string.h>
 
 #define SPACE_MIN 64
-#define RING_MIN 4
+#define RING_MIN 2
 
 static struct round_probe *probes_of(struct prober *p, uint32_t index)
 {

@@ -80,7 +80,7 @@ static void json_responders(struct jsonw *w, const struct run_info *run, const s
         json_addr(w, "addr", &p->addr);
         json_names(w, run, &p->addr);
         jsonw_kuint(w, "received", p->received);
-        json_ms(w, "avg_ms", p->rtt.mean_us, p->rtt.n > 0);
+        json_ms(w, "avg_ms", p->rtt.mean_us, p->received > 0);
         jsonw_kint_or_null(w, "reply_ttl", p->reply_ttl, p->reply_ttl >= 0);
         jsonw_kint_or_null(w, "return_hops", hop_return_hops(p->reply_ttl),
                            hop_return_hops(p->reply_ttl) >= 0);
