@@ -41,6 +41,7 @@ static inline int rx_decode(const uint8_t *d, size_t size, struct probe_reply *r
     const struct probe_ops *ops;
     bool v6;
     struct probe_addr other = {0};
+    int got;
 
     if (size < RX_HEADER)
         return -2;
@@ -69,8 +70,9 @@ static inline int rx_decode(const uint8_t *d, size_t size, struct probe_reply *r
     sockutil_sockaddr(d[2] & 8 ? &ps.cfg.target : &other, 0, &rx.offender);
     rx.ttl = d[16];
     rx.rx_us = 1000;
-    return ops->channels[d[1] % ops->nchannels].decode(&ps, &rx, d + RX_HEADER, size - RX_HEADER,
-                                                       r);
+    got = ops->channels[d[1] % ops->nchannels].decode(&ps, &rx, d + RX_HEADER, size - RX_HEADER, r);
+    ops->close(&ps); /* what decoding made (udp's classic-port table) */
+    return got;
 }
 
 /* What every reply must be, whatever the input. */
