@@ -46,7 +46,7 @@ void draw_timeline(const struct ui *u, const struct hop_stats *h, const struct t
     if (width > 512)
         width = 512;
     memset(have, 0, sizeof(have));
-    for (int i = 0; i < h->nsamples; i++) {
+    for (int i = 0; h->ring && i < h->nsamples; i++) {
         const struct hop_sample *smp = &h->ring[(h->ring_head + HOPS_RING - 1 - i) % HOPS_RING];
         uint32_t age = hop_sample_age(smp, newest);
         if (age < (uint32_t)width) {

@@ -158,13 +158,15 @@ int session_open(struct session *s, bool others)
         .timeout_us = (uint64_t)(o->timeout_s * 1e6),
         .rounds = o->output == OUTPUT_TUI ? 0 : o->cycles,
     };
-    struct target_config tcfg = {.first_ttl = o->first_ttl,
-                                 .max_ttl = o->max_ttl,
-                                 .nflows = o->nflows,
-                                 /* its readers: the live view's v, and --html */
-                                 .no_history =
-                                     (o->headless || o->output != OUTPUT_TUI) && !o->html_path,
-                                 .events_path = o->events_path};
+    struct target_config tcfg = {
+        .first_ttl = o->first_ttl,
+        .max_ttl = o->max_ttl,
+        .nflows = o->nflows,
+        /* their readers: the live view's v and --html; the
+         * live view's timeline and --baseline's median */
+        .no_history = (o->headless || o->output != OUTPUT_TUI) && !o->html_path,
+        .no_samples = (o->headless || o->output != OUTPUT_TUI) && !o->baseline_path,
+        .events_path = o->events_path};
     char err[256];
     int mode;
 

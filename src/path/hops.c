@@ -13,19 +13,22 @@
 #include <string.h>
 
 struct mode_table {
-    struct hop_stats *hops; /* max_ttl entries; NULL until the mode's first probe */
+    struct hop_stats *hops;     /* max_ttl entries; NULL until the mode's first probe */
+    struct hop_sample *samples; /* max_ttl * HOPS_RING, the hops' rings (NULL: none kept) */
 };
 
 struct hops {
     pthread_mutex_t lock;
     int first_ttl, max_ttl;
+    bool samples; /* keep each hop's last HOPS_RING samples */
     struct mode_table modes[PROBE_MODE_COUNT];
 };
 
-static void hop_init(struct hop_stats *s, int ttl)
+static void hop_init(struct hop_stats *s, int ttl, struct hop_sample *ring)
 {
     memset(s, 0, sizeof(*s));
     s->ttl = ttl;
+    s->ring = ring;
 }
 
 struct hops *hops_new(int first_ttl, int max_ttl)
@@ -40,13 +43,20 @@ struct hops *hops_new(int first_ttl, int max_ttl)
     pthread_mutex_init(&h->lock, NULL);
     h->first_ttl = first_ttl;
     h->max_ttl = max_ttl;
+    h->samples = true;
     return h;
+}
+
+void hops_no_samples(struct hops *h)
+{
+    h->samples = false;
 }
 
 /* Mode's table, made on its first probe: allocated outside the lock, put in under it. */
 static void mode_alloc(struct hops *h, int mode)
 {
     struct hop_stats *p;
+    struct hop_sample *smp = NULL;
     bool have;
 
     pthread_mutex_lock(&h->lock);
@@ -54,23 +64,32 @@ static void mode_alloc(struct hops *h, int mode)
     pthread_mutex_unlock(&h->lock);
     if (have || !(p = calloc((size_t)h->max_ttl, sizeof(*p))))
         return;
+    if (h->samples && !(smp = calloc((size_t)h->max_ttl * HOPS_RING, sizeof(*smp)))) {
+        free(p);
+        return;
+    }
     for (int t = 0; t < h->max_ttl; t++)
-        hop_init(&p[t], t + 1);
+        hop_init(&p[t], t + 1, smp ? smp + (size_t)t * HOPS_RING : NULL);
     pthread_mutex_lock(&h->lock);
     if (!h->modes[mode].hops) {
         h->modes[mode].hops = p;
+        h->modes[mode].samples = smp;
         p = NULL;
+        smp = NULL;
     }
     pthread_mutex_unlock(&h->lock);
     free(p);
+    free(smp);
 }
 
 void hops_free(struct hops *h)
 {
     if (!h)
         return;
-    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+    for (int m = 0; m < PROBE_MODE_COUNT; m++) {
         free(h->modes[m].hops);
+        free(h->modes[m].samples);
+    }
     pthread_mutex_destroy(&h->lock);
     free(h);
 }
@@ -147,6 +166,8 @@ static void ring_add(struct hop_stats *s, uint64_t sent_us, uint32_t round, int3
 
     bucket_add(&s->secs[sec % HOPS_SECS], sec, rtt_us < 0);
     bucket_add(&s->tens[sec / 10 % HOPS_TENS], sec / 10, rtt_us < 0);
+    if (!s->ring)
+        return; /* no samples kept */
     s->ring[s->ring_head] = (struct hop_sample){.round = (uint16_t)round, .rtt = rtt_code(rtt_us)};
     s->ring_head = (s->ring_head + 1) % HOPS_RING;
     if (s->nsamples < HOPS_RING)
@@ -261,7 +282,7 @@ void hops_reset(struct hops *h)
         for (int t = 0; h->modes[m].hops && t < h->max_ttl; t++) {
             struct hop_stats *s = &h->modes[m].hops[t];
             uint64_t inflight = s->inflight;
-            hop_init(s, t + 1);
+            hop_init(s, t + 1, s->ring);
             s->sent = s->inflight = inflight;
         }
     }
@@ -293,9 +314,13 @@ int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *
         return -EINVAL;
     if (snap->cap < h->max_ttl) {
         struct hop_stats *p = realloc(snap->hops, (size_t)h->max_ttl * sizeof(*p));
-        if (!p)
+        struct hop_sample *smp =
+            p ? realloc(snap->samples, (size_t)h->max_ttl * HOPS_RING * sizeof(*smp)) : NULL;
+        if (p)
+            snap->hops = p;
+        if (!smp)
             return -ENOMEM;
-        snap->hops = p;
+        snap->samples = smp;
         snap->cap = h->max_ttl;
     }
     pthread_mutex_lock(&h->lock);
@@ -307,9 +332,16 @@ int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *
     have = mt->hops != NULL;
     if (have)
         memcpy(snap->hops, mt->hops, (size_t)snap->nhops * sizeof(*snap->hops));
+    if (have && mt->samples)
+        memcpy(snap->samples, mt->samples,
+               (size_t)snap->nhops * HOPS_RING * sizeof(*snap->samples));
     pthread_mutex_unlock(&h->lock);
-    for (int t = 0; !have && t < snap->nhops; t++) /* never probed: zeros */
-        hop_init(&snap->hops[t], t + 1);
+    for (int t = 0; t < snap->nhops; t++) {
+        struct hop_sample *ring = snap->samples + (size_t)t * HOPS_RING;
+        if (!have) /* never probed: zeros */
+            hop_init(&snap->hops[t], t + 1, NULL);
+        snap->hops[t].ring = have && mt->samples ? ring : NULL; /* the copy's own */
+    }
     return 0;
 }
 
@@ -337,17 +369,22 @@ bool hops_get(struct hops *h, int mode, int ttl, struct hop_stats *out)
     bool in = mode >= 0 && mode < PROBE_MODE_COUNT && ttl >= 1 && ttl <= h->max_ttl;
 
     pthread_mutex_lock(&h->lock);
-    if ((s = hop_at(h, mode, ttl)))
+    if ((s = hop_at(h, mode, ttl))) {
         *out = *s;
+        out->ring = NULL; /* the table's: not to be read outside the lock */
+        out->nsamples = 0;
+    }
     pthread_mutex_unlock(&h->lock);
     if (!s && in)
-        hop_init(out, ttl); /* a mode never probed: zeros */
+        hop_init(out, ttl, NULL); /* a mode never probed: zeros */
     return in;
 }
 
 void hops_snapshot_free(struct hops_snapshot *snap)
 {
     free(snap->hops);
+    free(snap->samples);
+    snap->samples = NULL;
     snap->hops = NULL;
     snap->cap = 0;
 }

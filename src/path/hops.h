@@ -97,7 +97,9 @@ struct hop_stats {
     uint64_t other_responders; /* replies from responders beyond HOPS_MAX_RESPONDERS */
     int nsamples;              /* valid entries in ring, newest at (ring_head - 1) */
     int ring_head;
-    struct hop_sample ring[HOPS_RING];
+    /* HOPS_RING samples, kept apart from the row (the table's, or a snapshot's own copy);
+     * NULL where none are kept: a table told hops_no_samples, a hops_get copy */
+    struct hop_sample *ring;
     struct loss_bucket secs[HOPS_SECS]; /* indexed by second % HOPS_SECS */
     struct loss_bucket tens[HOPS_TENS]; /* indexed by (second / 10) % HOPS_TENS */
 };
@@ -108,13 +110,17 @@ struct hops_snapshot {
     int nhops;    /* hops first_ttl..nhops are shown: the destination's TTL, or the last answer */
     int dest_ttl; /* as the caller gave it: 0 until the target answered */
     int cap;
-    struct hop_stats *hops; /* hops[ttl - 1] */
+    struct hop_stats *hops;     /* hops[ttl - 1] */
+    struct hop_sample *samples; /* cap * HOPS_RING: the hops' rings (NULL: none kept) */
 };
 
 struct hops;
 
 /* A table for TTLs 1..max_ttl. NULL on allocation failure. */
 struct hops *hops_new(int first_ttl, int max_ttl);
+/* Before the first probe: keep no samples (1 KB a hop): nothing will draw a timeline or take
+ * a median from this table (a headless run, a report without --baseline). */
+void hops_no_samples(struct hops *h);
 void hops_free(struct hops *h);
 
 void hops_record_sent(struct hops *h, int mode, int ttl);
@@ -137,7 +143,8 @@ int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *
  * a diagnosis. Returns how many it wrote: out[i] is TTL first_ttl + i. */
 int hops_counts(struct hops *h, int mode, int dest_ttl, struct diag_input *out, int max);
 void hops_snapshot_free(struct hops_snapshot *snap);
-/* Copies one hop of mode; false when (mode, ttl) is outside the table. */
+/* Copies one hop of mode, without its samples (ring NULL); false when (mode, ttl) is outside
+ * the table. */
 bool hops_get(struct hops *h, int mode, int ttl, struct hop_stats *out);
 
 /* A sample's RTT in microseconds (-1: lost), and how many rounds before round `newest` it was

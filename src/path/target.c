@@ -70,6 +70,8 @@ static bool lanes_new(struct target *t, const struct target_config *cfg)
 {
     if (!(t->all.hops = hops_new(cfg->first_ttl, cfg->max_ttl)))
         return false;
+    if (cfg->no_samples)
+        hops_no_samples(t->all.hops);
     if (cfg->nflows <= 1)
         return true;
     if (!(t->flow = calloc((size_t)cfg->nflows, sizeof(*t->flow))))
@@ -78,6 +80,8 @@ static bool lanes_new(struct target *t, const struct target_config *cfg)
     for (int f = 0; f < t->nflows; f++)
         if (!(t->flow[f].hops = hops_new(cfg->first_ttl, cfg->max_ttl)))
             return false;
+        else if (cfg->no_samples)
+            hops_no_samples(t->flow[f].hops);
     return true;
 }
 

@@ -20,7 +20,7 @@ static double ring_median(const struct hop_stats *s)
     double v[HOPS_RING];
     int n = 0;
 
-    for (int i = 0; i < s->nsamples && i < HOPS_RING; i++)
+    for (int i = 0; s->ring && i < s->nsamples && i < HOPS_RING; i++)
         if (s->ring[i].rtt)
             v[n++] = hop_sample_rtt_us(&s->ring[i]);
     if (!n)
