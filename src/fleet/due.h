@@ -1,6 +1,6 @@
 /*
  * due.h - a min-heap of things due at a time: the fleet thread's timer, so that a wake-up
- * looks at the targets whose time has come and not at every target (fleet.c).
+ * looks at the targets whose time has come and not at every target (fleet_thread.c).
  *
  * Intrusive: each item is a struct due_item inside its owner, which remembers its place, so
  * moving or removing one costs O(log n) with no search. One thread, or under its owner's lock.

