@@ -141,12 +141,11 @@ int fleet_add(struct fleet *f, struct session *s)
         return -ENOMEM;
     due_item_init(&e->due);
     e->s = s;
-    prober_set_phase(s->prober, phase_us(s->prober, f->added));
     pthread_mutex_lock(&f->lock);
     if ((r = room(f)) == 0 && fleet_queue(f, e)) {
-        e->id = f->nent++;
+        e->id = f->nent++; /* the number of targets added before it */
         f->ent[e->id] = e;
-        f->added++;
+        prober_set_phase(s->prober, phase_us(s->prober, e->id)); /* before its first step */
         prober_set_tag(s->prober, e);
         f->all[f->nall++] = s;
         f->live[f->nlive++] = s;

@@ -47,7 +47,8 @@ void fleet_lock(struct fleet *f);
 void fleet_unlock(struct fleet *f);
 int fleet_count(struct fleet *f);
 struct session *fleet_get(struct fleet *f, int i);
-/* Sessions ever added, retired ones included (for the end: flush, finalize, report). */
+/* Sessions added and not released: the live ones, and retired ones not yet released (for
+ * the end: flush, finalize, report). */
 int fleet_count_all(struct fleet *f);
 struct session *fleet_get_all(struct fleet *f, int i);
 /* The list position of the target named `name` (as given), or -1. Under the lock. */

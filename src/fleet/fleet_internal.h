@@ -31,7 +31,7 @@ struct fleet_ent {
 
 struct fleet {
     pthread_mutex_t lock;
-    struct session **all; /* every session ever added, in order */
+    struct session **all; /* every session added and not released, in order */
     int nall, cap;
     struct session **live; /* the list: those probing */
     int nlive;
@@ -41,7 +41,6 @@ struct fleet {
     int ntodo, todo_cap;
     struct due_heap heap;
     int nfinished;
-    uint32_t added; /* targets added so far: the next one's phase */
     struct probe_share *share[FLEET_SHARES];
     int nshares;
     /* fleet thread */
