@@ -314,14 +314,18 @@ int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *
         return -EINVAL;
     if (snap->cap < h->max_ttl) {
         struct hop_stats *p = realloc(snap->hops, (size_t)h->max_ttl * sizeof(*p));
+        if (!p)
+            return -ENOMEM;
+        snap->hops = p;
+        snap->cap = h->max_ttl;
+    }
+    if (h->samples && snap->samples_cap < h->max_ttl) { /* (fixed before the first probe) */
         struct hop_sample *smp =
-            p ? realloc(snap->samples, (size_t)h->max_ttl * HOPS_RING * sizeof(*smp)) : NULL;
-        if (p)
-            snap->hops = p;
+            realloc(snap->samples, (size_t)h->max_ttl * HOPS_RING * sizeof(*smp));
         if (!smp)
             return -ENOMEM;
         snap->samples = smp;
-        snap->cap = h->max_ttl;
+        snap->samples_cap = h->max_ttl;
     }
     pthread_mutex_lock(&h->lock);
     mt = &h->modes[mode];
@@ -337,10 +341,10 @@ int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *
                (size_t)snap->nhops * HOPS_RING * sizeof(*snap->samples));
     pthread_mutex_unlock(&h->lock);
     for (int t = 0; t < snap->nhops; t++) {
-        struct hop_sample *ring = snap->samples + (size_t)t * HOPS_RING;
         if (!have) /* never probed: zeros */
             hop_init(&snap->hops[t], t + 1, NULL);
-        snap->hops[t].ring = have && mt->samples ? ring : NULL; /* the copy's own */
+        /* the copy's own */
+        snap->hops[t].ring = have && mt->samples ? snap->samples + (size_t)t * HOPS_RING : NULL;
     }
     return 0;
 }
@@ -385,6 +389,7 @@ void hops_snapshot_free(struct hops_snapshot *snap)
     free(snap->hops);
     free(snap->samples);
     snap->samples = NULL;
+    snap->samples_cap = 0;
     snap->hops = NULL;
     snap->cap = 0;
 }

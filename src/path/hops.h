@@ -111,7 +111,8 @@ struct hops_snapshot {
     int dest_ttl; /* as the caller gave it: 0 until the target answered */
     int cap;
     struct hop_stats *hops;     /* hops[ttl - 1] */
-    struct hop_sample *samples; /* cap * HOPS_RING: the hops' rings (NULL: none kept) */
+    struct hop_sample *samples; /* samples_cap * HOPS_RING: the hops' rings (NULL: none yet) */
+    int samples_cap;            /* made only for a table that keeps samples */
 };
 
 struct hops;
