@@ -76,9 +76,10 @@ static int dgram_decode_echo(struct probe_sock *ps, const struct probe_rx *rx, c
     return 0;
 }
 
-static int dgram_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
+static int dgram_build(struct probe_sock *ps, const struct probe_tx *tx, uint8_t *buf,
+                       struct sockaddr_storage *dst, unsigned *dlen)
 {
-    return tx_send_echo(ps, tx, 0, dgram_decode_err, sent_us); /* kernel sets id */
+    return tx_build_echo(ps, tx, 0, buf, dst, dlen); /* the kernel sets the id */
 }
 
 static const struct probe_channel dgram_channels[] = {
@@ -90,7 +91,7 @@ const struct probe_ops probe_icmp_dgram_ops = {
     .mode = PROBE_ICMP_DGRAM,
     .name = "icmp-dgram",
     .open = dgram_open,
-    .send = dgram_send,
+    .build = dgram_build,
     .channels = dgram_channels,
     .nchannels = 2,
     .drain = rx_drain,

@@ -39,9 +39,10 @@ static int raw_open(struct probe_sock *ps)
     return 0;
 }
 
-static int raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
+static int raw_build(struct probe_sock *ps, const struct probe_tx *tx, uint8_t *buf,
+                     struct sockaddr_storage *dst, unsigned *dlen)
 {
-    return tx_send_echo(ps, tx, ps->echo_ident, rx_decode_none, sent_us);
+    return tx_build_echo(ps, tx, ps->echo_ident, buf, dst, dlen);
 }
 
 /* Our probe's seq in an echo header, or -1. */
@@ -107,7 +108,7 @@ const struct probe_ops probe_icmp_raw_ops = {
     .mode = PROBE_ICMP_RAW,
     .name = "icmp-raw",
     .open = raw_open,
-    .send = raw_send,
+    .build = raw_build,
     .channels = raw_channels,
     .nchannels = 1,
     .drain = raw_drain,

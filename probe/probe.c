@@ -170,6 +170,17 @@ void probe_close(struct probe_sock *ps)
     ps->ops = NULL;
 }
 
+void probe_send(struct probe_sock *ps, const struct probe_tx *tx, int n, uint64_t *sent_us,
+                int *err)
+{
+    if (ps->ops->build) {
+        tx_send_many(ps, tx, n, sent_us, err);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        err[i] = ps->ops->send(ps, &tx[i], &sent_us[i]);
+}
+
 enum probe_unreach probe_unreach_of(int family, uint8_t type, uint8_t code)
 {
     /* RFC 792 and RFC 1812 5.2.7.1 codes of type 3; RFC 4443 codes of ICMPv6 type 1. */

@@ -27,7 +27,8 @@ struct probe_share;   /* a raw ICMP socket shared by several targets (share.h) *
 #define PROBE_SEQ_SPACE 4096
 #define PROBE_PENDING_MAX 64
 #define PROBE_UDP_BASE_PORT 33434
-#define PROBE_FLOWS_MAX 8 /* --flows: distinct flow identifiers a mode can probe */
+#define PROBE_FLOWS_MAX 8      /* --flows: distinct flow identifiers a mode can probe */
+#define PROBE_BUILD_ROOM 65536 /* the most bytes a probe is built into */
 
 enum probe_mode {
     PROBE_ICMP_RAW,
@@ -122,7 +123,13 @@ struct probe_ops {
     /* 0 or -errno. Opening may need privilege: done before privileges are dropped. It may
      * put a variant of the mode in ps->ops (tcp: raw SYNs when privileged, else connect()). */
     int (*open)(struct probe_sock *ps);
-    /* Send one probe; *sent_us gets its CLOCK_MONOTONIC send time. 0 or -errno. */
+    /* A mode whose probe is one datagram on ps->fd: writes the probe into buf (room for
+     * PROBE_BUILD_ROOM bytes) and where it goes into dst / *dlen; returns its length, or
+     * -errno. The probe layer sends what a step has due at once (probe_send). */
+    int (*build)(struct probe_sock *ps, const struct probe_tx *tx, uint8_t *buf,
+                 struct sockaddr_storage *dst, unsigned *dlen);
+    /* Otherwise (build NULL): sends one probe; *sent_us gets its CLOCK_MONOTONIC send time.
+     * 0 or -errno. */
     int (*send)(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us);
     /* The probe's size cannot be chosen (a bare SYN through connect()): no --pmtu. */
     bool fixed_size;
@@ -188,6 +195,12 @@ int probe_mode_parse(const char *s, enum probe_mode *mode);
 int probe_open(struct probe_sock *ps, const struct probe_ops *ops, const struct probe_config *cfg,
                char *why, size_t why_len);
 void probe_close(struct probe_sock *ps);
+
+/* Sends n probes, in as few system calls as the mode allows (one sendmmsg() for a mode that
+ * builds its probes). sent_us[i] gets probe i's CLOCK_MONOTONIC send time, err[i] 0 or
+ * -errno (the probe was not sent; the mode counted it). */
+void probe_send(struct probe_sock *ps, const struct probe_tx *tx, int n, uint64_t *sent_us,
+                int *err);
 
 /* Address helpers (addr.c), the only conversions between probe_addr and socket addresses. */
 bool probe_addr_equal(const struct probe_addr *a, const struct probe_addr *b);

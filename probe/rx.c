@@ -29,7 +29,13 @@ uint64_t probe_now_us(void)
     return ts_us(CLOCK_MONOTONIC);
 }
 
-static void decode_cmsgs(struct msghdr *msg, struct probe_rx *rx)
+/* The clocks read once after a read: a kernel timestamp (CLOCK_REALTIME) is mapped onto the
+ * monotonic clock by their difference. */
+struct rx_clocks {
+    uint64_t mono, real;
+};
+
+static void decode_cmsgs(struct msghdr *msg, struct probe_rx *rx, const struct rx_clocks *now)
 {
     struct cmsghdr *c;
     bool have_ts = false;
@@ -65,46 +71,57 @@ static void decode_cmsgs(struct msghdr *msg, struct probe_rx *rx)
             }
         }
     }
+    rx->rx_us = now->mono;
     if (have_ts) {
-        uint64_t mono = ts_us(CLOCK_MONOTONIC);
-        uint64_t real = ts_us(CLOCK_REALTIME);
         uint64_t k = (uint64_t)kts.tv_sec * 1000000u + (uint64_t)kts.tv_nsec / 1000u;
-        uint64_t age = real > k ? real - k : 0;
-        rx->rx_us = mono > age ? mono - age : mono;
+        uint64_t age = now->real > k ? now->real - k : 0;
+        rx->rx_us = now->mono > age ? now->mono - age : now->mono;
     }
 }
 
-ssize_t rx_recv(struct probe_sock *ps, int fd, int flags, uint8_t *buf, size_t cap,
-                struct probe_rx *rx)
+/* Adds what is new in the kernel's drop count for fd (each socket's count runs on its own). */
+static void note_drops(struct probe_sock *ps, int fd, const struct probe_rx *rx)
 {
-    union {
-        char buf[512];
-        struct cmsghdr align;
-    } control;
-    struct iovec iov = {.iov_base = buf, .iov_len = cap};
-    struct msghdr msg = {0};
-    ssize_t n;
+    uint64_t *seen = &ps->drops_seen[fd == ps->fd_icmp];
 
-    memset(rx, 0, sizeof(*rx));
-    rx->ttl = -1;
-    rx->dropped = -1;
-    msg.msg_name = &rx->name;
-    msg.msg_namelen = sizeof(rx->name);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof(control.buf);
-    n = recvmsg(fd, &msg, flags | MSG_DONTWAIT);
+    if (rx->dropped > 0 && (uint64_t)rx->dropped > *seen) {
+        ps->counters.rx_dropped += (uint64_t)rx->dropped - *seen;
+        *seen = (uint64_t)rx->dropped;
+    }
+}
+
+int rx_recv_many(struct probe_sock *ps, int fd, int flags, struct rx_batch *b, int max)
+{
+    struct rx_clocks now;
+    int n;
+
+    if (max > RX_BATCH)
+        max = RX_BATCH;
+    for (int i = 0; i < max; i++) {
+        struct msghdr *m = &b->msg[i].msg_hdr;
+        b->iov[i] = (struct iovec){.iov_base = b->buf[i], .iov_len = sizeof(b->buf[i])};
+        *m = (struct msghdr){.msg_name = &b->rx[i].name,
+                             .msg_namelen = sizeof(b->rx[i].name),
+                             .msg_iov = &b->iov[i],
+                             .msg_iovlen = 1,
+                             .msg_control = b->ctl[i].buf,
+                             .msg_controllen = sizeof(b->ctl[i].buf)};
+    }
+    n = recvmmsg(fd, b->msg, (unsigned)max, flags | MSG_DONTWAIT, NULL);
     if (n < 0)
         return -errno;
-    rx->rx_us = probe_now_us();
-    decode_cmsgs(&msg, rx);
-    if (rx->dropped > 0) { /* each socket's count runs on its own: add what is new */
-        uint64_t *seen = &ps->drops_seen[fd == ps->fd_icmp];
-        if ((uint64_t)rx->dropped > *seen) {
-            ps->counters.rx_dropped += (uint64_t)rx->dropped - *seen;
-            *seen = (uint64_t)rx->dropped;
-        }
+    now.mono = ts_us(CLOCK_MONOTONIC);
+    now.real = ts_us(CLOCK_REALTIME);
+    for (int i = 0; i < n; i++) {
+        struct probe_rx *rx = &b->rx[i];
+        struct sockaddr_storage name = rx->name;
+        memset(rx, 0, sizeof(*rx));
+        rx->name = name;
+        rx->ttl = -1;
+        rx->dropped = -1;
+        decode_cmsgs(&b->msg[i].msg_hdr, rx, &now);
+        b->len[i] = b->msg[i].msg_len;
+        note_drops(ps, fd, rx);
     }
     return n;
 }
@@ -219,14 +236,18 @@ int rx_decode_none(struct probe_sock *ps, const struct probe_rx *rx, const uint8
 int rx_read(struct probe_sock *ps, int fd, int flags, rx_decoder decode, struct probe_reply *out,
             int max)
 {
-    static uint8_t buf[4096]; /* prober thread only */
-    struct probe_rx rx;
-    ssize_t n;
+    static struct rx_batch b; /* prober thread only */
     int got = 0;
 
-    while (got < max && (n = rx_recv(ps, fd, flags, buf, sizeof(buf), &rx)) >= 0)
-        if (decode(ps, &rx, buf, (size_t)n, &out[got]) == 0)
-            got++;
+    while (got < max) {
+        int want = max - got < RX_BATCH ? max - got : RX_BATCH;
+        int n = rx_recv_many(ps, fd, flags, &b, want);
+        for (int i = 0; i < n; i++)
+            if (decode(ps, &b.rx[i], b.buf[i], b.len[i], &out[got]) == 0)
+                got++;
+        if (n < want) /* the queue is empty (or failed): no call only to hear EAGAIN */
+            break;
+    }
     return got;
 }
 

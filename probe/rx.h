@@ -18,10 +18,26 @@ struct probe_rx {
     uint64_t rx_us;  /* CLOCK_MONOTONIC us, from SO_TIMESTAMPNS, or now if absent */
 };
 
-/* recvmsg(fd, flags | MSG_DONTWAIT). Returns the payload length or -errno (-EAGAIN: empty).
- * Notes the kernel's drop count for fd in ps->counters.rx_dropped. */
-ssize_t rx_recv(struct probe_sock *ps, int fd, int flags, uint8_t *buf, size_t cap,
-                struct probe_rx *rx);
+/* Up to RX_BATCH messages read in one recvmmsg(), each with its control messages decoded. A
+ * message longer than RX_BUF is cut (the headers a decoder needs come first). */
+#define RX_BATCH 32
+#define RX_BUF 4096
+struct rx_batch {
+    struct probe_rx rx[RX_BATCH];
+    size_t len[RX_BATCH];
+    uint8_t buf[RX_BATCH][RX_BUF];
+    union {
+        char buf[512];
+        struct cmsghdr align;
+    } ctl[RX_BATCH];
+    struct iovec iov[RX_BATCH];
+    struct mmsghdr msg[RX_BATCH];
+};
+
+/* recvmmsg(fd, up to max messages, flags | MSG_DONTWAIT) into b. Returns how many were read
+ * (fewer than max: the queue was empty) or -errno (-EAGAIN: empty). Notes the kernel's drop
+ * count for fd in ps->counters.rx_dropped. */
+int rx_recv_many(struct probe_sock *ps, int fd, int flags, struct rx_batch *b, int max);
 
 /* Turns one packet read from a channel into a reply for one of our probes: 0 and *r filled,
  * or -1 (the decoder counts it as malformed or foreign). */

@@ -155,19 +155,23 @@ static struct probe_sock *hand_over(struct probe_share *sh, const struct probe_r
 int probe_share_drain(struct probe_share *sh, int max,
                       void (*handed)(void *ctx, struct probe_sock *ps), void *ctx)
 {
-    static uint8_t buf[4096]; /* prober thread only */
-    struct probe_rx rx;
-    ssize_t n;
-    int got = 0;
+    static struct rx_batch b; /* prober thread only */
+    int got = 0, n;
 
     pthread_mutex_lock(&sh->lock);
-    while (got < max && (n = rx_recv(&sh->self, sh->self.fd, 0, buf, sizeof(buf), &rx)) >= 0) {
-        struct probe_sock *ps;
-        got++;
-        sh->c.read++;
-        if ((ps = hand_over(sh, &rx, buf, (size_t)n)) && handed)
-            handed(ctx, ps);
-    }
+    do {
+        int want = max - got < RX_BATCH ? max - got : RX_BATCH;
+        n = want > 0 ? rx_recv_many(&sh->self, sh->self.fd, 0, &b, want) : 0;
+        for (int i = 0; i < n; i++) {
+            struct probe_sock *ps = hand_over(sh, &b.rx[i], b.buf[i], b.len[i]);
+            if (ps && handed)
+                handed(ctx, ps);
+        }
+        got += n > 0 ? n : 0;
+        sh->c.read += (uint64_t)(n > 0 ? n : 0);
+        if (n < want)
+            break;
+    } while (got < max);
     sh->c.rx_dropped = sh->self.counters.rx_dropped;
     pthread_mutex_unlock(&sh->lock);
     return got;

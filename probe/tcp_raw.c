@@ -164,13 +164,10 @@ static size_t build_syn(const struct probe_sock *ps, const struct probe_tx *tx, 
     return len;
 }
 
-static int tcp_raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
+static int tcp_raw_build(struct probe_sock *ps, const struct probe_tx *tx, uint8_t *seg,
+                         struct sockaddr_storage *dst, unsigned *dlen)
 {
-    static uint8_t seg[65536]; /* prober thread only */
-    struct sockaddr_storage dst;
-    socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, 0, &dst);
     size_t len;
-    int r;
 
     follow_source(ps, probe_now_us());
     len = build_syn(ps, tx, seg, tx->size ? tx_payload_len(ps, tx, 24) : 24);
@@ -178,9 +175,8 @@ static int tcp_raw_send(struct probe_sock *ps, const struct probe_tx *tx, uint64
         ps->syn_data[1] = ps->syn_data[0];
         ps->syn_data[0] = (uint16_t)(len - 24);
     }
-    if ((r = tx_send(ps, ps->fd, seg, len, tx->ttl, &dst, dlen, rx_decode_none, sent_us)) < 0)
-        ps->src_suspect = true;
-    return r;
+    *dlen = sockutil_sockaddr(&ps->cfg.target, 0, dst);
+    return (int)len;
 }
 
 /* seq from a 32-bit TCP sequence number of ours (seq_base + seq * 65536), plus `data` bytes;
@@ -291,7 +287,7 @@ const struct probe_ops probe_tcp_raw_ops = {
     .mode = PROBE_TCP,
     .name = "tcp",
     .open = tcp_raw_open,
-    .send = tcp_raw_send,
+    .build = tcp_raw_build,
     .channels = raw_channels,
     .nchannels = 2,
     .drain = rx_drain,

@@ -153,18 +153,17 @@ static int udp_decode_err(struct probe_sock *ps, const struct probe_rx *rx, cons
     return 0;
 }
 
-static int udp_send(struct probe_sock *ps, const struct probe_tx *tx, uint64_t *sent_us)
+static int udp_build(struct probe_sock *ps, const struct probe_tx *tx, uint8_t *buf,
+                     struct sockaddr_storage *dst, unsigned *dlen)
 {
-    static uint8_t buf[65536]; /* prober thread only */
-    struct sockaddr_storage dst;
     uint16_t port =
         (uint16_t)(base_port(ps) + (ps->udp_classic ? tx->seq % PROBE_SEQ_SPACE : tx->flow));
-    socklen_t dlen = sockutil_sockaddr(&ps->cfg.target, port, &dst);
     size_t len = tx_payload_len(ps, tx, 8 + UDP_ID_BYTES) - 8; /* less the UDP header */
 
+    *dlen = sockutil_sockaddr(&ps->cfg.target, port, dst);
     build_payload(buf, len, tx->seq);
     note_sent(ps, tx->seq);
-    return tx_send(ps, ps->fd, buf, len, tx->ttl, &dst, dlen, udp_decode_err, sent_us);
+    return (int)len;
 }
 
 /* A UDP answer: the target has that port open. msg_name is the sender, whose source port is
@@ -193,7 +192,7 @@ const struct probe_ops probe_udp_ops = {
     .mode = PROBE_UDP,
     .name = "udp",
     .open = udp_open,
-    .send = udp_send,
+    .build = udp_build,
     .channels = udp_channels,
     .nchannels = 2,
     .drain = rx_drain,

@@ -14,9 +14,10 @@
 #include <stdatomic.h>
 #include <sys/epoll.h>
 
-#define FLEET_TICK_US 5000
-#define EV_WAKE UINT64_MAX        /* epoll data of the fleet's own pipe */
-#define EV_SHARE (UINT64_MAX - 8) /* ... of shared socket i: EV_SHARE + i */
+#define FLEET_TICK_US PROBER_BATCH_US     /* a busy thread's wake-ups (fleet_thread.c) */
+#define FLEET_HOLD_US (4 * FLEET_TICK_US) /* with a send due this soon, replies wait for it */
+#define EV_WAKE UINT64_MAX                /* epoll data of the fleet's own pipe */
+#define EV_SHARE (UINT64_MAX - 8)         /* ... of shared socket i: EV_SHARE + i */
 
 /* A live target, as the thread sees it. */
 struct fleet_ent {

@@ -13,12 +13,15 @@
  * Ticks: when something is due within FLEET_TICK_US of now, the thread is busy (short
  * intervals, many targets) and a wake-up per probe and per reply would cost more than the
  * probing. It then sleeps to the next tick (FLEET_TICK_US after its last wake-up) and polls
- * without waiting: the sends that fell due meanwhile go out together and every reply that came
- * is read in one go. Replies carry the kernel's receive time (SO_TIMESTAMPNS) and sends are
- * stamped as they go, so reading late moves no RTT; a key waits at most a tick. With nothing
- * due that soon (the default one-second interval) the thread sleeps in epoll_wait and wakes
- * for each reply as it comes. A pass whose shared-socket drain stopped at its cap does not
- * sleep: the next one reads on.
+ * without waiting: the sends that fell due meanwhile go out together (a prober sends with
+ * what is due what falls due within PROBER_BATCH_US, one tick, in one sendmmsg()) and every
+ * reply that came is read in one go. With something due within FLEET_HOLD_US (a few ticks:
+ * the next round at -i 0.01) it sleeps to that time, and the replies that came meanwhile are
+ * read then, before the sends: one wake-up a round. Replies carry the kernel's receive time
+ * (SO_TIMESTAMPNS) and sends are stamped as they go, so reading late moves no RTT; a key
+ * waits at most FLEET_HOLD_US. With nothing due that soon (the default one-second interval)
+ * the thread sleeps in epoll_wait and wakes for each reply as it comes. A pass whose
+ * shared-socket drain stopped at its cap does not sleep: the next one reads on.
  */
 #include "fleet_internal.h"
 #include "share.h"
@@ -165,7 +168,8 @@ static void dispatch(struct fleet *f, const struct epoll_event *ev)
 }
 
 /* How long the next epoll_wait may wait for `until` (see Ticks above): 0 after sleeping to
- * the next tick when the thread is busy. */
+ * the next tick when the thread is busy, or to `until` when a send is due within
+ * FLEET_HOLD_US. */
 static int wait_ms(struct fleet *f, uint64_t until)
 {
     uint64_t now = probe_now_us(), tick = f->woke_us + FLEET_TICK_US;
@@ -174,7 +178,7 @@ static int wait_ms(struct fleet *f, uint64_t until)
         f->backlog = false;
         return 0;
     }
-    if (until > now + FLEET_TICK_US)
+    if (until > now + FLEET_HOLD_US)
         return (int)((until - now + 999) / 1000);
     if (until < tick)
         until = tick;

@@ -30,6 +30,8 @@
 /* The longest a step says to wait with nothing due: every change from outside (a key, a
  * reply, a target added) wakes the thread itself, so this is only a safety net. */
 #define IDLE_WAKE_US 3600000000ULL
+/* The most probes sent in one system call (sendmmsg). */
+#define SEND_BATCH 64
 
 static uint64_t now_us(const struct prober *p)
 {
@@ -159,14 +161,15 @@ static void expire(struct prober *p, uint64_t now)
  * that probe is judged lost now.
  * Numbers run over all 16 bits while slots repeat every PROBE_SEQ_SPACE, and a reply must
  * carry the whole number: a stale or replayed reply can stand for a live probe only when it is
- * exactly a multiple of 65,536 probes old, not 4,096. */
-static uint16_t take_seq(struct prober *p)
+ * exactly a multiple of 65,536 probes old, not 4,096. `taken`: numbers already taken for
+ * probes not yet in the FIFO (a batch being sent), whose room is kept. */
+static uint16_t take_seq(struct prober *p, int taken)
 {
     uint16_t seq = p->next_seq++;
 
-    if (p->fifo_len == p->space || slot(p, seq)->active)
+    if (p->fifo_len + taken >= p->space || slot(p, seq)->active)
         prober_grow_slots(p);
-    if (p->fifo_len == p->space)
+    if (p->fifo_len + taken >= p->space)
         pop_oldest(p);
     if (slot(p, seq)->active)
         settle(p, slot(p, seq)->seq, ROUND_LOST, NULL);
@@ -197,35 +200,47 @@ static struct ring_round *new_ring_round(struct prober *p, int mode, uint32_t *i
     return rr;
 }
 
-static void send_one(struct prober *p, struct ring_round *rr, uint32_t index, int ttl)
+/* Notes probe tx of the round as sent at sent_us, or as not sent (err < 0). */
+static void sent(struct prober *p, struct ring_round *rr, uint32_t index, const struct probe_tx *tx,
+                 uint64_t sent_us, int err)
 {
-    struct probe_sock *ps = &p->socks[rr->r.mode];
-    struct round_probe *rp = &rr->r.probe[ttl - rr->r.first_ttl];
-    struct probe_tx tx = {.ttl = ttl, .seq = take_seq(p), .size = rr->r.size, .flow = rr->r.flow};
-    uint16_t seq = tx.seq;
-    uint64_t sent_us;
-    int err;
+    struct round_probe *rp = &rr->r.probe[tx->ttl - rr->r.first_ttl];
 
-    if (ttl > rr->r.last_ttl) /* the path's end went back to unknown while it was spread */
-        rr->r.last_ttl = ttl;
-    if ((err = ps->ops->send(ps, &tx, &sent_us)) < 0) {
+    if (err < 0) {
         rp->send_err = (int16_t)(-err < INT16_MAX ? -err : EIO); /* counted by the mode */
         return; /* the probe stays ROUND_UNSENT: no loss of the path's, the host's own */
     }
-    *slot(p, seq) = (struct inflight){.active = true,
-                                      .mode = (int8_t)rr->r.mode,
-                                      .ttl = (uint8_t)ttl,
-                                      .seq = seq,
-                                      .ring_at = index,
-                                      .sent_us = sent_us};
+    *slot(p, tx->seq) = (struct inflight){.active = true,
+                                          .mode = (int8_t)rr->r.mode,
+                                          .ttl = (uint8_t)tx->ttl,
+                                          .seq = tx->seq,
+                                          .ring_at = index,
+                                          .sent_us = sent_us};
     rp->outcome = ROUND_PENDING;
     rp->sent_us = sent_us;
     rr->pending++;
     p->ninflight++;
     p->fifo[(p->fifo_head + p->fifo_len) & (p->space - 1)] =
-        (struct fifo_entry){.seq = seq, .sent_us = sent_us};
+        (struct fifo_entry){.seq = tx->seq, .sent_us = sent_us};
     p->fifo_len++;
-    tell_probe(p, &rr->r, ttl);
+    tell_probe(p, &rr->r, tx->ttl);
+}
+
+/* Sends the round's probes for TTLs first..first+n-1 at once (one sendmmsg()). */
+static void send_ttls(struct prober *p, struct ring_round *rr, uint32_t index, int first, int n)
+{
+    struct probe_tx tx[SEND_BATCH] = {{0}};
+    uint64_t sent_us[SEND_BATCH];
+    int err[SEND_BATCH];
+
+    if (first + n - 1 > rr->r.last_ttl) /* the path's end went back to unknown while spread */
+        rr->r.last_ttl = first + n - 1;
+    for (int i = 0; i < n; i++)
+        tx[i] = (struct probe_tx){
+            .ttl = first + i, .seq = take_seq(p, i), .size = rr->r.size, .flow = rr->r.flow};
+    probe_send(&p->socks[rr->r.mode], tx, n, sent_us, err);
+    for (int i = 0; i < n; i++)
+        sent(p, rr, index, &tx[i], sent_us[i], err[i]);
 }
 
 /* The TTL a round of `mode` goes up to now: the path's end, or max_ttl until it is known. */
@@ -235,26 +250,33 @@ static int last_ttl(const struct prober *p, int mode)
     return dest ? dest : p->cfg.max_ttl;
 }
 
-/* Sends the spread round's probes that are due at `now` (all of them when `all`); the round's
- * hold is released after its last probe. */
+/* When the spread round's probe for ttl is due. */
+static uint64_t spread_due(const struct prober *p, const struct ring_round *rr, int ttl)
+{
+    return p->spread_start + (uint64_t)(ttl - rr->r.first_ttl) * p->spread_step_us;
+}
+
+/* Sends the spread round's probes that are due at `now` or within PROBER_BATCH_US (all of them
+ * when `all`) in one system call; the round's hold is released after its last probe. */
 static void spread(struct prober *p, uint64_t now, bool all)
 {
     struct ring_round *rr = rec_at(p, p->spread_ring);
-    int last = last_ttl(p, rr->r.mode);
 
     while (p->spreading) {
-        int ttl = p->spread_ttl;
-        if (ttl > last) {
-            rr->r.last_ttl = ttl - 1; /* the end may have come closer meanwhile */
+        int last = last_ttl(p, rr->r.mode), n = 0;
+        if (p->spread_ttl > last) {
+            rr->r.last_ttl = p->spread_ttl - 1; /* the end may have come closer meanwhile */
             p->spreading = false;
             release(p, p->spread_ring);
             return;
         }
-        if (!all && p->spread_start + (uint64_t)(ttl - rr->r.first_ttl) * p->spread_step_us > now)
+        while (n < SEND_BATCH && p->spread_ttl + n <= last &&
+               (all || spread_due(p, rr, p->spread_ttl + n) < now + PROBER_BATCH_US))
+            n++;
+        if (n == 0)
             return;
-        send_one(p, rr, p->spread_ring, ttl);
-        p->spread_ttl++;
-        last = last_ttl(p, rr->r.mode);
+        send_ttls(p, rr, p->spread_ring, p->spread_ttl, n);
+        p->spread_ttl += n;
     }
 }
 

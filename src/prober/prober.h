@@ -28,6 +28,9 @@
  * behind its siblings (which biases RTT and jitter); the first round of a mode is a burst,
  * so the whole path is known about one round-trip after start. */
 #define PROBER_SPREAD_MAX_US 100000
+/* A step sends with the probes due now those due within this (the fleet thread's tick), in
+ * one system call: a busy thread would not wake for them sooner anyway. */
+#define PROBER_BATCH_US 5000
 
 struct prober_config {
     struct probe_config probe;
