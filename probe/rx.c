@@ -1,10 +1,10 @@
 /*
- * rx.c - receiving: recvmsg() with its control messages decoded, the one read loop every
+ * rx.c - receiving: recvmmsg() with its control messages decoded, the one read loop every
  * channel goes through, error-queue entries and quoted errors turned into replies.
  *
  * Kernel facts relied on (ip(7), socket(7), and the kernel's net/ipv4/ip_sockglue.c):
  *  - SO_TIMESTAMPNS stamps normal and error-queue reads with CLOCK_REALTIME; we convert it to
- *    CLOCK_MONOTONIC by the offset between the two clocks read right after recvmsg(), so an
+ *    CLOCK_MONOTONIC by the offset between the two clocks read right after recvmmsg(), so an
  *    RTT is monotonic send time to (kernel receive time mapped onto the monotonic clock).
  *  - An ICMP error whose RFC 4884 length field is 0 or under 128 gets no extension from the
  *    kernel: it is looked for where such routers put it (ee_ext_at_128).

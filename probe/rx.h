@@ -1,5 +1,5 @@
 /*
- * rx.h - receiving (internal to probe/): recvmsg() with its control messages decoded (kernel
+ * rx.h - receiving (internal to probe/): recvmmsg() with its control messages decoded (kernel
  * timestamp, reply TTL, extended error and offender), the one read loop over a mode's
  * channels, and turning an error-queue entry or a quoted error into a normalized reply.
  */

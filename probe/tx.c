@@ -103,10 +103,16 @@ static void flush(struct probe_sock *ps, struct tx_batch *b, int k, uint64_t *se
     int at = 0, failed = 0;
 
     while (at < k) {
-        uint64_t now = probe_now_us();
+        uint64_t t0 = probe_now_us(), t1;
         int r = send_from(ps->fd, b, at, k), e = errno; /* the send's, not a drain's after it */
-        for (int j = at; j < at + (r > 0 ? r : 0); j++)
-            sent_us[b->index[j]] = now, err[b->index[j]] = 0;
+        /* The j-th of r messages left about j/r of the call's time after it began: the kernel
+         * sends them one after another, and one behind its siblings must not read their
+         * sending as path delay (a veth lab forwards each one inside the call). */
+        t1 = r > 1 ? probe_now_us() : t0;
+        for (int j = 0; j < r; j++) {
+            sent_us[b->index[at + j]] = t0 + (t1 - t0) * (uint64_t)j / (uint64_t)r;
+            err[b->index[at + j]] = 0;
+        }
         if (r > 0) {
             at += r, failed = 0;
             continue;
