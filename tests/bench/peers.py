@@ -171,21 +171,24 @@ def cpu_per_probe(lab, binary, floor):
 
     tools = ["hopwatch -r", "mtr -r"] + (["floor"] if floor else [])
     print(f"3. CPU per probe and peak RSS, {rounds} rounds at -i 0.01 over {hops} hops "
-          f"({probes} probes), pinned to CPU 0, median of 3; 'a probe more': what {rounds} "
-          f"rounds cost over {short} ({(rounds - short) * hops} probes), start and exit left "
-          "out:")
+          f"({probes} probes), pinned to CPU 0, median of 3 runs in turn; 'a probe more': "
+          f"what {rounds} rounds cost over {short} ({(rounds - short) * hops} probes), start "
+          "and exit left out:")
     per, more = {}, {}
     for steered in (False, True):
         steer(lab, steered)
         print("   the lab's forwarding " + ("steered to CPU 1 (the tools' own work):" if steered
                                              else "charged to the tools (as a veth lab does):"))
+        long, few = {name: [] for name in tools}, {name: [] for name in tools}
+        for _ in range(3):  # the tools in turn, so a drift of the VM's speed hits them alike
+            for name in tools:
+                long[name].append(run_cpu(lab, argv_of(name, rounds)))
+                few[name].append(sum(run_cpu(lab, argv_of(name, short))[:2]))
         for name in tools:
-            runs = sorted((run_cpu(lab, argv_of(name, rounds)) for _ in range(3)),
-                          key=lambda r: r[0] + r[1])
-            user, sys_, rss = runs[1]
-            few = statistics.median(sum(run_cpu(lab, argv_of(name, short))[:2]) for _ in range(3))
+            user, sys_, rss = sorted(long[name], key=lambda r: r[0] + r[1])[1]
+            few[name] = statistics.median(few[name])
             per[name, steered] = (user + sys_) / probes
-            more[name, steered] = (user + sys_ - few) / ((rounds - short) * hops)
+            more[name, steered] = (user + sys_ - few[name]) / ((rounds - short) * hops)
             print(f"     {name:12s} {1e6 * per[name, steered]:7.1f} us CPU a probe (user "
                   f"{1e6 * user / probes:.1f}, system {1e6 * sys_ / probes:.1f}), "
                   f"{1e6 * more[name, steered]:5.1f} a probe more   peak RSS {rss / 1024:5.1f} MiB")
