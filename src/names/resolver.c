@@ -3,6 +3,7 @@
  * this thread; the entry table is shared with readers through r->lock.
  */
 #include "resolver.h"
+#include "cache.h"
 #include "dnsparse.h"
 #include "text/textesc.h"
 
@@ -19,21 +20,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SCAN_US 100000
+#define SCAN_US 100000                  /* tables with new responders are read this often */
+#define FULL_SCAN_US 1000000            /* ... and every table, for what is to be asked again */
 #define FAIL_RETRY_US (30 * 1000000ull) /* a failed lookup is asked again after 30 s */
 #define NEGATIVE_US (300 * 1000000ull)  /* "no such name" is kept 5 minutes */
 #define MIN_TTL_US (60 * 1000000ull)
 #define MAX_TTL_US (86400 * 1000000ull)
-#define MAX_ENTRIES 4096
 
 enum query_kind { Q_PTR, Q_ORIGIN, Q_ASNAME };
 
-struct entry {
-    struct probe_addr addr;
-    struct name_info info;
-    uint64_t ptr_again_us, asn_again_us; /* when to ask again */
-    bool ptr_inflight, asn_inflight;
-    bool asn_from_db; /* a database answered: no DNS for the AS */
+/* A table watched, and its count of responders when its addresses were last read. */
+struct watched {
+    struct hops *hops;
+    uint32_t seen;
 };
 
 struct query {
@@ -45,26 +44,17 @@ struct query {
 struct resolver {
     struct names_config cfg;
     pthread_mutex_t watch_lock; /* the hop tables watched (one per target) */
-    struct hops **hops;
+    struct watched *hops;
     int nhops, hops_cap;
     ares_channel ch;
     pthread_t thread;
     pthread_mutex_t lock;
     atomic_bool stop;
     int wake[2]; /* stop interrupts poll() at once */
-    struct entry *entries;
-    int n;
+    struct cache cache;
     struct names_stats stats;
-    struct hops_snapshot snap;
+    struct probe_addr *addrs; /* HOPS_MAX_RESPONDERS_ALL: a table's, as scan reads them */
 };
-
-static struct entry *find(struct resolver *r, const struct probe_addr *a)
-{
-    for (int i = 0; i < r->n; i++)
-        if (probe_addr_equal(&r->entries[i].addr, a))
-            return &r->entries[i];
-    return NULL;
-}
 
 static uint64_t ttl_deadline(const unsigned char *abuf, int alen, uint64_t now)
 {
@@ -102,7 +92,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
     struct query *q = arg;
     struct resolver *r = q->r;
     uint64_t now = probe_now_us();
-    struct entry *e;
+    struct cache_entry *e;
     uint32_t asn = 0;
     bool ok = status == ARES_SUCCESS;
     bool absent = status == ARES_ENOTFOUND || status == ARES_ENODATA;
@@ -110,7 +100,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
 
     (void)timeouts;
     pthread_mutex_lock(&r->lock);
-    e = find(r, &q->addr);
+    e = cache_find(&r->cache, &q->addr);
     if (ok)
         r->stats.answers++;
     else
@@ -174,16 +164,13 @@ static void ask(struct resolver *r, const struct probe_addr *a, enum query_kind 
 /* Looks a at the databases, then asks DNS what is still missing or has expired. */
 static void consider(struct resolver *r, const struct probe_addr *a, uint64_t now)
 {
-    struct entry *e;
+    struct cache_entry *e;
     bool want_ptr = false, want_asn = false;
 
     pthread_mutex_lock(&r->lock);
-    e = find(r, a);
-    if (!e && r->n < MAX_ENTRIES) {
+    e = cache_find(&r->cache, a);
+    if (!e && (e = cache_add(&r->cache, a))) {
         struct asn_info ai;
-        e = &r->entries[r->n++];
-        memset(e, 0, sizeof(*e));
-        e->addr = *a;
         e->info.special = dns_addr_is_special(a);
         if (r->cfg.db && asndb_lookup(r->cfg.db, a, &ai)) {
             e->info.asn = ai.asn;
@@ -208,21 +195,28 @@ static void consider(struct resolver *r, const struct probe_addr *a, uint64_t no
         ask(r, a, Q_ORIGIN, 0);
 }
 
-static void scan(struct resolver *r)
+/* Considers the responders of the tables that have new ones (of every table when `all`). The
+ * addresses alone are read, one table at a time: a fleet's thousand tables cost a lock and a
+ * copy of their addresses each, and a table with nothing new costs a lock. */
+static void scan(struct resolver *r, bool all)
 {
     uint64_t now = probe_now_us();
 
     if (r->cfg.also.family)
         consider(r, &r->cfg.also, now);
+    if (!r->addrs && !(r->addrs = malloc(HOPS_MAX_RESPONDERS_ALL * sizeof(*r->addrs))))
+        return;
     pthread_mutex_lock(&r->watch_lock);
     for (int k = 0; k < r->nhops; k++) {
-        for (int m = 0; m < PROBE_MODE_COUNT; m++) {
-            if (hops_snapshot(r->hops[k], m, 0, &r->snap) < 0)
-                continue;
-            for (int t = r->snap.first_ttl; t <= r->snap.nhops; t++)
-                for (int i = 0; i < r->snap.hops[t - 1].nresponders; i++)
-                    consider(r, &r->snap.hops[t - 1].responders[i].addr, now);
-        }
+        struct watched *w = &r->hops[k];
+        uint32_t added = hops_responders_added(w->hops);
+        int n;
+        if (!all && added == w->seen)
+            continue;
+        w->seen = added;
+        n = hops_responders(w->hops, r->addrs, HOPS_MAX_RESPONDERS_ALL);
+        for (int i = 0; i < n; i++)
+            consider(r, &r->addrs[i], now);
     }
     pthread_mutex_unlock(&r->watch_lock);
 }
@@ -236,14 +230,14 @@ int resolver_watch(struct resolver *r, struct hops *hops)
     pthread_mutex_lock(&r->watch_lock);
     if (r->nhops == r->hops_cap) {
         int cap = r->hops_cap ? 2 * r->hops_cap : 8;
-        struct hops **v = realloc(r->hops, (size_t)cap * sizeof(*v));
+        struct watched *v = realloc(r->hops, (size_t)cap * sizeof(*v));
         if (v) {
             r->hops = v;
             r->hops_cap = cap;
         }
     }
     if (r->nhops < r->hops_cap)
-        r->hops[r->nhops++] = hops;
+        r->hops[r->nhops++] = (struct watched){.hops = hops, .seen = 0};
     else
         ret = -ENOMEM;
     pthread_mutex_unlock(&r->watch_lock);
@@ -256,7 +250,7 @@ void resolver_unwatch(struct resolver *r, struct hops *hops)
         return;
     pthread_mutex_lock(&r->watch_lock);
     for (int k = 0; k < r->nhops; k++)
-        if (r->hops[k] == hops) {
+        if (r->hops[k].hops == hops) {
             r->hops[k] = r->hops[--r->nhops];
             break;
         }
@@ -266,7 +260,7 @@ void resolver_unwatch(struct resolver *r, struct hops *hops)
 static void *resolver_main(void *arg)
 {
     struct resolver *r = arg;
-    uint64_t next_scan = 0;
+    uint64_t next_scan = 0, next_full = 0;
 
     while (!atomic_load(&r->stop)) {
         struct pollfd fds[ARES_GETSOCK_MAXNUM + 1];
@@ -276,8 +270,11 @@ static void *resolver_main(void *arg)
         struct timeval tv, max = {0, SCAN_US}, *tvp;
 
         if (probe_now_us() >= next_scan) {
-            scan(r);
+            bool all = probe_now_us() >= next_full;
+            scan(r, all);
             next_scan = probe_now_us() + SCAN_US;
+            if (all)
+                next_full = probe_now_us() + FULL_SCAN_US;
         }
         fds[0] = (struct pollfd){.fd = r->wake[0], .events = POLLIN};
         /* Bits by hand: c-ares' ARES_GETSOCK_WRITABLE shifts a signed 1 into the sign bit. */
@@ -312,7 +309,6 @@ static struct resolver *start_failed(struct resolver *r, bool channel)
         close(r->wake[0]);
         close(r->wake[1]);
     }
-    free(r->entries);
     free(r);
     return NULL;
 }
@@ -324,10 +320,8 @@ struct resolver *resolver_start(const struct names_config *cfg, struct hops *hop
     struct ares_options opts = {.timeout = cfg->timeout_ms, .tries = 2};
     int st;
 
-    if (!r || !(r->entries = calloc(MAX_ENTRIES, sizeof(*r->entries)))) {
-        free(r);
+    if (!r)
         return snprintf(err, err_len, "out of memory"), NULL;
-    }
     r->cfg = *cfg;
     pthread_mutex_init(&r->lock, NULL);
     pthread_mutex_init(&r->watch_lock, NULL);
@@ -369,23 +363,23 @@ void resolver_stop(struct resolver *r)
     close(r->wake[1]);
     ares_destroy(r->ch); /* runs the callbacks of queries still open (ARES_EDESTRUCTION) */
     ares_library_cleanup();
-    hops_snapshot_free(&r->snap);
     pthread_mutex_destroy(&r->lock);
     pthread_mutex_destroy(&r->watch_lock);
     free(r->hops);
-    free(r->entries);
+    cache_free(&r->cache);
+    free(r->addrs);
     free(r);
 }
 
 bool resolver_get(struct resolver *r, const struct probe_addr *a, struct name_info *out)
 {
-    struct entry *e;
+    struct cache_entry *e;
     bool found;
 
     if (!r)
         return false;
     pthread_mutex_lock(&r->lock);
-    e = find(r, a);
+    e = cache_find(&r->cache, a);
     found = e != NULL;
     if (found)
         *out = e->info;
@@ -393,34 +387,22 @@ bool resolver_get(struct resolver *r, const struct probe_addr *a, struct name_in
     return found;
 }
 
-/* Every responder in one table has an entry with no lookup in flight. */
-static bool table_resolved(struct resolver *r, struct hops *hops, struct hops_snapshot *snap)
-{
-    bool resolved = true;
-
-    for (int m = 0; m < PROBE_MODE_COUNT && resolved; m++) {
-        if (hops_snapshot(hops, m, 0, snap) < 0)
-            return false;
-        pthread_mutex_lock(&r->lock);
-        for (int t = snap->first_ttl; t <= snap->nhops && resolved; t++) {
-            for (int i = 0; i < snap->hops[t - 1].nresponders && resolved; i++) {
-                struct entry *e = find(r, &snap->hops[t - 1].responders[i].addr);
-                resolved = e && !e->ptr_inflight && !e->asn_inflight;
-            }
-        }
-        pthread_mutex_unlock(&r->lock);
-    }
-    return resolved;
-}
-
-/* ... and in every table watched. Caller thread. */
-static bool all_resolved(struct resolver *r, struct hops_snapshot *snap)
+/* Every responder of every table watched has an entry with no lookup in flight. Caller thread;
+ * addrs has room for HOPS_MAX_RESPONDERS_ALL. */
+static bool all_resolved(struct resolver *r, struct probe_addr *addrs)
 {
     bool resolved = true;
 
     pthread_mutex_lock(&r->watch_lock);
-    for (int k = 0; k < r->nhops && resolved; k++)
-        resolved = table_resolved(r, r->hops[k], snap);
+    for (int k = 0; k < r->nhops && resolved; k++) {
+        int n = hops_responders(r->hops[k].hops, addrs, HOPS_MAX_RESPONDERS_ALL);
+        pthread_mutex_lock(&r->lock);
+        for (int i = 0; i < n && resolved; i++) {
+            const struct cache_entry *e = cache_find(&r->cache, &addrs[i]);
+            resolved = e && !e->ptr_inflight && !e->asn_inflight;
+        }
+        pthread_mutex_unlock(&r->lock);
+    }
     pthread_mutex_unlock(&r->watch_lock);
     return resolved;
 }
@@ -428,13 +410,13 @@ static bool all_resolved(struct resolver *r, struct hops_snapshot *snap)
 void resolver_wait(struct resolver *r, int timeout_ms)
 {
     uint64_t end = probe_now_us() + (uint64_t)timeout_ms * 1000u;
-    struct hops_snapshot snap = {0};
+    struct probe_addr *addrs;
 
-    if (!r)
+    if (!r || !(addrs = malloc(HOPS_MAX_RESPONDERS_ALL * sizeof(*addrs))))
         return;
-    while (probe_now_us() < end && !all_resolved(r, &snap))
+    while (probe_now_us() < end && !all_resolved(r, addrs))
         usleep(5000);
-    hops_snapshot_free(&snap);
+    free(addrs);
 }
 
 struct names_stats resolver_stats(struct resolver *r)

@@ -22,6 +22,7 @@ struct hops {
     int first_ttl, max_ttl;
     bool samples; /* keep each hop's last HOPS_RING samples */
     struct mode_table modes[PROBE_MODE_COUNT];
+    uint32_t responders_added; /* ever (hops_responders): a reset does not take it back */
 };
 
 static void hop_init(struct hop_stats *s, int ttl, struct hop_sample *ring)
@@ -233,6 +234,7 @@ bool hops_record_reply(struct hops *h, int mode, int ttl, const struct hop_reply
         ring_add(s, rep->sent_us, rep->round, (int32_t)(rtt_us > INT32_MAX ? INT32_MAX : rtt_us));
         int known = s->nresponders;
         if ((r = responder_for(s, &rep->from))) {
+            h->responders_added += s->nresponders > known;
             r->received++;
             responder_rtt(r, rtt_us);
             r->reply_ttl = (int16_t)rep->reply_ttl;
@@ -347,6 +349,29 @@ int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *
         snap->hops[t].ring = have && mt->samples ? snap->samples + (size_t)t * HOPS_RING : NULL;
     }
     return 0;
+}
+
+uint32_t hops_responders_added(struct hops *h)
+{
+    uint32_t n;
+
+    pthread_mutex_lock(&h->lock);
+    n = h->responders_added;
+    pthread_mutex_unlock(&h->lock);
+    return n;
+}
+
+int hops_responders(struct hops *h, struct probe_addr *out, int max)
+{
+    int n = 0;
+
+    pthread_mutex_lock(&h->lock);
+    for (int m = 0; m < PROBE_MODE_COUNT; m++)
+        for (int t = 0; h->modes[m].hops && t < h->max_ttl; t++)
+            for (int i = 0; i < h->modes[m].hops[t].nresponders && n < max; i++)
+                out[n++] = h->modes[m].hops[t].responders[i].addr;
+    pthread_mutex_unlock(&h->lock);
+    return n;
 }
 
 int hops_counts(struct hops *h, int mode, int dest_ttl, struct diag_input *out, int max)

@@ -144,6 +144,13 @@ int hops_snapshot(struct hops *h, int mode, int dest_ttl, struct hops_snapshot *
  * a diagnosis. Returns how many it wrote: out[i] is TTL first_ttl + i. */
 int hops_counts(struct hops *h, int mode, int dest_ttl, struct diag_input *out, int max);
 void hops_snapshot_free(struct hops_snapshot *snap);
+/* How many responders were ever added (a reset does not take it back): the resolver reads a
+ * table's addresses again only when this moved. */
+uint32_t hops_responders_added(struct hops *h);
+/* The address of every responder of every mode, at most max, into out, cheaply; returns how
+ * many (HOPS_MAX_RESPONDERS_ALL at most). */
+#define HOPS_MAX_RESPONDERS_ALL (PROBE_MODE_COUNT * HOPS_MAX_TTL * HOPS_MAX_RESPONDERS)
+int hops_responders(struct hops *h, struct probe_addr *out, int max);
 /* Copies one hop of mode, without its samples (ring NULL); false when (mode, ttl) is outside
  * the table. */
 bool hops_get(struct hops *h, int mode, int ttl, struct hop_stats *out);

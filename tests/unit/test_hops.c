@@ -158,6 +158,14 @@ static void responders_and_path(void)
     CHECK(snap.hops[3].responders[0].is_dest && snap.hops[3].responders[0].reply_ttl == 61);
     CHECK(snap.hops[2].unreach == 1 && snap.hops[2].unreach_code == PROBE_UNREACH_ADMIN &&
           snap.hops[3].unreach == 0);
+    { /* the resolver's view: each responder's address once per hop, a count of the added */
+        struct probe_addr got[8];
+        CHECK(hops_responders_added(h) == 4); /* a, b at hop 2; d at 4; b again at 3 */
+        CHECK(hops_responders(h, got, 8) == 4 && probe_addr_equal(&got[0], &a) &&
+              probe_addr_equal(&got[1], &b) && probe_addr_equal(&got[2], &b) &&
+              probe_addr_equal(&got[3], &d));
+        CHECK(hops_responders(h, got, 2) == 2); /* no more than asked */
+    }
     /* Reset zeroes statistics but keeps probes in flight consistent. */
     hops_record_sent(h, PROBE_UDP, 1);
     hops_reset(h);
