@@ -13,7 +13,8 @@ own work.
      start spread over an interval), the resident memory (VmRSS, read before any scrape: a
      scrape of 1,000 targets is tens of MB of text), the CPU share of one core over 20 s
      (utime + stime from /proc, no scrape inside the window), and the probes per second and
-     the probes lost that the exporter counted around it.
+     the probes lost that the exporter counted around it. Then 1,000 targets at -i 10 again
+     with names on (a DNS server in the lab that refuses): what the resolver's scans cost.
   2. The highest clean rate: K targets at -i 0.01 (30 hops: 3,000 probes/s each) for a few
      seconds each, K doubling; a rate is clean when no probe of the clean path was lost
      (hopwatch_probes_lost_total stays 0) and the kernel dropped no reply. Prints every step.
@@ -69,13 +70,13 @@ def rss_kib(pid):
     return 0
 
 
-def run(lab, binary, targets, interval, seconds, warm, pin=True):
+def run(lab, binary, targets, interval, seconds, warm, pin=True, names=None):
     path = "/tmp/hopwatch-bench-targets"
     with open(path, "w") as f:
         f.writelines(f"{t}\n" for t in targets)
     cmd = ["ip", "netns", "exec", lab.client] + (["taskset", "-c", "0"] if pin else []) + [
-        binary, "--headless", "--metrics", f"127.0.0.1:{PORT}", "-n", "-i", str(interval),
-        "--timeout", "1", "--targets", path]
+        binary, "--headless", "--metrics", f"127.0.0.1:{PORT}", "-i", str(interval),
+        "--timeout", "1", "--targets", path] + (["--dns-server", names] if names else ["-n"])
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(warm)
@@ -116,6 +117,11 @@ def main():
                 print(f"  {k:7d}  {interval:6d} s  {r['rss'] / 1024:6.1f} MiB  "
                       f"{per:8.0f}    {100 * r['cpu']:6.2f}%      {r['rate']:8.0f}   "
                       f"{r['lost']:.0f} of {r['sent']:.0f}")
+        if most >= 1000:
+            dns = f"198.18.{lab.n}.2"  # the destination node, where nothing listens on port 53
+            r = run(lab, binary, targets[:1000], 10, seconds, warm=13, names=dns)
+            print(f"  1,000 targets at -i 10 with names on (--dns-server {dns}, which refuses: "
+                  f"every lookup fails and is asked again): {100 * r['cpu']:.2f}% of a core")
         steer(lab, False)
         print(f"highest clean rate ({hops}-hop path, K targets at -i 0.01, 10 s each, "
               "hopwatch and the lab's forwarding on any CPU):")
