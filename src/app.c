@@ -61,6 +61,7 @@ int app_open(struct app *a)
                         &l, err, sizeof(err)) < 0)
         return fprintf(stderr, "hopwatch: %s\n", err), 1;
     open_shares(a);
+    a->history_budget = history_budget(l.n); /* a thousand targets: 64 KiB each */
     if (l.n > 1 && a->opt.events_path) {
         fprintf(stderr, "hopwatch: --log-events takes one target (--ndjson has every target's "
                         "events)\n");
@@ -235,7 +236,8 @@ void app_reload(struct app *a)
         fprintf(stderr, "hopwatch: SIGHUP: %s; the targets stay as they were\n", err);
         return;
     }
-    pthread_mutex_lock(&a->adding); /* /probe adds targets too */
+    pthread_mutex_lock(&a->adding);          /* /probe adds targets too */
+    a->history_budget = history_budget(l.n); /* the new ones' (those that stay keep theirs) */
     fleet_lock(a->fleet);
     for (int i = fleet_count(a->fleet) - 1; i >= 0; i--) {
         struct session *s = fleet_get(a->fleet, i);

@@ -32,6 +32,7 @@ struct app {
     pthread_mutex_t adding;       /* targets added: SIGHUP (main thread), /probe (exporter's) */
     int nprobed;                  /* targets /probe added and still watched (under adding) */
     struct probe_share *share[2]; /* icmp-raw's sockets, IPv4 and IPv6, shared by the targets */
+    size_t history_budget;        /* each target's (history_budget of the --targets list's size) */
     /* The first write that failed (--record, --ndjson, --log-events): its errno (0 none) and
      * the message, which is also every target's end reason. */
     int write_err;

@@ -20,6 +20,7 @@ struct session *app_open_with(struct app *a, const struct options *o, const char
     if (s) {
         s->share[0] = a->share[0];
         s->share[1] = a->share[1];
+        s->history_budget = a->history_budget;
     }
     *status = s ? session_open(s, others) : 4;
     if (*status != 0) {

@@ -41,6 +41,7 @@ struct session {
     struct baseline_run *baseline; /* --baseline: the good day's summary (owned) */
     struct baseline_cmp *cmp;      /* ... and the last comparison with it (owned; main thread) */
     struct probe_share *share[2];  /* icmp-raw's shared sockets, IPv4 and IPv6 (may be NULL) */
+    size_t history_budget;         /* the bytes of history it may hold (0: HISTORY_BUDGET) */
     struct probe_counters share_counters; /* the only target: its shared socket's (malformed,
                                            * foreign: owned by no one; rx_dropped) */
     atomic_int refs; /* holders: the fleet while it lists it, and each reader using it */

@@ -166,6 +166,7 @@ int session_open(struct session *s, bool others)
          * live view's timeline and --baseline's median */
         .no_history = (o->headless || o->output != OUTPUT_TUI) && !o->html_path,
         .no_samples = (o->headless || o->output != OUTPUT_TUI) && !o->baseline_path,
+        .history_budget = s->history_budget,
         .events_path = o->events_path};
     char err[256];
     int mode;

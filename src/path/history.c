@@ -50,7 +50,7 @@ struct history {
     pthread_mutex_t lock;
     int max_ttl;
     struct hop **hop; /* hop[ttl - 1], allocated when first written */
-    size_t bytes;
+    size_t bytes, budget;
     uint64_t dropped;
     bool any;
     time_t first, last;
@@ -91,7 +91,14 @@ static double rtt_decode(uint32_t code)
     return code ? exp2((code - 1) / RTT_STEPS) - 1 : -1;
 }
 
-struct history *history_new(int max_ttl)
+size_t history_budget(int targets)
+{
+    size_t b = HISTORY_FLEET / (size_t)(targets > 1 ? targets : 1);
+
+    return b > HISTORY_BUDGET ? HISTORY_BUDGET : b < HISTORY_BUDGET_MIN ? HISTORY_BUDGET_MIN : b;
+}
+
+struct history *history_new(int max_ttl, size_t budget)
 {
     struct history *h = calloc(1, sizeof(*h));
 
@@ -100,6 +107,7 @@ struct history *history_new(int max_ttl)
         return NULL;
     }
     h->max_ttl = max_ttl;
+    h->budget = budget;
     h->bytes = sizeof(*h) + (size_t)max_ttl * sizeof(*h->hop);
     pthread_mutex_init(&h->lock, NULL);
     return h;
@@ -160,7 +168,7 @@ static struct block *block_take(struct history *h, struct hop *hop, const struct
 
     for (int s = tr->first_slot; s < tr->first_slot + tr->blocks; s++) {
         if (!hop->slot[s]) {
-            if (h->bytes + sizeof(struct block) > HISTORY_BUDGET ||
+            if (h->bytes + sizeof(struct block) > h->budget ||
                 !(hop->slot[s] = malloc(sizeof(struct block))))
                 continue;
             h->bytes += sizeof(struct block);
@@ -210,7 +218,7 @@ static void add_locked(struct history *h, int ttl, time_t wall_s, int32_t rtt_us
     if (ttl < 1 || ttl > h->max_ttl || wall_s < 0)
         return;
     hop = &h->hop[ttl - 1];
-    if (!*hop && h->bytes + sizeof(**hop) <= HISTORY_BUDGET && (*hop = calloc(1, sizeof(**hop))))
+    if (!*hop && h->bytes + sizeof(**hop) <= h->budget && (*hop = calloc(1, sizeof(**hop))))
         h->bytes += sizeof(**hop);
     if (!*hop) {
         h->dropped++;

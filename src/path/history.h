@@ -6,8 +6,9 @@
  * clock-aligned wall time (a round's send time), so a live run and its replay fill the same
  * buckets. The budget is fixed: a hop keeps its minutes for HISTORY_MINUTES (24 hours) and its
  * 10-second buckets for the last 10 to 20 minutes, 5 bytes a bucket, held in blocks allocated
- * as time passes; a whole target holds at most HISTORY_BUDGET bytes. Past it (a path longer
- * than about 34 hops for a day) a hop reuses its own oldest block. Written by the prober thread,
+ * as time passes; a whole target holds at most its budget, HISTORY_BUDGET for a run of up to
+ * 256 targets, less for more (history_budget). Past it (a path longer than about 34 hops for a
+ * day, at the full budget) a hop reuses its own oldest block. Written by the prober thread,
  * read by any: one mutex of its own.
  */
 #ifndef HOPWATCH_HISTORY_H
@@ -18,9 +19,11 @@
 #include <stdint.h>
 #include <time.h>
 
-#define HISTORY_BUDGET (256 * 1024) /* bytes a target, everything included */
-#define HISTORY_MINUTES (24 * 60)   /* minutes a hop keeps */
-#define HISTORY_FINE_MINUTES 10     /* 10-second buckets: at least this many minutes back */
+#define HISTORY_BUDGET (256 * 1024)      /* bytes a target at most, everything included */
+#define HISTORY_FLEET (64 * 1024 * 1024) /* ... shared by a run's targets (history_budget) */
+#define HISTORY_BUDGET_MIN (32 * 1024)   /* ... but never less than this a target */
+#define HISTORY_MINUTES (24 * 60)        /* minutes a hop keeps */
+#define HISTORY_FINE_MINUTES 10          /* 10-second buckets: at least this many minutes back */
 
 enum history_zoom { HISTORY_10S, HISTORY_1M, HISTORY_10M };
 #define HISTORY_ZOOMS 3
@@ -35,8 +38,11 @@ struct history_point {
 
 struct history;
 
-/* Hops 1..max_ttl. NULL on allocation failure. */
-struct history *history_new(int max_ttl);
+/* Hops 1..max_ttl, holding at most `budget` bytes in all. NULL on allocation failure. */
+struct history *history_new(int max_ttl, size_t budget);
+/* The budget of each of a run's `targets`: HISTORY_FLEET shared, between HISTORY_BUDGET_MIN
+ * and HISTORY_BUDGET (a thousand targets: 64 KiB each, a day of 7 hops or 5 hours of 30). */
+size_t history_budget(int targets);
 void history_free(struct history *h);
 /* Forgets everything (a replay going back to its start). */
 void history_clear(struct history *h);

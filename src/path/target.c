@@ -129,7 +129,9 @@ struct target *target_new(const struct target_config *cfg, char *err, size_t err
         t->ncounts = cfg->max_ttl < DIAG_MAX_HOPS ? cfg->max_ttl : DIAG_MAX_HOPS;
         t->counts = calloc((size_t)t->ncounts, sizeof(*t->counts));
     }
-    if (!t || !t->counts || !lanes_new(t, cfg) || !(t->history = history_new(cfg->max_ttl))) {
+    if (!t || !t->counts || !lanes_new(t, cfg) ||
+        !(t->history = history_new(cfg->max_ttl,
+                                   cfg->history_budget ? cfg->history_budget : HISTORY_BUDGET))) {
         snprintf(err, err_len, "out of memory");
         if (t)
             lanes_free(t);

@@ -25,6 +25,7 @@ struct target_config {
     int first_ttl, max_ttl;
     int nflows;              /* --flows: statistics of each flow apart too (0 or 1: none) */
     bool no_history;         /* nothing will read the history (target_history): not kept */
+    size_t history_budget;   /* ... else the bytes it may hold (0: HISTORY_BUDGET) */
     bool no_samples;         /* nothing will draw a timeline or take a median: hops_no_samples */
     const char *events_path; /* --log-events FILE, "-" for stdout, NULL for none */
 };

@@ -1,7 +1,8 @@
 /* test_history.c - each hop's history in time buckets: counts and mean RTT at each zoom, a
  * loss settled after later probes, 10-second buckets that age out after 10-20 minutes, a day
  * of 30 hops within the 256 KiB budget (and a longer path still within it, its oldest hours
- * given up), clear. */
+ * given up), a thousand targets' share of the run's 64 MiB holding a 30-hop path's last hours,
+ * clear. */
 #include "check.h"
 #include "path/history.h"
 
@@ -12,7 +13,7 @@
 
 static void counts_and_rtt(void)
 {
-    struct history *h = history_new(30);
+    struct history *h = history_new(30, HISTORY_BUDGET);
     struct history_point p[12];
 
     /* 30 minutes at one probe a second to hop 2: every 10th lost, RTT 10 ms then 20 ms. */
@@ -44,7 +45,7 @@ static void counts_and_rtt(void)
 
 static void fine_ages_out(void)
 {
-    struct history *h = history_new(30);
+    struct history *h = history_new(30, HISTORY_BUDGET);
     struct history_point p[1];
 
     for (int s = 0; s < 3600; s += 5)
@@ -71,7 +72,7 @@ static void fill_day(struct history *h, int hops)
 
 static void budget(void)
 {
-    struct history *h = history_new(64);
+    struct history *h = history_new(64, HISTORY_BUDGET);
     struct history_point p[1];
 
     fill_day(h, 30);
@@ -87,7 +88,7 @@ static void budget(void)
     history_free(h);
 
     /* 60 hops cannot all have a day: still within the budget, each keeping its latest hours. */
-    h = history_new(64);
+    h = history_new(64, HISTORY_BUDGET);
     fill_day(h, 60);
     printf("60 hops, 25 hours: %zu bytes\n", history_bytes(h));
     CHECK(history_bytes(h) <= HISTORY_BUDGET);
@@ -96,10 +97,33 @@ static void budget(void)
     history_free(h);
 }
 
+/* A run of many targets shares HISTORY_FLEET: a thousand keep 64 KiB each, which holds the last
+ * hours of a 30-hop path, not its day. */
+static void fleet_budget(void)
+{
+    size_t each = history_budget(1000);
+    struct history *h = history_new(64, each);
+    struct history_point p[1];
+
+    CHECK(history_budget(0) == HISTORY_BUDGET && history_budget(256) == HISTORY_BUDGET);
+    CHECK(each == HISTORY_FLEET / 1000 && history_budget(100000) == HISTORY_BUDGET_MIN);
+    fill_day(h, 30);
+    printf("30 hops, 25 hours, a thousand targets' budget: %zu bytes (budget %zu), minutes from "
+           "hour %ld\n",
+           history_bytes(h), each, (long)(history_kept_from(h, HISTORY_1M) - T0) / 3600);
+    CHECK(history_bytes(h) <= each);
+    CHECK(history_kept_from(h, HISTORY_1M) > T0 + 12 * 3600); /* the older hours gave way */
+    for (int ttl = 1; ttl <= 30; ttl++)                       /* every hop keeps its last hours */
+        CHECK(history_read(h, ttl, HISTORY_1M, T0 + 25 * 3600 - 60, 1, p) == 1 && p[0].held &&
+              p[0].done == 1);
+    history_free(h);
+}
+
 int main(void)
 {
     counts_and_rtt();
     fine_ages_out();
     budget();
+    fleet_budget();
     return check_finish();
 }
