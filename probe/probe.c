@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -97,6 +98,13 @@ static int set_pmtu_probe(struct probe_sock *ps)
     return setsockopt(ps->fd, SOL_IPV6, IPV6_MTU_DISCOVER, &v, sizeof(v)) < 0 ? -errno : 0;
 }
 
+static void pending_free(struct probe_sock *ps)
+{
+    free(ps->pending);
+    ps->pending = NULL;
+    ps->npending = 0;
+}
+
 int probe_open(struct probe_sock *ps, const struct probe_ops *ops, const struct probe_config *cfg,
                char *why, size_t why_len)
 {
@@ -112,10 +120,16 @@ int probe_open(struct probe_sock *ps, const struct probe_ops *ops, const struct 
         return -EINVAL;
     }
     ps->ops = ops;
+    if (!(ps->pending = calloc(PROBE_PENDING_MAX, sizeof(*ps->pending)))) {
+        snprintf(why, why_len, "out of memory");
+        ps->ops = NULL;
+        return -ENOMEM;
+    }
     r = ops->open(ps);
     if (r < 0) {
         explain(ops->mode, r, why, why_len);
         ops->close(ps);
+        pending_free(ps);
         ps->ops = NULL;
         return r;
     }
@@ -168,6 +182,7 @@ void probe_close(struct probe_sock *ps)
     if (ps->ops)
         ps->ops->close(ps);
     ps->ops = NULL;
+    pending_free(ps);
 }
 
 void probe_send(struct probe_sock *ps, const struct probe_tx *tx, int n, uint64_t *sent_us,

@@ -169,8 +169,10 @@ struct probe_sock {
     uint16_t syn_data[2]; /* the data lengths of the latest sized SYNs (--pmtu): a RST acks them */
     bool udp_classic; /* UDP: destination port = base + seq % space (a router quoted too little) */
     struct udp_classic *classic; /* ... the ports a probe went to so, and its seq (made then) */
-    /* Replies read from the error queue while clearing a pending error before a send. */
-    struct probe_reply pending[PROBE_PENDING_MAX];
+    /* Replies read from the error queue while clearing a pending error before a send, or handed
+     * over by a shared socket: PROBE_PENDING_MAX, made when the mode opens (5 KB: a mode not
+     * opened holds none). */
+    struct probe_reply *pending;
     int npending;
     struct probe_counters counters;
     uint64_t drops_seen[2]; /* the kernel's drop count last read on fd and on fd_icmp */
