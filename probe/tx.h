@@ -19,8 +19,8 @@ void tx_send_many(struct probe_sock *ps, const struct probe_tx *tx, int n, uint6
  * at least min. */
 size_t tx_payload_len(const struct probe_sock *ps, const struct probe_tx *tx, size_t min);
 
-/* Builds one ICMP(v6) echo request of tx's size with its TTL's seq and this id (raw and ping
- * sockets) into buf, and its destination; returns its length. */
+/* Builds into buf one ICMP(v6) echo request of tx's size, seq and flow with this id (raw and
+ * ping sockets), and its destination; returns its length. */
 int tx_build_echo(const struct probe_sock *ps, const struct probe_tx *tx, uint16_t id, uint8_t *buf,
                   struct sockaddr_storage *dst, unsigned *dlen);
 
