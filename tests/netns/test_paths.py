@@ -1,7 +1,12 @@
 #!/usr/bin/python3
 """A clean 3-router path, every probe mode, IPv4 and IPv6: hopwatch --json names exactly the
 lab's hop addresses in order, the destination at TTL 4, 0% loss, and the JSON schema 1 fields.
-Then router 2 sends its replies back through a detour: hop 2, and no other, is asymmetric."""
+Then router 1 quotes only 8 bytes of the UDP probes that expire at it (tests/lab/shortquote.py,
+its kernel's own errors dropped): udp mode says so once in short_quotes, goes to classic ports,
+and hop 1 answers every later probe, the other hops every probe. Then router 2 sends its
+replies back through a detour: hop 2, and no other, is asymmetric."""
+import os
+import subprocess
 import sys
 
 from common import FAMILIES, MODES, Lab, Runner, check, hopwatch_json, require_root
@@ -42,6 +47,32 @@ def asymmetric(lab, v6):
         check(h["responders"][0]["return_hops"] == want, f"responder {h['responders'][0]}")
 
 
+def short_quotes(lab):
+    """Router 1 quotes the IP header and the UDP header only, so no payload tells one probe
+    from another: udp mode must notice, switch to classic ports, and match by port."""
+    tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab", "shortquote.py")
+    lab._nft(1, "table ip shortq {\n chain out {\n"
+                "  type filter hook output priority 0; policy accept;\n"
+                "  icmp type time-exceeded ip ttl != 77 drop\n }\n}\n")
+    quoter = subprocess.Popen(["ip", "netns", "exec", lab.node(1), sys.executable, tool, "e0b",
+                               lab.hop_addr(1)], stdout=subprocess.PIPE, text=True)
+    try:
+        check(quoter.stdout.readline().strip() == "ready", "shortquote.py did not start")
+        doc, _ = hopwatch_json(lab, ["-M", "udp", "-c", "20", "-i", "0.05"])
+    finally:
+        quoter.kill()
+        quoter.wait()
+        lab.ns(1, "nft", "delete", "table", "ip", "shortq")
+    check(doc["packets"]["short_quotes"] == 1, f"short_quotes {doc['packets']}")
+    addrs = [h["addr"] for h in doc["hops"]]
+    check(addrs == lab.hops(), f"hops {addrs} != {lab.hops()}")
+    for h in doc["hops"]:
+        # hop 1's first probe is the one whose short quote said so: lost to us
+        want = 19 if h["ttl"] == 1 else 20
+        check(h["sent"] == 20 and h["received"] >= want,
+              f"hop {h['ttl']}: received {h['received']} of {h['sent']}, want {want}")
+
+
 def main():
     require_root()
     run = Runner()
@@ -50,6 +81,7 @@ def main():
         for v6 in FAMILIES:
             for mode in MODES:
                 run.case(f"clean path {mode} {'IPv6' if v6 else 'IPv4'}", clean_path, lab, mode, v6)
+        run.case("a router quoting 8 bytes of UDP: classic ports", short_quotes, lab)
         lab.detour(2)
         for v6 in FAMILIES:
             run.case(f"asymmetric return path {'IPv6' if v6 else 'IPv4'}", asymmetric, lab, v6)
