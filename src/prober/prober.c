@@ -461,8 +461,7 @@ uint64_t prober_step(struct prober *p)
     if (!paused && any_rounds_left(p) && next_round < until && !waiting_step(p))
         until = next_round; /* (a step's answer wakes us by its reply or its timeout) */
     if (p->spreading) {
-        uint64_t d =
-            p->spread_start + (uint64_t)(p->spread_ttl - p->cfg.first_ttl) * p->spread_step_us;
+        uint64_t d = spread_due(p, rec_at(p, p->spread_ring), p->spread_ttl);
         if (d < until)
             until = d;
     }
